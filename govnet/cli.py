@@ -1,0 +1,87 @@
+"""The `govnet` command: one Typer app, one sub-app per area, each defined in its area's cli.py.
+
+The CLI is a client of the library: commands parse arguments, call a service function and render
+its result. Exit codes: 0 ok, 1 findings or failures, 2 usage or input errors.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from govnet import __version__
+from govnet.errors import GovnetError
+from govnet.output import err_console
+
+# area name -> module holding that area's Typer `app`. Area modules import heavy libraries
+# (netmiko, pysnmp, ansible) inside their commands so that `govnet --help` stays fast.
+AREAS: dict[str, str] = {
+    "inventory": "govnet.inventory.cli",
+    "lab": "govnet.lab.cli",
+    "pki": "govnet.pki.cli",
+}
+
+app = typer.Typer(
+    name="govnet",
+    help="E-government extranet operations: inventory, device lab, PKI and e-seals, compliance.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"govnet {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False,
+) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+for _name, _module in AREAS.items():
+    app.add_typer(importlib.import_module(_module).app, name=_name)
+
+
+@app.command()
+def demo(
+    workdir: Annotated[
+        str | None, typer.Option(help="Where the demo keeps its state (default: a fresh temporary folder).")
+    ] = None,
+) -> None:
+    """Run the full demo on the built-in sample extranet and device lab."""
+    from govnet.demo import run_demo
+
+    raise typer.Exit(run_demo(workdir))
+
+
+def main() -> None:
+    try:
+        app()
+    except GovnetError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so briefly; the traceback only when asked for
+        if os.environ.get("GOVNET_DEBUG"):
+            raise
+        err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (set GOVNET_DEBUG=1 for a traceback)")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""`govnet demo`: the main job, end to end on the built-in sample extranet and device lab.
+
+Each area contributes one step in its own ``demo.py``; this module only orders them, gives them a
+shared context and makes sure the lab is stopped whatever happens.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.rule import Rule
+
+from govnet.output import console as default_console
+from govnet.settings import Settings, load_settings
+
+
+@dataclass
+class DemoContext:
+    settings: Settings
+    console: Console
+    workdir: Path  # scratch space for this run; GOVNET_HOME points here
+    state: dict[str, Any] = field(default_factory=dict)  # what earlier steps leave for later ones
+    failures: list[str] = field(default_factory=list)
+
+    def section(self, title: str) -> None:
+        self.console.print(Rule(f"[bold]{title}"))
+
+
+def run_demo(workdir: str | None = None, console: Console | None = None) -> int:
+    """Run every step; return the exit code (0 when each step did what it should)."""
+    base = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="govnet-demo-"))
+    base.mkdir(parents=True, exist_ok=True)
+    ctx = DemoContext(settings=load_settings(home=base), console=console or default_console, workdir=base)
+    ctx.console.print(f"govnet demo — state in {base}")
+    for step in _steps():
+        step(ctx)
+    if ctx.failures:
+        ctx.console.print(f"[bold red]demo finished with {len(ctx.failures)} failure(s):[/] " + "; ".join(ctx.failures))
+        return 1
+    ctx.console.print("[bold green]demo finished: every step did what it should.[/]")
+    return 0
+
+
+def _steps() -> list[Any]:
+    from govnet.inventory import demo as inventory_demo
+
+    return [inventory_demo.run]

@@ -1,0 +1,95 @@
+"""Settings in one place: defaults < config file < environment variables.
+
+The config file is TOML: ``$GOVNET_CONFIG`` if set, else ``$GOVNET_HOME/govnet.toml`` if it exists.
+Environment variables are ``GOVNET_<FIELD>``, and ``GOVNET_<SECTION>__<FIELD>`` for nested sections
+(for example ``GOVNET_PKI__SM2_BACKEND=gmssl``). Secrets are never settings: settings only name
+where a secret lives (an environment variable or a file), see ``govnet.secrets``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from govnet.errors import ConfigError
+
+
+def default_home() -> Path:
+    return Path(os.environ.get("GOVNET_HOME") or Path.home() / ".govnet")
+
+
+class PkiSettings(BaseModel):
+    # "auto": OpenSSL's libcrypto when it has SM2, else gmssl with a warning.
+    sm2_backend: Literal["auto", "openssl", "gmssl"] = "auto"
+    # Where the CA's key passphrase comes from: an environment variable name or a file path.
+    passphrase_env: str = "GOVNET_PKI_PASSPHRASE"
+    passphrase_file: Path | None = None
+    # Accept SM2 signatures made with the empty ID (OpenSSL 3.0's command-line default).
+    allow_empty_sm2_id: bool = False
+
+
+class LabSettings(BaseModel):
+    host: str = "127.0.0.1"
+    host6: str = "::1"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVNET_", env_nested_delimiter="__", extra="forbid")
+
+    home: Path = default_home()
+    # SQLAlchemy URL; empty means SQLite in the home directory.
+    store_url: str = ""
+    log_level: str = "WARNING"
+    pki: PkiSettings = PkiSettings()
+    lab: LabSettings = LabSettings()
+
+    @property
+    def effective_store_url(self) -> str:
+        return self.store_url or f"sqlite:///{self.home / 'govnet.db'}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Explicit arguments win, then the environment, then the config file.
+        return (init_settings, env_settings, _TomlFileSource(settings_cls))
+
+
+def config_path() -> Path:
+    explicit = os.environ.get("GOVNET_CONFIG")
+    return Path(explicit) if explicit else default_home() / "govnet.toml"
+
+
+class _TomlFileSource(PydanticBaseSettingsSource):
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        path = config_path()
+        if not path.exists():
+            if os.environ.get("GOVNET_CONFIG"):
+                raise ConfigError(f"{path}: config file named by GOVNET_CONFIG does not exist")
+            return {}
+        try:
+            return tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings once; services take the result as an argument (tests pass their own)."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"invalid settings ({config_path()} or GOVNET_* variables): {problems}") from None
