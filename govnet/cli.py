@@ -48,7 +48,9 @@ def _root(
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False,
 ) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 for _name, _module in AREAS.items():
@@ -79,7 +81,9 @@ def main() -> None:
     except Exception as exc:  # a bug: say so briefly; the traceback only when asked for
         if os.environ.get("GOVNET_DEBUG"):
             raise
-        err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (set GOVNET_DEBUG=1 for a traceback)")
+        err_console.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (set GOVNET_DEBUG=1 for a traceback)"
+        )
         sys.exit(1)
 
 

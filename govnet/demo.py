@@ -39,7 +39,9 @@ def run_demo(workdir: str | None = None, console: Console | None = None) -> int:
     for step in _steps():
         step(ctx)
     if ctx.failures:
-        ctx.console.print(f"[bold red]demo finished with {len(ctx.failures)} failure(s):[/] " + "; ".join(ctx.failures))
+        ctx.console.print(
+            f"[bold red]demo finished with {len(ctx.failures)} failure(s):[/] " + "; ".join(ctx.failures)
+        )
         return 1
     ctx.console.print("[bold green]demo finished: every step did what it should.[/]")
     return 0

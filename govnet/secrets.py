@@ -20,7 +20,9 @@ def read_secret_file(path: Path) -> str:
     except OSError as exc:
         raise SecretError(f"secret file {path} cannot be read: {exc.strerror}") from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise SecretError(f"secret file {path} is accessible by group or others (mode {oct(mode & 0o777)}); chmod 600 it")
+        raise SecretError(
+            f"secret file {path} is accessible by group or others (mode {oct(mode & 0o777)}); chmod 600 it"
+        )
     try:
         return path.read_text(encoding="utf-8").rstrip("\r\n")
     except (OSError, UnicodeDecodeError) as exc:

@@ -41,7 +41,12 @@ class CheckResult:
         return cls(name, Status.INDETERMINATE, reason, evidence)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "status": self.status.value, "reason": self.reason, "evidence": self.evidence}
+        return {
+            "name": self.name,
+            "status": self.status.value,
+            "reason": self.reason,
+            "evidence": self.evidence,
+        }
 
 
 def combine(statuses: Iterable[Status]) -> Status:

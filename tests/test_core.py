@@ -96,6 +96,8 @@ def test_cli_reports_config_errors_without_traceback(tmp_path: Path) -> None:
     env = {**os.environ, "GOVNET_CONFIG": str(tmp_path / "missing.toml")}
     done = subprocess.run([*GOVNET, "demo", "--help"], capture_output=True, text=True, check=False, env=env)
     assert done.returncode == 0  # --help needs no settings
-    done = subprocess.run([*GOVNET, "demo", "--workdir", str(tmp_path)], capture_output=True, text=True, check=False, env=env)
+    done = subprocess.run(
+        [*GOVNET, "demo", "--workdir", str(tmp_path)], capture_output=True, text=True, check=False, env=env
+    )
     assert done.returncode == 2
     assert "missing.toml" in done.stderr and "Traceback" not in done.stderr
