@@ -8,7 +8,7 @@ them. Validation *across* entities (dangling references, tiers below policy, ...
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,7 +18,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class SiteLevel(str, Enum):
+class SiteLevel(StrEnum):
     """The four levels of the extranet (市县乡村), plus city departments beside the counties."""
 
     CITY = "city"  # 市
@@ -28,13 +28,13 @@ class SiteLevel(str, Enum):
     VILLAGE = "village"  # 村社区
 
 
-class Zone(str, Enum):
+class Zone(StrEnum):
     PUBLIC = "public"  # 公用网络区
     PRIVATE = "private"  # 专用网络区
     INTERNET = "internet"  # 互联网接入区
 
 
-class Vendor(str, Enum):
+class Vendor(StrEnum):
     """One device-type key everywhere: inventory, lab, collectors, compliance, playbooks."""
 
     HUAWEI_VRP = "huawei_vrp"
@@ -42,14 +42,14 @@ class Vendor(str, Enum):
     CISCO_IOS = "cisco_ios"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     CORE = "core"
     AGGREGATION = "aggregation"
     ACCESS = "access"
     FIREWALL = "firewall"
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     T10G = "10G"
     T1G = "1G"
     T100M = "100M"
@@ -59,7 +59,7 @@ class Tier(str, Enum):
         return {"10G": 10_000, "1G": 1_000, "100M": 100}[self.value]
 
 
-class LinkPurpose(str, Enum):
+class LinkPurpose(StrEnum):
     UPLINK = "uplink"  # towards the parent site (and so towards the city core)
     PEER = "peer"  # between devices of the same site or level
     LAN = "lan"  # a department LAN joining the extranet
