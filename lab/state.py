@@ -356,7 +356,7 @@ class DeviceState:
 
     def add_interface(self, name: str, **kwargs: object) -> Interface:
         """Create an interface with the next unused ifindex (indexes are never reused)."""
-        self.last_ifindex = max(self.last_ifindex, *(i.ifindex for i in self.interfaces)) + 1
+        self.last_ifindex = max([self.last_ifindex, *(i.ifindex for i in self.interfaces)]) + 1
         itf = Interface(name=name, ifindex=self.last_ifindex, **kwargs)  # type: ignore[arg-type]
         self.interfaces.append(itf)
         return itf
