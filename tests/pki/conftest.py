@@ -1,0 +1,45 @@
+"""PKI fixtures: a store on SQLite and on a throwaway PostgreSQL, and PKI settings with a passphrase."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from postgres import PostgresServer, find_postgres_bin
+
+from govnet.settings import Settings, load_settings
+from govnet.store import Store
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    if find_postgres_bin() is None:
+        pytest.skip("PostgreSQL binaries not installed (apt-get install postgresql; CI installs them)")
+    server = PostgresServer.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.create_database()
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    with Store.open(store_url) as s:
+        yield s
+
+
+@pytest.fixture
+def pki_settings(isolated_govnet_home: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("GOVNET_PKI_PASSPHRASE", PASSPHRASE)
+    return load_settings(home=isolated_govnet_home)
