@@ -272,7 +272,7 @@ class VtyConfig:
 @dataclass
 class LocalUser:
     name: str
-    password: str  # kept as typed (the lab is a simulator); rendered hashed in the config
+    password_hash: str  # govnet.lab.passwords format; the plain password is never kept
     privilege: int = 15
     services: set[str] = field(default_factory=lambda: {"ssh"})  # ssh | telnet | terminal | http
     # Login-failure lockout state (runtime only, not configuration).
@@ -317,7 +317,7 @@ class DeviceState:
     local_users: list[LocalUser] = field(default_factory=list)
     password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
     lockout: LoginLockout = field(default_factory=LoginLockout)
-    enable_secret: str | None = None  # Cisco enable secret
+    enable_secret_hash: str | None = None  # Cisco enable secret (govnet.lab.passwords format)
     syslog_hosts: list[str] = field(default_factory=list)
     syslog_enabled: bool = True  # info-center enable / logging on
     ntp_servers: list[str] = field(default_factory=list)

@@ -1,0 +1,240 @@
+"""The running lab: many simulated devices in one asyncio loop, their listeners, faults and state dir.
+
+``Lab.start(specs)`` boots each device (from its saved config in the state directory, else factory
+defaults plus day 0), opens an SSH listener per device per address family on ephemeral ports, and
+starts the SNMP agent pool when ``govnet.lab.snmp_agent`` is available. ``save`` on a device writes
+its config text to ``<state_dir>/<hostname>.cfg`` (mode 0600); unsaved changes die with the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+from govnet.lab.bootstrap import DeviceSpec, boot, reboot_in_place
+from govnet.lab.ssh_server import SshDevice, SshListener
+from govnet.lab.state import DeviceState, Fault, FaultKind
+
+from govnet.errors import InputError, NotFoundError
+from govnet.secrets import write_secret_file
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Endpoints:
+    hostname: str
+    vendor: str
+    ssh: dict[str, int] = field(default_factory=dict)  # address -> port
+    snmp: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"hostname": self.hostname, "vendor": self.vendor, "ssh": self.ssh, "snmp": self.snmp}
+
+
+@dataclass
+class LabDevice:
+    spec: DeviceSpec
+    ssh: SshDevice
+    listeners: list[SshListener] = field(default_factory=list)
+    boot_problems: list[str] = field(default_factory=list)
+
+    @property
+    def state(self) -> DeviceState:
+        return self.ssh.state
+
+
+class Lab:
+    def __init__(self, state_dir: Path, hosts: Iterable[str] = ("127.0.0.1",), *, snmp: bool = True) -> None:
+        self.state_dir = state_dir
+        self.hosts = list(hosts)
+        self.with_snmp = snmp
+        self.devices: dict[str, LabDevice] = {}
+        self.endpoints: dict[str, Endpoints] = {}
+        self._snmp_pool: Any = None
+        self._extra_pools: list[Any] = []
+        self._host_key: asyncssh.SSHKey | None = None
+
+    # --- lifecycle ----------------------------------------------------------------------------
+    async def start(self, specs: Iterable[DeviceSpec]) -> dict[str, Endpoints]:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        key = self._load_host_key()
+        now = time.time()
+        for spec in specs:
+            saved_path = self._saved_path(spec.hostname)
+            saved = saved_path.read_text(encoding="utf-8") if saved_path.exists() else None
+            state, problems = boot(spec, saved, now)
+            if saved is None:
+                self._persist(spec.hostname, state)  # day 0 was saved by the installer
+            for problem in problems:
+                log.warning("%s: %s: %s", spec.hostname, saved_path, problem)
+            on_save = functools.partial(self._persist, spec.hostname)
+            device = LabDevice(spec, SshDevice(state, on_save=on_save), boot_problems=problems)
+            self.devices[spec.hostname] = device
+            ends = Endpoints(spec.hostname, spec.vendor)
+            for host in self.hosts:
+                listener = SshListener(device.ssh, host, key)
+                ends.ssh[host] = await listener.start()
+                device.listeners.append(listener)
+            self.endpoints[spec.hostname] = ends
+        if self.with_snmp:
+            await self._start_snmp()
+        return self.endpoints
+
+    async def _start_snmp(self) -> None:
+        try:
+            from govnet.lab.snmp_agent import SnmpAgentPool  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:
+            log.warning("SNMP agent not available; the lab serves SSH only")
+            return
+        states = [d.state for d in self.devices.values()]
+        self._snmp_pool = SnmpAgentPool()
+        for host in self.hosts:
+            pool = self._snmp_pool if host == self.hosts[0] else SnmpAgentPool()
+            ports = await pool.start(states, host)
+            if pool is not self._snmp_pool:
+                self._extra_pools.append(pool)
+            for hostname, port in ports.items():
+                self.endpoints[hostname].snmp[host] = port
+
+    async def stop(self) -> None:
+        for device in self.devices.values():
+            for listener in device.listeners:
+                await listener.stop()
+        for pool in [self._snmp_pool, *self._extra_pools]:
+            if pool is not None:
+                with contextlib.suppress(Exception):
+                    await pool.stop()
+        self._snmp_pool = None
+        self._extra_pools = []
+
+    # --- operations (also reached through the control socket) --------------------------------
+    def device(self, hostname: str) -> LabDevice:
+        try:
+            return self.devices[hostname]
+        except KeyError:
+            raise NotFoundError(
+                f"no lab device {hostname!r}; running: {', '.join(sorted(self.devices))}"
+            ) from None
+
+    async def fault(
+        self, hostname: str, kind: str, target: str = "", *, clear: bool = False, seconds: float = 2.0
+    ) -> str:
+        """Inject (or clear) a fault; returns a one-line account of what changed."""
+        device = self.device(hostname)
+        state = device.state
+        try:
+            fault_kind = FaultKind(kind)
+        except ValueError:
+            raise InputError(
+                f"unknown fault {kind!r}; known: {', '.join(k.value for k in FaultKind)}"
+            ) from None
+        now = time.time()
+        needs_target = fault_kind in (FaultKind.LINK_DOWN, FaultKind.SURGE)
+        if needs_target:
+            itf = state.interface(target) if target else None
+            if itf is None:
+                names = ", ".join(i.name for i in state.interfaces)
+                raise InputError(f"fault {kind} needs --interface, one of: {names}")
+            target = itf.name
+        fault = Fault(fault_kind, target)
+        if fault_kind == FaultKind.REBOOT:
+            problems = reboot_in_place(state, device.spec, now)
+            device.boot_problems = problems
+            return f"{hostname} rebooted: running configuration is the saved one, sysUpTime restarted"
+        if fault_kind == FaultKind.COUNTER_WRAP:
+            for itf in state.interfaces:
+                if target in ("", itf.name):
+                    itf.wrap_counters_soon(now, seconds=max(seconds, 1.0))
+            state.touch()
+            return f"{hostname}: octet counters set to wrap within about {max(seconds, 1.0):.0f} s"
+        if clear:
+            state.faults.discard(fault)
+        else:
+            state.faults.add(fault)
+        active = not clear
+        if fault_kind == FaultKind.LINK_DOWN:
+            itf = state.interface(target)
+            assert itf is not None
+            itf.set_link(now, up=not active)
+        elif fault_kind == FaultKind.SURGE:
+            itf = state.interface(target)
+            assert itf is not None
+            itf.settle(now)
+            itf.surge = active
+        elif fault_kind == FaultKind.SLOW:
+            state.slow_seconds = seconds if active else 0.0
+        elif fault_kind == FaultKind.UNREACHABLE:
+            state.reachable = not active
+            for listener in device.listeners:
+                await (listener.silence() if active else listener.resume())
+        state.touch()
+        where = f" on {target}" if target else ""
+        return f"{hostname}: {kind}{where} {'cleared' if clear else 'injected'}"
+
+    async def reset(self, hostname: str | None = None) -> list[str]:
+        """Back to factory defaults plus day 0 (the saved config is replaced), as after a wipe."""
+        names = [hostname] if hostname else sorted(self.devices)
+        for name in names:
+            device = self.device(name)
+            reboot_in_place(device.state, device.spec, time.time(), factory=True)
+            device.state.faults.clear()
+            device.state.slow_seconds = 0.0
+            if not device.state.reachable:
+                device.state.reachable = True
+                for listener in device.listeners:
+                    await listener.resume()
+            self._persist(name, device.state)
+        return names
+
+    def status(self) -> list[dict[str, Any]]:
+        rows = []
+        for name, device in sorted(self.devices.items()):
+            state = device.state
+            rows.append(
+                {
+                    **self.endpoints[name].as_dict(),
+                    "reachable": state.reachable,
+                    "faults": sorted(
+                        f"{f.kind.value}{':' + f.target if f.target else ''}" for f in state.faults
+                    ),
+                    "uptime_s": int(time.time() - state.boot_time),
+                    "unsaved_changes": state.saved_config != device.ssh.dialect.render_config(state),
+                }
+            )
+        return rows
+
+    # --- persistence --------------------------------------------------------------------------
+    def _saved_path(self, hostname: str) -> Path:
+        if "/" in hostname or hostname.startswith("."):
+            raise InputError(f"device hostname {hostname!r} cannot name a file")
+        return self.state_dir / f"{hostname}.cfg"
+
+    def _persist(self, hostname: str, state: DeviceState) -> None:
+        # Named after the inventory hostname, which a `sysname` typed at the device does not alter.
+        if state.saved_config is not None:
+            write_secret_file(self._saved_path(hostname), state.saved_config)
+
+    def _load_host_key(self) -> asyncssh.SSHKey:
+        """One host key for the whole lab, kept so known_hosts stays valid across restarts."""
+        if self._host_key is None:
+            path = self.state_dir / "ssh_host_ed25519_key"
+            if path.exists():
+                self._host_key = asyncssh.read_private_key(str(path))
+            else:
+                self._host_key = asyncssh.generate_private_key("ssh-ed25519")
+                write_secret_file(path, self._host_key.export_private_key())
+        return self._host_key
+
+
+async def serve_forever(lab: Lab, stop: asyncio.Event) -> None:
+    await stop.wait()
+    await lab.stop()

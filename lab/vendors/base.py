@@ -1,0 +1,362 @@
+"""The shared CLI core: command tables with abbreviation matching, views, and a session.
+
+A vendor dialect (``huawei_vrp.py``, ``h3c_comware.py``, ``cisco_ios.py``) subclasses ``Dialect``
+and overrides named hooks: prompts, error texts, the command tables per view, config rendering.
+A ``CliSession`` is one logged-in user: it takes typed lines and returns the device's answer.
+It knows nothing about SSH (``govnet.lab.ssh_server`` carries the bytes).
+
+Saved configuration is the vendor's config text; booting replays it through ``Dialect.load_config``,
+which feeds each line to the same command tables a person types at, so rendering and parsing are
+proven against each other.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Interface, IPv6Interface
+
+from govnet.lab.state import DeviceState
+
+Args = dict[str, str]
+Handler = Callable[["CliSession", Args], str | None]
+
+
+class CommandError(Exception):
+    """A typed command is wrong; ``kind`` picks the vendor's message, ``column`` places the caret."""
+
+    def __init__(self, kind: str, column: int = 0, detail: str = "") -> None:
+        super().__init__(kind)
+        self.kind = kind  # unrecognized | incomplete | ambiguous | wrong-parameter | failed
+        self.column = column
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command form: keywords, ``<arg>`` (one word) and ``<arg...>`` (the rest of the line).
+
+    ``[word]`` is an optional keyword. ``negate`` says whether the `undo`/`no` form exists.
+    """
+
+    words: tuple[str, ...]
+    handler: Handler
+    negate: bool = True
+
+
+def cmd(pattern: str, handler: Handler, *, negate: bool = True) -> Command:
+    return Command(tuple(pattern.split()), handler, negate)
+
+
+@dataclass
+class _Candidate:
+    command: Command
+    pos: int = 0  # next pattern word
+    args: Args = field(default_factory=dict)
+    done: bool = False
+
+
+class CommandTable:
+    def __init__(self, commands: Iterable[Command]) -> None:
+        self.commands = list(commands)
+
+    def match(self, tokens: list[tuple[str, int]], *, negated: bool) -> tuple[Command, Args]:
+        """Resolve tokens (word, column) to one command; raise CommandError like the device would."""
+        live = [_Candidate(c) for c in self.commands if c.negate or not negated]
+        for index, (token, column) in enumerate(tokens):
+            low = token.lower()
+            survivors: list[_Candidate] = []
+            keyword_hits: dict[str, list[_Candidate]] = {}
+            for cand in live:
+                self._skip_optional_misses(cand, low)
+                if cand.done:
+                    continue
+                if cand.pos >= len(cand.command.words):
+                    continue
+                word = cand.command.words[cand.pos]
+                if word.startswith("<"):
+                    name = word.strip("<>.")
+                    if word.endswith("...>"):
+                        cand.args[name] = " ".join(t for t, _ in tokens[index:])
+                        cand.done = True
+                    else:
+                        cand.args[name] = token
+                    cand.pos += 1
+                    survivors.append(cand)
+                    continue
+                keyword = word.strip("[]")
+                if keyword.startswith(low):
+                    keyword_hits.setdefault(keyword, []).append(cand)
+            if keyword_hits:
+                exact = keyword_hits.get(low)
+                if exact is not None:
+                    chosen = exact
+                elif len(keyword_hits) == 1:
+                    chosen = next(iter(keyword_hits.values()))
+                else:
+                    raise CommandError("ambiguous", column)
+                for cand in chosen:
+                    cand.pos += 1
+                # A keyword beats a free argument at the same position (as on the devices).
+                survivors = chosen + [c for c in survivors if c.done]
+            if not survivors and not any(c.done for c in live):
+                raise CommandError("unrecognized", column)
+            live = survivors + [c for c in live if c.done and c not in survivors]
+            if all(c.done for c in live):
+                break
+        complete = [c for c in live if c.done or self._rest_optional(c)]
+        if not complete:
+            end = tokens[-1][1] + len(tokens[-1][0]) if tokens else 0
+            raise CommandError("incomplete", end)
+        best = complete[0]
+        return best.command, best.args
+
+    @staticmethod
+    def _skip_optional_misses(cand: _Candidate, low: str) -> None:
+        words = cand.command.words
+        while cand.pos < len(words) and words[cand.pos].startswith("["):
+            if words[cand.pos].strip("[]").startswith(low):
+                return
+            cand.pos += 1
+
+    @staticmethod
+    def _rest_optional(cand: _Candidate) -> bool:
+        return all(w.startswith("[") for w in cand.command.words[cand.pos :])
+
+
+@dataclass
+class View:
+    kind: str  # user | system | interface | acl | ospf | ospf-area | vty | aaa | ...
+    key: str = ""  # interface name, ACL name, OSPF process id, ...
+    parent: View | None = None
+    data: object = None  # the state object this view edits
+
+
+Question = Callable[["CliSession", str], str]
+
+
+class CliSession:
+    """One logged-in CLI user on one device."""
+
+    def __init__(
+        self,
+        dialect: Dialect,
+        state: DeviceState,
+        username: str = "",
+        *,
+        privileged: bool = True,
+        on_save: Callable[[DeviceState], None] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.dialect = dialect
+        self.state = state
+        self.username = username
+        self.privileged = privileged
+        self.on_save = on_save
+        self.clock = clock
+        self.view = View("user")
+        self.paging = True
+        self.closed = False
+        self.question: Question | None = None  # set while the device waits for an answer (Y/N)
+        self.echo = True  # False while a password is being typed
+        self.errors: list[str] = []  # collected while replaying a config file
+
+    # The transport calls these three.
+    def prompt(self) -> str:
+        if self.question is not None:
+            return ""
+        return self.dialect.prompt(self)
+
+    def banner(self) -> str:
+        return self.dialect.motd(self)
+
+    def handle_line(self, line: str) -> str:
+        """Run one typed line; return the output (``\\n`` line ends) without the next prompt."""
+        if self.question is not None:
+            question, self.question = self.question, None
+            self.echo = True
+            return question(self, line)
+        if not line.strip():
+            return ""
+        try:
+            out = self.dialect.execute(self, line)
+        except CommandError as err:
+            return self.dialect.error_text(self, err, line)
+        return out or ""
+
+    def ask(self, question: Question) -> None:
+        self.question = question
+
+    def save(self) -> None:
+        self.state.saved_config = self.dialect.render_config(self.state)
+        if self.on_save is not None:
+            self.on_save(self.state)
+
+
+class Dialect:
+    """Named hooks a vendor overrides. Instances are stateless and shared by all sessions."""
+
+    vendor = ""
+    netmiko_device_type = ""
+    negation = "undo"
+    comment = "#"  # config section separator (Cisco: "!")
+    config_views: tuple[str, ...] = ("system",)  # where a config file is replayed from
+
+    # --- tables -------------------------------------------------------------------------------
+    def tables(self) -> dict[str, CommandTable]:
+        raise NotImplementedError
+
+    def parent_kind(self, kind: str) -> str | None:
+        """The view a command falls back to when the current view does not know it."""
+        return None if kind in ("user", "system") else "system"
+
+    # --- prompts and texts --------------------------------------------------------------------
+    def prompt(self, session: CliSession) -> str:
+        raise NotImplementedError
+
+    def motd(self, session: CliSession) -> str:
+        return ""
+
+    def login_banner(self, state: DeviceState) -> str:
+        return state.banners.login
+
+    def error_text(self, session: CliSession, err: CommandError, line: str) -> str:
+        raise NotImplementedError
+
+    def idle_timeout_text(self) -> str:
+        return "Info: The connection was closed by the remote host because of idle timeout."
+
+    # --- session hooks ------------------------------------------------------------------------
+    def session_start(self, session: CliSession) -> None:
+        session.view = View("user")
+
+    def ctrl_z(self, session: CliSession) -> str:
+        """Ctrl+Z: back to the top view (VRP/Comware `return`, IOS `end`)."""
+        view = session.view
+        while view.parent is not None:
+            view = view.parent
+        session.view = view
+        return ""
+
+    # --- execution ----------------------------------------------------------------------------
+    def execute(self, session: CliSession, line: str) -> str | None:
+        tokens = [(m.group(0), m.start()) for m in re.finditer(r"\S+", line)]
+        is_negated = tokens[0][0].lower() == self.negation and len(tokens) > 1
+        if is_negated:
+            tokens = tokens[1:]
+        tables = self.tables()
+        chain: list[View | None] = []
+        view: View | None = session.view
+        while view is not None:
+            chain.append(view)
+            view = view.parent
+        chain.append(None)  # commands valid in every view (display on VRP and Comware)
+        first_error: CommandError | None = None
+        for candidate in chain:
+            table = tables.get(candidate.kind if candidate is not None else "any")
+            if table is None:
+                continue
+            try:
+                command, args = table.match(tokens, negated=is_negated)
+            except CommandError as err:
+                if first_error is None or err.column > first_error.column:
+                    first_error = err
+                continue
+            if candidate is not None and candidate is not session.view:
+                session.view = candidate  # a parent's command leaves the sub-view, as on the devices
+            if is_negated:
+                args["__no__"] = "1"
+            result = command.handler(session, args)
+            session.state.touch()
+            return result
+        raise first_error or CommandError("unrecognized", tokens[0][1])
+
+    # --- configuration ------------------------------------------------------------------------
+    def render_config(self, state: DeviceState) -> str:
+        raise NotImplementedError
+
+    def config_session(self, state: DeviceState) -> CliSession:
+        """A session sitting in the view a config file is replayed from."""
+        raise NotImplementedError
+
+    def load_config(self, state: DeviceState, text: str) -> list[str]:
+        """Replay a config file into ``state``; return the lines the device refused."""
+        session = self.config_session(state)
+        base = session.view
+        problems: list[str] = []
+        for number, raw in enumerate(text.splitlines(), 1):
+            line = raw.rstrip()
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if stripped in (self.comment, "return", "end"):
+                session.view = base
+                continue
+            if stripped.startswith(self.comment) or stripped.startswith("!"):
+                continue
+            out = session.handle_line(stripped)
+            if session.question is not None:  # a config line never asks; answer no
+                session.handle_line("n")
+            if "^" in out or out.startswith(("Error", "%")):
+                problems.append(f"line {number}: {stripped}: {out.strip().splitlines()[-1]}")
+        return problems
+
+
+# --- small parsers shared by the dialects -----------------------------------------------------
+
+
+def negated(args: Args) -> bool:
+    return "__no__" in args
+
+
+def mask_to_len(mask: str) -> int:
+    """255.255.255.0 -> 24; a bare number is already a length."""
+    if mask.isdigit():
+        value = int(mask)
+        if not 0 <= value <= 32:
+            raise CommandError("wrong-parameter")
+        return value
+    try:
+        bits = int(IPv4Address(mask))
+    except ValueError:
+        raise CommandError("wrong-parameter") from None
+    length = bin(bits).count("1")
+    if bits != (0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF:
+        raise CommandError("wrong-parameter")
+    return length
+
+
+def len_to_mask(length: int) -> str:
+    return str(IPv4Address((0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF))
+
+
+def wildcard(length: int) -> str:
+    return str(IPv4Address((1 << (32 - length)) - 1))
+
+
+def ipv4_interface(address: str, mask: str) -> IPv4Interface:
+    try:
+        return IPv4Interface(f"{address}/{mask_to_len(mask)}")
+    except ValueError:
+        raise CommandError("wrong-parameter") from None
+
+
+def ipv6_interface(text: str, length: str | None = None) -> IPv6Interface:
+    try:
+        return IPv6Interface(f"{text}/{length}" if length else text)
+    except ValueError:
+        raise CommandError("wrong-parameter") from None
+
+
+def number(text: str, low: int, high: int) -> int:
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise CommandError("wrong-parameter")
+    return int(text)
+
+
+def unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text

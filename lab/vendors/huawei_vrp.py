@@ -1,0 +1,927 @@
+"""Huawei VRP: ``<HOST>`` user view, ``[HOST]`` system view, ``undo`` forms, ``save`` with Y/N.
+
+H3C Comware shares VRP's ancestry: ``h3c_comware.py`` subclasses this dialect and overrides the
+commands and texts that differ, so the handlers here are written to be reused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from govnet.lab.passwords import as_hash, obscure, reveal
+from govnet.lab.state import (
+    Acl,
+    AclRule,
+    DeviceState,
+    Interface,
+    LocalUser,
+    OspfArea,
+    OspfProcess,
+    SnmpCommunity,
+    SnmpGroup,
+    SnmpTrapHost,
+    SnmpV3User,
+    StaticRoute,
+)
+from govnet.lab.vendors.base import (
+    Args,
+    CliSession,
+    CommandError,
+    CommandTable,
+    Dialect,
+    View,
+    cmd,
+    ipv4_interface,
+    ipv6_interface,
+    len_to_mask,
+    mask_to_len,
+    negated,
+    number,
+    unquote,
+)
+
+LOGICAL_PREFIXES = (
+    "loopback",
+    "vlanif",
+    "vlan-interface",
+    "tunnel",
+    "nve",
+    "eth-trunk",
+    "bridge-aggregation",
+)
+
+
+# --- handlers shared with Comware -------------------------------------------------------------
+
+
+def goto(session: CliSession, kind: str, key: str = "", data: object = None) -> None:
+    session.view = View(kind, key, parent=_system_view(session), data=data)
+
+
+def _system_view(session: CliSession) -> View:
+    view: View | None = session.view
+    while view is not None and view.kind != "system":
+        view = view.parent
+    return view or View("system", parent=View("user"))
+
+
+def h_system_view(session: CliSession, args: Args) -> str:
+    session.view = View("system", parent=View("user"))
+    return session.dialect.system_view_notice()  # type: ignore[attr-defined,no-any-return]
+
+
+def h_quit(session: CliSession, args: Args) -> str | None:
+    if session.view.parent is None:
+        session.closed = True
+        return None
+    session.view = session.view.parent
+    return None
+
+
+def h_return(session: CliSession, args: Args) -> None:
+    view = session.view
+    while view.parent is not None:
+        view = view.parent
+    session.view = view
+
+
+def h_sysname(session: CliSession, args: Args) -> None:
+    session.state.hostname = session.dialect.factory_hostname if negated(args) else args["name"]  # type: ignore[attr-defined]
+
+
+def h_interface(session: CliSession, args: Args) -> str | None:
+    state = session.state
+    name = canonical_interface(state, args["name"])
+    itf = state.interface(name)
+    if negated(args):
+        if itf is None or not itf.name.lower().startswith(LOGICAL_PREFIXES):
+            raise CommandError("wrong-parameter")
+        state.interfaces.remove(itf)
+        return None
+    if itf is None:
+        if not name.lower().startswith(LOGICAL_PREFIXES):
+            raise CommandError("wrong-parameter", detail=name)
+        itf = state.add_interface(name, speed_mbps=1000 if not name.lower().startswith("loop") else 8000)
+        itf.counters_since = session.clock()
+    goto(session, "interface", itf.name, itf)
+    return None
+
+
+def canonical_interface(state: DeviceState, typed: str) -> str:
+    """Expand abbreviations (GE0/0/1, g0/0/1, loop0) against the device's interface names."""
+    low = typed.lower()
+    for itf in state.interfaces:
+        if itf.name.lower() == low:
+            return itf.name
+    head = low.rstrip("0123456789/.:")
+    tail = typed[len(head) :]
+    aliases = {
+        "ge": "gigabitethernet",
+        "xge": "xgigabitethernet",
+        "eth": "ethernet",
+        "te": "tengigabitethernet",
+    }
+    head = aliases.get(head, head)
+    for itf in state.interfaces:
+        itf_head = itf.name.lower().rstrip("0123456789/.:")
+        if head and itf_head.startswith(head) and itf.name[len(itf_head) :] == tail:
+            return itf.name
+    for full in ("LoopBack", "Vlanif", "Vlan-interface", "Tunnel", "Loopback", "Vlan"):
+        if head and full.lower().startswith(head) and tail:
+            return full + tail
+    return typed
+
+
+def itf_of(session: CliSession) -> Interface:
+    assert isinstance(session.view.data, Interface)
+    return session.view.data
+
+
+def h_description(session: CliSession, args: Args) -> None:
+    data = session.view.data
+    text = "" if negated(args) else args.get("text", "")
+    if isinstance(data, Interface):
+        data.description = text
+    elif isinstance(data, Acl):
+        pass
+
+
+def h_ip_address(session: CliSession, args: Args) -> None:
+    itf = itf_of(session)
+    if negated(args) and "address" not in args:
+        itf.ipv4.clear()
+        return
+    address = ipv4_interface(args["address"], args["mask"])
+    if negated(args):
+        itf.ipv4 = [a for a in itf.ipv4 if a != address]
+    elif "sub" in args:
+        if address not in itf.ipv4:
+            itf.ipv4.append(address)
+    else:
+        itf.ipv4 = [address, *itf.ipv4[1:]]
+
+
+def h_ip_address_sub(session: CliSession, args: Args) -> None:
+    h_ip_address(session, {**args, "sub": "1"})
+
+
+def h_ipv6_enable(session: CliSession, args: Args) -> None:
+    itf = itf_of(session)
+    itf.ipv6_enabled = not negated(args)
+    if negated(args):
+        itf.ipv6.clear()
+
+
+def h_ipv6_address(session: CliSession, args: Args) -> None:
+    itf = itf_of(session)
+    text = args["address"]
+    length = args.get("length")
+    if negated(args) and text.lower() == "all":
+        itf.ipv6.clear()
+        return
+    address = ipv6_interface(text, length)
+    if negated(args):
+        itf.ipv6 = [a for a in itf.ipv6 if a != address]
+    elif address not in itf.ipv6:
+        itf.ipv6.append(address)
+        itf.ipv6_enabled = True
+
+
+def h_shutdown(session: CliSession, args: Args) -> None:
+    itf_of(session).set_admin(session.clock(), shutdown=not negated(args))
+
+
+def h_bandwidth(session: CliSession, args: Args) -> None:
+    itf_of(session).bandwidth_kbps = None if negated(args) else number(args["kbps"], 1, 400_000_000)
+
+
+def h_rate_limit(session: CliSession, args: Args) -> None:
+    itf_of(session).rate_limit_kbps = None if negated(args) else number(args["kbps"], 8, 400_000_000)
+
+
+def h_ospf_cost(session: CliSession, args: Args) -> None:
+    itf_of(session).ospf_cost = None if negated(args) else number(args["cost"], 1, 65535)
+
+
+def h_itf_acl(session: CliSession, args: Args) -> None:
+    itf_of(session).acl_in = None if negated(args) else args["acl"]
+
+
+def h_itf_ospfv3(session: CliSession, args: Args) -> None:
+    itf = itf_of(session)
+    pid = number(args["pid"], 1, 65535)
+    process = session.state.ospf_process(pid, 3)
+    if process is None:
+        process = OspfProcess(pid, version=3)
+        session.state.ospf.append(process)
+    area = process.area(_dotted(args["area"]))
+    if negated(args):
+        area.interfaces = [i for i in area.interfaces if i != itf.name]
+    elif itf.name not in area.interfaces:
+        area.interfaces.append(itf.name)
+
+
+def h_static_route(session: CliSession, args: Args) -> None:
+    length = mask_to_len(args["mask"])
+    prefix = ipv4_interface(args["dest"], str(length)).network
+    _route(session, args, str(prefix))
+
+
+def h_static_route6(session: CliSession, args: Args) -> None:
+    prefix = ipv6_interface(args["dest"], args["length"]).network
+    _route(session, args, str(prefix))
+
+
+def _route(session: CliSession, args: Args, prefix: str) -> None:
+    routes = session.state.static_routes
+    hop = args["nexthop"]
+    routes[:] = [r for r in routes if not (r.prefix == prefix and r.next_hop == hop)]
+    if not negated(args):
+        extra = args.get("rest", "").split()
+        pref = int(extra[extra.index("preference") + 1]) if "preference" in extra[:-1] else None
+        desc = " ".join(extra[extra.index("description") + 1 :]) if "description" in extra else ""
+        routes.append(StaticRoute(prefix, hop, pref, desc))
+
+
+def h_ospf(session: CliSession, args: Args, version: int = 2) -> None:
+    pid = number(args.get("pid", "1"), 1, 65535)
+    state = session.state
+    process = state.ospf_process(pid, version)
+    if negated(args):
+        if process is not None:
+            state.ospf.remove(process)
+        return
+    if process is None:
+        process = OspfProcess(pid, version=version)
+        state.ospf.append(process)
+    if "rid" in args:
+        process.router_id = args["rid"]
+    goto(session, "ospf" if version == 2 else "ospfv3", str(pid), process)
+
+
+def h_ospfv3(session: CliSession, args: Args) -> None:
+    h_ospf(session, args, 3)
+
+
+def h_router_id(session: CliSession, args: Args) -> None:
+    process = session.view.data
+    assert isinstance(process, OspfProcess)
+    process.router_id = None if negated(args) else args["rid"]
+
+
+def h_ospf_area(session: CliSession, args: Args) -> None:
+    process = session.view.data
+    assert isinstance(process, OspfProcess)
+    area_id = _dotted(args["area"])
+    if negated(args):
+        process.areas = [a for a in process.areas if a.area != area_id]
+        return
+    area = process.area(area_id)
+    session.view = View(f"{session.view.kind}-area", area_id, parent=session.view, data=area)
+
+
+def h_ospf_network(session: CliSession, args: Args) -> None:
+    area = session.view.data
+    assert isinstance(area, OspfArea)
+    entry = f"{args['address']} {args['wildcard']}"
+    area.networks = [n for n in area.networks if n != entry]
+    if not negated(args):
+        area.networks.append(entry)
+
+
+def h_acl(session: CliSession, args: Args) -> None:
+    """``acl [number] N``, ``acl name X [N]``, ``acl ipv6 [number] N`` (Comware: ``acl basic N``)."""
+    state = session.state
+    ipv6 = "ipv6" in args
+    name = args["acl"]
+    acl = state.acl(name, ipv6=ipv6)
+    if negated(args):
+        if acl is not None:
+            state.acls.remove(acl)
+        return
+    if acl is None:
+        kind = args.get("kind") or ("basic" if name.isdigit() and int(name) < 3000 else "advanced")
+        acl = Acl(name, ipv6=ipv6, kind=kind)
+        state.acls.append(acl)
+    goto(session, "acl6" if ipv6 else "acl", name, acl)
+
+
+def h_acl_rule(session: CliSession, args: Args) -> None:
+    acl = session.view.data
+    assert isinstance(acl, Acl)
+    rule_id = int(args["id"]) if args.get("id", "").isdigit() else None
+    if negated(args):
+        acl.rules = [r for r in acl.rules if r.rule_id != rule_id]
+        return
+    action = args["action"].lower()
+    if action not in ("permit", "deny"):
+        raise CommandError("wrong-parameter")
+    if rule_id is None:
+        rule_id = max((r.rule_id or 0 for r in acl.rules), default=0) // 5 * 5 + 5
+    acl.rules = [r for r in acl.rules if r.rule_id != rule_id]
+    acl.rules.append(AclRule(rule_id, action, " ".join(args.get("rest", "").split())))
+    acl.rules.sort(key=lambda r: r.rule_id or 0)
+
+
+def h_acl_rule_auto(session: CliSession, args: Args) -> None:
+    h_acl_rule(session, {k: v for k, v in args.items() if k != "id"})
+
+
+def h_vty(session: CliSession, args: Args) -> None:
+    vty = session.state.vty
+    vty.first, vty.last = number(args["first"], 0, 63), number(args["last"], 0, 63)
+    goto(session, "vty", f"{vty.first} {vty.last}", vty)
+
+
+def h_auth_mode(session: CliSession, args: Args) -> None:
+    mode = args["mode"].lower()
+    table = {"aaa": "aaa", "scheme": "aaa", "password": "password", "none": "none"}
+    if mode not in table:
+        raise CommandError("wrong-parameter")
+    session.state.vty.auth_mode = "none" if negated(args) else table[mode]
+
+
+def h_protocol_inbound(session: CliSession, args: Args) -> None:
+    proto = args["proto"].lower()
+    table = {"ssh": {"ssh"}, "telnet": {"telnet"}, "all": {"ssh", "telnet"}}
+    if proto not in table:
+        raise CommandError("wrong-parameter")
+    session.state.vty.protocols = {"ssh", "telnet"} if negated(args) else set(table[proto])
+
+
+def h_idle_timeout(session: CliSession, args: Args) -> None:
+    if negated(args):
+        session.state.vty.idle_timeout_s = 600
+        return
+    minutes = number(args["minutes"], 0, 35791)
+    seconds = number(args.get("seconds", "0"), 0, 59)
+    session.state.vty.idle_timeout_s = minutes * 60 + seconds
+
+
+def h_vty_acl(session: CliSession, args: Args) -> None:
+    vty = session.state.vty
+    value = None if negated(args) else args["acl"]
+    if "ipv6" in args:
+        vty.acl6_in = value
+    else:
+        vty.acl_in = value
+
+
+def h_vty_privilege(session: CliSession, args: Args) -> None:
+    session.state.vty.privilege = None if negated(args) else number(args["level"], 0, 15)
+
+
+def h_aaa(session: CliSession, args: Args) -> None:
+    goto(session, "aaa")
+
+
+def _user(session: CliSession, name: str, create: bool = True) -> LocalUser:
+    user = session.state.user(name)
+    if user is None:
+        if not create:
+            raise CommandError("failed", detail=f"The user {name} does not exist.")
+        user = LocalUser(name, password_hash="")
+        session.state.local_users.append(user)
+    return user
+
+
+def h_local_user_password(session: CliSession, args: Args) -> None:
+    if negated(args):
+        session.state.local_users = [u for u in session.state.local_users if u.name != args["user"]]
+        return
+    policy = session.state.password_policy
+    secret = args["secret"]
+    if not secret.startswith("$") and len(secret) < max(policy.min_length, 1):
+        raise CommandError("failed", detail=f"The password length must be at least {policy.min_length}.")
+    _user(session, args["user"]).password_hash = as_hash(secret, "1c")
+
+
+def h_local_user_delete(session: CliSession, args: Args) -> None:
+    session.state.local_users = [u for u in session.state.local_users if u.name != args["user"]]
+
+
+def h_local_user_level(session: CliSession, args: Args) -> None:
+    _user(session, args["user"], create=False).privilege = (
+        15 if negated(args) else number(args["level"], 0, 15)
+    )
+
+
+def h_local_user_service(session: CliSession, args: Args) -> None:
+    user = _user(session, args["user"], create=False)
+    known = {"ssh", "telnet", "terminal", "http", "ftp"}
+    wanted = {"ssh" if s == "stelnet" else s for s in args["services"].lower().split()}
+    if not wanted <= known:
+        raise CommandError("wrong-parameter")
+    user.services = set() if negated(args) else wanted
+
+
+def h_lockout_vrp(session: CliSession, args: Args) -> None:
+    lockout = session.state.lockout
+    if negated(args):
+        lockout.max_failures = 0
+        return
+    lockout.max_failures = number(args["times"], 1, 65535)
+    lockout.lock_minutes = number(args["block"], 1, 65535)
+
+
+def h_password_policy(session: CliSession, args: Args) -> None:
+    goto(session, "password-policy")
+
+
+def h_password_expire(session: CliSession, args: Args) -> None:
+    session.state.password_policy.expire_days = 0 if negated(args) else number(args["days"], 0, 999)
+
+
+def h_password_min_length(session: CliSession, args: Args) -> None:
+    session.state.password_policy.min_length = 0 if negated(args) else number(args["length"], 4, 32)
+
+
+def h_password_complexity(session: CliSession, args: Args) -> None:
+    session.state.password_policy.complexity = not negated(args)
+
+
+def h_snmp_agent(session: CliSession, args: Args) -> None:
+    session.state.snmp.enabled = not negated(args)
+
+
+def h_snmp_version(session: CliSession, args: Args) -> None:
+    snmp = session.state.snmp
+    words = {w.lower() for w in args["versions"].split()}
+    versions = {"v1", "v2c", "v3"} if "all" in words else words & {"v1", "v2c", "v3"}
+    if not versions:
+        raise CommandError("wrong-parameter")
+    snmp.versions = snmp.versions - versions if negated(args) else snmp.versions | versions
+    snmp.enabled = snmp.enabled or not negated(args)
+
+
+def h_snmp_contact(session: CliSession, args: Args) -> None:
+    session.state.snmp.contact = "" if negated(args) else unquote(args["text"])
+
+
+def h_snmp_location(session: CliSession, args: Args) -> None:
+    session.state.snmp.location = "" if negated(args) else unquote(args["text"])
+
+
+def h_snmp_community(session: CliSession, args: Args) -> None:
+    """``snmp-agent community read|write [cipher] NAME [acl N]`` (and ``undo snmp-agent community NAME``)."""
+    snmp = session.state.snmp
+    words = args["rest"].split()
+    access = None
+    if words and words[0].lower() in ("read", "write"):
+        access = "ro" if words.pop(0).lower() == "read" else "rw"
+    if words and words[0].lower() in ("cipher", "simple"):
+        words.pop(0)
+    if not words:
+        raise CommandError("incomplete")
+    name = reveal(words.pop(0), *session.dialect.cipher_marks())  # type: ignore[attr-defined]
+    acl = words[words.index("acl") + 1] if "acl" in words[:-1] else None
+    snmp.communities = [c for c in snmp.communities if c.name != name]
+    if negated(args):
+        return
+    if access is None:
+        raise CommandError("incomplete")
+    snmp.communities.append(SnmpCommunity(name, access, acl))
+    snmp.enabled = True
+    if not snmp.versions:
+        snmp.versions = {"v2c"}
+
+
+def h_snmp_group(session: CliSession, args: Args) -> None:
+    """``snmp-agent group v3 NAME [authentication|privacy|noauthentication] [read-view V] [acl N]``."""
+    snmp = session.state.snmp
+    words = args["rest"].split()
+    name = args["group"]
+    snmp.groups = [g for g in snmp.groups if g.name != name]
+    if negated(args):
+        return
+    level = "noauthentication"
+    for w in words:
+        if w.lower() in ("authentication", "privacy", "noauthentication"):
+            level = w.lower()
+    group = SnmpGroup(name, level)
+    if "read-view" in words[:-1]:
+        group.read_view = words[words.index("read-view") + 1]
+    if "write-view" in words[:-1]:
+        group.write_view = words[words.index("write-view") + 1]
+    if "acl" in words[:-1]:
+        group.acl = words[words.index("acl") + 1]
+    snmp.groups.append(group)
+
+
+def h_snmp_usm_user(session: CliSession, args: Args) -> None:
+    """VRP: ``snmp-agent usm-user v3 NAME [group G]`` then ``... authentication-mode sha KEY`` and
+    ``... privacy-mode aes128 KEY`` as separate commands (as VRP's config shows them)."""
+    snmp = session.state.snmp
+    name = args["user"]
+    words = args.get("rest", "").split()
+    user = next((u for u in snmp.users if u.name == name), None)
+    if negated(args):
+        snmp.users = [u for u in snmp.users if u.name != name]
+        return
+    if user is None:
+        user = SnmpV3User(name, group="", auth_protocol=None, priv_protocol=None)
+        snmp.users.append(user)
+    marks = session.dialect.cipher_marks()  # type: ignore[attr-defined]
+    low = [w.lower() for w in words]
+    if "group" in low[:-1]:
+        user.group = words[low.index("group") + 1]
+    elif words and low[0] not in ("authentication-mode", "privacy-mode", "acl"):
+        user.group = words[0]
+    if "authentication-mode" in low[:-1]:
+        i = low.index("authentication-mode")
+        user.auth_protocol = _auth_proto(low[i + 1])
+        key = [w for w in words[i + 2 :][:2] if w.lower() not in ("cipher", "simple")]
+        if not key:
+            raise CommandError("incomplete")
+        user.auth_key = reveal(key[0], *marks)
+    if "privacy-mode" in low[:-1]:
+        i = low.index("privacy-mode")
+        user.priv_protocol = _priv_proto(low[i + 1])
+        key = [w for w in words[i + 2 :][:2] if w.lower() not in ("cipher", "simple")]
+        if not key:
+            raise CommandError("incomplete")
+        user.priv_key = reveal(key[0], *marks)
+    if "acl" in low[:-1]:
+        user.acl = words[low.index("acl") + 1]
+    snmp.enabled = True
+
+
+def _auth_proto(word: str) -> str:
+    table = {"sha": "sha", "sha1": "sha", "sha2-256": "sha256", "sha256": "sha256", "md5": "md5"}
+    if word not in table:
+        raise CommandError("wrong-parameter")
+    return table[word]
+
+
+def _priv_proto(word: str) -> str:
+    table = {"aes128": "aes", "aes": "aes", "aes256": "aes256", "des56": "des", "des": "des"}
+    if word not in table:
+        raise CommandError("wrong-parameter")
+    return table[word]
+
+
+def h_snmp_target(session: CliSession, args: Args) -> None:
+    """``snmp-agent target-host trap address udp-domain IP [udp-port P] params securityname N [v2c|v3]``."""
+    snmp = session.state.snmp
+    words = args["rest"].split()
+    low = [w.lower() for w in words]
+    if "udp-domain" not in low[:-1]:
+        raise CommandError("incomplete")
+    address = words[low.index("udp-domain") + 1]
+    snmp.trap_hosts = [t for t in snmp.trap_hosts if t.address != address]
+    if negated(args):
+        return
+    host = SnmpTrapHost(address)
+    if "udp-port" in low[:-1]:
+        host.port = number(words[low.index("udp-port") + 1], 1, 65535)
+    if "securityname" in low[:-1]:
+        host.params = reveal(words[low.index("securityname") + 1], *session.dialect.cipher_marks())  # type: ignore[attr-defined]
+    host.version = "v3" if "v3" in low else ("v1" if "v1" in low else "v2c")
+    snmp.trap_hosts.append(host)
+
+
+def h_snmp_trap_enable(session: CliSession, args: Args) -> None:
+    session.state.snmp.trap_enabled = not negated(args)
+
+
+def h_loghost(session: CliSession, args: Args) -> None:
+    hosts = session.state.syslog_hosts
+    host = args["host"]
+    if negated(args):
+        hosts[:] = [h for h in hosts if h != host]
+    elif host not in hosts:
+        hosts.append(host)
+
+
+def h_info_center(session: CliSession, args: Args) -> None:
+    session.state.syslog_enabled = not negated(args)
+
+
+def h_ntp_server(session: CliSession, args: Args) -> None:
+    servers = session.state.ntp_servers
+    host = args["host"]
+    if negated(args):
+        servers[:] = [h for h in servers if h != host]
+    elif host not in servers:
+        servers.append(host)
+
+
+def h_timezone(session: CliSession, args: Args) -> None:
+    session.state.timezone = "" if negated(args) else args["rest"]
+
+
+def flag_handler(attribute: str) -> Callable[[CliSession, Args], None]:
+    def handler(session: CliSession, args: Args) -> None:
+        setattr(session.state, attribute, not negated(args))
+
+    return handler
+
+
+def h_header(session: CliSession, args: Args) -> None:
+    kind = args["kind"].lower()
+    text = "" if negated(args) else unquote(args.get("text", "").removeprefix("information").strip())
+    if kind.startswith("login"):
+        session.state.banners.login = text
+    elif kind.startswith("shell"):
+        session.state.banners.motd = text
+    else:
+        raise CommandError("wrong-parameter")
+
+
+def h_screen_length(session: CliSession, args: Args) -> None:
+    session.paging = False
+
+
+def h_noop(session: CliSession, args: Args) -> None:
+    return None
+
+
+def h_save(session: CliSession, args: Args) -> str:
+    dialect = session.dialect
+
+    def answer(s: CliSession, reply: str) -> str:
+        if reply.strip().lower() not in ("y", "yes"):
+            return ""
+        s.save()
+        return dialect.save_done_text()  # type: ignore[attr-defined,no-any-return]
+
+    session.ask(answer)
+    return dialect.save_question()  # type: ignore[attr-defined,no-any-return]
+
+
+def h_ssh_user(session: CliSession, args: Args) -> None:
+    # `ssh user NAME authentication-type password` / `service-type stelnet`: accepted, no state.
+    return None
+
+
+def h_display_cur(session: CliSession, args: Args) -> str:
+    return session.dialect.render_config(session.state)
+
+
+def h_display_saved(session: CliSession, args: Args) -> str:
+    return session.state.saved_config or ""
+
+
+class HuaweiVrp(Dialect):
+    vendor = "huawei_vrp"
+    netmiko_device_type = "huawei"
+    negation = "undo"
+    factory_hostname = "HUAWEI"
+    default_model = "AR6140-16G4XG"
+    version_text = "V300R021C10SPC100"
+
+    # --- texts --------------------------------------------------------------------------------
+    def prompt(self, session: CliSession) -> str:
+        name = session.state.hostname
+        view = session.view
+        if view.kind == "user":
+            return f"<{name}>"
+        suffix = {
+            "system": "",
+            "interface": f"-{view.key}",
+            "acl": f"-acl-{'basic' if view.key.isdigit() and int(view.key) < 3000 else 'adv'}-{view.key}",
+            "acl6": f"-acl6-{'basic' if view.key.isdigit() and int(view.key) < 3000 else 'adv'}-{view.key}",
+            "ospf": f"-ospf-{view.key}",
+            "ospf-area": f"-ospf-{view.parent.key if view.parent else ''}-area-{_dotted(view.key)}",
+            "ospfv3": f"-ospfv3-{view.key}",
+            "ospfv3-area": f"-ospfv3-{view.parent.key if view.parent else ''}-area-{_dotted(view.key)}",
+            "vty": f"-ui-vty{view.key.replace(' ', '-')}",
+            "aaa": "-aaa",
+            "password-policy": "-aaa-lupp-admin",
+        }.get(view.kind, "")
+        return f"[{name}{suffix}]"
+
+    def cipher_marks(self) -> tuple[str, str]:
+        return ("%^%#", "%^%#")
+
+    def system_view_notice(self) -> str:
+        return "Enter system view, return user view with return command."
+
+    def save_question(self) -> str:
+        return "Warning: The current configuration will be written to the device. Continue? [Y/N]:"
+
+    def save_done_text(self) -> str:
+        return (
+            "Now saving the current configuration to the slot 0.\nInfo: Save the configuration successfully."
+        )
+
+    def error_text(self, session: CliSession, err: CommandError, line: str) -> str:
+        if err.kind == "failed":
+            return f"Error: {err.detail}"
+        caret = " " * (len(session.prompt()) + err.column) + "^"
+        word = {
+            "unrecognized": "Unrecognized command",
+            "incomplete": "Incomplete command",
+            "ambiguous": "Ambiguous command",
+            "wrong-parameter": "Wrong parameter",
+        }[err.kind]
+        return f"{caret}\nError: {word} found at '^' position."
+
+    def motd(self, session: CliSession) -> str:
+        banner = session.state.banners.motd
+        info = "Info: The max number of VTY users is 5, the number of current VTY users online is 1."
+        return f"{banner}\n{info}" if banner else info
+
+    # --- tables -------------------------------------------------------------------------------
+    def tables(self) -> dict[str, CommandTable]:
+        return _vrp_tables(type(self))
+
+    def build_tables(self) -> dict[str, CommandTable]:
+        from govnet.lab.vendors import vrp_display as d
+
+        common = [cmd("quit", h_quit, negate=False), cmd("return", h_return, negate=False)]
+        return {
+            "any": CommandTable(
+                [
+                    cmd("display current-configuration", h_display_cur, negate=False),
+                    cmd("display saved-configuration", h_display_saved, negate=False),
+                    cmd("display interface brief", d.interface_brief, negate=False),
+                    cmd("display interface <name>", d.interface_detail, negate=False),
+                    cmd("display ip interface brief", d.ip_interface_brief, negate=False),
+                    cmd("display ipv6 interface brief", d.ipv6_interface_brief, negate=False),
+                    cmd("display version", d.version, negate=False),
+                    cmd("display ssh server status", d.ssh_server_status, negate=False),
+                    cmd("display info-center", d.info_center, negate=False),
+                    cmd("display ntp-service status", d.ntp_status, negate=False),
+                    cmd("display snmp-agent community", d.snmp_community, negate=False),
+                    cmd("display snmp-agent usm-user", d.snmp_usm_user, negate=False),
+                    cmd("display snmp-agent target-host", d.snmp_target_host, negate=False),
+                    cmd("display snmp-agent sys-info", d.snmp_sys_info, negate=False),
+                    cmd("display acl all", d.acl_all, negate=False),
+                    cmd("display acl ipv6 all", d.acl6_all, negate=False),
+                    cmd("display ip routing-table", d.routing_table, negate=False),
+                    cmd("display local-user", d.local_users, negate=False),
+                    cmd("display user-interface", d.user_interface, negate=False),
+                    cmd("display clock", d.clock, negate=False),
+                ]
+            ),
+            "user": CommandTable(
+                [
+                    cmd("system-view", h_system_view, negate=False),
+                    cmd("screen-length 0 temporary", h_screen_length),
+                    cmd("screen-width <n> temporary", h_noop, negate=False),
+                    cmd("terminal monitor", h_noop),
+                    cmd("save", h_save, negate=False),
+                    *common,
+                ]
+            ),
+            "system": CommandTable([*self.system_commands(), cmd("save", h_save, negate=False), *common]),
+            "interface": CommandTable(self.interface_commands() + common),
+            "acl": CommandTable(self.acl_commands() + common),
+            "acl6": CommandTable(self.acl_commands() + common),
+            "ospf": CommandTable(
+                [cmd("area <area>", h_ospf_area), cmd("router-id <rid>", h_router_id), *common]
+            ),
+            "ospf-area": CommandTable([cmd("network <address> <wildcard>", h_ospf_network), *common]),
+            "ospfv3": CommandTable(
+                [cmd("router-id <rid>", h_router_id), cmd("area <area>", h_ospf_area), *common]
+            ),
+            "ospfv3-area": CommandTable(common),
+            "vty": CommandTable(self.vty_commands() + common),
+            "aaa": CommandTable(self.aaa_commands() + common),
+            "password-policy": CommandTable(
+                [
+                    cmd("password expire <days>", h_password_expire),
+                    cmd("password min-length <length>", h_password_min_length),
+                    cmd("password complexity", h_password_complexity),
+                    *common,
+                ]
+            ),
+        }
+
+    def system_commands(self) -> list:  # type: ignore[type-arg]
+        return [
+            cmd("sysname <name>", h_sysname),
+            cmd("interface <name>", h_interface),
+            cmd("ip route-static <dest> <mask> <nexthop>", h_static_route),
+            cmd("ip route-static <dest> <mask> <nexthop> <rest...>", h_static_route),
+            cmd("ipv6 route-static <dest> <length> <nexthop>", h_static_route6),
+            cmd("ipv6 route-static <dest> <length> <nexthop> <rest...>", h_static_route6),
+            cmd("ipv6", flag_handler("ipv6_enabled")),
+            cmd("ospf", h_ospf),
+            cmd("ospf <pid>", h_ospf),
+            cmd("ospf <pid> router-id <rid>", h_ospf),
+            cmd("ospfv3", h_ospfv3),
+            cmd("ospfv3 <pid>", h_ospfv3),
+            cmd("acl <acl>", h_acl),
+            cmd("acl number <acl>", h_acl),
+            cmd("acl name <acl>", h_acl),
+            cmd("acl ipv6 <acl>", lambda s, a: h_acl(s, {**a, "ipv6": "1"})),
+            cmd("acl ipv6 number <acl>", lambda s, a: h_acl(s, {**a, "ipv6": "1"})),
+            cmd("user-interface vty <first> <last>", h_vty),
+            cmd("aaa", h_aaa),
+            cmd("snmp-agent", h_snmp_agent),
+            cmd("snmp-agent sys-info version <versions...>", h_snmp_version),
+            cmd("snmp-agent sys-info contact <text...>", h_snmp_contact),
+            cmd("snmp-agent sys-info location <text...>", h_snmp_location),
+            cmd("snmp-agent community <rest...>", h_snmp_community),
+            cmd("snmp-agent group v3 <group>", lambda s, a: h_snmp_group(s, {**a, "rest": ""})),
+            cmd("snmp-agent group v3 <group> <rest...>", h_snmp_group),
+            cmd("snmp-agent usm-user v3 <user>", h_snmp_usm_user),
+            cmd("snmp-agent usm-user v3 <user> <rest...>", h_snmp_usm_user),
+            cmd("snmp-agent target-host <rest...>", h_snmp_target),
+            cmd("snmp-agent trap enable", h_snmp_trap_enable),
+            cmd("info-center enable", h_info_center),
+            cmd("info-center loghost <host>", h_loghost),
+            cmd("info-center loghost ipv6 <host>", h_loghost),
+            cmd("ntp-service unicast-server <host>", h_ntp_server),
+            cmd("ntp-service unicast-server ipv6 <host>", h_ntp_server),
+            cmd("clock timezone <rest...>", h_timezone),
+            cmd("stelnet server enable", flag_handler("ssh_server")),
+            cmd("telnet server enable", flag_handler("telnet_server")),
+            cmd("http server enable", flag_handler("http_server")),
+            cmd("http secure-server enable", flag_handler("https_server")),
+            cmd("ssh user <user> <rest...>", h_ssh_user),
+            cmd("ssh authentication-type default password", h_noop),
+            cmd("header <kind> <text...>", h_header),
+            cmd("header <kind>", h_header),
+        ]
+
+    def interface_commands(self) -> list:  # type: ignore[type-arg]
+        return [
+            cmd("description <text...>", h_description),
+            cmd("description", h_description),
+            cmd("ip address <address> <mask>", h_ip_address),
+            cmd("ip address <address> <mask> sub", h_ip_address_sub),
+            cmd("ip address", h_ip_address),
+            cmd("ipv6 enable", h_ipv6_enable),
+            cmd("ipv6 address <address>", h_ipv6_address),
+            cmd("ipv6 address <address> <length>", h_ipv6_address),
+            cmd("shutdown", h_shutdown),
+            cmd("bandwidth <kbps>", h_bandwidth),
+            cmd("qos lr outbound cir <kbps>", h_rate_limit),
+            cmd("qos lr outbound cir <kbps> <rest...>", h_rate_limit),
+            cmd("ospf cost <cost>", h_ospf_cost),
+            cmd("ospfv3 <pid> area <area>", h_itf_ospfv3),
+            cmd("traffic-filter inbound acl <acl>", h_itf_acl),
+            cmd("traffic-filter inbound acl name <acl>", h_itf_acl),
+        ]
+
+    def acl_commands(self) -> list:  # type: ignore[type-arg]
+        return [
+            cmd("rule <id> <action> <rest...>", h_acl_rule),
+            cmd("rule <id> <action>", h_acl_rule),
+            cmd("rule <id>", h_acl_rule),
+            cmd("rule permit <rest...>", lambda s, a: h_acl_rule_auto(s, {**a, "action": "permit"})),
+            cmd("rule deny <rest...>", lambda s, a: h_acl_rule_auto(s, {**a, "action": "deny"})),
+            cmd("description <text...>", h_description),
+        ]
+
+    def vty_commands(self) -> list:  # type: ignore[type-arg]
+        return [
+            cmd("authentication-mode <mode>", h_auth_mode),
+            cmd("protocol inbound <proto>", h_protocol_inbound),
+            cmd("idle-timeout <minutes>", h_idle_timeout),
+            cmd("idle-timeout <minutes> <seconds>", h_idle_timeout),
+            cmd("acl <acl> inbound", h_vty_acl),
+            cmd("acl ipv6 <acl> inbound", lambda s, a: h_vty_acl(s, {**a, "ipv6": "1"})),
+            cmd("user privilege level <level>", h_vty_privilege),
+            cmd("shell", h_noop),
+        ]
+
+    def aaa_commands(self) -> list:  # type: ignore[type-arg]
+        return [
+            cmd("local-user <user> password irreversible-cipher <secret>", h_local_user_password),
+            cmd("local-user <user> password cipher <secret>", h_local_user_password),
+            cmd("local-user <user> privilege level <level>", h_local_user_level),
+            cmd("local-user <user> service-type <services...>", h_local_user_service),
+            cmd("local-user <user>", h_local_user_delete),
+            cmd(
+                "local-aaa-user wrong-password retry-interval <interval> retry-time <times> "
+                "block-time <block>",
+                h_lockout_vrp,
+            ),
+            cmd("local-aaa-user wrong-password", h_lockout_vrp),
+            cmd("local-aaa-user password policy administrator", h_password_policy),
+        ]
+
+    # --- configuration ------------------------------------------------------------------------
+    def config_session(self, state: DeviceState) -> CliSession:
+        session = CliSession(self, state)
+        session.view = View("system", parent=View("user"))
+        return session
+
+    def render_config(self, state: DeviceState) -> str:
+        from govnet.lab.vendors.vrp_config import render_vrp
+
+        return render_vrp(self, state)
+
+
+def _dotted(area: str) -> str:
+    if area.isdigit():
+        value = int(area)
+        return ".".join(str((value >> s) & 255) for s in (24, 16, 8, 0))
+    return area
+
+
+@cache
+def _vrp_tables(dialect_type: type[HuaweiVrp]) -> dict[str, CommandTable]:
+    return dialect_type().build_tables()
+
+
+def mask_text(length: int) -> str:
+    return len_to_mask(length)
+
+
+__all__ = ["HuaweiVrp", "obscure"]
