@@ -18,6 +18,10 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+# IDs and hostnames end up in Ansible host names, file names and device prompts: keep them plain.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"
+
+
 class SiteLevel(StrEnum):
     """The four levels of the extranet (市县乡村), plus city departments beside the counties."""
 
@@ -66,7 +70,7 @@ class LinkPurpose(StrEnum):
 
 
 class Site(_Model):
-    id: str
+    id: str = Field(pattern=ID_PATTERN)
     name: str  # Chinese names welcome: 韶关市, 浈江区, ...
     level: SiteLevel
     parent: str | None = None  # the city has none; every other site reaches it through parents
@@ -112,7 +116,7 @@ class ManagementAddress(_Model):
 
 
 class Device(_Model):
-    hostname: str
+    hostname: str = Field(pattern=ID_PATTERN)
     site: str
     vendor: Vendor
     role: Role
@@ -135,7 +139,7 @@ class LinkEnd(_Model):
 
 
 class Link(_Model):
-    id: str
+    id: str = Field(pattern=ID_PATTERN)
     a: LinkEnd
     b: LinkEnd
     tier: Tier
@@ -155,6 +159,9 @@ class AddressPool(_Model):
     link_ipv6: IPv6Network | None = None
     loopback_ipv4: IPv4Network | None = None
     loopback_ipv6: IPv6Network | None = None
+    # Out-of-band management addresses of the zone's devices (checked, never allocated).
+    mgmt_ipv4: IPv4Network | None = None
+    mgmt_ipv6: IPv6Network | None = None
 
 
 class Policy(_Model):
@@ -184,6 +191,8 @@ class Policy(_Model):
         SiteLevel.TOWN: 24,
         SiteLevel.VILLAGE: 26,
     }
+    ipv4_link_prefixlen: int = Field(31, ge=30, le=31)  # /31 (RFC 3021) or /30 point-to-point nets
+    ipv4_lan_prefixlen: int = Field(27, ge=8, le=30)  # a LAN link's IPv4 subnet inside its site's prefix
 
 
 class Inventory(_Model):

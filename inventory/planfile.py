@@ -1,0 +1,104 @@
+"""The address plan on disk: ``plan.yaml`` next to the inventory, keyed by stable IDs.
+
+It is written by ``govnet inventory plan`` and read back by the loader, which fills the planned
+addresses into the models. Entries of entities that no longer exist stay (their space stays
+reserved) until a plan with ``prune`` frees them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from govnet.errors import InputError
+
+from .yamlsafe import YamlLimits, YamlProblem, load_document
+
+PLAN_VERSION = 1
+PLAN_FIELDS = {
+    "sites": ("ipv4", "ipv6"),
+    "devices": ("loopback_ipv4", "loopback_ipv6"),
+    "links": ("ipv4", "ipv6"),
+}
+
+
+@dataclass
+class PlanData:
+    """Assignments as text, e.g. sites["sg-city"] = {"ipv4": "10.0.0.0/16", "ipv6": "2001:db8::/48"}.
+
+    Links hold the link's network; the ``a`` end takes its first usable address, ``b`` the next.
+    """
+
+    sites: dict[str, dict[str, str]] = field(default_factory=dict)
+    devices: dict[str, dict[str, str]] = field(default_factory=dict)
+    links: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, dict[str, str]]:
+        return {"sites": self.sites, "devices": self.devices, "links": self.links}[name]
+
+    def __len__(self) -> int:
+        return len(self.sites) + len(self.devices) + len(self.links)
+
+
+def plan_path_for(inventory_path: Path) -> Path:
+    """``<dir>/plan.yaml`` for a folder inventory, ``<name>.plan.yaml`` beside a one-file inventory."""
+    if inventory_path.is_dir():
+        return inventory_path / "plan.yaml"
+    return inventory_path.with_name(inventory_path.stem + ".plan.yaml")
+
+
+def read_plan(path: Path, limits: YamlLimits | None = None) -> PlanData:
+    """The plan in ``path``; an empty plan when the file does not exist yet."""
+    if not path.exists():
+        return PlanData()
+    try:
+        doc = load_document(path, limits)
+    except YamlProblem as exc:
+        raise InputError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+    plan = PlanData()
+    for key, value in doc.data.items():
+        if key == "version":
+            if value != PLAN_VERSION:
+                raise InputError(f"{path}: plan version {value!r} is not supported (expected {PLAN_VERSION})")
+            continue
+        if key not in PLAN_FIELDS:
+            line, column = doc.key_starts.get(str(key), (1, 1))
+            raise InputError(f"{path}:{line}:{column}: unknown plan section {key!r}")
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            line, column = doc.key_starts.get(key, (1, 1))
+            raise InputError(f"{path}:{line}:{column}: plan section {key!r} must be a mapping of IDs")
+        target = plan.section(key)
+        allowed = PLAN_FIELDS[key]
+        for entity_id, entry in value.items():
+            if not isinstance(entry, dict) or not all(
+                k in allowed and isinstance(v, str) for k, v in entry.items()
+            ):
+                line, column = doc.key_starts.get(key, (1, 1))
+                raise InputError(
+                    f"{path}:{line}:{column}: plan entry {key}.{entity_id} must map {', '.join(allowed)}"
+                    " to addresses"
+                )
+            target[str(entity_id)] = dict(entry)
+    return plan
+
+
+def write_plan(path: Path, plan: PlanData) -> None:
+    """Write the plan atomically (temporary file, then rename), in sorted order: stable diffs."""
+    lines = [
+        "# Address plan written by `govnet inventory plan`. Keep it under version control:",
+        "# existing assignments are never renumbered; entries of deleted entities stay reserved.",
+        f"version: {PLAN_VERSION}",
+    ]
+    for section in ("sites", "devices", "links"):
+        entries = plan.section(section)
+        lines.append(f"{section}:" + ("" if entries else " {}"))
+        for entity_id in sorted(entries):
+            fields = ", ".join(f'{k}: "{v}"' for k, v in sorted(entries[entity_id].items()))
+            lines.append(f"  {json.dumps(entity_id)}: {{{fields}}}")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,339 @@
+"""Read untrusted YAML safely, remembering where things are.
+
+PyYAML's C parser produces events; this module builds plain Python values from them itself, so that
+it can (1) bound what a file may cost — size, nesting depth and the nodes that aliases expand to
+(billion laughs) — and (2) remember positions without holding a node tree in memory: the first pass
+records only where each *entity* (an item of a top-level list) starts; ``locate`` re-reads a file
+and finds the positions of just the fields a problem needs.
+
+Every failure is a ``YamlProblem`` naming the file, line and column (1-based), never an exception
+from the YAML library.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlLimits:
+    max_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 32
+    # Nodes that aliases may add in total (a billion-laughs file reaches this within a few levels).
+    max_alias_nodes: int = 10_000
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as YAML; ``rule`` names which safety or syntax rule it broke."""
+
+    def __init__(self, rule: str, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class YamlDocument:
+    """One file's value, and where each item of each top-level list starts (1-based line, column)."""
+
+    path: Path
+    data: Any
+    item_starts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    key_starts: dict[str, tuple[int, int]] = field(default_factory=dict)  # top-level keys
+
+
+def read_text(path: Path, limits: YamlLimits) -> str:
+    """The file's text, or a YamlProblem for files that are missing, too large, binary or not UTF-8."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise YamlProblem(
+                "yaml.too-large", f"file is {size} bytes, more than the limit of {limits.max_bytes}"
+            )
+        with path.open("rb") as f:
+            raw = f.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise YamlProblem("yaml.unreadable", f"cannot read file: {exc.strerror or exc}") from None
+    if len(raw) > limits.max_bytes:  # grew while we looked
+        raise YamlProblem("yaml.too-large", f"file is larger than the limit of {limits.max_bytes} bytes")
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line, column = _byte_position(raw, nul)
+        raise YamlProblem("yaml.binary", "binary file (NUL byte), not YAML text", line, column)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _byte_position(raw, exc.start)
+        raise YamlProblem(
+            "yaml.encoding", f"not UTF-8 (invalid byte 0x{raw[exc.start]:02x})", line, column
+        ) from None
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise YamlProblem("yaml.empty", "empty file: nothing but blanks and comments")
+    return text
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    line = raw.count(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return line, column
+
+
+def load_document(path: Path, limits: YamlLimits | None = None) -> YamlDocument:
+    """Read one YAML file (one document whose top level is a mapping)."""
+    limits = limits or YamlLimits()
+    text = read_text(path, limits)
+    builder = _Builder(limits, want=None)
+    builder.run(_events(text))
+    if builder.result is None:
+        raise YamlProblem("yaml.empty", "empty file: the document holds no value")
+    if not isinstance(builder.result, dict):
+        raise YamlProblem(
+            "yaml.structure",
+            f"the top level must be a mapping (sites:, devices:, ...), not a {_kind(builder.result)}",
+            *builder.root_start,
+        )
+    return YamlDocument(path, builder.result, builder.item_starts, builder.key_starts)
+
+
+def locate(
+    path: Path, wanted: Iterable[PathKey], limits: YamlLimits | None = None
+) -> dict[PathKey, tuple[int, int]]:
+    """Positions of the given paths in a file already loaded once: a key's position for mapping
+    entries, the item's for list entries. Paths that are not in the file are left out."""
+    limits = limits or YamlLimits()
+    builder = _Builder(limits, want=set(wanted))
+    with contextlib.suppress(YamlProblem):  # the file changed since it was loaded: report what was found
+        builder.run(_events(read_text(path, limits)))
+    return builder.found
+
+
+def _kind(value: Any) -> str:
+    names: dict[type, str] = {dict: "mapping", list: "list", str: "string"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _events(text: str) -> Iterator[Any]:
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            yield loader.get_event()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        raise YamlProblem(
+            "yaml.syntax", f"invalid YAML: {message}", *(_pos(mark) if mark else (1, 1))
+        ) from None
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
+        line, column = 1, 1
+        position = getattr(exc, "position", None)
+        if isinstance(position, int):
+            before = text[:position]
+            line = before.count("\n") + 1
+            column = position - (before.rfind("\n") + 1) + 1
+        raise YamlProblem("yaml.syntax", f"invalid YAML: {exc}", line, column) from None
+    finally:
+        loader.dispose()
+
+
+def _pos(mark: Any) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+_resolver = Resolver()
+_constructor = SafeConstructor()
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    _TIMESTAMP,
+}
+_PLAIN_STR = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*\Z")  # fast path: obviously a string
+
+
+def _scalar(ev: ScalarEvent) -> Any:
+    value = ev.value
+    if ev.tag in (None, "!"):
+        if not ev.implicit[0]:
+            return value  # quoted: a string
+        if _PLAIN_STR.match(value) and value.lower() not in _RESERVED_WORDS:
+            return value
+        tag = _resolver.resolve(ScalarNode, value, ev.implicit)
+    else:
+        tag = ev.tag
+    if tag == "tag:yaml.org,2002:str" or tag == _TIMESTAMP:
+        return value  # dates stay text: the inventory has no use for datetime objects
+    if tag not in _SCALAR_TAGS:
+        raise YamlProblem("yaml.tag", f"unsupported tag {tag!r}", *_pos(ev.start_mark))
+    try:
+        return _constructor.construct_object(ScalarNode(tag, value, None, None))
+    except (ConstructorError, ValueError) as exc:
+        kind = tag.rsplit(":", 1)[-1]
+        raise YamlProblem("yaml.syntax", f"invalid {kind}: {exc}", *_pos(ev.start_mark)) from None
+
+
+_RESERVED_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"}
+_MERGE = "<<"
+
+
+class _Frame:
+    __slots__ = ("anchor", "container", "key", "key_pos", "merges", "path_len", "size", "start")
+
+    def __init__(self, container: Any, anchor: str | None, start: tuple[int, int], path_len: int) -> None:
+        self.container = container
+        self.anchor = anchor
+        self.start = start
+        self.key: Any = _NO_KEY
+        self.key_pos = start
+        self.merges: list[dict[Any, Any]] = []
+        self.size = 1
+        self.path_len = path_len
+
+
+_NO_KEY = object()
+
+
+class _Builder:
+    """Turns parser events into values. With ``want``, records the positions of those paths only."""
+
+    def __init__(self, limits: YamlLimits, want: set[PathKey] | None) -> None:
+        self.limits = limits
+        self.want = want
+        self.found: dict[PathKey, tuple[int, int]] = {}
+        self.stack: list[_Frame] = []
+        self.path: list[str | int] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.alias_nodes = 0
+        self.result: Any = None
+        self.root_start = (1, 1)
+        self.documents = 0
+        self.item_starts: dict[str, list[tuple[int, int]]] = {}
+        self.key_starts: dict[str, tuple[int, int]] = {}
+
+    def run(self, events: Iterator[Any]) -> None:
+        for ev in events:
+            t = type(ev)
+            if t is ScalarEvent:
+                self._node_start(ev)
+                self._add(_scalar(ev), 1, ev.anchor, _pos(ev.start_mark))
+            elif t is MappingStartEvent or t is SequenceStartEvent:
+                start = self._node_start(ev)
+                if len(self.stack) >= self.limits.max_depth:
+                    raise YamlProblem(
+                        "yaml.too-deep", f"nesting deeper than {self.limits.max_depth} levels", *start
+                    )
+                container: Any = {} if t is MappingStartEvent else []
+                self.stack.append(_Frame(container, ev.anchor, start, len(self.path)))
+            elif t is MappingEndEvent or t is SequenceEndEvent:
+                frame = self.stack.pop()
+                value = frame.container
+                if frame.merges:
+                    for merged in frame.merges:
+                        for k, v in merged.items():
+                            value.setdefault(k, v)
+                del self.path[frame.path_len :]
+                self._add(value, frame.size, frame.anchor, frame.start)
+            elif t is AliasEvent:
+                start = self._node_start(ev)
+                if ev.anchor not in self.anchors:
+                    raise YamlProblem("yaml.syntax", f"alias *{ev.anchor} names no anchor", *start)
+                value, size = self.anchors[ev.anchor]
+                self.alias_nodes += size
+                if self.alias_nodes > self.limits.max_alias_nodes:
+                    raise YamlProblem(
+                        "yaml.alias-budget",
+                        f"aliases expand to more than {self.limits.max_alias_nodes} nodes"
+                        " (a YAML bomb?); write the values out instead",
+                        *start,
+                    )
+                self._add(value, size, None, start)
+            elif type(ev).__name__ == "DocumentStartEvent":
+                self.documents += 1
+                if self.documents > 1:
+                    raise YamlProblem(
+                        "yaml.structure", "more than one YAML document in the file", *_pos(ev.start_mark)
+                    )
+
+    def _node_start(self, ev: Any) -> tuple[int, int]:
+        """Note where a node starts and extend the current path to it."""
+        start = _pos(ev.start_mark)
+        if not self.stack:
+            self.root_start = start
+            return start
+        frame = self.stack[-1]
+        if isinstance(frame.container, dict):
+            if frame.key is _NO_KEY:
+                return start  # this node is a key
+            component: str | int = frame.key if isinstance(frame.key, str | int) else repr(frame.key)
+            pos = frame.key_pos
+        else:
+            component = len(frame.container)
+            pos = start
+        del self.path[frame.path_len :]
+        self.path.append(component)
+        depth = len(self.path)
+        if self.want is not None:
+            key = tuple(self.path)
+            if key in self.want:
+                self.found[key] = pos
+        elif depth == 2 and isinstance(component, int) and isinstance(self.path[0], str):
+            self.item_starts.setdefault(self.path[0], []).append(start)
+        elif depth == 1 and isinstance(component, str):
+            self.key_starts[component] = pos
+        return start
+
+    def _add(self, value: Any, size: int, anchor: str | None, start: tuple[int, int]) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = (value, size)
+        if not self.stack:
+            self.result = value
+            return
+        frame = self.stack[-1]
+        frame.size += size
+        container = frame.container
+        if isinstance(container, list):
+            container.append(value)
+        elif frame.key is _NO_KEY:
+            if isinstance(value, dict | list):
+                raise YamlProblem("yaml.structure", "a mapping key must be a plain value", *start)
+            frame.key = value
+            frame.key_pos = start
+        else:
+            key = frame.key
+            frame.key = _NO_KEY
+            if key == _MERGE:
+                merges = value if isinstance(value, list) else [value]
+                if not all(isinstance(m, dict) for m in merges):
+                    raise YamlProblem("yaml.structure", "a merge key (<<) needs a mapping", *frame.key_pos)
+                frame.merges.extend(merges)
+            elif key in container:
+                raise YamlProblem("yaml.duplicate-key", f"duplicate key {key!r}", *frame.key_pos)
+            else:
+                container[key] = value
