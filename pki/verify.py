@@ -238,7 +238,7 @@ def _revocation(
     for entry in tbs["revoked_certificates"]:
         if entry["user_certificate"].native == serial:
             reason = entry.crl_reason_value
-            reason_text = reason.human_friendly if reason is not None else "unspecified"
+            reason_text = x509.reason_label(reason.native) if reason is not None else "unspecified"
             when = entry["revocation_date"].native
             return CheckResult.failed(
                 name,

@@ -73,6 +73,24 @@ def parse_serial(text: str) -> int:
     return value
 
 
+# RFC 5280 reason names as operators type them -> asn1crypto CRLReason names. certificateHold and
+# removeFromCRL are left out: govnet revokes for good, it does not suspend.
+REASONS = {
+    "unspecified": "unspecified",
+    "keyCompromise": "key_compromise",
+    "cACompromise": "ca_compromise",
+    "affiliationChanged": "affiliation_changed",
+    "superseded": "superseded",
+    "cessationOfOperation": "cessation_of_operation",
+    "privilegeWithdrawn": "privilege_withdrawn",
+    "aACompromise": "aa_compromise",
+}
+
+
+def reason_label(asn1_name: str) -> str:
+    return next((label for label, name in REASONS.items() if name == asn1_name), asn1_name)
+
+
 class SignerId(StrEnum):
     DEFAULT = "default"  # 1234567812345678 (GM/T 0009)
     EMPTY = "empty"  # OpenSSL 3.0 command-line default
