@@ -15,6 +15,7 @@ managers show as an error rather than a timeout; the group's security level and 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
 import resource
@@ -79,6 +80,7 @@ class Responder:
             ) from None
         self.state = state
         self.engine = EngineState(engine_id)
+        self._engine_id_text = state.snmp.engine_id
         self.clock = clock
         self._tables: tuple[int, dict[str, Table]] | None = None
         self._users: dict[tuple[object, ...], LocalizedUser | None] = {}
@@ -100,6 +102,10 @@ class Responder:
         if not self.state.snmp.enabled:
             return None
         self.engine.observe_boot(self.state)
+        if self.state.snmp.engine_id != self._engine_id_text:  # `snmp-agent local-engineid` changed it
+            self._engine_id_text = self.state.snmp.engine_id
+            with contextlib.suppress(ValueError):
+                self.engine.engine_id = default_engine_id(self.state)
         try:
             start, end = ber.expect(data, 0, ber.SEQUENCE)
             s, e = ber.expect(data, start, ber.INTEGER, end)
@@ -468,6 +474,8 @@ class SnmpAgentPool:
         if duplicates:
             raise InputError(f"duplicate device hostnames in the SNMP lab: {', '.join(duplicates)}")
         _raise_fd_limit(2 * (len(states) + len(self.endpoints)) + 256)
+        if host6 is not None and (host6 == host or ":" in host):
+            host6 = None  # already serving IPv6 on ``host``
         ipv6 = host6 is not None and _has_family(socket.AF_INET6, host6)
         ports: dict[str, int] = {}
         try:
