@@ -126,12 +126,13 @@ class AddressRow:
 
 def build_tables(state: DeviceState) -> dict[str, Table]:
     """Row indexes of every table, from the device's configuration (rebuilt when it changes)."""
-    interfaces = [((i.ifindex,), i) for i in state.interfaces]
+    interfaces: list[tuple[Oid, Any]] = [((i.ifindex,), i) for i in state.interfaces]
     addresses: list[tuple[Oid, Any]] = []
     legacy: list[tuple[Oid, Any]] = []
     prefixes: list[tuple[Oid, Any]] = []
     for itf in state.interfaces:
-        for addr in [*itf.ipv4, *itf.ipv6]:
+        addrs: list[IPv4Interface | IPv6Interface] = [*itf.ipv4, *itf.ipv6]
+        for addr in addrs:
             row = AddressRow(itf, addr)
             addresses.append((_addr_index(addr), row))
             prefixes.append((_prefix_index(itf, addr), row))
@@ -462,7 +463,7 @@ def snmprec_lines(view: MibView) -> list[str]:
         ber.TIMETICKS: "67",
         ber.COUNTER64: "70",
     }
-    lines = []
+    lines: list[str] = []
     oid: Oid = (0, 0)
     while True:
         found = get_next(view, oid)
