@@ -11,9 +11,9 @@ import pytest
 from asn1crypto import x509 as asn1_x509
 from conftest import ChainFactory, Party
 from cryptography import x509 as cx509
-
 from govnet.pki import x509
 from govnet.pki.verify import EMPTY_ID_REFUSED, Policy, verify_path
+
 from govnet.verdict import Status
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="the openssl binary is not installed")
@@ -73,7 +73,10 @@ def test_openssl_reads_our_extensions(chain: ChainFactory, tmp_path: Path) -> No
     assert "Key Usage: critical\n                Digital Signature, Non Repudiation" in text
     assert "1.3.6.1.5.5.7.3.36" in text or "Document Signing" in text
     subject = openssl("x509", "-in", p["leaf"], "-noout", "-subject", "-nameopt", "utf8").stdout
-    assert subject.strip() == "subject=C=CN, O=某市市场监督管理局, CN=某局制章人, serialNumber=914403001922038216"
+    assert (
+        subject.strip()
+        == "subject=C=CN, O=某市市场监督管理局, CN=某局制章人, serialNumber=914403001922038216"
+    )
     root_text = openssl("x509", "-in", p["root"], "-noout", "-text").stdout
     assert "CA:TRUE" in root_text and "Certificate Sign, CRL Sign" in root_text
     # cryptography parses them too (an independent X.509 reader)
@@ -163,8 +166,9 @@ def _openssl_chain(
     )
     openssl(
         "x509", "-req", "-in", "leaf.csr", "-CA", "root.pem", "-CAkey", "root.key", "-sm3", *sigopt,
-        *(("-vfyopt", sigopt[1]) if sigopt else ()), "-days", "10", "-extfile", "ext.cnf", "-extensions", "leaf",
-        "-out", "leaf.pem", "-set_serial", "0x1234567890abcdef01", cwd=tmp_path,
+        *(("-vfyopt", sigopt[1]) if sigopt else ()), "-days", "10",
+        "-extfile", "ext.cnf", "-extensions", "leaf", "-out", "leaf.pem",
+        "-set_serial", "0x1234567890abcdef01", cwd=tmp_path,
     )  # fmt: skip
     root = x509.load_certificate((tmp_path / "root.pem").read_bytes(), "root.pem")
     leaf = x509.load_certificate((tmp_path / "leaf.pem").read_bytes(), "leaf.pem")
