@@ -235,7 +235,7 @@ def _insert_certificate(
         "created_at": now,
     }
     conn.execute(pki_certificates.insert().values(**values))
-    return CertificateRecord(**{k: v for k, v in values.items() if k != "created_at"})  # type: ignore[arg-type]
+    return CertificateRecord(**{k: v for k, v in values.items() if k != "created_at"})
 
 
 def _insert_key(conn: Connection, key_id: str, owner: str, blob: bytes, now: dt.datetime) -> None:

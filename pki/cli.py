@@ -335,11 +335,11 @@ def verify(
     from govnet.pki.ca import latest_crls, list_certificates, trusted_roots
     from govnet.pki.verify import Policy, verify_path
 
+    when = _parse_time(at) if at else None
     target = x509.load_certificate(_read(cert), str(cert))
     intermediates = [c for p in chain or [] for c in x509.load_certificates(_read(p), str(p))]
     roots = [c for p in trust or [] for c in x509.load_certificates(_read(p), str(p))]
     crls = [x509.load_crl(_read(p), str(p)) for p in crl_file or []]
-    when = _parse_time(at) if at else None
     with _service() as (store, settings):
         roots += [x509.load_certificate(der, "store") for der in trusted_roots(store)]
         crls += [x509.load_crl(der, "store") for der in latest_crls(store)]

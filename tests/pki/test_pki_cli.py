@@ -1,0 +1,204 @@
+"""`govnet pki ...` end to end: exit codes, files written (and not written), messages without secrets."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PASSPHRASE
+from govnet.pki import keys, x509
+
+from govnet.cli import main
+
+CODE = "914403001922038216"
+
+
+@pytest.fixture
+def govnet(pki_settings: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run the CLI in this process; returns (exit code, stdout, stderr)."""
+    monkeypatch.setenv("COLUMNS", "250")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["govnet", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def _json(run, *args: str):  # type: ignore[no-untyped-def]
+    code, out, err = run(*args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.fixture
+def initialised(govnet):  # type: ignore[no-untyped-def]
+    made = _json(
+        govnet,
+        "pki",
+        "init",
+        "--name",
+        "CN=Test Root CA",
+        "--org",
+        "某市政务服务数据管理局",
+        "--credit-code",
+        CODE,
+        "--intermediate",
+    )
+    return made
+
+
+def test_full_cycle(govnet, initialised, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert initialised["intermediate"]["subject"].startswith("serialNumber=")
+    assert "CN=Test Root CA Issuing CA" in initialised["intermediate"]["subject"]
+    seal = _json(
+        govnet, "pki", "issue", "--profile", "seal-maker", "--subject", "CN=制章人", "--org", "某局",
+        "--credit-code", CODE, "--out", str(tmp_path / "seal.pem"), "--key-out", str(tmp_path / "seal.key"),
+    )  # fmt: skip
+    tls = _json(
+        govnet, "pki", "issue", "--profile", "tls-server", "--subject", "www.gov.example",
+        "--san", "www.gov.example", "--san", "IP:2001:db8::1", "--out", str(tmp_path / "tls.der"), "--der",
+    )  # fmt: skip
+    assert (tmp_path / "seal.key").stat().st_mode & 0o777 == 0o600
+    assert keys.load_private_key((tmp_path / "seal.key").read_bytes(), PASSPHRASE).public_key() == (
+        x509.certificate_public_key(x509.load_certificate((tmp_path / "seal.pem").read_bytes(), "seal.pem"))
+    )
+    assert (tmp_path / "tls.der").read_bytes()[:1] == b"\x30"
+    revoked = _json(govnet, "pki", "revoke", tls["serial"], "--reason", "keyCompromise")
+    assert revoked["status"] == "revoked" and revoked["reason"] == "keyCompromise"
+    crl = _json(govnet, "pki", "crl", "--out", str(tmp_path / "crl.pem"))
+    assert crl["revoked"] == 1 and crl["number"] == 1 and Path(crl["published"]).exists()
+    _json(govnet, "pki", "crl", "--ca", initialised["root"]["serial"])
+    listed = _json(govnet, "pki", "list")
+    assert {c["profile"] for c in listed} == {"root", "intermediate", "seal-maker", "tls-server"}
+    assert [c["serial"] for c in _json(govnet, "pki", "list", "--status", "revoked")] == [tls["serial"]]
+
+    code, out, _ = govnet("pki", "verify", str(tmp_path / "seal.pem"), "--purpose", "seal-maker", "--json")
+    assert code == 0 and json.loads(out)["status"] == "PASSED"
+    code, out, _ = govnet("pki", "verify", str(tmp_path / "tls.der"), "--json")
+    verdict = json.loads(out)
+    assert code == 1 and verdict["status"] == "FAILED"
+    assert [c["name"] for c in verdict["checks"] if c["status"] == "FAILED"] == [
+        "revocation[leaf: www.gov.example]"
+    ]
+    code, out, _ = govnet("pki", "verify", str(tmp_path / "seal.pem"), "--at", "2100-01-01")
+    assert code == 1 and "expired on" in out and "validity[leaf: 制章人]" in out
+
+    code, out, _ = govnet("pki", "export", seal["serial"], "--chain")
+    assert code == 0 and out.count("BEGIN CERTIFICATE") == 3
+    code, _, _ = govnet("pki", "export", seal["serial"], "--der", "--out", str(tmp_path / "again.der"))
+    assert (
+        x509.load_certificate((tmp_path / "again.der").read_bytes(), "again").dump()
+        == x509.load_certificate((tmp_path / "seal.pem").read_bytes(), "seal").dump()
+    )
+    code, _, _ = govnet(
+        "pki", "export", seal["serial"], "--key", str(tmp_path / "exported.key"), "--out", os.devnull
+    )
+    assert code == 0 and (tmp_path / "exported.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_input_errors_exit_2_and_write_nothing(
+    govnet, initialised, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n")
+    before = len(_json(govnet, "pki", "list"))
+    cases = [
+        (("pki", "verify", str(garbage)), "garbage.pem: not a valid X.509 certificate"),
+        (("pki", "verify", str(tmp_path / "missing.pem")), "missing.pem: cannot read"),
+        (
+            ("pki", "issue", "--profile", "signer", "--csr", str(garbage)),
+            "no PEM block of type CERTIFICATE REQUEST",
+        ),
+        (
+            ("pki", "issue", "--profile", "signer", "--subject", "CN=x", "--credit-code", "123"),
+            "must be 18 characters",
+        ),
+        (("pki", "issue", "--profile", "nope", "--subject", "CN=x"), "unknown profile 'nope'"),
+        (("pki", "revoke", "abcdef"), "no certificate with serial abcdef"),
+        (("pki", "revoke", initialised["root"]["serial"], "--reason", "lost"), "unknown revocation reason"),
+        (("pki", "verify", str(garbage), "--at", "yesterday"), "not an ISO 8601 time"),
+        (("pki", "init", "--name", "CN=again"), "already has a certificate authority"),
+    ]
+    for args, message in cases:
+        code, out, err = govnet(*args)
+        assert code == 2, (args, out, err)
+        assert message in err and "Traceback" not in err, (args, err)
+    monkeypatch.setenv("GOVNET_PKI_PASSPHRASE", "wrong wrong wrong")
+    code, _, err = govnet("pki", "issue", "--profile", "device", "--subject", "CN=r1")
+    assert code == 2 and "wrong passphrase or corrupted key file" in err and "wrong wrong" not in err
+    monkeypatch.delenv("GOVNET_PKI_PASSPHRASE")
+    code, _, err = govnet("pki", "crl")
+    assert code == 2 and "GOVNET_PKI_PASSPHRASE" in err
+    monkeypatch.setenv("GOVNET_PKI_PASSPHRASE", PASSPHRASE)
+    assert len(_json(govnet, "pki", "list")) == before
+
+
+def test_issue_before_init_names_the_fix(govnet) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = govnet("pki", "issue", "--profile", "device", "--subject", "CN=r1")
+    assert code == 2 and "govnet pki init" in err
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="the openssl binary is not installed")
+def test_openssl_keys_and_csrs_through_the_cli(govnet, initialised, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    openssl("genpkey", "-algorithm", "ec", "-pkeyopt", "ec_paramgen_curve:SM2", "-out", "dev.key")
+    openssl("req", "-new", "-key", "dev.key", "-sm3", "-sigopt", "distid:1234567812345678",
+            "-subj", "/C=CN/CN=switch-07", "-addext", "subjectAltName=DNS:switch-07.gov.example",
+            "-out", "dev.csr")  # fmt: skip
+    issued = _json(
+        govnet,
+        "pki",
+        "issue",
+        "--profile",
+        "device",
+        "--csr",
+        str(tmp_path / "dev.csr"),
+        "--out",
+        str(tmp_path / "dev.pem"),
+    )
+    assert issued["csr_sm2_id"] == "default" and issued["subject"] == "CN=switch-07, C=CN"
+    assert (
+        "DNS:switch-07.gov.example"
+        in subprocess.run(
+            ["openssl", "x509", "-in", "dev.pem", "-noout", "-ext", "subjectAltName"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    code, _, _ = govnet(
+        "pki", "export", initialised["intermediate"]["serial"], "--out", str(tmp_path / "inter.pem")
+    )
+    assert code == 0
+    openssl(
+        "verify", "-vfyopt", "distid:1234567812345678", "-partial_chain", "-CAfile", "inter.pem", "dev.pem"
+    )
+    # a CSR from plain `openssl req` (empty ID) is refused with the fix spelled out
+    openssl("req", "-new", "-key", "dev.key", "-sm3", "-subj", "/C=CN/CN=switch-08", "-out", "plain.csr")
+    code, _, err = govnet("pki", "issue", "--profile", "device", "--csr", str(tmp_path / "plain.csr"))
+    assert code == 2 and "-sigopt distid:1234567812345678" in err
+
+
+def test_cli_help_is_fast_and_clean() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "govnet.cli", "pki", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    for command in ("init", "issue", "revoke", "crl", "list", "export", "verify"):
+        assert command in done.stdout
