@@ -59,7 +59,7 @@ def reveal(text: str, prefix: str = "%^%#", suffix: str = "%^%#") -> str:
     import binascii
 
     if text.startswith(prefix) and text.endswith(suffix) and len(text) > len(prefix) + len(suffix):
-        body = text[len(prefix) : -len(suffix)]
+        body = text[len(prefix) : len(text) - len(suffix)]
         try:
             return base64.b64decode(body + "=" * (-len(body) % 4)).decode()
         except (binascii.Error, UnicodeDecodeError):

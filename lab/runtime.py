@@ -9,7 +9,6 @@ its config text to ``<state_dir>/<hostname>.cfg`` (mode 0600); unsaved changes d
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import time
@@ -60,7 +59,6 @@ class Lab:
         self.devices: dict[str, LabDevice] = {}
         self.endpoints: dict[str, Endpoints] = {}
         self._snmp_pool: Any = None
-        self._extra_pools: list[Any] = []
         self._host_key: asyncssh.SSHKey | None = None
 
     # --- lifecycle ----------------------------------------------------------------------------
@@ -96,25 +94,22 @@ class Lab:
             log.warning("SNMP agent not available; the lab serves SSH only")
             return
         states = [d.state for d in self.devices.values()]
-        self._snmp_pool = SnmpAgentPool()
-        for host in self.hosts:
-            pool = self._snmp_pool if host == self.hosts[0] else SnmpAgentPool()
-            ports = await pool.start(states, host)
-            if pool is not self._snmp_pool:
-                self._extra_pools.append(pool)
-            for hostname, port in ports.items():
-                self.endpoints[hostname].snmp[host] = port
+        pool = SnmpAgentPool()
+        host6 = next((h for h in self.hosts[1:] if ":" in h), None)
+        ports = await pool.start(states, self.hosts[0], host6)
+        self._snmp_pool = pool
+        for hostname, port in ports.items():
+            self.endpoints[hostname].snmp[self.hosts[0]] = port
+            if hostname in pool.ports6 and host6 is not None:
+                self.endpoints[hostname].snmp[host6] = pool.ports6[hostname]
 
     async def stop(self) -> None:
         for device in self.devices.values():
             for listener in device.listeners:
                 await listener.stop()
-        for pool in [self._snmp_pool, *self._extra_pools]:
-            if pool is not None:
-                with contextlib.suppress(Exception):
-                    await pool.stop()
-        self._snmp_pool = None
-        self._extra_pools = []
+        if self._snmp_pool is not None:
+            await self._snmp_pool.stop()
+            self._snmp_pool = None
 
     # --- operations (also reached through the control socket) --------------------------------
     def device(self, hostname: str) -> LabDevice:

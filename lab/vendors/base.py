@@ -36,7 +36,7 @@ class CommandError(Exception):
 
 @dataclass(frozen=True)
 class Command:
-    """One command form: keywords, ``<arg>`` (one word) and ``<arg...>`` (the rest of the line).
+    """One command form: keywords, ``<arg>`` (one word), ``<arg#>`` (digits) and ``<arg...>`` (the rest).
 
     ``[word]`` is an optional keyword. ``negate`` says whether the `undo`/`no` form exists.
     """
@@ -77,7 +77,9 @@ class CommandTable:
                     continue
                 word = cand.command.words[cand.pos]
                 if word.startswith("<"):
-                    name = word.strip("<>.")
+                    if word.endswith("#>") and not token.isdigit():
+                        continue  # a numeric argument (<seq#>) only takes digits
+                    name = word.strip("<>.#")
                     if word.endswith("...>"):
                         cand.args[name] = " ".join(t for t, _ in tokens[index:])
                         cand.done = True
@@ -202,6 +204,9 @@ class Dialect:
     netmiko_device_type = ""
     negation = "undo"
     comment = "#"  # config section separator (Cisco: "!")
+    logical_interfaces: tuple[str, ...] = ()  # interface kinds `interface NAME` may create
+    config_root = "system"  # the top configuration view (IOS: "config")
+    exec_root = "user"  # the view above it (IOS: "exec")
     config_views: tuple[str, ...] = ("system",)  # where a config file is replayed from
 
     # --- tables -------------------------------------------------------------------------------
@@ -251,6 +256,8 @@ class Dialect:
         view: View | None = session.view
         while view is not None:
             chain.append(view)
+            if view.kind == self.config_root:
+                break  # config commands never fall back to the exec view
             view = view.parent
         chain.append(None)  # commands valid in every view (display on VRP and Comware)
         first_error: CommandError | None = None

@@ -60,10 +60,12 @@ def goto(session: CliSession, kind: str, key: str = "", data: object = None) -> 
 
 
 def _system_view(session: CliSession) -> View:
+    """The top configuration view above the current one (VRP/Comware system view, IOS config)."""
+    root = session.dialect.config_root
     view: View | None = session.view
-    while view is not None and view.kind != "system":
+    while view is not None and view.kind != root:
         view = view.parent
-    return view or View("system", parent=View("user"))
+    return view or View(root, parent=View(session.dialect.exec_root))
 
 
 def h_system_view(session: CliSession, args: Args) -> str:
@@ -92,7 +94,7 @@ def h_sysname(session: CliSession, args: Args) -> None:
 
 def h_interface(session: CliSession, args: Args) -> str | None:
     state = session.state
-    name = canonical_interface(state, args["name"])
+    name = canonical_interface(state, args["name"], session.dialect.logical_interfaces)
     itf = state.interface(name)
     if negated(args):
         if itf is None or not itf.name.lower().startswith(LOGICAL_PREFIXES):
@@ -108,7 +110,9 @@ def h_interface(session: CliSession, args: Args) -> str | None:
     return None
 
 
-def canonical_interface(state: DeviceState, typed: str) -> str:
+def canonical_interface(
+    state: DeviceState, typed: str, logical: tuple[str, ...] = ("LoopBack", "Vlanif", "Tunnel")
+) -> str:
     """Expand abbreviations (GE0/0/1, g0/0/1, loop0) against the device's interface names."""
     low = typed.lower()
     for itf in state.interfaces:
@@ -127,7 +131,7 @@ def canonical_interface(state: DeviceState, typed: str) -> str:
         itf_head = itf.name.lower().rstrip("0123456789/.:")
         if head and itf_head.startswith(head) and itf.name[len(itf_head) :] == tail:
             return itf.name
-    for full in ("LoopBack", "Vlanif", "Vlan-interface", "Tunnel", "Loopback", "Vlan"):
+    for full in logical:
         if head and full.lower().startswith(head) and tail:
             return full + tail
     return typed
@@ -667,6 +671,7 @@ class HuaweiVrp(Dialect):
     vendor = "huawei_vrp"
     netmiko_device_type = "huawei"
     negation = "undo"
+    logical_interfaces: tuple[str, ...] = ("LoopBack", "Vlanif", "Tunnel", "Eth-Trunk")
     factory_hostname = "HUAWEI"
     default_model = "AR6140-16G4XG"
     version_text = "V300R021C10SPC100"
@@ -860,9 +865,9 @@ class HuaweiVrp(Dialect):
 
     def acl_commands(self) -> list:  # type: ignore[type-arg]
         return [
-            cmd("rule <id> <action> <rest...>", h_acl_rule),
-            cmd("rule <id> <action>", h_acl_rule),
-            cmd("rule <id>", h_acl_rule),
+            cmd("rule <id#> <action> <rest...>", h_acl_rule),
+            cmd("rule <id#> <action>", h_acl_rule),
+            cmd("rule <id#>", h_acl_rule),
             cmd("rule permit <rest...>", lambda s, a: h_acl_rule_auto(s, {**a, "action": "permit"})),
             cmd("rule deny <rest...>", lambda s, a: h_acl_rule_auto(s, {**a, "action": "deny"})),
             cmd("description <text...>", h_description),

@@ -96,7 +96,7 @@ def interface_detail(session: CliSession, args: Args) -> str:
     from govnet.lab.vendors.huawei_vrp import canonical_interface
 
     state = session.state
-    itf = state.interface(canonical_interface(state, args["name"]))
+    itf = state.interface(canonical_interface(state, args["name"], session.dialect.logical_interfaces))
     if itf is None:
         raise CommandError("wrong-parameter", column=len("display interface "))
     now = session.clock()

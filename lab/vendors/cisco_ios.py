@@ -1,0 +1,810 @@
+"""Cisco IOS / IOS XE: ``>`` and ``#``, ``enable``, ``configure terminal``/``end``, ``no`` forms,
+``write memory``, ``% Invalid input detected at '^' marker.``
+"""
+
+from __future__ import annotations
+
+from govnet.lab.passwords import as_hash, verify_password
+from govnet.lab.state import Acl, AclRule, DeviceState, LocalUser, OspfProcess
+from govnet.lab.vendors.base import (
+    Args,
+    CliSession,
+    Command,
+    CommandError,
+    CommandTable,
+    Dialect,
+    View,
+    cmd,
+    mask_to_len,
+    negated,
+    number,
+)
+from govnet.lab.vendors.huawei_vrp import (
+    _dotted,
+    flag_handler,
+    h_bandwidth,
+    h_description,
+    h_interface,
+    h_ip_address,
+    h_ip_address_sub,
+    h_ipv6_address,
+    h_ipv6_enable,
+    h_itf_acl,
+    h_itf_ospfv3,
+    h_loghost,
+    h_noop,
+    h_ntp_server,
+    h_ospf_cost,
+    h_rate_limit,
+    h_router_id,
+    h_shutdown,
+    h_snmp_contact,
+    h_snmp_location,
+    h_static_route,
+    h_static_route6,
+    h_sysname,
+    h_timezone,
+    itf_of,
+)
+
+
+def _config_root(session: CliSession) -> View:
+    from govnet.lab.vendors.huawei_vrp import _system_view
+
+    return _system_view(session)
+
+
+def sub_view(session: CliSession, kind: str, key: str = "", data: object = None) -> None:
+    session.view = View(kind, key, parent=_config_root(session), data=data)
+
+
+# --- exec -------------------------------------------------------------------------------------
+
+
+def h_enable(session: CliSession, args: Args) -> str | None:
+    if session.view.kind == "exec":
+        return None
+    secret = session.state.enable_secret_hash
+    if secret is None:
+        return "% No password set"
+    tries = [0]
+
+    def answer(s: CliSession, typed: str) -> str:
+        if verify_password(typed, secret):
+            s.view = View("exec")
+            s.privileged = True
+            return ""
+        tries[0] += 1
+        if tries[0] >= 3:
+            return "% Bad secrets\n"
+        s.ask(answer)
+        s.echo = False
+        return "Password: "
+
+    session.ask(answer)
+    session.echo = False
+    return "Password: "
+
+
+def h_disable(session: CliSession, args: Args) -> None:
+    session.view = View("user")
+    session.privileged = False
+
+
+def h_exit(session: CliSession, args: Args) -> None:
+    if session.view.kind in ("user", "exec"):
+        session.closed = True
+    elif session.view.kind == "config":
+        session.view = session.view.parent or View("exec")
+    else:
+        session.view = _config_root(session)
+
+
+def h_end(session: CliSession, args: Args) -> None:
+    session.view = View("exec")
+
+
+def h_configure(session: CliSession, args: Args) -> str:
+    session.view = View("config", parent=View("exec"))
+    return "Enter configuration commands, one per line.  End with CNTL/Z."
+
+
+def h_terminal(session: CliSession, args: Args) -> None:
+    session.paging = False
+
+
+def h_write(session: CliSession, args: Args) -> str:
+    session.save()
+    return "Building configuration...\n[OK]"
+
+
+def h_copy_run_start(session: CliSession, args: Args) -> str:
+    def answer(s: CliSession, typed: str) -> str:
+        s.save()
+        return "Building configuration...\n[OK]"
+
+    session.ask(answer)
+    return "Destination filename [startup-config]? "
+
+
+def h_do(session: CliSession, args: Args) -> str | None:
+    here = session.view
+    session.view = View("exec")
+    try:
+        return session.dialect.execute(session, args["command"])
+    finally:
+        session.view = here
+
+
+# --- config -----------------------------------------------------------------------------------
+
+
+def h_router_ospf(session: CliSession, args: Args) -> None:
+    _ospf(session, args, 2, "router")
+
+
+def h_ipv6_router_ospf(session: CliSession, args: Args) -> None:
+    _ospf(session, args, 3, "rtr")
+
+
+def _ospf(session: CliSession, args: Args, version: int, kind: str) -> None:
+    pid = number(args["pid"], 1, 65535)
+    process = session.state.ospf_process(pid, version)
+    if negated(args):
+        if process is not None:
+            session.state.ospf.remove(process)
+        return
+    if process is None:
+        process = OspfProcess(pid, version=version)
+        session.state.ospf.append(process)
+    sub_view(session, kind, str(pid), process)
+
+
+def h_ospf_network_area(session: CliSession, args: Args) -> None:
+    process = session.view.data
+    assert isinstance(process, OspfProcess)
+    area = process.area(_dotted(args["area"]))
+    entry = f"{args['address']} {args['wildcard']}"
+    area.networks = [n for n in area.networks if n != entry]
+    if not negated(args):
+        area.networks.append(entry)
+
+
+def h_ip_access_list(session: CliSession, args: Args) -> None:
+    kind = args["kind"].lower()
+    if kind not in ("standard", "extended"):
+        raise CommandError("wrong-parameter")
+    _acl_view(session, args["acl"], ipv6=False, kind="basic" if kind == "standard" else "advanced", args=args)
+
+
+def h_ipv6_access_list(session: CliSession, args: Args) -> None:
+    _acl_view(session, args["acl"], ipv6=True, kind="advanced", args=args)
+
+
+def _acl_view(session: CliSession, name: str, *, ipv6: bool, kind: str, args: Args) -> None:
+    state = session.state
+    acl = state.acl(name, ipv6=ipv6)
+    if negated(args):
+        if acl is not None:
+            state.acls.remove(acl)
+        return
+    if acl is None:
+        acl = Acl(name, ipv6=ipv6, kind=kind)
+        state.acls.append(acl)
+    sub_view(session, "acl6" if ipv6 else "acl", name, acl)
+
+
+def _add_rule(acl: Acl, seq: int | None, action: str, text: str, remove: bool) -> None:
+    if remove:
+        if seq is not None:
+            acl.rules = [r for r in acl.rules if r.rule_id != seq]
+        else:
+            acl.rules = [r for r in acl.rules if not (r.action == action and r.text == text)]
+        return
+    if seq is None:
+        seq = max((r.rule_id or 0 for r in acl.rules), default=0) // 10 * 10 + 10
+    acl.rules = [r for r in acl.rules if r.rule_id != seq]
+    acl.rules.append(AclRule(seq, action, text))
+    acl.rules.sort(key=lambda r: r.rule_id or 0)
+
+
+def h_acl_entry(session: CliSession, args: Args) -> None:
+    acl = session.view.data
+    assert isinstance(acl, Acl)
+    seq = args.get("seq")
+    seq_n = number(seq, 1, 2147483647) if seq else None
+    action = args.get("action", "").lower()
+    if action and action not in ("permit", "deny"):
+        raise CommandError("wrong-parameter")
+    _add_rule(acl, seq_n, action, " ".join(args.get("rest", "").split()), negated(args))
+
+
+def h_numbered_acl(session: CliSession, args: Args) -> None:
+    """``access-list 10 permit 10.0.0.0 0.0.0.255`` (1-99 standard, 100-199 extended)."""
+    name = args["acl"]
+    n = number(name, 1, 2699)
+    state = session.state
+    acl = state.acl(name)
+    if negated(args) and "action" not in args:
+        if acl is not None:
+            state.acls.remove(acl)
+        return
+    if acl is None:
+        acl = Acl(name, kind="basic" if n < 100 or 1300 <= n < 2000 else "advanced")
+        state.acls.append(acl)
+    action = args["action"].lower()
+    if action not in ("permit", "deny"):
+        raise CommandError("wrong-parameter")
+    _add_rule(acl, None, action, " ".join(args.get("rest", "").split()), negated(args))
+
+
+def h_line_vty(session: CliSession, args: Args) -> None:
+    vty = session.state.vty
+    vty.first, vty.last = number(args["first"], 0, 1500), number(args["last"], 0, 1500)
+    sub_view(session, "line", f"{vty.first} {vty.last}", vty)
+
+
+def h_login(session: CliSession, args: Args) -> None:
+    mode = args.get("mode", "").lower()
+    vty = session.state.vty
+    if negated(args):
+        vty.auth_mode = "none"
+    elif mode in ("local", "authentication"):
+        vty.auth_mode = "aaa"
+    elif mode == "":
+        vty.auth_mode = "password"
+    else:
+        raise CommandError("wrong-parameter")
+
+
+def h_transport_input(session: CliSession, args: Args) -> None:
+    words = set(args["protocols"].lower().split())
+    table = {"ssh": {"ssh"}, "telnet": {"telnet"}, "all": {"ssh", "telnet"}, "none": set()}
+    protocols: set[str] = set()
+    for w in words:
+        if w not in table:
+            raise CommandError("wrong-parameter")
+        protocols |= table[w]
+    state = session.state
+    state.vty.protocols = {"ssh", "telnet"} if negated(args) else protocols
+    state.telnet_server = "telnet" in state.vty.protocols
+
+
+def h_exec_timeout(session: CliSession, args: Args) -> None:
+    vty = session.state.vty
+    if negated(args):
+        vty.idle_timeout_s = 600
+        return
+    vty.idle_timeout_s = number(args["minutes"], 0, 35791) * 60 + number(args.get("seconds", "0"), 0, 2147483)
+
+
+def h_access_class(session: CliSession, args: Args) -> None:
+    vty = session.state.vty
+    value = None if negated(args) else args["acl"]
+    if "ipv6" in args:
+        vty.acl6_in = value
+    else:
+        vty.acl_in = value
+
+
+def h_line_privilege(session: CliSession, args: Args) -> None:
+    session.state.vty.privilege = None if negated(args) else number(args["level"], 0, 15)
+
+
+def h_username(session: CliSession, args: Args) -> None:
+    """``username NAME [privilege N] secret [0|8|9] PASS`` or ``... password [0] PASS``."""
+    state = session.state
+    name = args["user"]
+    if negated(args):
+        state.local_users = [u for u in state.local_users if u.name != name]
+        return
+    words = args.get("rest", "").split()
+    low = [w.lower() for w in words]
+    user = state.user(name)
+    if user is None:
+        user = LocalUser(name, password_hash="", privilege=1, services={"ssh", "telnet", "terminal"})
+        state.local_users.append(user)
+    if "privilege" in low[:-1]:
+        user.privilege = number(words[low.index("privilege") + 1], 0, 15)
+    for keyword in ("secret", "password"):
+        if keyword in low[:-1]:
+            rest = words[low.index(keyword) + 1 :]
+            if len(rest) >= 2 and rest[0] in ("0", "5", "7", "8", "9"):
+                rest = rest[1:]
+            secret = " ".join(rest)
+            min_length = state.password_policy.min_length
+            if not secret.startswith("$") and len(secret) < min_length:
+                raise CommandError(
+                    "failed", detail=f"% Password too short - must be at least {min_length} characters."
+                )
+            user.password_hash = as_hash(secret, "8")
+
+
+def h_enable_secret(session: CliSession, args: Args) -> None:
+    if negated(args):
+        session.state.enable_secret_hash = None
+        return
+    words = args["rest"].split()
+    if len(words) >= 2 and words[0] in ("0", "5", "8", "9"):
+        words = words[1:]
+    session.state.enable_secret_hash = as_hash(" ".join(words), "8")
+
+
+def h_login_block(session: CliSession, args: Args) -> None:
+    lockout = session.state.lockout
+    if negated(args):
+        lockout.max_failures = 0
+        return
+    lockout.lock_minutes = max(1, number(args["seconds"], 1, 65535) // 60)
+    lockout.max_failures = number(args["attempts"], 1, 65535)
+
+
+def h_min_length(session: CliSession, args: Args) -> None:
+    session.state.password_policy.min_length = 0 if negated(args) else number(args["length"], 0, 16)
+
+
+def h_snmp_community(session: CliSession, args: Args) -> None:
+    from govnet.lab.state import SnmpCommunity
+
+    snmp = session.state.snmp
+    words = args["rest"].split()
+    name = words[0]
+    snmp.communities = [c for c in snmp.communities if c.name != name]
+    if negated(args):
+        return
+    access = "ro"
+    acl = None
+    for w in words[1:]:
+        if w.upper() in ("RO", "RW"):
+            access = w.lower()
+        elif w.lower() != "view":
+            acl = w
+    snmp.communities.append(SnmpCommunity(name, access, acl))
+    snmp.enabled = True
+    snmp.versions |= {"v1", "v2c"}
+
+
+def h_snmp_group(session: CliSession, args: Args) -> None:
+    from govnet.lab.state import SnmpGroup
+
+    snmp = session.state.snmp
+    name = args["group"]
+    snmp.groups = [g for g in snmp.groups if g.name != name]
+    if negated(args):
+        return
+    level = {"priv": "privacy", "auth": "authentication", "noauth": "noauthentication"}.get(
+        args["level"].lower()
+    )
+    if level is None:
+        raise CommandError("wrong-parameter")
+    words = args.get("rest", "").split()
+    low = [w.lower() for w in words]
+    group = SnmpGroup(name, level)
+    if "read" in low[:-1]:
+        group.read_view = words[low.index("read") + 1]
+    if "write" in low[:-1]:
+        group.write_view = words[low.index("write") + 1]
+    if "access" in low[:-1]:
+        group.acl = words[low.index("access") + 1]
+    snmp.groups.append(group)
+    snmp.enabled = True
+    snmp.versions.add("v3")
+
+
+def h_snmp_user(session: CliSession, args: Args) -> None:
+    """``snmp-server user U G v3 auth sha KEY priv aes 128 KEY [access ACL]``."""
+    from govnet.lab.state import SnmpV3User
+
+    snmp = session.state.snmp
+    name = args["user"]
+    snmp.users = [u for u in snmp.users if u.name != name]
+    if negated(args):
+        return
+    words = args["rest"].split()
+    low = [w.lower() for w in words]
+    if len(words) < 2 or low[1] != "v3":
+        raise CommandError("incomplete")
+    user = SnmpV3User(name, words[0], auth_protocol=None, priv_protocol=None)
+    if "auth" in low[:-2]:
+        i = low.index("auth")
+        user.auth_protocol = {"sha": "sha", "md5": "md5", "sha-2": "sha256"}.get(low[i + 1])
+        if low[i + 1] == "sha-2":
+            i += 1
+            user.auth_protocol = "sha256"
+        user.auth_key = words[i + 2]
+    if "priv" in low[:-2]:
+        i = low.index("priv")
+        proto = low[i + 1]
+        if proto == "aes":
+            bits = words[i + 2]
+            user.priv_protocol = "aes" if bits == "128" else "aes256"
+            user.priv_key = words[i + 3] if len(words) > i + 3 else None
+        else:
+            user.priv_protocol = "des"
+            user.priv_key = words[i + 2]
+    if "access" in low[:-1]:
+        user.acl = words[low.index("access") + 1]
+    snmp.users.append(user)
+    snmp.enabled = True
+    snmp.versions.add("v3")
+
+
+def h_snmp_host(session: CliSession, args: Args) -> None:
+    from govnet.lab.state import SnmpTrapHost
+
+    snmp = session.state.snmp
+    address = args["host"]
+    snmp.trap_hosts = [t for t in snmp.trap_hosts if t.address != address]
+    if negated(args):
+        return
+    words = args.get("rest", "").split()
+    low = [w.lower() for w in words]
+    host = SnmpTrapHost(address, version="v1")
+    if "version" in low[:-1]:
+        v = low[low.index("version") + 1]
+        host.version = {"1": "v1", "2c": "v2c", "3": "v3"}.get(v, "v2c")
+    rest = [
+        w for w in words if w.lower() not in ("version", "1", "2c", "3", "priv", "auth", "noauth", "traps")
+    ]
+    host.params = rest[0] if rest else ""
+    if "udp-port" in low[:-1]:
+        host.port = number(words[low.index("udp-port") + 1], 1, 65535)
+        host.params = next((w for w in rest if w.lower() != "udp-port" and not w.isdigit()), "")
+    snmp.trap_hosts.append(host)
+
+
+def h_snmp_traps(session: CliSession, args: Args) -> None:
+    session.state.snmp.trap_enabled = not negated(args)
+
+
+def h_logging_on(session: CliSession, args: Args) -> None:
+    session.state.syslog_enabled = not negated(args)
+
+
+def h_ip_ssh(session: CliSession, args: Args) -> None:
+    session.state.ssh_server = not negated(args)
+
+
+def h_banner(session: CliSession, args: Args) -> str | None:
+    """``banner login ^C text ^C``: single or multi-line, delimited by its first character(s)."""
+    kind = args["kind"].lower()
+    if kind not in ("login", "motd", "exec"):
+        raise CommandError("wrong-parameter")
+    target = "login" if kind == "login" else "motd"
+    if negated(args):
+        setattr(session.state.banners, target, "")
+        return None
+    raw = args["text"]
+    delimiter = "^C" if raw.startswith("^C") else raw[:1]
+    body = raw[len(delimiter) :]
+    if delimiter in body:
+        setattr(session.state.banners, target, body.split(delimiter, 1)[0])
+        return None
+    collected = [body] if body else []
+
+    def more(s: CliSession, line: str) -> str:
+        if delimiter in line:
+            collected.append(line.split(delimiter, 1)[0])
+            setattr(s.state.banners, target, "\n".join(collected).strip("\n"))
+            return ""
+        collected.append(line)
+        s.ask(more)
+        return ""
+
+    session.ask(more)
+    return f"Enter TEXT message.  End with the character '{delimiter[-1]}'."
+
+
+def h_ospfv3_itf(session: CliSession, args: Args) -> None:
+    h_itf_ospfv3(session, args)
+
+
+class CiscoIos(Dialect):
+    vendor = "cisco_ios"
+    netmiko_device_type = "cisco_ios"
+    negation = "no"
+    comment = "!"
+    config_root = "config"
+    exec_root = "exec"
+    logical_interfaces = ("Loopback", "Vlan", "Tunnel", "Port-channel")
+    factory_hostname = "Router"
+    default_model = "ISR4331/K9"
+    version_text = "16.9.4"
+
+    def prompt(self, session: CliSession) -> str:
+        name = session.state.hostname
+        kind = session.view.kind
+        suffix = {
+            "user": ">",
+            "exec": "#",
+            "config": "(config)#",
+            "interface": "(config-if)#",
+            "acl": "(config-std-nacl)#",
+            "acl6": "(config-ipv6-acl)#",
+            "router": "(config-router)#",
+            "rtr": "(config-rtr)#",
+            "line": "(config-line)#",
+        }[kind]
+        if kind == "acl" and getattr(session.view.data, "kind", "") == "advanced":
+            suffix = "(config-ext-nacl)#"
+        return name + suffix
+
+    def session_start(self, session: CliSession) -> None:
+        session.view = View("exec" if session.privileged else "user")
+
+    def parent_kind(self, kind: str) -> str | None:
+        return "config" if kind not in ("user", "exec", "config") else None
+
+    def error_text(self, session: CliSession, err: CommandError, line: str) -> str:
+        if err.kind == "failed":
+            return err.detail
+        if err.kind == "incomplete":
+            return "% Incomplete command.\n"
+        if err.kind == "ambiguous":
+            return f'% Ambiguous command:  "{line.strip()}"'
+        if session.view.kind in ("user", "exec") and err.column == len(line) - len(line.lstrip()):
+            word = line.split()[0]
+            return (
+                f'Translating "{word}"\n'
+                "% Unknown command or computer name, or unable to find computer address"
+            )
+        caret = " " * (len(session.prompt()) + err.column) + "^"
+        return f"{caret}\n% Invalid input detected at '^' marker.\n"
+
+    def motd(self, session: CliSession) -> str:
+        return session.state.banners.motd
+
+    def idle_timeout_text(self) -> str:
+        return ""
+
+    def ctrl_z(self, session: CliSession) -> str:
+        if session.view.kind not in ("user", "exec"):
+            session.view = View("exec")
+        return ""
+
+    def tables(self) -> dict[str, CommandTable]:
+        global _TABLES
+        if _TABLES is None:
+            _TABLES = self.build_tables()
+        return _TABLES
+
+    def build_tables(self) -> dict[str, CommandTable]:
+        from govnet.lab.vendors import ios_render as r
+
+        shows = [
+            cmd("show running-config", r.show_running, negate=False),
+            cmd("show startup-config", r.show_startup, negate=False),
+            cmd("show ip interface brief", r.ip_interface_brief, negate=False),
+            cmd("show ipv6 interface brief", r.ipv6_interface_brief, negate=False),
+            cmd("show interfaces", r.interfaces, negate=False),
+            cmd("show interfaces <name>", r.interfaces, negate=False),
+            cmd("show version", r.version, negate=False),
+            cmd("show ip ssh", r.ip_ssh, negate=False),
+            cmd("show logging", r.logging, negate=False),
+            cmd("show ntp status", r.ntp_status, negate=False),
+            cmd("show ntp associations", r.ntp_associations, negate=False),
+            cmd("show snmp community", r.snmp_community, negate=False),
+            cmd("show snmp user", r.snmp_user, negate=False),
+            cmd("show snmp host", r.snmp_host, negate=False),
+            cmd("show snmp group", r.snmp_group, negate=False),
+            cmd("show access-lists", r.access_lists, negate=False),
+            cmd("show ip route", r.ip_route, negate=False),
+            cmd("show users", r.users, negate=False),
+            cmd("show clock", r.clock, negate=False),
+        ]
+        terminal = [
+            cmd("terminal length <n>", h_terminal, negate=False),
+            cmd("terminal width <n>", h_noop, negate=False),
+            cmd("terminal no monitor", h_noop, negate=False),
+            cmd("terminal monitor", h_noop, negate=False),
+        ]
+        leave = [
+            cmd("exit", h_exit, negate=False),
+            cmd("logout", h_exit, negate=False),
+            cmd("quit", h_exit, negate=False),
+        ]
+        sub_common = [
+            cmd("exit", h_exit, negate=False),
+            cmd("end", h_end, negate=False),
+            cmd("do <command...>", h_do, negate=False),
+        ]
+        return {
+            "user": CommandTable(
+                [
+                    cmd("enable", h_enable, negate=False),
+                    cmd("show version", r.version, negate=False),
+                    cmd("show ip interface brief", r.ip_interface_brief, negate=False),
+                    *terminal,
+                    *leave,
+                ]
+            ),
+            "exec": CommandTable(
+                [
+                    *shows,
+                    *terminal,
+                    *leave,
+                    cmd("enable", h_enable, negate=False),
+                    cmd("disable", h_disable, negate=False),
+                    cmd("configure terminal", h_configure, negate=False),
+                    cmd("write memory", h_write, negate=False),
+                    cmd("write", h_write, negate=False),
+                    cmd("copy running-config startup-config", h_copy_run_start, negate=False),
+                ]
+            ),
+            "config": CommandTable([*self.config_commands(), *sub_common]),
+            "interface": CommandTable([*self.interface_commands(), *sub_common]),
+            "acl": CommandTable(
+                [
+                    cmd("<seq#> <action> <rest...>", h_acl_entry),
+                    cmd("permit <rest...>", lambda s, a: h_acl_entry(s, {**a, "action": "permit"})),
+                    cmd("deny <rest...>", lambda s, a: h_acl_entry(s, {**a, "action": "deny"})),
+                    cmd("remark <rest...>", h_noop),
+                    *sub_common,
+                ]
+            ),
+            "acl6": CommandTable(
+                [
+                    cmd("sequence <seq#> <action> <rest...>", h_acl_entry),
+                    cmd("permit <rest...>", lambda s, a: h_acl_entry(s, {**a, "action": "permit"})),
+                    cmd("deny <rest...>", lambda s, a: h_acl_entry(s, {**a, "action": "deny"})),
+                    cmd("sequence <seq#>", h_acl_entry),
+                    *sub_common,
+                ]
+            ),
+            "router": CommandTable(
+                [
+                    cmd("router-id <rid>", h_router_id),
+                    cmd("network <address> <wildcard> area <area>", h_ospf_network_area),
+                    *sub_common,
+                ]
+            ),
+            "rtr": CommandTable([cmd("router-id <rid>", h_router_id), *sub_common]),
+            "line": CommandTable(
+                [
+                    cmd("login", h_login),
+                    cmd("login <mode>", h_login),
+                    cmd(
+                        "login authentication <list>",
+                        lambda s, a: h_login(s, {**a, "mode": "authentication"}),
+                    ),
+                    cmd("transport input <protocols...>", h_transport_input),
+                    cmd("exec-timeout <minutes>", h_exec_timeout),
+                    cmd("exec-timeout <minutes> <seconds>", h_exec_timeout),
+                    cmd("access-class <acl> in", h_access_class),
+                    cmd("ipv6 access-class <acl> in", lambda s, a: h_access_class(s, {**a, "ipv6": "1"})),
+                    cmd("privilege level <level>", h_line_privilege),
+                    *sub_common,
+                ]
+            ),
+        }
+
+    def config_commands(self) -> list[Command]:
+        return [
+            cmd("hostname <name>", h_sysname),
+            cmd("version <text...>", h_noop, negate=False),
+            cmd("interface <name>", h_interface),
+            cmd("ip route <dest> <mask> <nexthop>", h_static_route),
+            cmd("ip route <dest> <mask> <nexthop> <rest...>", _ios_route),
+            cmd("ipv6 route <prefix> <nexthop>", _ios_route6),
+            cmd("ipv6 route <prefix> <nexthop> <rest...>", _ios_route6),
+            cmd("ipv6 unicast-routing", flag_handler("ipv6_enabled")),
+            cmd("router ospf <pid>", h_router_ospf),
+            cmd("ipv6 router ospf <pid>", h_ipv6_router_ospf),
+            cmd("ip access-list <kind> <acl>", h_ip_access_list),
+            cmd("ipv6 access-list <acl>", h_ipv6_access_list),
+            cmd("access-list <acl> <action> <rest...>", h_numbered_acl),
+            cmd("access-list <acl>", h_numbered_acl),
+            cmd("line vty <first> <last>", h_line_vty),
+            cmd("username <user> <rest...>", h_username),
+            cmd("username <user>", h_username),
+            cmd("enable secret <rest...>", h_enable_secret),
+            cmd("enable secret", h_enable_secret),
+            cmd("login block-for <seconds> attempts <attempts> within <within>", h_login_block),
+            cmd("login block-for", h_login_block),
+            cmd("security passwords min-length <length>", h_min_length),
+            cmd("security passwords min-length", h_min_length),
+            cmd("snmp-server community <rest...>", h_snmp_community),
+            cmd("snmp-server group <group> v3 <level>", h_snmp_group),
+            cmd("snmp-server group <group> v3 <level> <rest...>", h_snmp_group),
+            cmd("snmp-server user <user> <rest...>", h_snmp_user),
+            cmd("snmp-server host <host>", h_snmp_host),
+            cmd("snmp-server host <host> <rest...>", h_snmp_host),
+            cmd("snmp-server enable traps", h_snmp_traps),
+            cmd("snmp-server enable traps <rest...>", h_snmp_traps),
+            cmd("snmp-server contact <text...>", h_snmp_contact),
+            cmd("snmp-server location <text...>", h_snmp_location),
+            cmd("logging host <host>", h_loghost),
+            cmd("logging host ipv6 <host>", h_loghost),
+            cmd("logging on", h_logging_on),
+            cmd("ntp server <host>", h_ntp_server),
+            cmd("ntp server ipv6 <host>", h_ntp_server),
+            cmd("clock timezone <rest...>", h_timezone),
+            cmd("ip ssh version <n>", h_ip_ssh),
+            cmd("crypto key generate rsa <rest...>", h_ip_ssh),
+            cmd("ip http server", flag_handler("http_server")),
+            cmd("ip http secure-server", flag_handler("https_server")),
+            cmd("banner <kind> <text...>", h_banner),
+            cmd("banner <kind>", h_banner),
+            cmd("service <rest...>", h_noop),
+            cmd("ip domain name <name>", h_noop),
+            cmd("ip domain-name <name>", h_noop),
+            cmd("ip domain lookup", h_noop),
+            cmd("ip domain-lookup", h_noop),
+        ]
+
+    def interface_commands(self) -> list[Command]:
+        return [
+            cmd("description <text...>", h_description),
+            cmd("description", h_description),
+            cmd("ip address <address> <mask>", h_ip_address),
+            cmd("ip address <address> <mask> secondary", h_ip_address_sub),
+            cmd("ip address", h_ip_address),
+            cmd("ipv6 enable", h_ipv6_enable),
+            cmd("ipv6 address <address>", h_ipv6_address),
+            cmd("shutdown", h_shutdown),
+            cmd("bandwidth <kbps>", h_bandwidth),
+            cmd("rate-limit output <bps> <rest...>", _ios_rate_limit),
+            cmd("ip ospf cost <cost>", h_ospf_cost),
+            cmd("ospfv3 <pid> ipv6 area <area>", h_ospfv3_itf),
+            cmd("ipv6 ospf <pid> area <area>", h_ospfv3_itf),
+            cmd("ip access-group <acl> in", h_itf_acl),
+            cmd("ipv6 traffic-filter <acl> in", h_itf_acl),
+            cmd("negotiation auto", h_noop),
+            cmd("media-type <type>", h_noop),
+        ]
+
+    def config_session(self, state: DeviceState) -> CliSession:
+        session = CliSession(self, state, privileged=True)
+        session.view = View("config", parent=View("exec"))
+        return session
+
+    def render_config(self, state: DeviceState) -> str:
+        from govnet.lab.vendors.ios_render import render_ios
+
+        return render_ios(self, state)
+
+    def load_config(self, state: DeviceState, text: str) -> list[str]:
+        body = [
+            line
+            for line in text.splitlines()
+            if not line.startswith(("Building configuration", "Current configuration"))
+        ]
+        return super().load_config(state, "\n".join(body))
+
+
+_TABLES: dict[str, CommandTable] | None = None
+
+
+def _ios_route(session: CliSession, args: Args) -> None:
+    """``ip route DEST MASK NH [AD] [name X]``: VRP's ``preference``/``description`` spelled IOS's way."""
+    words = args.get("rest", "").split()
+    extra: list[str] = []
+    if words and words[0].isdigit():
+        extra += ["preference", words.pop(0)]
+    if "name" in words[:-1]:
+        extra += ["description", words[words.index("name") + 1]]
+    h_static_route(session, {**args, "rest": " ".join(extra)})
+
+
+def _ios_route6(session: CliSession, args: Args) -> None:
+    prefix, _, length = args["prefix"].partition("/")
+    if not length:
+        raise CommandError("wrong-parameter")
+    words = args.get("rest", "").split()
+    extra: list[str] = []
+    if words and words[0].isdigit():
+        extra += ["preference", words.pop(0)]
+    if "name" in words[:-1]:
+        extra += ["description", words[words.index("name") + 1]]
+    h_static_route6(session, {**args, "dest": prefix, "length": length, "rest": " ".join(extra)})
+
+
+def _ios_rate_limit(session: CliSession, args: Args) -> None:
+    itf = itf_of(session)
+    if negated(args):
+        itf.rate_limit_kbps = None
+        return
+    h_rate_limit(session, {**args, "kbps": str(max(8, number(args["bps"], 8000, 10**12) // 1000))})
+
+
+__all__ = ["CiscoIos", "h_timezone", "mask_to_len"]

@@ -1,0 +1,437 @@
+"""Cisco IOS config text and ``show`` output, rendered from DeviceState.
+
+The config body replays through ``CiscoIos``'s tables; ``show running-config`` adds IOS's header.
+IOS keeps SNMPv3 users out of ``show running-config`` (they live in private NVRAM); the lab keeps
+them in the saved config text so that they survive a reboot, and hides them from the display.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from govnet.lab.passwords import retag
+from govnet.lab.state import DeviceState, Interface
+from govnet.lab.vendors.base import Args, CliSession, CommandError, len_to_mask
+
+if TYPE_CHECKING:
+    from govnet.lab.vendors.cisco_ios import CiscoIos
+
+
+def render_ios(dialect: CiscoIos, state: DeviceState, *, for_display: bool = False) -> str:
+    out = [
+        "!",
+        "version 16.9",
+        "service timestamps debug datetime msec",
+        "service timestamps log datetime msec",
+    ]
+    out += ["!", f"hostname {state.hostname}", "!"]
+    if state.enable_secret_hash:
+        out += [f"enable secret 8 {retag(state.enable_secret_hash, '8')}", "!"]
+    if not state.syslog_enabled:
+        out += ["no logging on"]
+    if state.timezone:
+        out.append(f"clock timezone {state.timezone}")
+    if state.ipv6_enabled:
+        out += ["ipv6 unicast-routing", "!"]
+    if state.password_policy.min_length:
+        out.append(f"security passwords min-length {state.password_policy.min_length}")
+    lock = state.lockout
+    if lock.max_failures:
+        out.append(f"login block-for {lock.lock_minutes * 60} attempts {lock.max_failures} within 120")
+    for user in state.local_users:
+        secret = f" secret 8 {retag(user.password_hash, '8')}" if user.password_hash else ""
+        out.append(f"username {user.name} privilege {user.privilege}{secret}")
+    out.append("!")
+    if state.ssh_server:
+        out += ["ip ssh version 2", "!"]
+    for itf in state.interfaces:
+        out += _interface(itf)
+        out.append("!")
+    for process in state.ospf:
+        if process.version == 2:
+            out.append(f"router ospf {process.process_id}")
+            if process.router_id:
+                out.append(f" router-id {process.router_id}")
+            for area in process.areas:
+                area_id = str(_area_number(area.area))
+                out += [f" network {n} area {area_id}" for n in area.networks]
+        else:
+            out.append(f"ipv6 router ospf {process.process_id}")
+            if process.router_id:
+                out.append(f" router-id {process.router_id}")
+        out.append("!")
+    out.append("ip http server" if state.http_server else "no ip http server")
+    out.append("ip http secure-server" if state.https_server else "no ip http secure-server")
+    for route in state.static_routes:
+        net, length = route.prefix.split("/")
+        extra = (f" {route.preference}" if route.preference else "") + (
+            f" name {route.description}" if route.description else ""
+        )
+        if ":" in net:
+            out.append(f"ipv6 route {route.prefix} {route.next_hop}{extra}")
+        else:
+            out.append(f"ip route {net} {len_to_mask(int(length))} {route.next_hop}{extra}")
+    out.append("!")
+    for acl in state.acls:
+        if acl.ipv6:
+            out.append(f"ipv6 access-list {acl.name}")
+            out += [f" sequence {r.rule_id} {r.action} {r.text}".rstrip() for r in acl.rules]
+        elif acl.name.isdigit():
+            out += [f"access-list {acl.name} {r.action} {r.text}".rstrip() for r in acl.rules]
+            continue
+        else:
+            out.append(f"ip access-list {'standard' if acl.kind == 'basic' else 'extended'} {acl.name}")
+            out += [f" {r.rule_id} {r.action} {r.text}".rstrip() for r in acl.rules]
+        out.append("!")
+    for host in state.syslog_hosts:
+        out.append(f"logging host {'ipv6 ' if ':' in host else ''}{host}")
+    out += _snmp(state, for_display)
+    out.append("!")
+    if state.banners.login:
+        out.append(f"banner login ^C{state.banners.login}^C")
+    if state.banners.motd:
+        out.append(f"banner motd ^C{state.banners.motd}^C")
+    vty = state.vty
+    out.append(f"line vty {vty.first} {vty.last}")
+    if vty.acl_in:
+        out.append(f" access-class {vty.acl_in} in")
+    if vty.acl6_in:
+        out.append(f" ipv6 access-class {vty.acl6_in} in")
+    if vty.idle_timeout_s != 600:
+        out.append(f" exec-timeout {vty.idle_timeout_s // 60} {vty.idle_timeout_s % 60}")
+    if vty.privilege is not None:
+        out.append(f" privilege level {vty.privilege}")
+    out.append({"aaa": " login local", "password": " login", "none": " no login"}[vty.auth_mode])
+    protocols = " ".join(sorted(vty.protocols)) or "none"
+    out.append(f" transport input {protocols}")
+    out.append("!")
+    for server in state.ntp_servers:
+        out.append(f"ntp server {'ipv6 ' if ':' in server else ''}{server}")
+    out += state.extra_lines
+    out.append("!")
+    out.append("end")
+    return "\n".join(out)
+
+
+def _area_number(area: str) -> int:
+    parts = area.split(".")
+    if len(parts) == 4 and all(p.isdigit() for p in parts):
+        return sum(int(p) << s for p, s in zip(parts, (24, 16, 8, 0), strict=True))
+    return int(area) if area.isdigit() else 0
+
+
+def _interface(itf: Interface) -> list[str]:
+    out = [f"interface {itf.name}"]
+    if itf.description:
+        out.append(f" description {itf.description}")
+    if itf.bandwidth_kbps:
+        out.append(f" bandwidth {itf.bandwidth_kbps}")
+    if not itf.ipv4:
+        out.append(" no ip address")
+    for i, address in enumerate(itf.ipv4):
+        out.append(
+            f" ip address {address.ip} {len_to_mask(address.network.prefixlen)}{' secondary' if i else ''}"
+        )
+    if itf.acl_in and not any(":" in a for a in [itf.acl_in]):
+        out.append(f" ip access-group {itf.acl_in} in")
+    if itf.ospf_cost:
+        out.append(f" ip ospf cost {itf.ospf_cost}")
+    if itf.rate_limit_kbps:
+        bps = itf.rate_limit_kbps * 1000
+        out.append(
+            f" rate-limit output {bps} {bps // 8} {bps // 4} conform-action transmit exceed-action drop"
+        )
+    if itf.shutdown:
+        out.append(" shutdown")
+    if itf.ipv6_enabled:
+        out.append(" ipv6 enable")
+    for address6 in itf.ipv6:
+        out.append(f" ipv6 address {address6.ip}/{address6.network.prefixlen}")
+    if not itf.is_loopback:
+        out.append(" negotiation auto")
+    return out
+
+
+def _snmp(state: DeviceState, for_display: bool) -> list[str]:
+    snmp = state.snmp
+    if not snmp.enabled:
+        return []
+    out = []
+    for c in snmp.communities:
+        out.append(f"snmp-server community {c.name} {c.access.upper()}{' ' + c.acl if c.acl else ''}")
+    for g in snmp.groups:
+        level = {"privacy": "priv", "authentication": "auth", "noauthentication": "noauth"}[g.security_level]
+        extra = "".join(
+            f" {k} {v}" for k, v in (("read", g.read_view), ("write", g.write_view), ("access", g.acl)) if v
+        )
+        out.append(f"snmp-server group {g.name} v3 {level}{extra}")
+    if not for_display:  # IOS hides v3 users from show running-config
+        for u in snmp.users:
+            line = f"snmp-server user {u.name} {u.group} v3"
+            if u.auth_protocol and u.auth_key:
+                line += (
+                    f" auth {'sha-2 256' if u.auth_protocol == 'sha256' else u.auth_protocol} {u.auth_key}"
+                )
+            if u.priv_protocol and u.priv_key:
+                proto = {"aes": "aes 128", "aes256": "aes 256", "des": "des"}[u.priv_protocol]
+                line += f" priv {proto} {u.priv_key}"
+            if u.acl:
+                line += f" access {u.acl}"
+            out.append(line)
+    if snmp.contact:
+        out.append(f"snmp-server contact {snmp.contact}")
+    if snmp.location:
+        out.append(f"snmp-server location {snmp.location}")
+    if snmp.trap_enabled:
+        out.append("snmp-server enable traps")
+    for h in snmp.trap_hosts:
+        version = {"v1": "", "v2c": " version 2c", "v3": " version 3 priv"}[h.version]
+        port = f" udp-port {h.port}" if h.port != 162 else ""
+        out.append(f"snmp-server host {h.address}{version} {h.params}{port}")
+    return out
+
+
+# --- show -------------------------------------------------------------------------------------
+
+
+def show_running(session: CliSession, args: Args) -> str:
+    from govnet.lab.vendors.cisco_ios import CiscoIos
+
+    assert isinstance(session.dialect, CiscoIos)
+    body = render_ios(session.dialect, session.state, for_display=True)
+    return f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n{body}"
+
+
+def show_startup(session: CliSession, args: Args) -> str:
+    saved = session.state.saved_config
+    if saved is None:
+        return "startup-config is not present"
+    return f"Using {len(saved)} out of 33554432 bytes\n{saved}"
+
+
+def _status(itf: Interface) -> tuple[str, str]:
+    if itf.shutdown:
+        return "administratively down", "down"
+    return ("up", "up") if itf.link_up else ("down", "down")
+
+
+def ip_interface_brief(session: CliSession, args: Args) -> str:
+    lines = [f"{'Interface':<27}{'IP-Address':<16}{'OK?':<4}{'Method':<7}{'Status':<22}{'Protocol'}"]
+    for itf in session.state.interfaces:
+        status, proto = _status(itf)
+        address = str(itf.ipv4[0].ip) if itf.ipv4 else "unassigned"
+        method = "manual" if itf.ipv4 else "unset"
+        lines.append(f"{itf.name:<27}{address:<16}{'YES':<4}{method:<7}{status:<22}{proto}")
+    return "\n".join(lines)
+
+
+def ipv6_interface_brief(session: CliSession, args: Args) -> str:
+    lines = []
+    for itf in session.state.interfaces:
+        status, proto = _status(itf)
+        lines.append(f"{itf.name:<23}[{status}/{proto}]")
+        if itf.ipv6_enabled or itf.ipv6:
+            lines.append(f"    FE80::{itf.ifindex:X}")
+            lines += [f"    {str(a.ip).upper()}" for a in itf.ipv6]
+        else:
+            lines.append("    unassigned")
+    return "\n".join(lines)
+
+
+def interfaces(session: CliSession, args: Args) -> str:
+    from govnet.lab.vendors.huawei_vrp import canonical_interface
+
+    state = session.state
+    chosen = state.interfaces
+    if "name" in args:
+        itf = state.interface(canonical_interface(state, args["name"], session.dialect.logical_interfaces))
+        if itf is None:
+            raise CommandError("unrecognized", column=len("show interfaces "))
+        chosen = [itf]
+    now = session.clock()
+    lines = []
+    for itf in chosen:
+        status, proto = _status(itf)
+        c = itf.counters(now)
+        in_bps, out_bps = itf.current_rates()
+        lines += [
+            f"{itf.name} is {status}, line protocol is {proto}",
+            f"  Hardware is ISR4331-3x1GE, address is 00a3.d14f.{itf.ifindex:04x}",
+            *([f"  Description: {itf.description}"] if itf.description else []),
+            *([f"  Internet address is {itf.ipv4[0]}"] if itf.ipv4 else []),
+            f"  MTU 1500 bytes, BW {itf.bandwidth_kbps or itf.speed_mbps * 1000} Kbit/sec, DLY 10 usec,",
+            f"  Full Duplex, {itf.speed_mbps}Mbps, link type is auto, media type is RJ45",
+            f"  5 minute input rate {int(in_bps)} bits/sec, {int(in_bps / 6400)} packets/sec",
+            f"  5 minute output rate {int(out_bps)} bits/sec, {int(out_bps / 6400)} packets/sec",
+            f"     {c.in_packets} packets input, {c.in_octets} bytes, 0 no buffer",
+            f"     {c.in_errors} input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored",
+            f"     {c.out_packets} packets output, {c.out_octets} bytes, 0 underruns",
+            f"     {c.out_errors} output errors, 0 collisions, 0 interface resets",
+        ]
+    return "\n".join(lines)
+
+
+def version(session: CliSession, args: Args) -> str:
+    state = session.state
+    seconds = int(session.clock() - state.boot_time)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    model = state.model or "ISR4331/K9"
+    return "\n".join(
+        [
+            f"Cisco IOS XE Software, Version {state.software_version or '16.9.4'}",
+            "Cisco IOS Software [Fuji], ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), "
+            f"Version {state.software_version or '16.9.4'}, RELEASE SOFTWARE (fc2)",
+            "Technical Support: http://www.cisco.com/techsupport",
+            "Copyright (c) 1986-2019 by Cisco Systems, Inc.",
+            "",
+            f"{state.hostname} uptime is {days} days, {hours} hours, {rest // 60} minutes",
+            'System image file is "bootflash:isr4300-universalk9.16.09.04.SPA.bin"',
+            "",
+            f"cisco {model} (1RU) processor with 1795999K/6147K bytes of memory.",
+            f"{sum(1 for i in state.interfaces if not i.is_loopback)} Gigabit Ethernet interfaces",
+            "Configuration register is 0x2102",
+        ]
+    )
+
+
+def ip_ssh(session: CliSession, args: Args) -> str:
+    state = session.state
+    if not state.ssh_server:
+        return (
+            "SSH Disabled - version 2.0\n"
+            "%Please create RSA keys to enable SSH (and of atleast 768 bits for SSH v2)."
+        )
+    return "\n".join(
+        [
+            "SSH Enabled - version 2.0",
+            "Authentication methods:publickey,keyboard-interactive,password",
+            "Authentication timeout: 120 secs; Authentication retries: 3",
+            "Minimum expected Diffie Hellman key size : 2048 bits",
+        ]
+    )
+
+
+def logging(session: CliSession, args: Args) -> str:
+    state = session.state
+    lines = [
+        f"Syslog logging: {'enabled' if state.syslog_enabled else 'disabled'}"
+        " (0 messages dropped, 0 flushes)",
+        "    Console logging: level debugging, 12 messages logged, xml disabled,",
+        "    Buffer logging:  level debugging, 12 messages logged, xml disabled,",
+        "    Trap logging: level informational, 15 message lines logged",
+    ]
+    for host in state.syslog_hosts:
+        lines.append(f"        Logging to {host}  (udp port 514, audit disabled,")
+        lines.append("              link up),")
+    return "\n".join(lines)
+
+
+def ntp_status(session: CliSession, args: Args) -> str:
+    servers = session.state.ntp_servers
+    if not servers:
+        return "Clock is unsynchronized, stratum 16, no reference clock"
+    return f"Clock is synchronized, stratum 3, reference is {servers[0]}"
+
+
+def ntp_associations(session: CliSession, args: Args) -> str:
+    lines = ["  address         ref clock       st   when   poll reach  delay  offset   disp"]
+    lines += [
+        f"*~{s:<15} .GPS.            2     33     64   377  1.000   0.215  0.977"
+        for s in session.state.ntp_servers
+    ]
+    lines.append(" * sys.peer, # selected, + candidate, - outlyer, x falseticker, ~ configured")
+    return "\n".join(lines)
+
+
+def snmp_community(session: CliSession, args: Args) -> str:
+    lines = []
+    for c in session.state.snmp.communities:
+        lines += [f"Community name: {c.name}", "Community Index: cisco0", "Community SecurityName: " + c.name]
+        lines += ["storage-type: nonvolatile        active", ""]
+    return "\n".join(lines)
+
+
+def snmp_user(session: CliSession, args: Args) -> str:
+    lines = []
+    for u in session.state.snmp.users:
+        lines += [
+            f"User name: {u.name}",
+            f"Engine ID: 800000090300{session.state.hostname.encode().hex()[:12].upper()}",
+            "storage-type: nonvolatile        active",
+            f"Authentication Protocol: {(u.auth_protocol or 'None').upper()}",
+            "Privacy Protocol: "
+            + ("AES128" if u.priv_protocol == "aes" else (u.priv_protocol or "None").upper()),
+            f"Group-name: {u.group}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def snmp_group(session: CliSession, args: Args) -> str:
+    lines = []
+    for g in session.state.snmp.groups:
+        level = {"privacy": "v3 priv", "authentication": "v3 auth", "noauthentication": "v3 noauth"}[
+            g.security_level
+        ]
+        lines += [
+            f"groupname: {g.name}                    security model:{level}",
+            f"readview : {g.read_view or 'v1default'}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def snmp_host(session: CliSession, args: Args) -> str:
+    lines = []
+    for h in session.state.snmp.trap_hosts:
+        lines += [
+            f"Notification host: {h.address}	udp-port: {h.port}	type: trap",
+            f"user: {h.params}	security model: {h.version}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def access_lists(session: CliSession, args: Args) -> str:
+    lines = []
+    for acl in session.state.acls:
+        if acl.ipv6:
+            lines.append(f"IPv6 access list {acl.name}")
+            lines += [f"    {r.action} {r.text} sequence {r.rule_id}" for r in acl.rules]
+        else:
+            kind = "Standard" if acl.kind == "basic" else "Extended"
+            label = "" if acl.name.isdigit() else " "
+            lines.append(f"{kind} IP access list{label}{' ' if acl.name.isdigit() else ''}{acl.name}")
+            lines += [f"    {r.rule_id} {r.action} {r.text}".rstrip() for r in acl.rules]
+    return "\n".join(lines)
+
+
+def ip_route(session: CliSession, args: Args) -> str:
+    lines = [
+        "Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP",
+        "       O - OSPF, IA - OSPF inter area",
+        "",
+        "Gateway of last resort is not set" if not session.state.static_routes else "",
+        "",
+    ]
+    for itf in session.state.interfaces:
+        if itf.oper_up:
+            for a in itf.ipv4:
+                lines.append(f"C        {a.network} is directly connected, {itf.name}")
+                lines.append(f"L        {a.ip}/32 is directly connected, {itf.name}")
+    for r in session.state.static_routes:
+        if ":" not in r.prefix:
+            lines.append(f"S        {r.prefix} [{r.preference or 1}/0] via {r.next_hop}")
+    return "\n".join(lines)
+
+
+def users(session: CliSession, args: Args) -> str:
+    return "    Line       User       Host(s)              Idle       Location\n" + (
+        f"*866 vty 0     {session.username:<11}idle                 00:00:00 127.0.0.1"
+    )
+
+
+def clock(session: CliSession, args: Args) -> str:
+    return time.strftime("*%H:%M:%S.000 UTC %a %b %d %Y", time.gmtime(session.clock()))
