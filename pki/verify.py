@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
@@ -87,9 +88,45 @@ def _find_issuer(
 
 def _signs(issuer: asn1_x509.Certificate, cert: asn1_x509.Certificate) -> bool:
     try:
-        return x509.check_certificate_signature(cert, x509.certificate_public_key(issuer)).valid
+        return _certificate_signature(cert.dump(), issuer.dump()).valid
     except InputError:
         return False
+
+
+# Signature results keyed by the exact bytes checked: a batch of leaves under one CA re-checks the
+# same intermediate and root links, and path building checks each link once more. Deterministic, so
+# caching cannot change an answer.
+@lru_cache(maxsize=1024)
+def _certificate_signature(cert_der: bytes, issuer_der: bytes) -> x509.SignatureCheck:
+    cert = asn1_x509.Certificate.load(cert_der)
+    issuer = asn1_x509.Certificate.load(issuer_der)
+    return x509.check_certificate_signature(cert, x509.certificate_public_key(issuer))
+
+
+@lru_cache(maxsize=64)
+def _crl_signature(crl_der: bytes, issuer_der: bytes) -> x509.SignatureCheck:
+    crl = asn1_crl.CertificateList.load(crl_der)
+    issuer = asn1_x509.Certificate.load(issuer_der)
+    return x509.check_crl_signature(crl, x509.certificate_public_key(issuer))
+
+
+@dataclass(frozen=True)
+class _Revoked:
+    when: dt.datetime
+    reason: str
+
+
+@lru_cache(maxsize=16)
+def _revoked_index(crl_der: bytes) -> dict[int, _Revoked]:
+    """serial -> revocation, so a large CRL is scanned once, not once per certificate."""
+    crl = asn1_crl.CertificateList.load(crl_der)
+    index = {}
+    for entry in crl["tbs_cert_list"]["revoked_certificates"]:
+        reason = entry.crl_reason_value
+        index[entry["user_certificate"].native] = _Revoked(
+            entry["revocation_date"].native, reason.native if reason is not None else "unspecified"
+        )
+    return index
 
 
 def build_path(
@@ -176,7 +213,7 @@ def _key_usage(cert: asn1_x509.Certificate, name: str, issuer: bool, purpose: st
     profile = get_profile(purpose)
     missing = sorted(profile.key_usage - (ku or set())) if ku is not None else []
     wanted = {_purpose_oid(p) for p in profile.extended_key_usage}
-    missing_eku = sorted(wanted - eku) if eku is not None else []
+    missing_eku = sorted(_purpose_name(o) for o in wanted - eku) if eku is not None else []
     if missing or missing_eku:
         parts = []
         if missing:
@@ -185,6 +222,11 @@ def _key_usage(cert: asn1_x509.Certificate, name: str, issuer: bool, purpose: st
             parts.append("extended key usage lacks " + ", ".join(missing_eku))
         return CheckResult.failed(name, f"not fit for {profile.name}: " + "; ".join(parts), **evidence)
     return CheckResult.passed(name, f"fit for {profile.name}", **evidence)
+
+
+def _purpose_name(oid: str) -> str:
+    name = asn1_x509.KeyPurposeId._map.get(oid)
+    return f"{name} ({oid})" if name else oid
 
 
 def _purpose_oid(name: str) -> str:
@@ -197,13 +239,12 @@ def _crl_for(
     issuer: asn1_x509.Certificate, crls: Iterable[asn1_crl.CertificateList], policy: Policy
 ) -> tuple[asn1_crl.CertificateList | None, str]:
     """The newest CRL from ``issuer`` whose signature verifies (under the ID policy), or why none."""
-    key = x509.certificate_public_key(issuer)
     best: asn1_crl.CertificateList | None = None
     why = f"no CRL from '{x509.common_name(issuer.subject)}' (run `govnet pki crl` or pass --crl)"
     for crl in crls:
         if crl["tbs_cert_list"]["issuer"].hashable != issuer.subject.hashable:
             continue
-        check = x509.check_crl_signature(crl, key)
+        check = _crl_signature(crl.dump(), issuer.dump())
         if not check.valid:
             why = f"the CRL from '{x509.common_name(issuer.subject)}' has a signature that does not verify"
             continue
@@ -234,19 +275,16 @@ def _revocation(
     tbs = crl["tbs_cert_list"]
     number = _crl_number(crl)
     next_update = tbs["next_update"].native
-    serial = cert.serial_number
-    for entry in tbs["revoked_certificates"]:
-        if entry["user_certificate"].native == serial:
-            reason = entry.crl_reason_value
-            reason_text = x509.reason_label(reason.native) if reason is not None else "unspecified"
-            when = entry["revocation_date"].native
-            return CheckResult.failed(
-                name,
-                f"revoked on {when:%Y-%m-%d %H:%M:%S}Z, reason: {reason_text} (CRL #{number})",
-                revoked_at=when.isoformat(),
-                revocation_reason=reason.native if reason is not None else "unspecified",
-                crl_number=number,
-            )
+    revoked = _revoked_index(crl.dump()).get(cert.serial_number)
+    if revoked is not None:
+        return CheckResult.failed(
+            name,
+            f"revoked on {revoked.when:%Y-%m-%d %H:%M:%S}Z, reason: {x509.reason_label(revoked.reason)} "
+            f"(CRL #{number})",
+            revoked_at=revoked.when.isoformat(),
+            revocation_reason=x509.reason_label(revoked.reason),
+            crl_number=number,
+        )
     if next_update is not None and at > next_update:
         return CheckResult.indeterminate(
             name, f"the newest CRL (#{number}) expired on {next_update:%Y-%m-%d %H:%M:%S}Z", crl_number=number
@@ -277,6 +315,8 @@ def verify_path(
         positions[-1] = "issuer"
     if len(path) == 1 and anchored:
         positions = ["root"]
+    if anchored and not path[-1].self_issued:
+        positions[-1] = "anchor"  # a trusted intermediate, not a root
     labels = [_label(c, p) for c, p in zip(path, positions, strict=True)]
     checks: list[CheckResult] = []
     route = " → ".join(x509.common_name(c.subject) for c in path)
@@ -293,9 +333,11 @@ def verify_path(
         issuer = path[index + 1] if index + 1 < len(path) else (current if anchored else None)
         if issuer is None:
             checks.append(CheckResult.indeterminate(f"signature[{label}]", "its issuer was not found"))
+        elif issuer is current and not current.self_issued:
+            checks.append(CheckResult.passed(f"signature[{label}]", "a trust anchor: trusted as configured"))
         else:
             try:
-                check = x509.check_certificate_signature(current, x509.certificate_public_key(issuer))
+                check = _certificate_signature(current.dump(), issuer.dump())
             except InputError as exc:
                 checks.append(CheckResult.failed(f"signature[{label}]", str(exc)))
             else:

@@ -52,9 +52,28 @@ def test_revoked_leaf_fails_with_reason(chain: ChainFactory) -> None:
     verdict = verify_path(leaf.cert, intermediates=[chain.inter.cert], roots=[chain.root.cert], crls=crls)
     assert verdict.status is Status.FAILED
     assert [c.name for c in verdict.failures] == ["revocation[leaf: www.gov.example]"]
-    assert "reason: a compromised key" in verdict.failures[0].reason
-    # a newer CRL wins over an older one
-    assert verdict.failures[0].evidence["crl_number"] == 1
+    assert "reason: keyCompromise (CRL #1)" in verdict.failures[0].reason
+    assert verdict.failures[0].evidence["revocation_reason"] == "keyCompromise"
+
+
+def test_the_newest_crl_is_the_one_consulted(chain: ChainFactory) -> None:
+    leaf = chain.leaf()
+    crls = [
+        chain.crl(chain.inter, number=1),
+        chain.crl(chain.inter, (leaf,), number=2),
+        chain.crl(chain.root),
+    ]
+    verdict = verify_path(
+        leaf.cert, intermediates=[chain.inter.cert], roots=[chain.root.cert], crls=crls[::-1]
+    )
+    assert verdict.failures[0].evidence["crl_number"] == 2
+
+
+def test_an_intermediate_can_be_the_trust_anchor(chain: ChainFactory) -> None:
+    leaf = chain.leaf()
+    verdict = verify_path(leaf.cert, roots=[chain.inter.cert], crls=[chain.crl(chain.inter)])
+    assert verdict.status is Status.PASSED, verdict.summary()
+    assert _check(verdict, "signature[anchor: Test Issuing CA]")[1] == "a trust anchor: trusted as configured"
 
 
 def test_stale_crl_is_indeterminate(chain: ChainFactory) -> None:
