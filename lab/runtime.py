@@ -116,9 +116,9 @@ class Lab:
         try:
             return self.devices[hostname]
         except KeyError:
-            raise NotFoundError(
-                f"no lab device {hostname!r}; running: {', '.join(sorted(self.devices))}"
-            ) from None
+            names = sorted(self.devices)
+            shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+            raise NotFoundError(f"no lab device {hostname!r}; running: {shown}") from None
 
     async def fault(
         self, hostname: str, kind: str, target: str = "", *, clear: bool = False, seconds: float = 2.0
@@ -233,3 +233,46 @@ class Lab:
 async def serve_forever(lab: Lab, stop: asyncio.Event) -> None:
     await stop.wait()
     await lab.stop()
+
+
+class LabThread:
+    """A lab on its own event loop in a daemon thread, for synchronous callers (tests, netmiko, demo).
+
+    ``with LabThread(state_dir) as lab: ends = lab.start(specs)`` — ``call`` runs any ``Lab``
+    coroutine method on the lab's loop and waits for it.
+    """
+
+    def __init__(self, state_dir: Path, hosts: Iterable[str] = ("127.0.0.1",), *, snmp: bool = True) -> None:
+        import threading
+
+        self.lab = Lab(state_dir, hosts, snmp=snmp)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="govnet-lab", daemon=True)
+        self._thread.start()
+
+    def call(self, coroutine: Any, timeout: float = 120.0) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def start(self, specs: Iterable[DeviceSpec]) -> dict[str, Endpoints]:
+        return dict(self.call(self.lab.start(list(specs))))
+
+    def fault(
+        self, hostname: str, kind: str, target: str = "", *, clear: bool = False, seconds: float = 2.0
+    ) -> str:
+        return str(self.call(self.lab.fault(hostname, kind, target, clear=clear, seconds=seconds)))
+
+    def close(self) -> None:
+        if self._loop.is_closed():
+            return
+        try:
+            self.call(self.lab.stop(), timeout=30)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=10)
+            self._loop.close()
+
+    def __enter__(self) -> LabThread:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -182,8 +182,11 @@ class CliSession:
             return question(self, line)
         if not line.strip():
             return ""
+        command, bar, pipe = line.partition(" | ")
         try:
-            out = self.dialect.execute(self, line)
+            out = self.dialect.execute(self, command if bar else line)
+            if bar:
+                out = output_filter(out or "", pipe, len(command) + 3)
         except CommandError as err:
             return self.dialect.error_text(self, err, line)
         return out or ""
@@ -309,6 +312,36 @@ class Dialect:
             if "^" in out or out.startswith(("Error", "%")):
                 problems.append(f"line {number}: {stripped}: {out.strip().splitlines()[-1]}")
         return problems
+
+
+def output_filter(text: str, pipe: str, column: int) -> str:
+    """``| include RE``, ``| exclude RE``, ``| begin RE``, ``| section RE`` (all three vendors)."""
+    verb, _, pattern = pipe.strip().partition(" ")
+    verbs = [v for v in ("include", "exclude", "begin", "section") if v.startswith(verb.lower())]
+    if len(verbs) != 1 or not verb:
+        raise CommandError("unrecognized" if not verbs else "ambiguous", column)
+    if not pattern.strip():
+        raise CommandError("incomplete", column + len(pipe))
+    try:
+        regex = re.compile(pattern.strip())
+    except re.error:
+        raise CommandError("wrong-parameter", column + len(verb) + 1) from None
+    lines = text.split("\n")
+    if verbs[0] == "include":
+        kept = [x for x in lines if regex.search(x)]
+    elif verbs[0] == "exclude":
+        kept = [x for x in lines if not regex.search(x)]
+    elif verbs[0] == "begin":
+        start = next((i for i, x in enumerate(lines) if regex.search(x)), len(lines))
+        kept = lines[start:]
+    else:
+        kept, inside = [], False
+        for x in lines:
+            if x and not x[0].isspace():
+                inside = bool(regex.search(x))
+            if inside:
+                kept.append(x)
+    return "\n".join(kept)
 
 
 # --- small parsers shared by the dialects -----------------------------------------------------

@@ -1,0 +1,314 @@
+"""Running the lab as a service: foreground, background (pid file and log), status, down, reset, fault.
+
+The ``govnet lab`` commands and the demo call these functions; they never talk to devices
+themselves. Files under ``$GOVNET_HOME/lab/``: ``state/<hostname>.cfg`` (saved configs),
+``overlay.yaml`` (where each device answers), ``lab.pid``, ``lab.log``, ``control.sock``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from govnet.lab import control
+from govnet.lab.bootstrap import DeviceSpec, specs_from_inventory
+from govnet.lab.runtime import Endpoints, Lab
+
+from govnet.errors import DeviceError, InputError
+from govnet.secrets import resolve_secret, write_secret_file
+from govnet.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LabPaths:
+    root: Path
+
+    @classmethod
+    def of(cls, settings: Settings) -> LabPaths:
+        return cls(settings.home / "lab")
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / "state"
+
+    @property
+    def overlay(self) -> Path:
+        return self.root / "overlay.yaml"
+
+    @property
+    def pid(self) -> Path:
+        return self.root / "lab.pid"
+
+    @property
+    def log(self) -> Path:
+        return self.root / "lab.log"
+
+    @property
+    def socket(self) -> Path:
+        return self.root / "control.sock"
+
+
+def sample_inventory() -> Path:
+    import govnet.inventory
+
+    return Path(govnet.inventory.__file__).parent / "examples" / "sample"
+
+
+def load_specs(inventory_path: Path | None, only: str | None) -> list[DeviceSpec]:
+    """Inventory → device specs, secrets resolved now (a missing one fails before anything starts)."""
+    from govnet.inventory.loader import load_inventory
+
+    path = inventory_path or sample_inventory()
+    inventory = load_inventory(path)
+    specs = specs_from_inventory(inventory, resolve_secret, only)
+    if not specs:
+        raise InputError(
+            f"{path}: no device matches {only!r}" if only else f"{path}: the inventory has no devices"
+        )
+    return specs
+
+
+def write_overlay(path: Path, endpoints: dict[str, Endpoints], host: str) -> None:
+    """The overlay ``govnet.inventory.loader.apply_overlay`` reads (written atomically)."""
+    devices: dict[str, Any] = {}
+    for name, ends in sorted(endpoints.items()):
+        entry: dict[str, Any] = {"ssh": {"host": host, "port": ends.ssh[host]}}
+        if host in ends.snmp:
+            entry["snmp"] = {"host": host, "port": ends.snmp[host]}
+        devices[name] = entry
+    text = "# Written by `govnet lab up`: where each lab device answers. Removed by `govnet lab down`.\n"
+    text += yaml.safe_dump({"devices": devices}, sort_keys=True)
+    write_secret_file(path, text)
+
+
+def running_pid(paths: LabPaths) -> int | None:
+    """The lab's pid if its pid file names a live process, else None (a stale file is removed)."""
+    try:
+        pid = int(paths.pid.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        paths.pid.unlink(missing_ok=True)
+        return None
+    except PermissionError:
+        pass
+    return pid
+
+
+# --- foreground -------------------------------------------------------------------------------
+
+
+def run_foreground(
+    settings: Settings,
+    specs: list[DeviceSpec],
+    *,
+    ipv6: bool = True,
+    on_ready: Callable[[dict[str, Endpoints]], None] | None = None,
+) -> None:
+    """Serve the lab until SIGTERM/SIGINT or a ``stop`` on the control socket."""
+    paths = LabPaths.of(settings)
+    pid = running_pid(paths)
+    if pid is not None and pid != os.getpid():
+        raise InputError(f"a lab is already running (pid {pid}); stop it with `govnet lab down`")
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)  # one line per connection is noise here
+    asyncio.run(_serve(settings, paths, specs, ipv6, on_ready))
+
+
+async def _serve(
+    settings: Settings,
+    paths: LabPaths,
+    specs: list[DeviceSpec],
+    ipv6: bool,
+    on_ready: Callable[[dict[str, Endpoints]], None] | None,
+) -> None:
+    hosts = [settings.lab.host]
+    if ipv6 and settings.lab.host6 and _has_ipv6(settings.lab.host6):
+        hosts.append(settings.lab.host6)
+    paths.root.mkdir(parents=True, exist_ok=True)
+    lab = Lab(paths.state_dir, hosts)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    server = control.ControlServer(lab, paths.socket, stop.set)
+    try:
+        started = time.perf_counter()
+        endpoints = await lab.start(specs)
+        log.info("lab: %d devices up in %.2f s", len(endpoints), time.perf_counter() - started)
+        for name, device in lab.devices.items():
+            for problem in device.boot_problems:
+                log.warning("%s: saved configuration: %s", name, problem)
+        write_overlay(paths.overlay, endpoints, hosts[0])
+        await server.start()
+        paths.pid.write_text(f"{os.getpid()}\n")
+        if on_ready is not None:
+            on_ready(endpoints)
+        await stop.wait()
+    finally:
+        await server.stop()
+        await lab.stop()
+        for path in (paths.pid, paths.overlay):
+            path.unlink(missing_ok=True)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+
+
+def _has_ipv6(host: str) -> bool:
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as sock:
+            sock.bind((host, 0))
+        return True
+    except OSError:
+        return False
+
+
+# --- background -------------------------------------------------------------------------------
+
+
+def start_background(
+    settings: Settings,
+    inventory_path: Path | None,
+    only: str | None,
+    *,
+    ipv6: bool = True,
+    timeout: float = 120.0,
+) -> dict[str, Any]:
+    """Start ``govnet lab up`` as a detached process; return its status once it answers."""
+    paths = LabPaths.of(settings)
+    pid = running_pid(paths)
+    if pid is not None:
+        raise InputError(f"a lab is already running (pid {pid}); stop it with `govnet lab down`")
+    load_specs(inventory_path, only)  # fail here, in the caller's terminal, on a bad inventory or secret
+    paths.root.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "govnet.cli", "--verbose", "lab", "up"]
+    if inventory_path is not None:
+        command += ["--inventory", str(inventory_path)]
+    if only:
+        command += ["--only", only]
+    if not ipv6:
+        command.append("--no-ipv6")
+    env = {**os.environ, "GOVNET_HOME": str(settings.home)}
+    with open(paths.log, "ab") as log_file:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise DeviceError(
+                f"the lab exited during start-up (code {process.returncode}); see {paths.log}:\n"
+                + _tail(paths.log)
+            )
+        if paths.socket.exists() and paths.pid.exists():
+            with contextlib.suppress(DeviceError):
+                return dict(control.call(paths.socket, {"op": "status"}, timeout=5))
+        time.sleep(0.1)
+    process.terminate()
+    raise DeviceError(f"the lab did not answer within {timeout:.0f} s; see {paths.log}")
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def stop_lab(settings: Settings, timeout: float = 30.0) -> int | None:
+    """Stop a running lab (clean shutdown); return its pid, or None when none was running."""
+    paths = LabPaths.of(settings)
+    pid = running_pid(paths)
+    if pid is None:
+        return None
+    try:
+        control.call(paths.socket, {"op": "stop"}, timeout=5)
+    except DeviceError:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reap it when it is our own child (the demo, tests)
+        time.sleep(0.05)
+    else:
+        raise DeviceError(f"the lab (pid {pid}) did not stop within {timeout:.0f} s")
+    paths.pid.unlink(missing_ok=True)
+    return pid
+
+
+def lab_status(settings: Settings) -> dict[str, Any] | None:
+    """The running lab's status, with whether each SSH port accepts connections; None if not running."""
+    paths = LabPaths.of(settings)
+    if running_pid(paths) is None:
+        return None
+    status = dict(control.call(paths.socket, {"op": "status"}))
+    for device in status["devices"]:
+        device["ssh_answers"] = all(_port_open(host, port) for host, port in device["ssh"].items())
+    return status
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
+def inject_fault(
+    settings: Settings, device: str, kind: str, target: str = "", *, clear: bool = False, seconds: float = 2.0
+) -> str:
+    paths = LabPaths.of(settings)
+    if running_pid(paths) is None:
+        raise InputError("no lab is running; start one with `govnet lab up --background`")
+    request = {
+        "op": "fault",
+        "device": device,
+        "kind": kind,
+        "target": target,
+        "clear": clear,
+        "seconds": seconds,
+    }
+    return str(control.call(paths.socket, request))
+
+
+def reset(settings: Settings, device: str | None) -> list[str]:
+    """Back to factory defaults plus day 0: on the running lab, or (offline) by removing saved configs."""
+    paths = LabPaths.of(settings)
+    if running_pid(paths) is not None:
+        return list(control.call(paths.socket, {"op": "reset", "device": device}))
+    if device is not None:
+        saved = paths.state_dir / f"{device}.cfg"
+        if not saved.exists():
+            raise InputError(f"no saved configuration for {device!r} in {paths.state_dir}")
+        saved.unlink()
+        return [device]
+    removed = sorted(p.stem for p in paths.state_dir.glob("*.cfg")) if paths.state_dir.exists() else []
+    for name in removed:
+        (paths.state_dir / f"{name}.cfg").unlink()
+    return removed
