@@ -255,8 +255,16 @@ def _city_sites(shape: Shape, rng: random.Random, vendors: list[str]) -> Iterato
         level3 = i % 3 == 0
         vendor = vendors[i % 2]  # counties run Huawei or H3C
         devices = [(f"{site_id}-agg-{k}", vendor, "aggregation") for k in range(1, 3 if level3 else 2)]
-        yield _Site(site_id, cname, SiteLevel.COUNTY, "sg-city", 3 if level3 else 2, "public",
-                    "10G" if i % 4 == 1 else "1G", devices)  # fmt: skip
+        yield _Site(
+            site_id,
+            cname,
+            SiteLevel.COUNTY,
+            "sg-city",
+            3 if level3 else 2,
+            "public",
+            "10G" if i % 4 == 1 else "1G",
+            devices,
+        )
     for i in range(shape.departments):
         did, dname = DEPARTMENTS[i] if i < len(DEPARTMENTS) else (f"d{i + 1:03d}", f"市第{i + 1}局")
         site_id = f"sg-d-{did}"
@@ -276,14 +284,30 @@ def _city_sites(shape: Shape, rng: random.Random, vendors: list[str]) -> Iterato
         site_id = f"{county}-t{i // len(county_ids) + 1:02d}"
         town_ids.append(site_id)
         vendor = vendors[(i + i // 3) % 3]
-        yield _Site(site_id, _town_name(rng, "镇" if i % 4 else "街道"), SiteLevel.TOWN, county, 2, "public",
-                    "1G" if i % 6 == 0 else "100M", [(f"{site_id}-acc-1", vendor, "access")])  # fmt: skip
+        yield _Site(
+            site_id,
+            _town_name(rng, "镇" if i % 4 else "街道"),
+            SiteLevel.TOWN,
+            county,
+            2,
+            "public",
+            "1G" if i % 6 == 0 else "100M",
+            [(f"{site_id}-acc-1", vendor, "access")],
+        )
     for i in range(shape.villages):
         town = town_ids[i % len(town_ids)]
         site_id = f"{town}-v{i // len(town_ids) + 1:02d}"
         vendor = vendors[i % 2]  # village switches: Huawei or H3C
-        yield _Site(site_id, _town_name(rng, "村" if i % 3 else "社区"), SiteLevel.VILLAGE, town, 2, "public",
-                    "100M", [(f"{site_id}-acc-1", vendor, "access")])  # fmt: skip
+        yield _Site(
+            site_id,
+            _town_name(rng, "村" if i % 3 else "社区"),
+            SiteLevel.VILLAGE,
+            town,
+            2,
+            "public",
+            "100M",
+            [(f"{site_id}-acc-1", vendor, "access")],
+        )
 
 
 def generate(

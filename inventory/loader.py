@@ -155,6 +155,7 @@ class LoadResult:
     # IDs of entities left out because their own fields are wrong; cross-entity rules skip them
     # so that one typo does not also show up as a dangling reference everywhere.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
+    invalid_device_sites: set[str] = field(default_factory=set)  # sites of the invalid devices
 
     def problems(self) -> list[Problem]:
         return self.reporter.problems()
@@ -281,7 +282,9 @@ def read_inventory(
     )
     if overlay is not None:
         inventory = apply_overlay(inventory, overlay, limits)
-    return LoadResult(inventory, sources, reporter, plan_path, plan, invalid_ids)
+    return LoadResult(
+        inventory, sources, reporter, plan_path, plan, invalid_ids, invalid_ids.pop("device-sites", set())
+    )
 
 
 def load_inventory(path: str | Path, overlay: str | Path | None = None) -> Inventory:
@@ -378,6 +381,8 @@ def _validate_section(
         except ValidationError as exc:
             if isinstance(ident, str):
                 invalid.add(ident)
+            if section == "devices" and isinstance(item.get("site"), str):
+                invalid_ids.setdefault("device-sites", set()).add(item["site"])
             for err in exc.errors(include_url=False):
                 loc = tuple(err["loc"])
                 rule = _rule_for(err)

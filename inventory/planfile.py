@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +87,15 @@ def read_plan(path: Path, limits: YamlLimits | None = None) -> PlanData:
     return plan
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+
+
+def _yaml_key(text: str) -> str:
+    """IDs as plain YAML where that reads back as the same text, else quoted."""
+    return text if _PLAIN_KEY.match(text) and text.lower() not in _YAML_WORDS else json.dumps(text)
+
+
 def write_plan(path: Path, plan: PlanData) -> None:
     """Write the plan atomically (temporary file, then rename), in sorted order: stable diffs."""
     lines = [
@@ -98,7 +108,7 @@ def write_plan(path: Path, plan: PlanData) -> None:
         lines.append(f"{section}:" + ("" if entries else " {}"))
         for entity_id in sorted(entries):
             fields = ", ".join(f'{k}: "{v}"' for k, v in sorted(entries[entity_id].items()))
-            lines.append(f"  {json.dumps(entity_id)}: {{{fields}}}")
+            lines.append(f"  {_yaml_key(entity_id)}: {{{fields}}}")
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.replace(tmp, path)

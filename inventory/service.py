@@ -1,0 +1,84 @@
+"""What the commands (and library users) call: path in, result out. The CLI only renders these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from govnet.errors import InputError
+
+from . import ansible
+from .loader import load_inventory, read_inventory
+from .models import Inventory
+from .plan import PlanResult, plan_addresses
+from .planfile import write_plan
+from .problems import errors
+from .summary import summarize
+from .validate import Report, check_inventory, validate
+from .yamlsafe import YamlLimits
+
+
+@dataclass
+class PlanOutcome:
+    result: PlanResult
+    plan_path: Path
+    written: bool
+    inventory: Inventory  # with the new plan applied
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.result
+        return {
+            "plan": str(self.plan_path),
+            "written": self.written,
+            "new": [a.__dict__ for a in r.new],
+            "kept": r.kept,
+            "reserved": [f"{section}/{entity}" for section, entity in r.reserved],
+            "pruned": [f"{section}/{entity}" for section, entity in r.pruned],
+        }
+
+
+def validate_at(
+    path: str | Path, overlay: str | Path | None = None, limits: YamlLimits | None = None
+) -> Report:
+    return check_inventory(path, overlay=overlay, limits=limits)
+
+
+def plan_at(path: str | Path, *, dry_run: bool = False, prune: bool = False) -> PlanOutcome:
+    """Plan what is missing and write the plan file (unless ``dry_run``).
+
+    Refuses an inventory with errors, and checks the inventory again with the new plan applied
+    before writing anything, so that a plan on disk is always one that validates.
+    """
+    report = check_inventory(path)
+    if report.errors:
+        first = report.errors[0]
+        raise InputError(
+            f"inventory {path} has {len(report.errors)} error(s); fix them before planning"
+            f" (govnet inventory validate). First: {first}"
+        )
+    result = plan_addresses(report.inventory, report.plan, prune=prune)
+    confirm = read_inventory(path, plan=result.plan)
+    validate(confirm)
+    broken = errors(confirm.problems())
+    if broken:
+        raise InputError(f"the new plan would not validate ({len(broken)} error(s)); first: {broken[0]}")
+    if not dry_run:
+        write_plan(report.plan_path, result.plan)
+    return PlanOutcome(result, report.plan_path, not dry_run, confirm.inventory)
+
+
+def summary_at(path: str | Path, overlay: str | Path | None = None) -> dict[str, Any]:
+    return summarize(load_inventory(path, overlay=overlay))
+
+
+def ansible_list_at(path: str | Path, overlay: str | Path | None = None) -> dict[str, Any]:
+    return ansible.build(load_inventory(path, overlay=overlay))
+
+
+def ansible_host_at(path: str | Path, hostname: str, overlay: str | Path | None = None) -> dict[str, Any]:
+    return ansible.host(load_inventory(path, overlay=overlay), hostname)
+
+
+def ansible_static_at(path: str | Path, overlay: str | Path | None = None) -> dict[str, Any]:
+    return ansible.to_static(load_inventory(path, overlay=overlay))
