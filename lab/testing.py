@@ -1,0 +1,105 @@
+"""Helpers for tests that drive the lab: device specs for the three vendors and an SSH terminal.
+
+Other areas' tests use these too (collectors, compliance): start a ``LabThread`` with ``spec(...)``
+devices, then talk to them with netmiko, pysnmp or ``Terminal``.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import time
+
+import paramiko
+from govnet.lab.bootstrap import Day0, DeviceSpec, PortSpec
+
+PASSWORD = "Lab@Passw0rd-1"
+ENABLE = "En@ble-Secret-1"
+
+# One uplink per vendor, named as that vendor names ports.
+PORTS = {
+    "huawei_vrp": "GigabitEthernet0/0/1",
+    "h3c_comware": "GigabitEthernet1/0/1",
+    "cisco_ios": "GigabitEthernet0/0/1",
+}
+
+# The end of a prompt on any of the three vendors: <R1>, [R1-GigabitEthernet0/0/1], R1#, R1(config-if)#.
+PROMPT = re.compile(r"(<[^<>\s]+>|\[[^\[\]\s]+\]|[\w.-]+(\([\w-]+\))?[>#])\s*$")
+
+
+def spec(vendor: str, hostname: str = "", **day0: str | None) -> DeviceSpec:
+    return DeviceSpec(
+        hostname=hostname or f"lab-{vendor.split('_')[0]}",
+        vendor=vendor,
+        ports=[PortSpec(PORTS[vendor], 1000, "uplink to city core")],
+        day0=Day0(
+            "admin",
+            PASSWORD,
+            enable_secret=ENABLE,
+            snmp_user="govnet-ro",
+            snmp_auth_key="Auth-Key-123",
+            snmp_priv_key="Priv-Key-123",
+            **day0,
+        ),
+    )
+
+
+class Terminal:
+    """An interactive SSH shell (paramiko, a pty, like netmiko) for many small CLI assertions."""
+
+    def __init__(self, port: int, username: str = "admin", password: str = PASSWORD, host: str = "127.0.0.1"):
+        self.client = paramiko.SSHClient()
+        self.client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+        self.client.connect(
+            host,
+            port,
+            username,
+            password,
+            look_for_keys=False,
+            allow_agent=False,
+            timeout=10,
+            banner_timeout=10,
+        )
+        self.channel = self.client.invoke_shell(width=200)
+        self.channel.settimeout(10)
+        self.greeting = self.read_until(PROMPT)
+
+    def read_until(self, pattern: re.Pattern[str], timeout: float = 10) -> str:
+        buffer = ""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.channel.recv_ready():
+                buffer += self.channel.recv(65536).decode("utf-8", "replace")
+                if pattern.search(buffer):
+                    return buffer.replace("\r\n", "\n")
+            elif self.channel.exit_status_ready() and not self.channel.recv_ready():
+                break
+            else:
+                time.sleep(0.01)
+        raise TimeoutError(f"no {pattern.pattern!r} in {buffer[-300:]!r}")
+
+    def run(self, line: str, expect: re.Pattern[str] = PROMPT) -> str:
+        """Type a line; return what the device printed after the echo, without the next prompt."""
+        self.channel.send(line + "\n")
+        out = self.read_until(expect)
+        body = out.split("\n", 1)[1] if "\n" in out else ""
+        if expect is PROMPT:
+            body = PROMPT.sub("", body)
+        return body.rstrip("\n")
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> Terminal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def port_accepts(port: int, host: str = "127.0.0.1") -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
