@@ -106,19 +106,11 @@ class Reporter:
     ) -> None:
         self.pending.append(Pending(severity, file_index, path, fallback, entity, rule, message))
 
-    def at_section(self, severity: Severity, section: str, entity: str, rule: str, message: str) -> None:
-        """A problem with a mapping section (policy): points at the section's key."""
-        for (file_index, name), (line, column) in self.sources.section_starts.items():
-            if name == section:
-                self.at_item(severity, file_index, (section,), (line, column), entity, rule, message)
-                return
-        self.located.append(Problem(severity, "(defaults)", 0, 0, entity, rule, message))
-
     def problems(self) -> list[Problem]:
         by_file: dict[int, set[PathKey]] = {}
         for p in self.pending:
             wanted = by_file.setdefault(p.file_index, set())
-            wanted.update(p.path[:n] for n in range(3, len(p.path) + 1))
+            wanted.update(p.path[:n] for n in range(2, len(p.path) + 1))
         found: dict[int, dict[PathKey, tuple[int, int]]] = {
             index: locate(self.sources.files[index], wanted, self.limits) if wanted else {}
             for index, wanted in by_file.items()
@@ -127,7 +119,7 @@ class Reporter:
         for p in self.pending:
             positions = found.get(p.file_index, {})
             line, column = p.fallback
-            for n in range(len(p.path), 2, -1):  # the deepest part of the path that exists
+            for n in range(len(p.path), 1, -1):  # the deepest part of the path that exists
                 if p.path[:n] in positions:
                     line, column = positions[p.path[:n]]
                     break
@@ -202,6 +194,7 @@ def read_inventory(
     raw: dict[str, list[tuple[int, int, tuple[int, int], Any]]] = {name: [] for name in LIST_SECTIONS}
     name: str | None = None
     policy_raw: dict[str, Any] = {}
+    policy_origin: dict[str, tuple[int, tuple[int, int]]] = {}  # policy key -> file, section start
     for file_index, file in enumerate(files):
         try:
             doc = load_document(file, limits)
@@ -252,7 +245,7 @@ def read_inventory(
                                 f"policy {pkey!r} is set in more than one file",
                             )
                         policy_raw[pkey] = pvalue
-                        sources.section_starts[(file_index, "policy")] = (line, column)
+                        policy_origin[str(pkey)] = (file_index, (line, column))
             else:
                 known = ", ".join([*LIST_SECTIONS, *OTHER_SECTIONS])
                 reporter.at_file(
@@ -264,7 +257,7 @@ def read_inventory(
                     f"unknown section {key!r} ({known})",
                 )
 
-    policy = _policy(policy_raw, reporter)
+    policy = _policy(policy_raw, policy_origin, reporter)
     invalid_ids: dict[str, set[str]] = {}
     models: dict[str, list[Any]] = {}
     for section, (model, id_field, word) in LIST_SECTIONS.items():
@@ -299,7 +292,9 @@ def load_inventory(path: str | Path, overlay: str | Path | None = None) -> Inven
     return result.inventory
 
 
-def _policy(raw: dict[str, Any], reporter: Reporter) -> Policy:
+def _policy(
+    raw: dict[str, Any], origin: dict[str, tuple[int, tuple[int, int]]], reporter: Reporter
+) -> Policy:
     """The policy file overrides the defaults; for per-level tables, only the levels it names."""
     defaults = Policy()
     merged: dict[str, Any] = {}
@@ -312,14 +307,19 @@ def _policy(raw: dict[str, Any], reporter: Reporter) -> Policy:
     try:
         return Policy.model_validate(merged)
     except ValidationError as exc:
-        for err in exc.errors():
+        for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
-            reporter.at_section(
+            file_index, start = origin.get(
+                str(loc[0]) if loc else "", next(iter(origin.values()), (0, (1, 1)))
+            )
+            reporter.at_item(
                 Severity.ERROR,
-                "policy",
+                file_index,
+                ("policy", *loc),
+                start,
                 "policy",
                 _rule_for(err),
-                f"{'.'.join(map(str, loc))}: {err['msg']}",
+                f"{'.'.join(map(str, loc))}: {err['msg']}" + _shown_input(loc, err.get("input")),
             )
         return defaults
 

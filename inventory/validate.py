@@ -165,7 +165,8 @@ class _Context:
         # Sites whose parent is missing, invalid, in a cycle or of the wrong level: their uplinks
         # cannot be judged, so the uplink rules skip them instead of repeating the first problem.
         self.parent_trouble: set[str] = set()
-        # Sites with an uplink whose other end is missing: "no uplink" would only repeat that.
+        # Sites with an uplink whose other end is missing or not their parent's: "no uplink"
+        # would only repeat that problem.
         self.dangling_uplink: set[str] = set()
 
     def site_of(self, device: Device) -> Site | None:
@@ -217,6 +218,7 @@ def _sites(ctx: _Context) -> None:
         label = f"site {site.id}"
         if site.parent is None:
             if site.level is not SiteLevel.CITY:
+                ctx.parent_trouble.add(site.id)
                 r.at_entity(
                     E,
                     "sites",
@@ -449,6 +451,7 @@ def _links(ctx: _Context) -> None:
             elif sa.id in ctx.parent_trouble or sb.id in ctx.parent_trouble:
                 continue
             else:
+                ctx.dangling_uplink.update((sa.id, sb.id))  # "no uplink" would repeat this problem
                 r.at_entity(
                     E,
                     "links",
