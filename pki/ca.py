@@ -395,8 +395,12 @@ def issue_certificate(
     san: Sequence[str] = (),
     days: int | None = None,
     now: dt.datetime | None = None,
+    signer: x509.Issuer | None = None,
 ) -> IssueResult:
-    """Issue an end-entity certificate from a CSR (its signature checked) or for a new key pair."""
+    """Issue an end-entity certificate from a CSR (its signature checked) or for a new key pair.
+
+    ``signer`` (from ``open_signer``) lets a batch decrypt the CA key once instead of per certificate.
+    """
     now = now or _now()
     chosen = get_profile(profile)
     if not chosen.end_entity:
@@ -440,8 +444,10 @@ def issue_certificate(
         private_key = SM2PrivateKey.generate()
         public_key = private_key.public_key()
     checked = check_request(chosen, parsed_subject, alt_names)
-    secret = passphrase(settings)
-    issuer = _signer(store, authority, secret)  # wrong passphrase fails here, before any write
+    secret = passphrase(settings) if signer is None or private_key is not None else ""
+    issuer = signer or _signer(store, authority, secret)  # a wrong passphrase fails here, before any write
+    if issuer.name.dump() != authority.record.certificate.subject.dump():
+        raise InputError("the signer given is not the issuing CA")
     not_after = min(now + dt.timedelta(days=days or chosen.default_days), authority.record.not_after)
     for attempt in range(3):
         serial = x509.random_serial()
@@ -482,6 +488,11 @@ def issue_certificate(
             _retry_on_serial_clash(attempt, exc)
     log.info("pki: issued %s certificate %s", chosen.name, record.serial)
     return IssueResult(record, chain_of(store, record.serial)[1:], private_key, signer_id)
+
+
+def open_signer(store: Store, settings: Settings) -> x509.Issuer:
+    """The issuing CA's key, decrypted once, for issuing many certificates in one process."""
+    return _signer(store, issuing_authority(store), passphrase(settings))
 
 
 def _with(subject: Subject, organisation: str | None, credit_code: str | None) -> Subject:
