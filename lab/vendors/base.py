@@ -183,6 +183,8 @@ class CliSession:
         if not line.strip():
             return ""
         command, bar, pipe = line.partition(" | ")
+        if bar and not _is_display(command):
+            command, bar, pipe = line, "", ""  # `|` is only a filter after display/show commands
         try:
             out = self.dialect.execute(self, command if bar else line)
             if bar:
@@ -312,6 +314,11 @@ class Dialect:
             if "^" in out or out.startswith(("Error", "%")):
                 problems.append(f"line {number}: {stripped}: {out.strip().splitlines()[-1]}")
         return problems
+
+
+def _is_display(command: str) -> bool:
+    first = command.split()[0].lower() if command.split() else ""
+    return first == "do" or (len(first) >= 2 and ("display".startswith(first) or "show".startswith(first)))
 
 
 def output_filter(text: str, pipe: str, column: int) -> str:

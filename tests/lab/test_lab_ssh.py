@@ -1,0 +1,174 @@
+"""The SSH side as a person or a script meets it: banners, logins, lockout, idle timeout, faults."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import paramiko
+import pytest
+from govnet.lab.runtime import LabThread
+from govnet.lab.state import COUNTER64
+from govnet.lab.testing import PASSWORD, PORTS, Terminal, port_accepts, spec
+
+from govnet.errors import InputError, NotFoundError
+
+
+def _start(lab: LabThread, vendor: str = "huawei_vrp") -> tuple[str, int]:
+    device = spec(vendor, "R1")
+    return device.hostname, lab.start([device])["R1"].ssh["127.0.0.1"]
+
+
+def _login_fails(port: int, password: str, username: str = "admin") -> bool:
+    try:
+        Terminal(port, username, password).close()
+    except paramiko.AuthenticationException:
+        return True
+    return False
+
+
+def test_banners_and_wrong_password(lab: LabThread) -> None:
+    _, port = _start(lab)
+    with Terminal(port) as term:
+        term.run("system-view")
+        term.run('header login information "Authorised users only"')
+        term.run('header shell information "Welcome to R1"')
+    transport = paramiko.Transport(("127.0.0.1", port))
+    transport.connect()
+    try:
+        transport.auth_password("admin", PASSWORD)
+        assert "Authorised users only" in (transport.get_banner() or b"").decode()
+    finally:
+        transport.close()
+    with Terminal(port) as term:
+        assert "Welcome to R1" in term.greeting
+    assert _login_fails(port, "not-the-password")
+    assert _login_fails(port, PASSWORD, username="nobody")
+
+
+def test_login_failure_lockout_blocks_even_the_right_password(lab: LabThread) -> None:
+    name, port = _start(lab, "h3c_comware")
+    assert _login_fails(port, "wrong-1") and not _login_fails(port, PASSWORD)  # factory: no lockout
+    with Terminal(port) as term:
+        term.run("system-view")
+        assert term.run("password-control login-attempt 2 exceed lock-time 5") == ""
+    assert _login_fails(port, "wrong-1") and _login_fails(port, "wrong-2")
+    assert _login_fails(port, PASSWORD)
+    lab.fault(name, "reboot")  # lockout state is runtime: a reboot forgets who was blocked...
+    assert not _login_fails(port, PASSWORD)  # ...and the unsaved lockout setting too
+
+
+def test_idle_timeout_closes_the_session(lab: LabThread) -> None:
+    _, port = _start(lab, "cisco_ios")
+    with Terminal(port) as term:
+        term.run("configure terminal")
+        term.run("line vty 0 4")
+        term.run("exec-timeout 0 1")
+        term.run("end")
+    with Terminal(port) as term:
+        deadline = time.monotonic() + 10
+        while not term.channel.exit_status_ready() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert term.channel.exit_status_ready()
+
+
+def test_exec_request_runs_one_command(lab: LabThread) -> None:
+    _, port = _start(lab, "cisco_ios")
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect("127.0.0.1", port, "admin", PASSWORD, look_for_keys=False, allow_agent=False, timeout=10)
+    try:
+        _, stdout, _ = client.exec_command("show version", timeout=10)
+        assert "Cisco IOS XE Software" in stdout.read().decode()
+    finally:
+        client.close()
+
+
+def test_unreachable_then_back(lab: LabThread) -> None:
+    name, port = _start(lab)
+    lab.fault(name, "unreachable")
+    with pytest.raises((paramiko.SSHException, EOFError, OSError)):
+        client = paramiko.SSHClient()
+        client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+        client.connect(
+            "127.0.0.1",
+            port,
+            "admin",
+            PASSWORD,
+            timeout=2,
+            banner_timeout=2,
+            auth_timeout=2,
+            look_for_keys=False,
+            allow_agent=False,
+        )
+    lab.fault(name, "unreachable", clear=True)
+    assert port_accepts(port)
+    with Terminal(port) as term:
+        assert "Huawei Versatile Routing Platform" in term.run("display version")
+
+
+def test_slow_and_auth_failure_faults(lab: LabThread) -> None:
+    name, port = _start(lab)
+    with Terminal(port) as term:
+        lab.fault(name, "slow", seconds=0.6)
+        started = time.monotonic()
+        term.run("display version")
+        assert time.monotonic() - started >= 0.6
+        lab.fault(name, "slow", clear=True)
+    lab.fault(name, "auth-failure")
+    assert _login_fails(port, PASSWORD)
+    lab.fault(name, "auth-failure", clear=True)
+    assert not _login_fails(port, PASSWORD)
+
+
+def test_reboot_keeps_saved_config_and_loses_the_rest(lab: LabThread) -> None:
+    name, port = _start(lab)
+    with Terminal(port) as term:
+        term.run("system-view")
+        term.run("info-center loghost 10.9.9.9")
+        term.run("save", expect=re.compile(r"\[Y/N\]:"))
+        term.run("y")
+        term.run("ntp-service unicast-server 10.9.9.8")
+    time.sleep(1.1)
+    lab.fault(name, "reboot")
+    with Terminal(port) as term:
+        config = term.run("display current-configuration")
+        version = term.run("display version")
+    assert "info-center loghost 10.9.9.9" in config
+    assert "ntp-service" not in config
+    assert "uptime is 0 days, 0 hours, 0 minutes" in version
+    assert lab.lab.device(name).state.uptime_ticks(time.time()) < 100
+
+
+def test_link_down_surge_and_counter_wrap(lab: LabThread) -> None:
+    name, port = _start(lab)
+    itf = PORTS["huawei_vrp"]
+    lab.fault(name, "link-down", itf)
+    with Terminal(port) as term:
+        brief = term.run("display interface brief")
+    assert re.search(rf"{re.escape(itf)}\s+down\s+down", brief)
+    lab.fault(name, "link-down", itf, clear=True)
+    lab.fault(name, "surge", itf)
+    with Terminal(port) as term:
+        brief = term.run("display interface brief")
+    assert re.search(rf"{re.escape(itf)}\s+up\s+\S+\s+9[0-9]%\s+9[0-9]%", brief)
+    lab.fault(name, "counter-wrap", itf, seconds=30)
+    counters = lab.lab.device(name).state.interface(itf).counters(time.time())  # type: ignore[union-attr]
+    assert counters.in_octets > COUNTER64 - 10**12
+
+
+def test_fault_errors_name_what_is_wrong(lab: LabThread) -> None:
+    name, _ = _start(lab)
+    with pytest.raises(InputError, match="known: link-down"):
+        lab.fault(name, "meltdown")
+    with pytest.raises(InputError, match="needs --interface"):
+        lab.fault(name, "surge")
+    with pytest.raises(NotFoundError, match="no lab device 'R9'"):
+        lab.fault("R9", "reboot")
+
+
+def test_ipv6_listener(lab_dir) -> None:  # type: ignore[no-untyped-def]
+    with LabThread(lab_dir, ("127.0.0.1", "::1"), snmp=False) as lab:
+        ends = lab.start([spec("cisco_ios", "R6")])["R6"]
+        with Terminal(ends.ssh["::1"], host="::1") as term:
+            assert term.run("show ip interface brief").startswith("Interface")
