@@ -378,7 +378,7 @@ def init_ca(
 class IssueResult:
     record: CertificateRecord
     chain: list[CertificateRecord]  # issuers, nearest first
-    private_key: SM2PrivateKey | None  # set when govnet generated the key pair
+    private_key: SM2PrivateKey | None  # set when govnet generated (or was given) the key pair
     csr_signer_id: x509.SignerId | None  # which SM2 ID the CSR's signature verified with
 
 
@@ -396,8 +396,10 @@ def issue_certificate(
     days: int | None = None,
     now: dt.datetime | None = None,
     signer: x509.Issuer | None = None,
+    existing_key: SM2PrivateKey | None = None,
 ) -> IssueResult:
-    """Issue an end-entity certificate from a CSR (its signature checked) or for a new key pair.
+    """Issue an end-entity certificate from a CSR (its signature checked), for an existing private key
+    (``existing_key``, e.g. an imported PKCS#8 file; kept in the store, encrypted) or for a new key pair.
 
     ``signer`` (from ``open_signer``) lets a batch decrypt the CA key once instead of per certificate.
     """
@@ -414,6 +416,8 @@ def issue_certificate(
     public_key: SM2PublicKey
     private_key: SM2PrivateKey | None = None
     signer_id: x509.SignerId | None = None
+    if csr_data is not None and existing_key is not None:
+        raise InputError("give a certificate request or a key, not both")
     if csr_data is not None:
         request = x509.load_csr(csr_data, csr_source)
         public_key, check = x509.check_csr_signature(request, csr_source)
@@ -441,7 +445,7 @@ def issue_certificate(
         if not subject:
             raise InputError("give the subject (--subject) or a certificate request (--csr)")
         parsed_subject = parse_subject(subject, organisation=organisation, credit_code=credit_code)
-        private_key = SM2PrivateKey.generate()
+        private_key = existing_key or SM2PrivateKey.generate()
         public_key = private_key.public_key()
     checked = check_request(chosen, parsed_subject, alt_names)
     secret = passphrase(settings) if signer is None or private_key is not None else ""

@@ -122,6 +122,12 @@ def issue(
         str | None, typer.Option(help="Common name or CN=...,O=...,C=CN (default: the CSR's).")
     ] = None,
     csr: Annotated[Path | None, typer.Option(help="PKCS#10 request (PEM or DER) signed with SM2.")] = None,
+    key: Annotated[
+        Path | None,
+        typer.Option(
+            help="Certify this existing SM2 private key (PKCS#8, encrypted or not, or SEC1; PEM or DER)."
+        ),
+    ] = None,
     org: Annotated[str | None, typer.Option(help="Organisation (O=).")] = None,
     credit_code: Annotated[
         str | None, typer.Option(help="Unified social credit code (统一社会信用代码).")
@@ -138,22 +144,28 @@ def issue(
         Path | None, typer.Option(help="Write the generated private key here (encrypted PKCS#8, mode 0600).")
     ] = None,
     key_passphrase: Annotated[
-        str | None, typer.Option(help="env:NAME or file:PATH for --key-out (default: the PKI passphrase).")
+        str | None,
+        typer.Option(
+            help="env:NAME or file:PATH: decrypts --key, encrypts --key-out (default: the PKI passphrase)."
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Issue an end-entity certificate from a CSR or for a newly generated SM2 key pair."""
+    """Issue an end-entity certificate from a CSR, for an existing key, or for a new SM2 key pair."""
     from govnet.pki import keys
     from govnet.pki.ca import issue_certificate, passphrase
 
     from govnet.secrets import resolve_secret, write_secret_file
 
-    if key_out and csr:
-        raise InputError("--key-out is for generated keys; with --csr the requester keeps its key")
+    if key_out and (csr or key):
+        raise InputError("--key-out is for generated keys; with --csr or --key the requester keeps its key")
+    if csr and key:
+        raise InputError("give --csr or --key, not both")
     with _service() as (store, settings):
-        key_secret = (
-            (resolve_secret(key_passphrase) if key_passphrase else passphrase(settings)) if key_out else None
-        )
+        key_secret = resolve_secret(key_passphrase) if key_passphrase else None
+        if key_out and key_secret is None:
+            key_secret = passphrase(settings)
+        existing = keys.load_private_key(_read(key), key_secret, source=str(key)) if key else None
         result = issue_certificate(
             store,
             settings,
@@ -161,6 +173,7 @@ def issue(
             subject=subject,
             csr_data=_read(csr) if csr else None,
             csr_source=str(csr),
+            existing_key=existing,
             organisation=org,
             credit_code=credit_code,
             san=san or (),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -202,3 +203,69 @@ def test_cli_help_is_fast_and_clean() -> None:
     assert done.returncode == 0
     for command in ("init", "issue", "revoke", "crl", "list", "export", "verify"):
         assert command in done.stdout
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="the openssl binary is not installed")
+def test_certify_an_encrypted_openssl_key(  # type: ignore[no-untyped-def]
+    govnet, initialised, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    subprocess.run(
+        ["openssl", "genpkey", "-algorithm", "ec", "-pkeyopt", "ec_paramgen_curve:SM2", "-aes-256-cbc",
+         "-pass", "pass:key file passphrase", "-out", "signer.key"],
+        cwd=tmp_path, check=True, capture_output=True,
+    )  # fmt: skip
+    monkeypatch.setenv("SIGNER_KEY_PASS", "key file passphrase")
+    issued = _json(
+        govnet, "pki", "issue", "--profile", "signer", "--subject", "CN=赵六",
+        "--key", str(tmp_path / "signer.key"), "--key-passphrase", "env:SIGNER_KEY_PASS",
+        "--out", str(tmp_path / "signer.pem"),
+    )  # fmt: skip
+    cert_pub = subprocess.run(
+        ["openssl", "x509", "-in", "signer.pem", "-noout", "-pubkey"],
+        cwd=tmp_path,
+        capture_output=True,
+        check=True,
+    ).stdout
+    key_pub = subprocess.run(
+        ["openssl", "pkey", "-in", "signer.key", "-passin", "env:SIGNER_KEY_PASS", "-pubout"],
+        cwd=tmp_path, capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    assert cert_pub == key_pub
+    # the key now lives in the store (encrypted) and exports as PKCS#8 that openssl opens
+    code, _, err = govnet(
+        "pki", "export", issued["serial"], "--key", str(tmp_path / "back.key"), "--out", os.devnull
+    )
+    assert code == 0, err
+    subprocess.run(
+        ["openssl", "pkey", "-in", "back.key", "-passin", f"pass:{PASSPHRASE}", "-noout"],
+        cwd=tmp_path,
+        check=True,
+    )
+    monkeypatch.setenv("SIGNER_KEY_PASS", "not it at all")
+    code, _, err = govnet(
+        "pki", "issue", "--profile", "signer", "--subject", "CN=x", "--key", str(tmp_path / "signer.key"),
+        "--key-passphrase", "env:SIGNER_KEY_PASS",
+    )  # fmt: skip
+    assert code == 2 and "wrong passphrase" in err and "not it at all" not in err
+
+
+def test_verbose_logs_never_carry_secrets(  # type: ignore[no-untyped-def]
+    govnet, initialised, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        code, out, err = govnet(
+            "-v",
+            "pki",
+            "issue",
+            "--profile",
+            "device",
+            "--subject",
+            "CN=r9",
+            "--key-out",
+            str(tmp_path / "r9.key"),
+        )
+    assert code == 0
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "pki: issued device certificate" in logged
+    for text in (logged, out, err):
+        assert PASSPHRASE not in text and "PRIVATE KEY" not in text
