@@ -52,6 +52,9 @@ class Block:
     """One block of address space and the blocks taken inside it (disjoint, sorted)."""
 
     def __init__(self, version: int, start: int, prefixlen: int, label: str) -> None:
+        # A site's block holds smaller blocks only (a child with its parent's very prefix would
+        # overlap it); a pool block may be handed out whole.
+        self.whole_ok = label.startswith("pool")
         self.version = version
         self.start = start
         self.prefixlen = prefixlen
@@ -66,10 +69,25 @@ class Block:
         self.starts.insert(i, start)
         self.ends.insert(i, end)
 
+    def take_exact(self, address: int, prefixlen: int) -> _Key | None:
+        """Take the block of that length around ``address`` if it is inside and free."""
+        size = 1 << (WIDTH[self.version] - prefixlen)
+        start = address - address % size
+        last = start + size - 1
+        if prefixlen < self.prefixlen or (prefixlen == self.prefixlen and not self.whole_ok):
+            return None
+        if start < self.start or last > self.end:
+            return None
+        i = bisect_right(self.starts, last) - 1
+        if i >= 0 and self.ends[i] >= start:
+            return None
+        self.take(start, last)
+        return self.version, start, prefixlen
+
     def allocate(self, prefixlen: int) -> int | None:
         """The first free aligned block of that length (first fit), or None when full."""
         size = 1 << (WIDTH[self.version] - prefixlen)
-        if prefixlen < self.prefixlen:
+        if prefixlen < self.prefixlen or (prefixlen == self.prefixlen and not self.whole_ok):
             return None
         candidate = max(self.cursor.get(size, self.start), self.start)
         while candidate + size - 1 <= self.end:
@@ -150,11 +168,23 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
 
     # What exists: every site prefix is a block of its own; every assignment is held where it lies.
     held: list[_Key] = []
+    # A site prefix whose parent (same zone) has none yet waits for it: the parent is then placed
+    # around it, and the prefix is held inside the parent's block.
+    waiting: dict[tuple[str, int], list[_Key]] = {}
+    by_id = {s.id: s for s in inventory.sites}
     for site in inventory.sites:
+        parent_site = by_id.get(site.parent) if site.parent else None
         for net in (site.ipv4_prefix, site.ipv6_prefix):
             if net is not None:
                 space.add(_key(str(net)), f"site {site.id} prefix {net}")
-                held.append(_key(str(net)))
+                if (
+                    parent_site is not None
+                    and parent_site.zone == site.zone
+                    and (parent_site.ipv4_prefix if net.version == 4 else parent_site.ipv6_prefix) is None
+                ):
+                    waiting.setdefault((parent_site.id, net.version), []).append(_key(str(net)))
+                else:
+                    held.append(_key(str(net)))
     for device in inventory.devices:
         for address in (device.loopback_ipv4, device.loopback_ipv6):
             if address is not None:
@@ -173,7 +203,6 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
         space.hold(key)
 
     failures: list[str] = []
-    by_id = {s.id: s for s in inventory.sites}
     prefixes: dict[tuple[str, int], _Key] = {}
     for site in inventory.sites:
         for net in (site.ipv4_prefix, site.ipv6_prefix):
@@ -206,10 +235,17 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
             else:
                 net = getattr(pool, family) if pool is not None else None
                 block = space.blocks[_key(str(net))] if net is not None else None
-            got = place(block, version, lengths[site.level], f"site {site.id}", f"zone {site.zone}")
+            children = waiting.get((site.id, version), [])
+            got = None
+            if children and block is not None:  # place the site around its children's prefixes
+                got = block.take_exact(children[0][1], lengths[site.level])
+            if got is None:
+                got = place(block, version, lengths[site.level], f"site {site.id}", f"zone {site.zone}")
             if got is not None:
                 prefixes[(site.id, version)] = got
                 space.add(got, f"site {site.id} prefix {_net(*got)}")
+                for child in children:
+                    space.hold(child)
                 entry[family] = _net(*got)
                 result.new.append(Assignment("sites", site.id, family, entry[family]))
         if not entry:
