@@ -201,7 +201,10 @@ def _oid(text: str) -> Oid:
 
 def _sys_descr(view: MibView, _: Any) -> Value:
     s, v = view.state, view.vendor
-    text = v.descr.format(model=s.model or v.default_model, version=s.software_version or v.default_version)
+    model = s.model or v.default_model
+    text = v.descr.format(
+        model=model, family=model.split("/")[0], version=s.software_version or v.default_version
+    )
     return _str(text)
 
 

@@ -18,7 +18,7 @@ class SnmpVendor:
     default_object_id: str  # sysObjectID when the device state does not name one
     default_model: str
     default_version: str
-    descr: str  # sysDescr template: {model} {version}
+    descr: str  # sysDescr template: {model}, {family} (the model without its /suffix), {version}
     services: int  # sysServices: 2 (datalink) + 4 (internet) [+ 8 end-to-end + 64 applications]
     oui: bytes  # first three bytes of interface MAC addresses
     # ifName abbreviations (prefix of the full name -> short form); Huawei uses the full name.
@@ -48,9 +48,9 @@ VENDORS: dict[str, SnmpVendor] = {
         enterprise=25506,
         default_object_id="1.3.6.1.4.1.25506.1.1795",
         default_model="S6850-56HF",
-        default_version="6635P07",
+        default_version="7.1.070, Release 6635P07",
         descr=(
-            "H3C Comware Platform Software, Software Version 7.1.070, Release {version}\r\n"
+            "H3C Comware Platform Software, Software Version {version}\r\n"
             "H3C {model}\r\n"
             "Copyright (c) 2004-2023 New H3C Technologies Co., Ltd. All rights reserved."
         ),
@@ -76,7 +76,7 @@ VENDORS: dict[str, SnmpVendor] = {
         default_model="C2960X",
         default_version="15.2(7)E8",
         descr=(
-            "Cisco IOS Software, {model} Software ({model}-UNIVERSALK9-M), Version {version}, "
+            "Cisco IOS Software, {family} Software ({family}-UNIVERSALK9-M), Version {version}, "
             "RELEASE SOFTWARE (fc3)\r\nTechnical Support: http://www.cisco.com/techsupport\r\n"
             "Copyright (c) 1986-2023 by Cisco Systems, Inc.\r\nCompiled Thu 16-Mar-23 07:15 by mcpre"
         ),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+import weakref
 from ipaddress import IPv4Interface, IPv6Interface
 from pathlib import Path
 from typing import Any
@@ -94,6 +96,20 @@ def device(
     return state
 
 
+_managers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
+
+
+def manager(auth: Any) -> Any:
+    """One pysnmp engine per test loop for community requests (an engine's first request costs
+    ~0.4 s); SNMPv3 gets a fresh engine each time, so each test's keys are its own."""
+    if not isinstance(auth, hl.CommunityData):
+        return hl.SnmpEngine()
+    loop = asyncio.get_running_loop()
+    if loop not in _managers:
+        _managers[loop] = hl.SnmpEngine()
+    return _managers[loop]
+
+
 async def target(port: int, host: str = "127.0.0.1", timeout: float = 1.0) -> Any:
     cls = hl.Udp6TransportTarget if ":" in host else hl.UdpTransportTarget
     return await cls.create((host, port), timeout=timeout, retries=0)
@@ -103,7 +119,7 @@ async def get(
     port: int, auth: Any, *oids: str, host: str = "127.0.0.1", timeout: float = 1.0, engine: Any = None
 ):
     error, status, _, varbinds = await hl.get_cmd(
-        engine or hl.SnmpEngine(),
+        engine or manager(auth),
         auth,
         await target(port, host, timeout),
         hl.ContextData(),
@@ -115,7 +131,7 @@ async def get(
 async def walk(port: int, auth: Any, root: str = "1.3.6.1", host: str = "127.0.0.1", reps: int = 25):
     values: dict[str, Any] = {}
     async for error, status, _, varbinds in hl.bulk_walk_cmd(
-        hl.SnmpEngine(),
+        manager(auth),
         auth,
         await target(port, host),
         hl.ContextData(),
@@ -346,14 +362,14 @@ async def test_reboot_restarts_uptime_and_engine_boots_and_v3_resynchronises(
 ) -> None:
     state = device(now=clock.now)
     port = (await pool.start([state]))["CITY-CORE-1"]
-    manager = hl.SnmpEngine()  # one manager keeps its view of the agent's boots and time
-    error, _, before = await get(port, V3_SHA_AES, SYS_UPTIME, ENGINE_BOOTS, engine=manager)
+    nms = hl.SnmpEngine()  # one manager keeps its view of the agent's boots and time
+    error, _, before = await get(port, V3_SHA_AES, SYS_UPTIME, ENGINE_BOOTS, engine=nms)
     assert error is None and int(before[SYS_UPTIME]) >= 100_000 and int(before[ENGINE_BOOTS]) == 1
     clock.now += 5
     state.boot_time = clock.now  # reboot fault
     state.touch()
     clock.now += 2
-    error, _, after = await get(port, V3_SHA_AES, SYS_UPTIME, ENGINE_BOOTS, engine=manager)
+    error, _, after = await get(port, V3_SHA_AES, SYS_UPTIME, ENGINE_BOOTS, engine=nms)
     assert error is None
     assert 150 <= int(after[SYS_UPTIME]) <= 250 and int(after[ENGINE_BOOTS]) == 2
     assert pool.responder("CITY-CORE-1").engine.stats["usmStatsNotInTimeWindows"] >= 1
