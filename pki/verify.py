@@ -19,6 +19,7 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 from govnet.pki import x509
 from govnet.pki.profiles import get_profile
+from govnet.pki.sm2 import SM2PublicKey
 
 from govnet.errors import InputError
 from govnet.verdict import CheckResult, Verdict
@@ -99,15 +100,19 @@ def _signs(issuer: asn1_x509.Certificate, cert: asn1_x509.Certificate) -> bool:
 @lru_cache(maxsize=1024)
 def _certificate_signature(cert_der: bytes, issuer_der: bytes) -> x509.SignatureCheck:
     cert = asn1_x509.Certificate.load(cert_der)
-    issuer = asn1_x509.Certificate.load(issuer_der)
-    return x509.check_certificate_signature(cert, x509.certificate_public_key(issuer))
+    return x509.check_certificate_signature(cert, _issuer_key(issuer_der))
 
 
 @lru_cache(maxsize=64)
 def _crl_signature(crl_der: bytes, issuer_der: bytes) -> x509.SignatureCheck:
     crl = asn1_crl.CertificateList.load(crl_der)
-    issuer = asn1_x509.Certificate.load(issuer_der)
-    return x509.check_crl_signature(crl, x509.certificate_public_key(issuer))
+    return x509.check_crl_signature(crl, _issuer_key(issuer_der))
+
+
+@lru_cache(maxsize=256)
+def _issuer_key(issuer_der: bytes) -> SM2PublicKey:
+    # Parsing a point into a libcrypto key costs about as much as a verification: once per CA.
+    return x509.certificate_public_key(asn1_x509.Certificate.load(issuer_der))
 
 
 @dataclass(frozen=True)
