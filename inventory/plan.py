@@ -164,9 +164,9 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
         for name in ("ipv4", "ipv6", "link_ipv4", "link_ipv6", "loopback_ipv4", "loopback_ipv6"):
             net = getattr(each, name)
             if net is not None:
-                block = space.add(_key(str(net)), f"pool {each.zone} {name} {net}")
+                pool_block = space.add(_key(str(net)), f"pool {each.zone} {name} {net}")
                 if name.startswith("loopback"):
-                    block.take(block.start, block.start)  # no loopback on the block's ::0 / .0
+                    pool_block.take(pool_block.start, pool_block.start)  # no loopback on the block's ::0 / .0
 
     # What exists: every site prefix is a block of its own; every assignment is held where it lies.
     held: list[_Key] = []
