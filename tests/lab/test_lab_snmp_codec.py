@@ -212,3 +212,41 @@ def test_acl_rules_first_match_decides() -> None:
     assert not acl_permits(state, "2001", "198.51.100.1")  # no rule matched: denied
     assert acl_permits(state, "2999", "198.51.100.1")  # named but not configured: permitted
     assert acl_permits(state, None, "198.51.100.1")
+
+
+@st.composite
+def random_devices(draw: st.DrawFn) -> DeviceState:
+    """Devices with gaps in their ifindexes and arbitrary IPv4/IPv6 addresses."""
+    state = DeviceState(
+        vendor=draw(st.sampled_from(["huawei_vrp", "h3c_comware", "cisco_ios"])), hostname="R"
+    )
+    for n in range(draw(st.integers(0, 8))):
+        itf = state.add_interface(f"GigabitEthernet0/0/{n}")
+        for _ in range(draw(st.integers(0, 2))):
+            itf.ipv4.append(IPv4Interface((draw(st.integers(1, 2**32 - 1)), draw(st.integers(8, 32)))))
+        for _ in range(draw(st.integers(0, 2))):
+            itf.ipv6.append(IPv6Interface((draw(st.integers(1, 2**128 - 1)), draw(st.integers(16, 128)))))
+    for index in sorted(draw(st.sets(st.integers(0, 7))), reverse=True):
+        if index < len(state.interfaces):
+            del state.interfaces[index]  # removed interfaces leave gaps: ifindexes are never reused
+    return state
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_devices(), st.data())
+def test_getnext_returns_the_smallest_instance_after_any_oid(state: DeviceState, data: st.DataObject) -> None:
+    view = _view(state)
+    walked = [line.split("|")[0] for line in mib.snmprec_lines(view)]
+    oids = [tuple(int(x) for x in text.split(".")) for text in walked]
+    assert oids == sorted(oids)
+    for _ in range(20):
+        base = data.draw(st.sampled_from(oids))
+        cut = data.draw(st.integers(2, len(base)))
+        query = (*base[:cut], *data.draw(st.lists(st.integers(0, 300), max_size=3)))
+        expected = next((o for o in oids if o > query), None)
+        found = mib.get_next(view, query)
+        if expected is None:
+            assert found.value[0] == ber.END_OF_MIB_VIEW
+        else:
+            assert found.oid == expected
+            assert ber.encode_oid(expected) == found.oid_der
