@@ -21,7 +21,7 @@ import asyncssh
 from govnet.lab.passwords import verify_password
 from govnet.lab.state import DeviceState, FaultKind
 from govnet.lab.vendors import dialect_for
-from govnet.lab.vendors.base import CliSession
+from govnet.lab.vendors.base import CliSession, Dialect
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class SshDevice:
     sessions: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @property
-    def dialect(self):  # type: ignore[no-untyped-def]
+    def dialect(self) -> Dialect:
         return dialect_for(self.state.vendor)
 
 

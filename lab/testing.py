@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import socket
 import time
+from typing import Any
 
 import paramiko
 from govnet.lab.bootstrap import Day0, DeviceSpec, PortSpec
@@ -27,7 +28,7 @@ PORTS = {
 PROMPT = re.compile(r"(<[^<>\s]+>|\[[^\[\]\s]+\]|[\w.-]+(\([\w-]+\))?[>#])\s*$")
 
 
-def spec(vendor: str, hostname: str = "", **day0: str | None) -> DeviceSpec:
+def spec(vendor: str, hostname: str = "", **day0: Any) -> DeviceSpec:
     return DeviceSpec(
         hostname=hostname or f"lab-{vendor.split('_')[0]}",
         vendor=vendor,

@@ -210,6 +210,9 @@ class Dialect:
     negation = "undo"
     comment = "#"  # config section separator (Cisco: "!")
     logical_interfaces: tuple[str, ...] = ()  # interface kinds `interface NAME` may create
+    factory_hostname = ""
+    default_model = ""
+    version_text = ""
     config_root = "system"  # the top configuration view (IOS: "config")
     exec_root = "user"  # the view above it (IOS: "exec")
     config_views: tuple[str, ...] = ("system",)  # where a config file is replayed from
@@ -234,6 +237,19 @@ class Dialect:
 
     def error_text(self, session: CliSession, err: CommandError, line: str) -> str:
         raise NotImplementedError
+
+    def cipher_marks(self) -> tuple[str, str]:
+        """How the config shows reversibly stored secrets (SNMP keys, communities)."""
+        return ("%^%#", "%^%#")
+
+    def system_view_notice(self) -> str:
+        return ""
+
+    def save_question(self) -> str:
+        return ""
+
+    def save_done_text(self) -> str:
+        return ""
 
     def idle_timeout_text(self) -> str:
         return "Info: The connection was closed by the remote host because of idle timeout."

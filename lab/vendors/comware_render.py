@@ -292,10 +292,10 @@ def version(session: CliSession, args: Args) -> str:
     from govnet.lab.vendors.vrp_display import _uptime
 
     state = session.state
-    model = state.model or session.dialect.default_model  # type: ignore[attr-defined]
+    model = state.model or session.dialect.default_model
     return "\n".join(
         [
-            f"H3C Comware Software, Version {state.software_version or session.dialect.version_text}",  # type: ignore[attr-defined]
+            f"H3C Comware Software, Version {state.software_version or session.dialect.version_text}",
             "Copyright (c) 2004-2024 New H3C Technologies Co., Ltd. All rights reserved.",
             f"H3C {model} uptime is 0 weeks, {_uptime(state, session.clock())}",
         ]

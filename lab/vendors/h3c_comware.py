@@ -7,6 +7,7 @@ Handlers shared with VRP come from ``huawei_vrp``; only what Comware does differ
 from __future__ import annotations
 
 from govnet.lab.passwords import as_hash
+from govnet.lab.state import DeviceState, LocalUser
 from govnet.lab.vendors.base import (
     Args,
     CliSession,
@@ -83,7 +84,7 @@ def h_local_user_view(session: CliSession, args: Args) -> None:
     goto(session, "luser", name, user)
 
 
-def _luser(session: CliSession):  # type: ignore[no-untyped-def]
+def _luser(session: CliSession) -> LocalUser:
     return _user(session, session.view.key, create=False)
 
 
@@ -387,7 +388,7 @@ class H3cComware(HuaweiVrp):
             cmd("user-role <role>", lambda s, a: h_vty_privilege(s, {**a, "level": "15"})),
         ]
 
-    def render_config(self, state):  # type: ignore[no-untyped-def]
+    def render_config(self, state: DeviceState) -> str:
         from govnet.lab.vendors.comware_render import render_comware
 
         return render_comware(self, state)

@@ -7,7 +7,6 @@ commands and texts that differ, so the handlers here are written to be reused.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 
 from govnet.lab.passwords import as_hash, obscure, reveal
 from govnet.lab.state import (
@@ -27,6 +26,7 @@ from govnet.lab.state import (
 from govnet.lab.vendors.base import (
     Args,
     CliSession,
+    Command,
     CommandError,
     CommandTable,
     Dialect,
@@ -70,7 +70,7 @@ def _system_view(session: CliSession) -> View:
 
 def h_system_view(session: CliSession, args: Args) -> str:
     session.view = View("system", parent=View("user"))
-    return session.dialect.system_view_notice()  # type: ignore[attr-defined,no-any-return]
+    return session.dialect.system_view_notice()
 
 
 def h_quit(session: CliSession, args: Args) -> str | None:
@@ -89,7 +89,7 @@ def h_return(session: CliSession, args: Args) -> None:
 
 
 def h_sysname(session: CliSession, args: Args) -> None:
-    session.state.hostname = session.dialect.factory_hostname if negated(args) else args["name"]  # type: ignore[attr-defined]
+    session.state.hostname = session.dialect.factory_hostname if negated(args) else args["name"]
 
 
 def h_interface(session: CliSession, args: Args) -> str | None:
@@ -478,7 +478,7 @@ def h_snmp_community(session: CliSession, args: Args) -> None:
         words.pop(0)
     if not words:
         raise CommandError("incomplete")
-    name = reveal(words.pop(0), *session.dialect.cipher_marks())  # type: ignore[attr-defined]
+    name = reveal(words.pop(0), *session.dialect.cipher_marks())
     acl = words[words.index("acl") + 1] if "acl" in words[:-1] else None
     snmp.communities = [c for c in snmp.communities if c.name != name]
     if negated(args):
@@ -526,7 +526,7 @@ def h_snmp_usm_user(session: CliSession, args: Args) -> None:
     if user is None:
         user = SnmpV3User(name, group="", auth_protocol=None, priv_protocol=None)
         snmp.users.append(user)
-    marks = session.dialect.cipher_marks()  # type: ignore[attr-defined]
+    marks = session.dialect.cipher_marks()
     low = [w.lower() for w in words]
     if "group" in low[:-1]:
         user.group = words[low.index("group") + 1]
@@ -580,7 +580,7 @@ def h_snmp_target(session: CliSession, args: Args) -> None:
     if "udp-port" in low[:-1]:
         host.port = number(words[low.index("udp-port") + 1], 1, 65535)
     if "securityname" in low[:-1]:
-        host.params = reveal(words[low.index("securityname") + 1], *session.dialect.cipher_marks())  # type: ignore[attr-defined]
+        host.params = reveal(words[low.index("securityname") + 1], *session.dialect.cipher_marks())
     host.version = "v3" if "v3" in low else ("v1" if "v1" in low else "v2c")
     snmp.trap_hosts.append(host)
 
@@ -648,10 +648,10 @@ def h_save(session: CliSession, args: Args) -> str:
         if reply.strip().lower() not in ("y", "yes"):
             return ""
         s.save()
-        return dialect.save_done_text()  # type: ignore[attr-defined,no-any-return]
+        return dialect.save_done_text()
 
     session.ask(answer)
-    return dialect.save_question()  # type: ignore[attr-defined,no-any-return]
+    return dialect.save_question()
 
 
 def h_ssh_user(session: CliSession, args: Args) -> None:
@@ -795,7 +795,7 @@ class HuaweiVrp(Dialect):
             ),
         }
 
-    def system_commands(self) -> list:  # type: ignore[type-arg]
+    def system_commands(self) -> list[Command]:
         return [
             cmd("sysname <name>", h_sysname),
             cmd("interface <name>", h_interface),
@@ -843,7 +843,7 @@ class HuaweiVrp(Dialect):
             cmd("header <kind>", h_header),
         ]
 
-    def interface_commands(self) -> list:  # type: ignore[type-arg]
+    def interface_commands(self) -> list[Command]:
         return [
             cmd("description <text...>", h_description),
             cmd("description", h_description),
@@ -863,7 +863,7 @@ class HuaweiVrp(Dialect):
             cmd("traffic-filter inbound acl name <acl>", h_itf_acl),
         ]
 
-    def acl_commands(self) -> list:  # type: ignore[type-arg]
+    def acl_commands(self) -> list[Command]:
         return [
             cmd("rule <id#> <action> <rest...>", h_acl_rule),
             cmd("rule <id#> <action>", h_acl_rule),
@@ -873,7 +873,7 @@ class HuaweiVrp(Dialect):
             cmd("description <text...>", h_description),
         ]
 
-    def vty_commands(self) -> list:  # type: ignore[type-arg]
+    def vty_commands(self) -> list[Command]:
         return [
             cmd("authentication-mode <mode>", h_auth_mode),
             cmd("protocol inbound <proto>", h_protocol_inbound),
@@ -885,7 +885,7 @@ class HuaweiVrp(Dialect):
             cmd("shell", h_noop),
         ]
 
-    def aaa_commands(self) -> list:  # type: ignore[type-arg]
+    def aaa_commands(self) -> list[Command]:
         return [
             cmd("local-user <user> password irreversible-cipher <secret>", h_local_user_password),
             cmd("local-user <user> password cipher <secret>", h_local_user_password),
@@ -920,9 +920,14 @@ def _dotted(area: str) -> str:
     return area
 
 
-@cache
+_TABLES: dict[type[HuaweiVrp], dict[str, CommandTable]] = {}
+
+
 def _vrp_tables(dialect_type: type[HuaweiVrp]) -> dict[str, CommandTable]:
-    return dialect_type().build_tables()
+    """Command tables are built once per dialect class (they are immutable)."""
+    if dialect_type not in _TABLES:
+        _TABLES[dialect_type] = dialect_type().build_tables()
+    return _TABLES[dialect_type]
 
 
 def mask_text(length: int) -> str:

@@ -132,11 +132,11 @@ def _uptime(state: DeviceState, now: float) -> str:
 def version(session: CliSession, args: Args) -> str:
     state = session.state
     dialect = session.dialect
-    model = state.model or dialect.default_model  # type: ignore[attr-defined]
+    model = state.model or dialect.default_model
     return "\n".join(
         [
             "Huawei Versatile Routing Platform Software",
-            f"VRP (R) software, Version 5.170 ({model} {state.software_version or dialect.version_text})",  # type: ignore[attr-defined]
+            f"VRP (R) software, Version 5.170 ({model} {state.software_version or dialect.version_text})",
             "Copyright (C) 2011-2024 HUAWEI TECH CO., LTD",
             f"Huawei {model} Router uptime is {_uptime(state, session.clock())}",
         ]
