@@ -216,7 +216,6 @@ def _insert_certificate(
     profile: str,
     issuer_serial: str | None,
     key_id: str | None,
-    now: dt.datetime,
 ) -> CertificateRecord:
     tbs = cert["tbs_certificate"]
     not_before, not_after = x509.validity(cert)
@@ -232,7 +231,7 @@ def _insert_certificate(
         "status": "valid",
         "is_ca": get_profile(profile).is_ca,
         "key_id": key_id,
-        "created_at": now,
+        "created_at": dt.datetime.now(dt.UTC),  # full precision: orders the listing
     }
     conn.execute(pki_certificates.insert().values(**values))
     return CertificateRecord(**{k: v for k, v in values.items() if k != "created_at"})
@@ -337,7 +336,7 @@ def init_ca(
     with store.begin() as conn:
         _insert_key(conn, f"key-{root_hex}", name, encrypt_private_key(root_key, secret), now)
         root_record = _insert_certificate(
-            conn, root_cert, profile="root", issuer_serial=root_hex, key_id=f"key-{root_hex}", now=now
+            conn, root_cert, profile="root", issuer_serial=root_hex, key_id=f"key-{root_hex}"
         )
         conn.execute(
             pki_authorities.insert().values(
@@ -356,7 +355,6 @@ def init_ca(
                 profile="intermediate",
                 issuer_serial=root_hex,
                 key_id=f"key-{inter_hex}",
-                now=now,
             )
             conn.execute(
                 pki_authorities.insert().values(
@@ -485,7 +483,6 @@ def issue_certificate(
                     profile=chosen.name,
                     issuer_serial=authority.record.serial,
                     key_id=key_id,
-                    now=now,
                 )
             break
         except IntegrityError as exc:  # pragma: no cover - needs a 159-bit collision

@@ -83,7 +83,7 @@ def test_full_cycle(govnet, initialised, tmp_path: Path) -> None:  # type: ignor
     assert crl["revoked"] == 1 and crl["number"] == 1 and Path(crl["published"]).exists()
     _json(govnet, "pki", "crl", "--ca", initialised["root"]["serial"])
     listed = _json(govnet, "pki", "list")
-    assert {c["profile"] for c in listed} == {"root", "intermediate", "seal-maker", "tls-server"}
+    assert [c["profile"] for c in listed] == ["root", "intermediate", "seal-maker", "tls-server"]
     assert [c["serial"] for c in _json(govnet, "pki", "list", "--status", "revoked")] == [tls["serial"]]
 
     code, out, _ = govnet("pki", "verify", str(tmp_path / "seal.pem"), "--purpose", "seal-maker", "--json")
