@@ -114,7 +114,7 @@ def _drive(ctx: DemoContext) -> None:
     from govnet.secrets import resolve_secret
 
     inventory = load_inventory(_inventory_path(ctx), overlay=ctx.state["lab_overlay"])
-    chosen = {}
+    chosen: dict[str, Any] = {}
     for device in inventory.devices:
         chosen.setdefault(device.vendor.value, device)
     table = Table(
@@ -133,13 +133,13 @@ def _drive(ctx: DemoContext) -> None:
         description = f"set-by-govnet-demo-{stamp}"
         try:
             conn = ConnectHandler(**params)
-            brief = conn.send_command(SHOW_BRIEF[vendor])
+            brief = str(conn.send_command(SHOW_BRIEF[vendor]))
             interface = _first_port(brief, vendor)
             conn.send_config_set([f"interface {interface}", f"description {description}"])
             conn.save_config()
             conn.disconnect()
             conn = ConnectHandler(**params)
-            saved = description in conn.send_command(SHOW_SAVED[vendor])
+            saved = description in str(conn.send_command(SHOW_SAVED[vendor]))
             conn.disconnect()
         except Exception as exc:  # netmiko raises many kinds; the demo reports, never crashes
             ctx.failures.append(f"lab: {device.hostname}: {type(exc).__name__}: {exc}")
@@ -192,10 +192,10 @@ def _link_fault(ctx: DemoContext, device: Any, inject_fault: Any) -> None:
     }
     try:
         conn = ConnectHandler(**params)
-        port = _first_port(conn.send_command(SHOW_BRIEF["huawei_vrp"]), "huawei_vrp")
+        port = _first_port(str(conn.send_command(SHOW_BRIEF["huawei_vrp"])), "huawei_vrp")
         ctx.console.print(inject_fault(ctx.settings, device.hostname, "link-down", port), highlight=False)
         line = next(
-            x for x in conn.send_command("display interface brief").splitlines() if x.startswith(port)
+            x for x in str(conn.send_command("display interface brief")).splitlines() if x.startswith(port)
         )
         inject_fault(ctx.settings, device.hostname, "link-down", port, clear=True)
         conn.disconnect()
