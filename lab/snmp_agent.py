@@ -212,7 +212,10 @@ class Responder:
         pdu = ber.decode_pdu(plaintext, scoped.pdu_start, scoped.pdu_end)
         if scoped.context_name:
             return report("snmpUnknownContexts", SNMP_UNKNOWN_CONTEXTS_OID, user if level else None)
-        budget = min(msg.max_size, MAX_MESSAGE_SIZE) - len(msg.user) - len(self.engine.engine_id) - 160
+        # Everything around the varbinds: headers, USM parameters (the MAC up to 48 bytes), DES
+        # padding, and the engine ID twice (USM and ScopedPDU).
+        overhead = 180 + 2 * len(self.engine.engine_id) + len(msg.user) + len(scoped.context_name)
+        budget = min(msg.max_size, MAX_MESSAGE_SIZE) - overhead
         if self._v3_allowed(config, level, source):
             answer = self._answer(pdu, V3, budget, writable=False)
         else:

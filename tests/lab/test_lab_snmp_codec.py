@@ -7,16 +7,20 @@ import hashlib
 import time
 from ipaddress import IPv4Interface, IPv6Interface
 
+import pytest
 from govnet.lab import snmp_ber as ber
 from govnet.lab import snmp_mib as mib
 from govnet.lab.snmp_agent import Responder, acl_permits
-from govnet.lab.snmp_usm import localize, localize_user, password_to_key
+from govnet.lab.snmp_usm import localize, localize_user, password_to_key, verify
+from govnet.lab.snmp_v3 import FLAG_AUTH, FLAG_REPORTABLE, build_v3, parse_scoped_pdu, parse_v3
 from govnet.lab.state import (
     Acl,
     AclRule,
     DeviceState,
     SnmpCommunity,
     SnmpConfig,
+    SnmpGroup,
+    SnmpV3User,
     TrafficProfile,
 )
 from hypothesis import given, settings
@@ -250,3 +254,40 @@ def test_getnext_returns_the_smallest_instance_after_any_oid(state: DeviceState,
         else:
             assert found.oid == expected
             assert ber.encode_oid(expected) == found.oid_der
+
+
+@pytest.mark.parametrize("max_size", [484, 1500, 8192])
+def test_v3_getbulk_answer_respects_the_managers_max_message_size(max_size: int) -> None:
+    state = _device(40)
+    state.snmp.versions = {"v3"}
+    state.snmp.groups = [SnmpGroup("ro", "authentication")]
+    state.snmp.users = [SnmpV3User("nms", "ro", "sha512", "auth-pass-1", None, None)]
+    responder = Responder(state)
+    user = localize_user("nms", "sha512", "auth-pass-1", None, None, responder.engine.engine_id)
+    bulk = ber.encode_pdu(
+        ber.GET_BULK_REQUEST, 7, 0, 5000, ber.encode_varbind(ber.encode_oid((1, 3, 6, 1)), b"\x05\x00")
+    )
+    boots, engine_time = responder.engine.boots, responder.engine.engine_time(state, time.time())
+    request = build_v3(
+        msg_id=1,
+        max_size=max_size,
+        level=FLAG_AUTH | FLAG_REPORTABLE,
+        engine_id=responder.engine.engine_id,
+        boots=boots,
+        time=engine_time,
+        user_name=b"nms",
+        user=user,
+        salt_counter=0,
+        context_name=b"",
+        pdu=bulk,
+    )
+    answer = responder.handle(request)
+    assert answer is not None and len(answer) <= max_size
+    start, end = ber.expect(answer, 0, ber.SEQUENCE)
+    _, after_version = ber.expect(answer, start, ber.INTEGER, end)
+    message = parse_v3(answer, after_version, end)
+    assert message.msg_id == 1 and message.flags & FLAG_AUTH
+    verify(user, answer, message.auth_start, message.auth_end)  # raises if the agent's MAC is wrong
+    scoped = parse_scoped_pdu(message.data)
+    pdu = ber.decode_pdu(message.data, scoped.pdu_start, scoped.pdu_end)
+    assert pdu.pdu_type == ber.RESPONSE and pdu.request_id == 7 and len(pdu.oids) > 3
