@@ -63,7 +63,9 @@ class Lab:
 
     # --- lifecycle ----------------------------------------------------------------------------
     async def start(self, specs: Iterable[DeviceSpec]) -> dict[str, Endpoints]:
+        specs = list(specs)
         self.state_dir.mkdir(parents=True, exist_ok=True)
+        _raise_fd_limit(len(specs) * (len(self.hosts) + 2) + 512)
         key = self._load_host_key()
         now = time.time()
         for spec in specs:
@@ -230,9 +232,14 @@ class Lab:
         return self._host_key
 
 
-async def serve_forever(lab: Lab, stop: asyncio.Event) -> None:
-    await stop.wait()
-    await lab.stop()
+def _raise_fd_limit(needed: int) -> None:
+    """A listener per device per address family (plus sessions): lift the soft file limit if needed."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        target = needed if hard == resource.RLIM_INFINITY else min(hard, needed)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 class LabThread:
