@@ -14,6 +14,7 @@ from typing import Any
 from rich.console import Console
 from rich.rule import Rule
 
+from govnet.errors import GovnetError
 from govnet.output import console as default_console
 from govnet.settings import Settings, load_settings
 
@@ -36,8 +37,7 @@ def run_demo(workdir: str | None = None, console: Console | None = None) -> int:
     base.mkdir(parents=True, exist_ok=True)
     ctx = DemoContext(settings=load_settings(home=base), console=console or default_console, workdir=base)
     ctx.console.print(f"govnet demo — state in {base}")
-    for step in _steps():
-        step(ctx)
+    _run_steps(ctx)
     if ctx.failures:
         ctx.console.print(
             f"[bold red]demo finished with {len(ctx.failures)} failure(s):[/] " + "; ".join(ctx.failures)
@@ -47,7 +47,19 @@ def run_demo(workdir: str | None = None, console: Console | None = None) -> int:
     return 0
 
 
-def _steps() -> list[Any]:
+def _run_steps(ctx: DemoContext) -> None:
     from govnet.inventory import demo as inventory_demo
+    from govnet.lab import demo as lab_demo
+    from govnet.lab import snmp_demo
+    from govnet.pki import demo as pki_demo
 
-    return [inventory_demo.run]
+    inventory_demo.run(ctx)  # validates and plans the sample; leaves ctx.state["inventory_path"]
+    if ctx.failures:
+        return  # no point starting devices for an inventory that does not validate
+    try:
+        with lab_demo.running(ctx):  # the lab is stopped whatever happens inside
+            lab_demo.run(ctx)
+            snmp_demo.run(ctx)
+    except GovnetError:
+        pass  # recorded in ctx.failures by the lab step
+    pki_demo.run(ctx)
