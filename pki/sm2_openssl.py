@@ -6,9 +6,17 @@ version is the one ``ssl.OPENSSL_VERSION_NUMBER`` reports, so there is exactly o
 
 Key objects are parsed once into an ``EVP_PKEY`` (from DER we build: PKCS#8 for private keys,
 SubjectPublicKeyInfo for public keys; both paths work on OpenSSL 1.1.1 and 3.x) and shared read-only
-between threads. Each sign/verify call creates its own EVP_MD_CTX and EVP_PKEY_CTX, sets the ID with
-EVP_PKEY_CTX_set1_id (GM/T 0009's Z value is computed by libcrypto) and calls EVP_DigestSign/Verify
-with SM3 -- the recipe of OpenSSL's SM2(7) manual page. ctypes drops the GIL during these calls.
+between threads.
+
+Signing is split the way GB/T 32918.2 defines it: Z = SM3(ENTL || ID || a || b || G || P) depends only
+on the key and the ID, so it is computed once per (key, ID) and kept; each signature then hashes
+e = SM3(Z || M) (hashlib's SM3, on the same libcrypto, continuing from a state that has absorbed Z)
+and has libcrypto sign e with EVP_PKEY_sign (its constant-time SM2 code, the same
+that EVP_DigestSign ends in). Each thread keeps its own EVP_PKEY_CTX per key, initialised once, so a
+signature costs two foreign calls -- less per call than the EVP_DigestSignInit + EVP_DigestSign loop
+of ``openssl speed sm2``. The Z computation is checked against libcrypto's own (EVP_DigestSign with
+EVP_PKEY_CTX_set1_id, which ``openssl pkeyutl -pkeyopt distid:`` uses) by the interop tests.
+ctypes drops the GIL during these calls.
 
 Errors are translated into govnet's own and never carry key bytes; the OpenSSL error queue is
 drained after every failure so that stale entries do not leak into unrelated calls.
@@ -18,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import ssl
 import threading
@@ -27,7 +36,8 @@ from functools import cache
 from typing import Any
 
 from asn1crypto import keys as asn1_keys
-from govnet.pki.sm2_base import SCALAR_LENGTH, N
+from govnet.pki.sm2_base import SCALAR_LENGTH, N, z_value_input
+from govnet.pki.sm3 import sm3
 
 from govnet.errors import InputError, UnsupportedAlgorithm
 
@@ -35,7 +45,6 @@ _CFunc = Callable[..., Any]  # a ctypes foreign function with restype/argtypes s
 
 EVP_PKEY_EC = 408
 EVP_PKEY_SM2 = 1172
-_EVP_PKEY_CTRL_SET1_ID = 0x1000 + 11  # EVP_PKEY_ALG_CTRL + 11: what the 1.1.1 macro expands to
 
 # DER prefixes for the structures we hand to d2i_*; the variable part (scalar or point) follows.
 # PrivateKeyInfo { 0, { id-ecPublicKey, sm2 }, OCTET STRING ECPrivateKey { 1, OCTET STRING d } }
@@ -64,30 +73,17 @@ class _Lib:
         self.OPENSSL_cleanse = _fn(lib, "OPENSSL_cleanse", None, [c_void_p, c_size_t])
         self.EVP_PKEY_CTX_new = _fn(lib, "EVP_PKEY_CTX_new", c_void_p, [c_void_p, c_void_p])
         self.EVP_PKEY_CTX_free = _fn(lib, "EVP_PKEY_CTX_free", None, [c_void_p])
-        self.EVP_MD_CTX_new = _fn(lib, "EVP_MD_CTX_new", c_void_p, [])
-        self.EVP_MD_CTX_free = _fn(lib, "EVP_MD_CTX_free", None, [c_void_p])
-        self.EVP_MD_CTX_set_pkey_ctx = _fn(lib, "EVP_MD_CTX_set_pkey_ctx", None, [c_void_p, c_void_p])
         self.EVP_sm3 = _fn(lib, "EVP_sm3", c_void_p, [])
-        self.EVP_DigestSignInit = _fn(
-            lib, "EVP_DigestSignInit", c_int, [c_void_p, c_void_p, c_void_p, c_void_p, c_void_p]
+        self.EVP_PKEY_sign_init = _fn(lib, "EVP_PKEY_sign_init", c_int, [c_void_p])
+        self.EVP_PKEY_sign = _fn(
+            lib, "EVP_PKEY_sign", c_int, [c_void_p, c_char_p, POINTER(c_size_t), c_char_p, c_size_t]
         )
-        self.EVP_DigestSign = _fn(
-            lib, "EVP_DigestSign", c_int, [c_void_p, c_char_p, POINTER(c_size_t), c_char_p, c_size_t]
+        self.EVP_PKEY_verify_init = _fn(lib, "EVP_PKEY_verify_init", c_int, [c_void_p])
+        self.EVP_PKEY_verify = _fn(
+            lib, "EVP_PKEY_verify", c_int, [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t]
         )
-        self.EVP_DigestVerifyInit = _fn(
-            lib, "EVP_DigestVerifyInit", c_int, [c_void_p, c_void_p, c_void_p, c_void_p, c_void_p]
-        )
-        self.EVP_DigestVerify = _fn(
-            lib, "EVP_DigestVerify", c_int, [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t]
-        )
-        # OpenSSL 3 exports these as functions; 1.1.1 has macros over EVP_PKEY_CTX_ctrl and
-        # EVP_PKEY_id, plus EVP_PKEY_set_alias_type to turn an EC key into an SM2 one.
-        if hasattr(lib, "EVP_PKEY_CTX_set1_id"):
-            set1_id = _fn(lib, "EVP_PKEY_CTX_set1_id", c_int, [c_void_p, c_char_p, c_int])
-            self.set1_id = lambda ctx, id: set1_id(ctx, id, len(id))
-        else:
-            ctrl = _fn(lib, "EVP_PKEY_CTX_ctrl", c_int, [c_void_p, c_int, c_int, c_int, c_int, c_char_p])
-            self.set1_id = lambda ctx, id: ctrl(ctx, -1, -1, _EVP_PKEY_CTRL_SET1_ID, len(id), id)
+        # OpenSSL 3 exports EVP_PKEY_is_a; 1.1.1 has EVP_PKEY_id, and EVP_PKEY_set_alias_type to turn
+        # an EC key on the SM2 curve into an SM2 one.
         self.EVP_PKEY_is_a = (
             _fn(lib, "EVP_PKEY_is_a", c_int, [c_void_p, c_char_p]) if hasattr(lib, "EVP_PKEY_is_a") else None
         )
@@ -197,43 +193,84 @@ def _i2d(lib: _Lib, func: _CFunc, ptr: int) -> bytes:
         lib.CRYPTO_free(out.value, None, 0)
 
 
-class _DigestContext:
-    """EVP_MD_CTX ready for EVP_DigestSign/Verify with SM3 and the given ID; freed on exit.
-
-    Entering yields the EVP_MD_CTX pointer, or 0 when any setup step failed.
-    """
-
-    __slots__ = ("_id", "_init", "_lib", "_mctx", "_pctx", "_pkey")
-
-    def __init__(self, lib: _Lib, pkey: _Pkey, id: bytes, init: _CFunc) -> None:
-        self._lib, self._pkey, self._id, self._init = lib, pkey, id, init
-        self._mctx = self._pctx = 0
-
-    def __enter__(self) -> int:
-        lib = self._lib
-        self._mctx = lib.EVP_MD_CTX_new() or 0
-        self._pctx = lib.EVP_PKEY_CTX_new(self._pkey.ptr, None) or 0
-        if not (self._mctx and self._pctx and lib.set1_id(self._pctx, self._id) > 0):
-            return 0
-        lib.EVP_MD_CTX_set_pkey_ctx(self._mctx, self._pctx)
-        if self._init(self._mctx, None, lib.sm3, None, self._pkey.ptr) != 1:
-            return 0
-        return self._mctx
-
-    def __exit__(self, *exc: object) -> None:
-        # EVP_MD_CTX_set_pkey_ctx leaves ownership of the EVP_PKEY_CTX with us: free both.
-        self._lib.EVP_MD_CTX_free(self._mctx or None)
-        self._lib.EVP_PKEY_CTX_free(self._pctx or None)
+# Distinct IDs whose Z a key remembers; more are recomputed (IDs can come from untrusted input).
+_Z_CACHE_SIZE = 16
 
 
-class OpensslPrivateKey:
-    __slots__ = ("_lib", "_pkey", "_point")
+def _sm3_hasher() -> Any:
+    """hashlib's SM3: the same libcrypto (Python's _hashlib links it), and the cheapest per call."""
+    try:
+        return hashlib.new("sm3")
+    except ValueError:
+        raise UnsupportedAlgorithm("Python's hashlib (libcrypto) has no SM3") from None
 
-    def __init__(self, lib: _Lib, pkey: _Pkey) -> None:
+
+class _Operation:
+    """One thread's EVP_PKEY_CTX for one key, initialised once for signing or verifying.
+    Freed when its key object or its thread goes away."""
+
+    __slots__ = ("lib", "pctx")
+
+    def __init__(self, lib: _Lib, pkey: _Pkey, init: _CFunc) -> None:
+        self.lib = lib
+        self.pctx = lib.EVP_PKEY_CTX_new(pkey.ptr, None) or 0
+        if not self.pctx or init(self.pctx) != 1:
+            lib.ERR_clear_error()
+            raise UnsupportedAlgorithm("libcrypto could not set up an SM2 operation")
+
+    def __del__(self) -> None:
+        if self.pctx:
+            self.lib.EVP_PKEY_CTX_free(self.pctx)
+        self.pctx = 0
+
+
+class _KeyBase:
+    """What private and public keys share: the EVP_PKEY, per-thread operations, the Z cache."""
+
+    __slots__ = ("_lib", "_local", "_pkey", "_point", "_z")
+    _init_name = ""
+
+    def __init__(self, lib: _Lib, pkey: _Pkey, point: bytes) -> None:
         self._lib = lib
         self._pkey = pkey
+        self._point = point
+        self._local = threading.local()
+        self._z: dict[bytes, Any] = {}
+
+    def _operation(self) -> _Operation:
+        operation: _Operation | None = getattr(self._local, "operation", None)
+        if operation is None:
+            operation = _Operation(self._lib, self._pkey, getattr(self._lib, self._init_name))
+            self._local.operation = operation
+        return operation
+
+    def _e(self, id: bytes, data: bytes) -> bytes:
+        """e = SM3(Z || M), from an SM3 state that has absorbed Z (kept per ID)."""
+        prefix = self._z.get(id)
+        if prefix is None:
+            prefix = _sm3_hasher()
+            prefix.update(sm3(z_value_input(id, self._point)))
+            if len(self._z) >= _Z_CACHE_SIZE:
+                self._z.clear()
+            self._z[id] = prefix
+        state = prefix.copy()
+        state.update(data)
+        return state.digest()
+
+    def _failed(self, what: str) -> UnsupportedAlgorithm:
+        self._lib.ERR_clear_error()
+        self._local.operation = None  # do not reuse a context in an unknown state
+        return UnsupportedAlgorithm(f"libcrypto failed to {what}")
+
+
+class OpensslPrivateKey(_KeyBase):
+    # Shared read-only between threads: the EVP_PKEY is never modified after it is built.
+    __slots__ = ()
+    _init_name = "EVP_PKEY_sign_init"
+
+    def __init__(self, lib: _Lib, pkey: _Pkey) -> None:
         spki = _i2d(lib, lib.i2d_PUBKEY, pkey.ptr)
-        self._point = bytes(asn1_keys.PublicKeyInfo.load(spki)["public_key"].contents[1:])
+        super().__init__(lib, pkey, bytes(asn1_keys.PublicKeyInfo.load(spki)["public_key"].contents[1:]))
 
     def __repr__(self) -> str:
         return "<OpensslPrivateKey>"
@@ -247,35 +284,28 @@ class OpensslPrivateKey:
         return int(asn1_keys.ECPrivateKey.load(sec1)["private_key"].native)
 
     def sign(self, data: bytes, id: bytes) -> bytes:
-        lib = self._lib
+        operation = self._operation()
+        e = self._e(id, data)
         signature = ctypes.create_string_buffer(80)  # DER of two 256-bit integers is at most 72 bytes
         length = c_size_t(len(signature))
-        with _DigestContext(lib, self._pkey, id, lib.EVP_DigestSignInit) as mctx:
-            ok = mctx and lib.EVP_DigestSign(mctx, signature, byref(length), data, len(data)) == 1
-        if not ok:
-            lib.ERR_clear_error()
-            raise UnsupportedAlgorithm("libcrypto failed to make an SM2 signature")
+        if self._lib.EVP_PKEY_sign(operation.pctx, signature, byref(length), e, 32) != 1:
+            raise self._failed("make an SM2 signature")
         return signature.raw[: length.value]
 
 
-class OpensslPublicKey:
-    __slots__ = ("_lib", "_pkey")
-
-    def __init__(self, lib: _Lib, pkey: _Pkey) -> None:
-        self._lib = lib
-        self._pkey = pkey
+class OpensslPublicKey(_KeyBase):
+    __slots__ = ()
+    _init_name = "EVP_PKEY_verify_init"
 
     def verify(self, signature_der: bytes, data: bytes, id: bytes) -> bool:
-        lib = self._lib
-        result = -1
-        with _DigestContext(lib, self._pkey, id, lib.EVP_DigestVerifyInit) as mctx:
-            if mctx:
-                result = lib.EVP_DigestVerify(mctx, signature_der, len(signature_der), data, len(data))
-        if result != 1:
-            lib.ERR_clear_error()  # a bad signature leaves entries in the queue too
-        if result < 0:
-            raise UnsupportedAlgorithm("libcrypto failed to check an SM2 signature")
-        return result == 1
+        operation = self._operation()
+        e = self._e(id, data)
+        result = self._lib.EVP_PKEY_verify(operation.pctx, signature_der, len(signature_der), e, 32)
+        if result == 1:
+            return True
+        # 0 is a bad signature; a negative value is an error (malformed DER ends up here too).
+        self._lib.ERR_clear_error()
+        return False
 
 
 class OpensslBackend:
@@ -330,7 +360,7 @@ class OpensslBackend:
         if not ptr:
             lib.ERR_clear_error()
             raise InputError("libcrypto rejected an SM2 public key")
-        return OpensslPublicKey(lib, _as_sm2(lib, ptr, "SM2 public key"))
+        return OpensslPublicKey(lib, _as_sm2(lib, ptr, "SM2 public key"), point)
 
 
 _probe_lock = threading.Lock()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import pickle
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -310,3 +311,59 @@ def test_property_signature_encoding_round_trips(r: int, s: int) -> None:
     der = encode_signature(r, s)
     assert decode_signature(der) == (r, s)
     assert decode_signature(r.to_bytes(32, "big") + s.to_bytes(32, "big")) == (r, s)
+
+
+# --- the openssl backend under concurrency and load ----------------------------------------------
+
+
+def _rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+@pytest.mark.skipif(OPENSSL_PROBLEM is not None, reason=f"libcrypto lacks SM2: {OPENSSL_PROBLEM}")
+def test_openssl_keys_are_shared_safely_between_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    backend = sm2.get_backend("openssl")
+    key = backend.private_key(VECTOR_D)
+    public = backend.public_key(key.public_point())
+    checker = GmsslBackend().public_key(key.public_point())  # independent check of a sample
+
+    def work(worker: int) -> list[tuple[bytes, bytes, bytes]]:
+        out = []
+        for i in range(150):
+            message, id = f"{worker}:{i}".encode(), (DEFAULT_ID if i % 2 else f"id-{worker}".encode())
+            signature = key.sign(message, id)
+            assert public.verify(signature, message, id)
+            assert not public.verify(signature, message + b"x", id)
+            out.append((signature, message, id))
+        return out
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = [item for chunk in pool.map(work, range(6)) for item in chunk]
+    assert len({signature for signature, _, _ in results}) == len(results)
+    for signature, message, id in results[::150]:
+        assert checker.verify(signature, message, id)
+
+
+@pytest.mark.skipif(OPENSSL_PROBLEM is not None, reason=f"libcrypto lacks SM2: {OPENSSL_PROBLEM}")
+def test_openssl_backend_does_not_leak() -> None:
+    """Thousands of keys made and dropped, and thousands of operations, leave memory where it was."""
+    backend = sm2.get_backend("openssl")
+
+    def churn() -> None:
+        for i in range(600):
+            key = backend.private_key(VECTOR_D + i)
+            public = backend.public_key(key.public_point())
+            assert public.verify(key.sign(b"m", DEFAULT_ID), b"m", DEFAULT_ID)
+            assert not public.verify(b"\x30\x06\x02\x01\x01\x02\x01\x01", b"m", DEFAULT_ID)
+            key.secret_scalar()
+
+    churn()  # warm up allocators and caches
+    before = _rss_kib()
+    churn()
+    churn()
+    assert _rss_kib() - before < 1024, "RSS grew by more than 1 MiB over 1200 keys"
