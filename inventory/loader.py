@@ -439,6 +439,60 @@ def _with_plan(section: str, item: dict[str, Any], planned: dict[str, str] | Non
     return data
 
 
+def with_plan(result: LoadResult, plan: PlanData) -> LoadResult:
+    """The loaded inventory with ``plan``'s assignments filled in, without reading the files again
+    (entity order, and so every position, stays the same). Values already set are kept."""
+    inv = result.inventory
+    sites = []
+    for site in inv.sites:
+        entry = plan.sites.get(site.id)
+        changes: dict[str, Any] = {}
+        if entry:
+            if site.ipv4_prefix is None and "ipv4" in entry:
+                changes["ipv4_prefix"] = ipaddress.IPv4Network(entry["ipv4"])
+            if site.ipv6_prefix is None and "ipv6" in entry:
+                changes["ipv6_prefix"] = ipaddress.IPv6Network(entry["ipv6"])
+        sites.append(site.model_copy(update=changes) if changes else site)
+    devices = []
+    for device in inv.devices:
+        entry = plan.devices.get(device.hostname)
+        changes = {}
+        if entry:
+            if device.loopback_ipv4 is None and "loopback_ipv4" in entry:
+                changes["loopback_ipv4"] = ipaddress.IPv4Address(entry["loopback_ipv4"])
+            if device.loopback_ipv6 is None and "loopback_ipv6" in entry:
+                changes["loopback_ipv6"] = ipaddress.IPv6Address(entry["loopback_ipv6"])
+        devices.append(device.model_copy(update=changes) if changes else device)
+    links = []
+    for link in inv.links:
+        entry = plan.links.get(link.id)
+        if not entry:
+            links.append(link)
+            continue
+        ends = {}
+        for name, offset in (("a", 0), ("b", 1)):
+            end = getattr(link, name)
+            end_changes = {
+                family: end_address(entry[family], offset)
+                for family in ("ipv4", "ipv6")
+                if family in entry and getattr(end, family) is None
+            }
+            ends[name] = end.model_copy(update=end_changes) if end_changes else end
+        links.append(link.model_copy(update=ends))
+    inventory = inv.model_copy(
+        update={"sites": tuple(sites), "devices": tuple(devices), "links": tuple(links)}
+    )
+    return LoadResult(
+        inventory,
+        result.sources,
+        Reporter(result.sources, result.reporter.limits),
+        result.plan_path,
+        plan,
+        result.invalid_ids,
+        result.invalid_device_sites,
+    )
+
+
 def end_address(network: str, offset: int) -> str:
     """The interface address of a link end: on /31 and /127 both addresses are usable (RFC 3021,
     RFC 6164); on larger networks the first host is ``a`` and the second ``b``."""

@@ -9,7 +9,7 @@ from typing import Any
 from govnet.errors import InputError
 
 from . import ansible
-from .loader import load_inventory, read_inventory
+from .loader import load_inventory, with_plan
 from .models import Inventory
 from .plan import PlanResult, plan_addresses
 from .planfile import write_plan
@@ -58,7 +58,8 @@ def plan_at(path: str | Path, *, dry_run: bool = False, prune: bool = False) -> 
             f" (govnet inventory validate). First: {first}"
         )
     result = plan_addresses(report.inventory, report.plan, prune=prune)
-    confirm = read_inventory(path, plan=result.plan)
+    assert report.loaded is not None
+    confirm = with_plan(report.loaded, result.plan)
     validate(confirm)
     broken = errors(confirm.problems())
     if broken:

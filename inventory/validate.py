@@ -105,6 +105,7 @@ class Report:
     problems: list[Problem]
     plan_path: Path
     plan: PlanData
+    loaded: LoadResult | None = None  # what was read, for callers that go on (the planner)
 
     @property
     def errors(self) -> list[Problem]:
@@ -139,7 +140,7 @@ def check_inventory(
     """Load and validate an inventory; every problem found, never an exception for bad content."""
     result = read_inventory(path, limits=limits, overlay=overlay)
     validate(result)
-    return Report(str(path), result.inventory, result.problems(), result.plan_path, result.plan)
+    return Report(str(path), result.inventory, result.problems(), result.plan_path, result.plan, result)
 
 
 def validate(result: LoadResult) -> None:

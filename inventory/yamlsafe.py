@@ -13,8 +13,9 @@ from the YAML library.
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,13 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.events import (
     AliasEvent,
+    DocumentStartEvent,
     MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
+    StreamEndEvent,
 )
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
@@ -108,7 +111,7 @@ def load_document(path: Path, limits: YamlLimits | None = None) -> YamlDocument:
     limits = limits or YamlLimits()
     text = read_text(path, limits)
     builder = _Builder(limits, want=None)
-    builder.run(_events(text))
+    _build(builder, text)
     if builder.result is None:
         raise YamlProblem("yaml.empty", "empty file: the document holds no value")
     if not isinstance(builder.result, dict):
@@ -128,7 +131,7 @@ def locate(
     limits = limits or YamlLimits()
     builder = _Builder(limits, want=set(wanted))
     with contextlib.suppress(YamlProblem):  # the file changed since it was loaded: report what was found
-        builder.run(_events(read_text(path, limits)))
+        _build(builder, read_text(path, limits))
     return builder.found
 
 
@@ -137,11 +140,14 @@ def _kind(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _events(text: str) -> Iterator[Any]:
+def _build(builder: _Builder, text: str) -> None:
+    """Feed the C parser's events to the builder; syntax errors become YamlProblems."""
     loader = _Loader(text)
+    collecting = gc.isenabled()
+    gc.disable()  # plain trees of dicts and lists: no cycles to collect, and the GC's scans of
+    # millions of young objects would make loading superlinear
     try:
-        while loader.check_event():
-            yield loader.get_event()
+        builder.run(loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
@@ -157,6 +163,8 @@ def _events(text: str) -> Iterator[Any]:
             column = position - (before.rfind("\n") + 1) + 1
         raise YamlProblem("yaml.syntax", f"invalid YAML: {exc}", line, column) from None
     finally:
+        if collecting:
+            gc.enable()
         loader.dispose()
 
 
@@ -178,22 +186,40 @@ _SCALAR_TAGS = {
 _PLAIN_STR = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*\Z")  # fast path: obviously a string
 
 
+_plain_cache: dict[str, Any] = {}
+
+
 def _scalar(ev: ScalarEvent) -> Any:
     value = ev.value
-    if ev.tag in (None, "!"):
+    if ev.tag is None or ev.tag == "!":
         if not ev.implicit[0]:
             return value  # quoted: a string
+        # A plain scalar's value depends on its text alone: remember the common ones.
+        if value in _plain_cache:
+            return _plain_cache[value]
         if _PLAIN_STR.match(value) and value.lower() not in _RESERVED_WORDS:
-            return value
-        tag = _resolver.resolve(ScalarNode, value, ev.implicit)
-    else:
-        tag = ev.tag
+            result: Any = value
+        else:
+            result = _resolve_plain(ev)
+        if len(_plain_cache) > 4096:
+            _plain_cache.clear()
+        _plain_cache[value] = result
+        return result
+    return _construct(ev, ev.tag)
+
+
+def _resolve_plain(ev: ScalarEvent) -> Any:
+    return _construct(ev, _resolver.resolve(ScalarNode, ev.value, ev.implicit))
+
+
+def _construct(ev: ScalarEvent, tag: str) -> Any:
+    value = ev.value
     if tag == "tag:yaml.org,2002:str" or tag == _TIMESTAMP:
         return value  # dates stay text: the inventory has no use for datetime objects
     if tag not in _SCALAR_TAGS:
         raise YamlProblem("yaml.tag", f"unsupported tag {tag!r}", *_pos(ev.start_mark))
     try:
-        return _constructor.construct_object(ScalarNode(tag, value, None, None))
+        return _constructor.yaml_constructors[tag](_constructor, ScalarNode(tag, value, None, None))
     except (ConstructorError, ValueError) as exc:
         kind = tag.rsplit(":", 1)[-1]
         raise YamlProblem("yaml.syntax", f"invalid {kind}: {exc}", *_pos(ev.start_mark)) from None
@@ -204,14 +230,14 @@ _MERGE = "<<"
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "key", "key_pos", "merges", "path_len", "size", "start")
+    __slots__ = ("anchor", "container", "key", "key_mark", "merges", "path_len", "size", "start")
 
-    def __init__(self, container: Any, anchor: str | None, start: tuple[int, int], path_len: int) -> None:
+    def __init__(self, container: Any, anchor: str | None, start: Any, path_len: int) -> None:
         self.container = container
         self.anchor = anchor
-        self.start = start
+        self.start = start  # a parser mark; turned into (line, column) only when needed
         self.key: Any = _NO_KEY
-        self.key_pos = start
+        self.key_mark = start
         self.merges: list[dict[Any, Any]] = []
         self.size = 1
         self.path_len = path_len
@@ -237,22 +263,28 @@ class _Builder:
         self.item_starts: dict[str, list[tuple[int, int]]] = {}
         self.key_starts: dict[str, tuple[int, int]] = {}
 
-    def run(self, events: Iterator[Any]) -> None:
-        for ev in events:
+    def run(self, loader: Any) -> None:
+        get_event = loader.get_event
+        stack = self.stack
+        max_depth = self.limits.max_depth
+        while True:
+            ev = get_event()
             t = type(ev)
             if t is ScalarEvent:
-                self._node_start(ev)
-                self._add(_scalar(ev), 1, ev.anchor, _pos(ev.start_mark))
+                if self.want is not None or len(stack) <= 2:
+                    self._node_start(ev)
+                self._add(_scalar(ev), 1, ev.anchor, ev.start_mark)
             elif t is MappingStartEvent or t is SequenceStartEvent:
-                start = self._node_start(ev)
-                if len(self.stack) >= self.limits.max_depth:
+                if self.want is not None or len(stack) <= 2:
+                    self._node_start(ev)
+                if len(stack) >= max_depth:
                     raise YamlProblem(
-                        "yaml.too-deep", f"nesting deeper than {self.limits.max_depth} levels", *start
+                        "yaml.too-deep", f"nesting deeper than {max_depth} levels", *_pos(ev.start_mark)
                     )
                 container: Any = {} if t is MappingStartEvent else []
-                self.stack.append(_Frame(container, ev.anchor, start, len(self.path)))
+                stack.append(_Frame(container, ev.anchor, ev.start_mark, len(self.path)))
             elif t is MappingEndEvent or t is SequenceEndEvent:
-                frame = self.stack.pop()
+                frame = stack.pop()
                 value = frame.container
                 if frame.merges:
                     for merged in frame.merges:
@@ -261,9 +293,11 @@ class _Builder:
                 del self.path[frame.path_len :]
                 self._add(value, frame.size, frame.anchor, frame.start)
             elif t is AliasEvent:
-                start = self._node_start(ev)
+                self._node_start(ev)
                 if ev.anchor not in self.anchors:
-                    raise YamlProblem("yaml.syntax", f"alias *{ev.anchor} names no anchor", *start)
+                    raise YamlProblem(
+                        "yaml.syntax", f"alias *{ev.anchor} names no anchor", *_pos(ev.start_mark)
+                    )
                 value, size = self.anchors[ev.anchor]
                 self.alias_nodes += size
                 if self.alias_nodes > self.limits.max_alias_nodes:
@@ -271,45 +305,45 @@ class _Builder:
                         "yaml.alias-budget",
                         f"aliases expand to more than {self.limits.max_alias_nodes} nodes"
                         " (a YAML bomb?); write the values out instead",
-                        *start,
+                        *_pos(ev.start_mark),
                     )
-                self._add(value, size, None, start)
-            elif type(ev).__name__ == "DocumentStartEvent":
+                self._add(value, size, None, ev.start_mark)
+            elif t is DocumentStartEvent:
                 self.documents += 1
                 if self.documents > 1:
                     raise YamlProblem(
                         "yaml.structure", "more than one YAML document in the file", *_pos(ev.start_mark)
                     )
+            elif t is StreamEndEvent or ev is None:
+                return
 
-    def _node_start(self, ev: Any) -> tuple[int, int]:
-        """Note where a node starts and extend the current path to it."""
-        start = _pos(ev.start_mark)
+    def _node_start(self, ev: Any) -> None:
+        """Extend the current path to the node that starts here; record positions that matter."""
         if not self.stack:
-            self.root_start = start
-            return start
+            self.root_start = _pos(ev.start_mark)
+            return
         frame = self.stack[-1]
         if isinstance(frame.container, dict):
             if frame.key is _NO_KEY:
-                return start  # this node is a key
+                return  # this node is a key
             component: str | int = frame.key if isinstance(frame.key, str | int) else repr(frame.key)
-            pos = frame.key_pos
+            mark = frame.key_mark
         else:
             component = len(frame.container)
-            pos = start
+            mark = ev.start_mark
         del self.path[frame.path_len :]
         self.path.append(component)
         depth = len(self.path)
         if self.want is not None:
             key = tuple(self.path)
             if key in self.want:
-                self.found[key] = pos
+                self.found[key] = _pos(mark)
         elif depth == 2 and isinstance(component, int) and isinstance(self.path[0], str):
-            self.item_starts.setdefault(self.path[0], []).append(start)
+            self.item_starts.setdefault(self.path[0], []).append(_pos(ev.start_mark))
         elif depth == 1 and isinstance(component, str):
-            self.key_starts[component] = pos
-        return start
+            self.key_starts[component] = _pos(mark)
 
-    def _add(self, value: Any, size: int, anchor: str | None, start: tuple[int, int]) -> None:
+    def _add(self, value: Any, size: int, anchor: str | None, mark: Any) -> None:
         if anchor is not None:
             self.anchors[anchor] = (value, size)
         if not self.stack:
@@ -318,22 +352,24 @@ class _Builder:
         frame = self.stack[-1]
         frame.size += size
         container = frame.container
-        if isinstance(container, list):
+        if type(container) is list:
             container.append(value)
         elif frame.key is _NO_KEY:
             if isinstance(value, dict | list):
-                raise YamlProblem("yaml.structure", "a mapping key must be a plain value", *start)
+                raise YamlProblem("yaml.structure", "a mapping key must be a plain value", *_pos(mark))
             frame.key = value
-            frame.key_pos = start
+            frame.key_mark = mark
         else:
             key = frame.key
             frame.key = _NO_KEY
             if key == _MERGE:
                 merges = value if isinstance(value, list) else [value]
                 if not all(isinstance(m, dict) for m in merges):
-                    raise YamlProblem("yaml.structure", "a merge key (<<) needs a mapping", *frame.key_pos)
+                    raise YamlProblem(
+                        "yaml.structure", "a merge key (<<) needs a mapping", *_pos(frame.key_mark)
+                    )
                 frame.merges.extend(merges)
             elif key in container:
-                raise YamlProblem("yaml.duplicate-key", f"duplicate key {key!r}", *frame.key_pos)
+                raise YamlProblem("yaml.duplicate-key", f"duplicate key {key!r}", *_pos(frame.key_mark))
             else:
                 container[key] = value
