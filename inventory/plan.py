@@ -108,6 +108,10 @@ def _net(version: int, start: int, prefixlen: int) -> str:
     return f"{address}/{prefixlen}"
 
 
+def _key_of(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> _Key:
+    return net.version, int(net.network_address), net.prefixlen
+
+
 def _key(text: str) -> _Key:
     net = ipaddress.ip_network(text, strict=False)
     return net.version, int(net.network_address), net.prefixlen
@@ -164,7 +168,7 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
         for name in ("ipv4", "ipv6", "link_ipv4", "link_ipv6", "loopback_ipv4", "loopback_ipv6"):
             net = getattr(each, name)
             if net is not None:
-                pool_block = space.add(_key(str(net)), f"pool {each.zone} {name} {net}")
+                pool_block = space.add(_key_of(net), f"pool {each.zone} {name} {net}")
                 if name.startswith("loopback"):
                     pool_block.take(pool_block.start, pool_block.start)  # no loopback on the block's ::0 / .0
 
@@ -178,15 +182,15 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
         parent_site = by_id.get(site.parent) if site.parent else None
         for net in (site.ipv4_prefix, site.ipv6_prefix):
             if net is not None:
-                space.add(_key(str(net)), f"site {site.id} prefix {net}")
+                space.add(_key_of(net), f"site {site.id} prefix {net}")
                 if (
                     parent_site is not None
                     and parent_site.zone == site.zone
                     and (parent_site.ipv4_prefix if net.version == 4 else parent_site.ipv6_prefix) is None
                 ):
-                    waiting.setdefault((parent_site.id, net.version), []).append(_key(str(net)))
+                    waiting.setdefault((parent_site.id, net.version), []).append(_key_of(net))
                 else:
-                    held.append(_key(str(net)))
+                    held.append(_key_of(net))
     for device in inventory.devices:
         for address in (device.loopback_ipv4, device.loopback_ipv6):
             if address is not None:
@@ -194,7 +198,7 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
     for link in inventory.links:
         for text in (link.a.ipv4, link.a.ipv6, link.b.ipv4, link.b.ipv6):
             if text is not None:
-                held.append(_key(str(ipaddress.ip_interface(text).network)))
+                held.append(_key_of(ipaddress.ip_interface(text).network))
     for section, entity_id in result.reserved:
         for text in result.plan.section(section)[entity_id].values():
             key = _key(text)
@@ -209,7 +213,7 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
     for site in inventory.sites:
         for net in (site.ipv4_prefix, site.ipv6_prefix):
             if net is not None:
-                prefixes[(site.id, net.version)] = _key(str(net))
+                prefixes[(site.id, net.version)] = _key_of(net)
 
     def place(block: Block | None, version: int, prefixlen: int, what: str, where: str) -> _Key | None:
         if block is None:
@@ -236,7 +240,7 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
                 block: Block | None = space.blocks[prefixes[(parent.id, version)]]
             else:
                 net = getattr(pool, family) if pool is not None else None
-                block = space.blocks[_key(str(net))] if net is not None else None
+                block = space.blocks[_key_of(net)] if net is not None else None
             children = waiting.get((site.id, version), [])
             got = None
             if children and block is not None:  # place the site around its children's prefixes
@@ -264,7 +268,7 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
             if current is not None:
                 continue
             net = getattr(pool, name) if pool is not None else None
-            block = space.blocks[_key(str(net))] if net is not None else None
+            block = space.blocks[_key_of(net)] if net is not None else None
             got = place(
                 block,
                 version,
@@ -294,7 +298,7 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
             else:
                 prefixlen = policy.ipv4_link_prefixlen if version == 4 else 127
                 net = getattr(pool, f"link_{family}") if pool is not None else None
-                block = space.blocks[_key(str(net))] if net is not None else None
+                block = space.blocks[_key_of(net)] if net is not None else None
                 where = f"pool {pool.zone if pool else '-'}"
             got = place(block, version, prefixlen, f"link {link.id}", where)
             if got is not None:
