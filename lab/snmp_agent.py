@@ -23,7 +23,7 @@ import secrets
 import socket
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from govnet.lab import snmp_ber as ber
 from govnet.lab.snmp_ber import BerError, Oid, Pdu
@@ -40,6 +40,7 @@ from govnet.lab.snmp_mib import (
     get,
     get_next,
 )
+from govnet.lab.snmp_traps import TrapWatcher, local_destinations, trap_pdu, v2c_message, v3_message
 from govnet.lab.snmp_usm import LocalizedUser, UsmError, decrypt, localize_user, verify
 from govnet.lab.snmp_v3 import (
     FLAG_AUTH,
@@ -84,7 +85,7 @@ class Responder:
         self.clock = clock
         self._tables: tuple[int, dict[str, Table]] | None = None
         self._users: dict[tuple[object, ...], LocalizedUser | None] = {}
-        self._salt = secrets.randbits(64)
+        self.salt = secrets.randbits(64)
 
     # ------------------------------------------------------------ entry point
 
@@ -180,7 +181,7 @@ class Responder:
         if msg.engine_id != self.engine.engine_id:
             return report("usmStatsUnknownEngineIDs", USM_STATS_OIDS["usmStatsUnknownEngineIDs"])
         config = next((u for u in self.state.snmp.users if u.name.encode() == msg.user), None)
-        user = self._localized(config) if config is not None else None
+        user = self.localized(config) if config is not None else None
         if config is None or user is None:
             return report("usmStatsUnknownUserNames", USM_STATS_OIDS["usmStatsUnknownUserNames"])
         if level & ~user.level:
@@ -234,7 +235,7 @@ class Responder:
         pdu: bytes,
         engine_time: int,
     ) -> bytes:
-        self._salt += 1
+        self.salt += 1
         return build_v3(
             msg_id=msg_id,
             max_size=MAX_MESSAGE_SIZE,
@@ -244,12 +245,12 @@ class Responder:
             time=engine_time,
             user_name=user_name,
             user=user,
-            salt_counter=self._salt,
+            salt_counter=self.salt,
             context_name=context_name,
             pdu=pdu,
         )
 
-    def _localized(self, config: SnmpV3User) -> LocalizedUser | None:
+    def localized(self, config: SnmpV3User) -> LocalizedUser | None:
         """The user's keys localised to this engine, cached until the user's configuration changes."""
         priv = config.priv_protocol
         if (
@@ -455,6 +456,15 @@ class AgentEndpoint:
     port: int
     responder: Responder
     transports: list[asyncio.DatagramTransport]
+    traps: TrapWatcher = field(default_factory=TrapWatcher)
+
+    def transport_for(self, address: str) -> asyncio.DatagramTransport | None:
+        """The device's socket of the address's family: traps leave from the agent's own port."""
+        v6 = ":" in address
+        for transport in self.transports:
+            if (len(transport.get_extra_info("sockname")) == 4) == v6 and not transport.is_closing():
+                return transport
+        return None
 
 
 class SnmpAgentPool:
@@ -463,10 +473,12 @@ class SnmpAgentPool:
     ``start`` returns hostname -> port on ``host``; when ``host6`` (default ::1) is available the
     same port number also answers there (``ports6``)."""
 
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time, trap_interval: float = 1.0) -> None:
         self.clock = clock
+        self.trap_interval = trap_interval  # how often devices are checked for coldStart/linkDown/linkUp
         self.endpoints: dict[str, AgentEndpoint] = {}
         self.ports6: dict[str, int] = {}
+        self._trap_task: asyncio.Task[None] | None = None
 
     async def start(
         self, states: Iterable[DeviceState], host: str = "127.0.0.1", host6: str | None = "::1"
@@ -492,7 +504,62 @@ class SnmpAgentPool:
         except BaseException:
             await self.stop()
             raise
+        if self._trap_task is None:
+            self._trap_task = asyncio.create_task(self._trap_loop())
         return ports
+
+    async def _trap_loop(self) -> None:
+        while True:
+            try:
+                self.send_traps()
+            except Exception:  # a bad trap configuration must not stop the other devices' traps
+                log.exception("sending SNMP traps failed")
+            await asyncio.sleep(self.trap_interval)
+
+    def send_traps(self) -> int:
+        """Send the notifications due on every device now; return how many datagrams left."""
+        sent = 0
+        for endpoint in self.endpoints.values():
+            responder = endpoint.responder
+            state = responder.state
+            due = endpoint.traps.changes(state)
+            snmp = state.snmp
+            if not due or not (snmp.enabled and snmp.trap_enabled) or responder.delay is None:
+                continue  # traps off, or the device is unreachable: the notifications are lost
+            responder.engine.observe_boot(state)
+            now = self.clock()
+            for host in local_destinations(state):
+                transport = endpoint.transport_for(host.address)
+                message = self._trap_message(responder, host.version, host.params, now)
+                if transport is None or message is None:
+                    continue
+                for notification in due:
+                    transport.sendto(
+                        message(trap_pdu(notification, state.uptime_ticks(now))), (host.address, host.port)
+                    )
+                    sent += 1
+        return sent
+
+    @staticmethod
+    def _trap_message(
+        responder: Responder, version: str, params: str, now: float
+    ) -> Callable[[bytes], bytes] | None:
+        if version == "v2c":
+            return lambda pdu: v2c_message(params, pdu)
+        if version != "v3":
+            return None  # v1 Trap-PDUs are not sent by the lab
+        config = next((u for u in responder.state.snmp.users if u.name == params), None)
+        user = responder.localized(config) if config else None
+        if user is None:
+            return None
+        engine = responder.engine
+        engine_time = engine.engine_time(responder.state, now)
+
+        def wrap(pdu: bytes) -> bytes:
+            responder.salt += 1
+            return v3_message(user, engine.engine_id, engine.boots, engine_time, responder.salt, pdu)
+
+        return wrap
 
     async def _bind(
         self, responder: Responder, host: str, host6: str | None
@@ -519,6 +586,9 @@ class SnmpAgentPool:
         return self.endpoints[hostname].responder
 
     async def stop(self) -> None:
+        if self._trap_task is not None:
+            self._trap_task.cancel()
+            self._trap_task = None
         for endpoint in self.endpoints.values():
             for transport in endpoint.transports:
                 transport.close()
