@@ -122,63 +122,118 @@ async def _run_shell(device: SshDevice, process: asyncssh.SSHServerProcess[str])
 
     motd = session.banner()
     await write(("\n" + motd + "\n\n" if motd else "\n") + session.prompt())
+    pager = _Pager(process, session)
     line = ""
     last_was_cr = False
-    try:
-        while not session.closed:
-            idle = state.vty.idle_timeout_s or None
-            try:
-                data = await asyncio.wait_for(process.stdin.read(4096), timeout=idle)
-            except TimeoutError:
-                await write("\n" + device.dialect.idle_timeout_text() + "\n")
-                break
-            if not data:
-                break
-            if not state.reachable:
-                continue  # an unreachable device hears nothing
-            echo: list[str] = []
-            for char in data:
-                if char == "\n" and last_was_cr:
-                    last_was_cr = False
-                    continue
-                last_was_cr = char == "\r"
-                if char in "\r\n":
-                    if echo:
-                        await write("".join(echo))
-                        echo.clear()
-                    out = session.handle_line(line)
-                    line = ""
-                    if session.closed:
-                        await write("\n")
-                        break
-                    if session.question is not None:
-                        await write("\n" + out)
-                    else:
-                        await write("\n" + (out + "\n" if out else "") + session.prompt())
-                elif char in _BACKSPACES:
-                    if line:
-                        line = line[:-1]
-                        if session.echo:
-                            echo.append("\b \b")
-                elif char == _CTRL_C:
-                    line = ""
-                    echo.append("^C\n" + session.prompt())
-                elif char == _CTRL_Z:
-                    line = ""
-                    out = device.dialect.ctrl_z(session)
-                    echo.append("\n" + (out + "\n" if out else "") + session.prompt())
-                elif char >= " " or char == "\t":
-                    line += char
+    while not session.closed:
+        idle = state.vty.idle_timeout_s or None
+        try:
+            data = await asyncio.wait_for(process.stdin.read(4096), timeout=idle)
+        except TimeoutError:
+            await write("\n" + device.dialect.idle_timeout_text() + "\n")
+            break
+        except asyncssh.TerminalSizeChanged:
+            continue  # the pager asks for the size when it needs it
+        except (asyncssh.BreakReceived, asyncssh.SignalReceived):
+            data = _CTRL_C
+        except (asyncssh.Error, ConnectionError, BrokenPipeError):
+            return
+        if not data:
+            break
+        if not state.reachable:
+            continue  # an unreachable device hears nothing
+        echo: list[str] = []
+        for char in data:
+            if char == "\n" and last_was_cr:
+                last_was_cr = False
+                continue
+            last_was_cr = char == "\r"
+            if pager.waiting:
+                await write(pager.key(char))
+                continue
+            if char in "\r\n":
+                if echo:
+                    await write("".join(echo))
+                    echo.clear()
+                out = session.handle_line(line)
+                line = ""
+                if session.closed:
+                    await write("\n")
+                    break
+                if session.question is not None:
+                    await write("\n" + out)
+                else:
+                    await write("\n" + pager.show(out))
+            elif char in _BACKSPACES:
+                if line:
+                    line = line[:-1]
                     if session.echo:
-                        echo.append(char)
-            if echo:
-                await write("".join(echo))
-    except (asyncssh.BreakReceived, asyncssh.SignalReceived, asyncssh.TerminalSizeChanged):
-        pass
-    except (asyncssh.Error, ConnectionError, BrokenPipeError):
-        return
+                        echo.append("\b \b")
+            elif char == _CTRL_C:
+                line = ""
+                echo.append("^C\n" + session.prompt())
+            elif char == _CTRL_Z:
+                line = ""
+                out = device.dialect.ctrl_z(session)
+                echo.append("\n" + (out + "\n" if out else "") + session.prompt())
+            elif char >= " " or char == "\t":
+                line += char
+                if session.echo:
+                    echo.append(char)
+        if echo:
+            await write("".join(echo))
     with contextlib.suppress(Exception):
         process.exit(0)
+
+
+class _Pager:
+    """``---- More ----``: long output stops at the terminal's height until a key is pressed.
+
+    Space shows the next page, Enter the next line, anything else (q, Ctrl+C) ends the output.
+    Paging only happens on a pty, and stops once the session turns it off (netmiko always does).
+    """
+
+    def __init__(self, process: asyncssh.SSHServerProcess[str], session: CliSession) -> None:
+        self.process = process
+        self.session = session
+        self.pending: list[str] = []
+
+    @property
+    def waiting(self) -> bool:
+        return bool(self.pending)
+
+    def _height(self) -> int:
+        if self.session.page_lines:
+            return self.session.page_lines
+        if self.process.get_terminal_type() is None:
+            return 0  # no pty: a script, never paged
+        rows = self.process.get_terminal_size()[1]
+        return max(rows - 1, 1) if rows else 23
+
+    def show(self, out: str) -> str:
+        """Text to write after a command: its output (maybe the first page only) and what follows."""
+        if not out:
+            return self.session.prompt()
+        lines = out.split("\n")
+        height = self._height() if self.session.paging else 0
+        if not height or len(lines) <= height:
+            return out + "\n" + self.session.prompt()
+        self.pending = lines[height:]
+        return "\n".join(lines[:height]) + "\n" + self.session.dialect.more_prompt()
+
+    def key(self, char: str) -> str:
+        more = self.session.dialect.more_prompt()
+        erase = "\r" + " " * len(more) + "\r"
+        if char == " ":
+            count = self._height() or len(self.pending)
+        elif char in "\r\n":
+            count = 1
+        else:
+            self.pending = []
+            return erase + self.session.prompt()
+        chunk, self.pending = self.pending[:count], self.pending[count:]
+        tail = more if self.pending else self.session.prompt()
+        return erase + "\n".join(chunk) + "\n" + tail
 
 
 def _process_factory(device: SshDevice) -> Callable[[asyncssh.SSHServerProcess[str]], Any]:

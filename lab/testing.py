@@ -48,7 +48,14 @@ def spec(vendor: str, hostname: str = "", **day0: Any) -> DeviceSpec:
 class Terminal:
     """An interactive SSH shell (paramiko, a pty, like netmiko) for many small CLI assertions."""
 
-    def __init__(self, port: int, username: str = "admin", password: str = PASSWORD, host: str = "127.0.0.1"):
+    def __init__(
+        self,
+        port: int,
+        username: str = "admin",
+        password: str = PASSWORD,
+        host: str = "127.0.0.1",
+        height: int = 1000,  # tall enough that nothing pages (---- More ----) unless a test asks
+    ):
         self.client = paramiko.SSHClient()
         self.client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
         self.client.connect(
@@ -61,7 +68,7 @@ class Terminal:
             timeout=10,
             banner_timeout=10,
         )
-        self.channel = self.client.invoke_shell(width=200)
+        self.channel = self.client.invoke_shell(width=200, height=height)
         self.channel.settimeout(10)
         self.greeting = self.read_until(PROMPT)
 

@@ -159,7 +159,10 @@ class CliSession:
         self.on_save = on_save
         self.clock = clock
         self.view = View("user")
-        self.paging = True
+        self.paging = (
+            True  # page long output at the terminal's height (``screen-length``/``terminal length``)
+        )
+        self.page_lines: int | None = None  # lines per page when set explicitly
         self.closed = False
         self.question: Question | None = None  # set while the device waits for an answer (Y/N)
         self.echo = True  # False while a password is being typed
@@ -250,6 +253,10 @@ class Dialect:
 
     def save_done_text(self) -> str:
         return ""
+
+    def more_prompt(self) -> str:
+        """What a paged display shows at the bottom of each page."""
+        return "  ---- More ----"
 
     def idle_timeout_text(self) -> str:
         return "Info: The connection was closed by the remote host because of idle timeout."

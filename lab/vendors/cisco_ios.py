@@ -110,7 +110,9 @@ def h_configure(session: CliSession, args: Args) -> str:
 
 
 def h_terminal(session: CliSession, args: Args) -> None:
-    session.paging = False
+    lines = number(args["n"], 0, 512)
+    session.paging = lines != 0
+    session.page_lines = lines or None
 
 
 def h_write(session: CliSession, args: Args) -> str:
@@ -556,6 +558,9 @@ class CiscoIos(Dialect):
 
     def idle_timeout_text(self) -> str:
         return ""
+
+    def more_prompt(self) -> str:
+        return " --More-- "
 
     def ctrl_z(self, session: CliSession) -> str:
         if session.view.kind not in ("user", "exec"):

@@ -243,6 +243,9 @@ class H3cComware(HuaweiVrp):
         )
         return f"{banner}\n{note}" if banner else note
 
+    def more_prompt(self) -> str:
+        return "---- More ----"
+
     def idle_timeout_text(self) -> str:
         return "Info: The line is idle for a long time, and will be disconnected."
 

@@ -634,7 +634,9 @@ def h_header(session: CliSession, args: Args) -> None:
 
 
 def h_screen_length(session: CliSession, args: Args) -> None:
-    session.paging = False
+    lines = number(args.get("n", "0"), 0, 512)
+    session.paging = lines != 0
+    session.page_lines = lines or None
 
 
 def h_noop(session: CliSession, args: Args) -> None:
@@ -764,7 +766,7 @@ class HuaweiVrp(Dialect):
             "user": CommandTable(
                 [
                     cmd("system-view", h_system_view, negate=False),
-                    cmd("screen-length 0 temporary", h_screen_length),
+                    cmd("screen-length <n#> temporary", h_screen_length),
                     cmd("screen-width <n> temporary", h_noop, negate=False),
                     cmd("terminal monitor", h_noop),
                     cmd("save", h_save, negate=False),

@@ -172,3 +172,26 @@ def test_ipv6_listener(lab_dir) -> None:  # type: ignore[no-untyped-def]
         ends = lab.start([spec("cisco_ios", "R6")])["R6"]
         with Terminal(ends.ssh["::1"], host="::1") as term:
             assert term.run("show ip interface brief").startswith("Interface")
+
+
+@pytest.mark.parametrize(
+    ("vendor", "more", "paging_off"),
+    [
+        ("huawei_vrp", "  ---- More ----", "screen-length 0 temporary"),
+        ("h3c_comware", "---- More ----", "screen-length disable"),
+        ("cisco_ios", " --More-- ", "terminal length 0"),
+    ],
+)
+def test_long_output_pages_until_paging_is_turned_off(
+    lab: LabThread, vendor: str, more: str, paging_off: str
+) -> None:
+    _, port = _start(lab, vendor)
+    show = "show running-config" if vendor == "cisco_ios" else "display current-configuration"
+    with Terminal(port, height=10) as term:
+        first = term.run(show, expect=re.compile(re.escape(more) + "$"))
+        assert len(first.split("\n")) == 10  # 9 lines and the More prompt
+        term.channel.send(" ")
+        term.read_until(re.compile(re.escape(more) + "$"))
+        assert term.run("q").strip() == ""  # q ends the output and gives the prompt back
+        term.run(paging_off)
+        assert more not in term.run(show)
