@@ -61,6 +61,14 @@ class LabPaths:
     def socket(self) -> Path:
         return self.root / "control.sock"
 
+    def check(self) -> None:
+        """Unix socket paths are limited to 107 bytes: say so before anything starts."""
+        if len(os.fsencode(self.socket)) > 107:
+            raise InputError(
+                f"{self.socket}: too long for the lab's control socket (107 bytes at most); "
+                "point GOVNET_HOME at a shorter directory"
+            )
+
 
 def sample_inventory() -> Path:
     import govnet.inventory
@@ -123,6 +131,7 @@ def run_foreground(
 ) -> None:
     """Serve the lab until SIGTERM/SIGINT or a ``stop`` on the control socket."""
     paths = LabPaths.of(settings)
+    paths.check()
     pid = running_pid(paths)
     if pid is not None and pid != os.getpid():
         raise InputError(f"a lab is already running (pid {pid}); stop it with `govnet lab down`")
@@ -191,6 +200,7 @@ def start_background(
 ) -> dict[str, Any]:
     """Start ``govnet lab up`` as a detached process; return its status once it answers."""
     paths = LabPaths.of(settings)
+    paths.check()
     pid = running_pid(paths)
     if pid is not None:
         raise InputError(f"a lab is already running (pid {pid}); stop it with `govnet lab down`")

@@ -143,3 +143,12 @@ def test_offline_reset_removes_saved_configs(isolated_govnet_home: Path) -> None
     assert govnet("lab", "reset", "r9", check=False).returncode == 2
     govnet("lab", "reset")
     assert list(state_dir.glob("*.cfg")) == []
+
+
+def test_a_home_too_long_for_the_control_socket_is_refused(
+    secrets: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / ("x" * 120)
+    monkeypatch.setenv("GOVNET_HOME", str(home))
+    result = govnet("lab", "up", "--background", "--only", "sg-d-czj-*", check=False)
+    assert result.returncode == 2 and "control socket" in result.stderr
