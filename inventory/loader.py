@@ -26,7 +26,7 @@ from govnet.errors import InputError
 from .models import AddressPool, Device, Endpoint, Inventory, Link, Policy, Site
 from .planfile import PlanData, plan_path_for, read_plan
 from .problems import Problem, Severity, errors, sort_problems
-from .yamlsafe import PathKey, YamlLimits, YamlProblem, load_document, locate
+from .yamlsafe import PathKey, YamlLimits, YamlProblem, load_document, locate, quiet_gc
 
 log = logging.getLogger(__name__)
 
@@ -283,8 +283,9 @@ def read_inventory(
 def load_inventory(path: str | Path, overlay: str | Path | None = None) -> Inventory:
     """The inventory at ``path`` (with the lab overlay applied, if given), or InputError listing
     every loading error (syntax, types, duplicate IDs). Cross-entity rules are ``validate``'s job."""
-    result = read_inventory(path, overlay=overlay)
-    problems = errors(result.problems())
+    with quiet_gc():
+        result = read_inventory(path, overlay=overlay)
+        problems = errors(result.problems())
     if problems:
         shown = "\n  ".join(str(p) for p in problems[:50])
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""

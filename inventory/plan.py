@@ -121,13 +121,20 @@ class _Space:
     """Every block that can hold others: pool blocks and site prefixes, found by supernet."""
 
     def __init__(self) -> None:
-        self.blocks: dict[_Key, Block] = {}
+        # Pools and sites apart: a city may take a whole pool block, and is then a block of its own.
+        self.pools: dict[_Key, Block] = {}
+        self.sites: dict[_Key, Block] = {}
         self.lengths: dict[int, set[int]] = {4: set(), 6: set()}
 
+    def add_pool(self, key: _Key, label: str) -> Block:
+        block = self.pools.setdefault(key, Block(*key, label))
+        self.lengths[key[0]].add(key[2])
+        return block
+
     def add(self, key: _Key, label: str) -> Block:
-        block = self.blocks.get(key)
+        block = self.sites.get(key)
         if block is None:
-            block = self.blocks[key] = Block(*key, label)
+            block = self.sites[key] = Block(*key, label)
             self.lengths[key[0]].add(key[2])
         return block
 
@@ -135,9 +142,15 @@ class _Space:
         """Mark an existing assignment as taken in the innermost block that contains it."""
         version, start, prefixlen = key
         width = WIDTH[version]
-        for length in sorted((n for n in self.lengths[version] if n < prefixlen), reverse=True):
+        for length in sorted((n for n in self.lengths[version] if n <= prefixlen), reverse=True):
             mask = ((1 << length) - 1) << (width - length)
-            outer = self.blocks.get((version, start & mask, length))
+            outer_key = (version, start & mask, length)
+            # A block the size of the assignment can only be a pool it fills entirely.
+            outer = (
+                self.pools.get(outer_key)
+                if length == prefixlen
+                else (self.sites.get(outer_key) or self.pools.get(outer_key))
+            )
             if outer is not None:
                 outer.take(start, start + (1 << (width - prefixlen)) - 1)
                 return
@@ -168,7 +181,7 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
         for name in ("ipv4", "ipv6", "link_ipv4", "link_ipv6", "loopback_ipv4", "loopback_ipv6"):
             net = getattr(each, name)
             if net is not None:
-                pool_block = space.add(_key_of(net), f"pool {each.zone} {name} {net}")
+                pool_block = space.add_pool(_key_of(net), f"pool {each.zone} {name} {net}")
                 if name.startswith("loopback"):
                     pool_block.take(pool_block.start, pool_block.start)  # no loopback on the block's ::0 / .0
 
@@ -237,10 +250,10 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
                 continue
             parent = by_id.get(site.parent) if site.parent else None
             if parent is not None and parent.zone == site.zone and (parent.id, version) in prefixes:
-                block: Block | None = space.blocks[prefixes[(parent.id, version)]]
+                block: Block | None = space.sites[prefixes[(parent.id, version)]]
             else:
                 net = getattr(pool, family) if pool is not None else None
-                block = space.blocks[_key_of(net)] if net is not None else None
+                block = space.pools[_key_of(net)] if net is not None else None
             children = waiting.get((site.id, version), [])
             got = None
             if children and block is not None:  # place the site around its children's prefixes
@@ -268,7 +281,7 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
             if current is not None:
                 continue
             net = getattr(pool, name) if pool is not None else None
-            block = space.blocks[_key_of(net)] if net is not None else None
+            block = space.pools[_key_of(net)] if net is not None else None
             got = place(
                 block,
                 version,
@@ -293,12 +306,12 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
             if link.purpose is LinkPurpose.LAN:
                 prefixlen = policy.ipv4_lan_prefixlen if version == 4 else 64
                 lan_key = prefixes.get((site_id, version))
-                block = space.blocks.get(lan_key) if lan_key else None
+                block = space.sites.get(lan_key) if lan_key else None
                 where = f"site {site_id}"
             else:
                 prefixlen = policy.ipv4_link_prefixlen if version == 4 else 127
                 net = getattr(pool, f"link_{family}") if pool is not None else None
-                block = space.blocks[_key_of(net)] if net is not None else None
+                block = space.pools[_key_of(net)] if net is not None else None
                 where = f"pool {pool.zone if pool else '-'}"
             got = place(block, version, prefixlen, f"link {link.id}", where)
             if got is not None:

@@ -16,7 +16,7 @@ from .planfile import write_plan
 from .problems import errors
 from .summary import summarize
 from .validate import Report, check_inventory, validate
-from .yamlsafe import YamlLimits
+from .yamlsafe import YamlLimits, quiet_gc
 
 
 @dataclass
@@ -50,6 +50,11 @@ def plan_at(path: str | Path, *, dry_run: bool = False, prune: bool = False) -> 
     Refuses an inventory with errors, and checks the inventory again with the new plan applied
     before writing anything, so that a plan on disk is always one that validates.
     """
+    with quiet_gc():
+        return _plan_at(path, dry_run=dry_run, prune=prune)
+
+
+def _plan_at(path: str | Path, *, dry_run: bool, prune: bool) -> PlanOutcome:
     report = check_inventory(path)
     if report.errors:
         first = report.errors[0]
@@ -59,14 +64,16 @@ def plan_at(path: str | Path, *, dry_run: bool = False, prune: bool = False) -> 
         )
     result = plan_addresses(report.inventory, report.plan, prune=prune)
     assert report.loaded is not None
+    plan_path = report.plan_path
     confirm = with_plan(report.loaded, result.plan)
+    del report  # the models before planning: let them go before checking the new ones
     validate(confirm)
     broken = errors(confirm.problems())
     if broken:
         raise InputError(f"the new plan would not validate ({len(broken)} error(s)); first: {broken[0]}")
     if not dry_run:
-        write_plan(report.plan_path, result.plan)
-    return PlanOutcome(result, report.plan_path, not dry_run, confirm.inventory)
+        write_plan(plan_path, result.plan)
+    return PlanOutcome(result, plan_path, not dry_run, confirm.inventory)
 
 
 def summary_at(path: str | Path, overlay: str | Path | None = None) -> dict[str, Any]:

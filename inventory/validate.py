@@ -23,7 +23,7 @@ from .loader import LoadResult, Reporter, by_id, read_inventory
 from .models import Device, Inventory, LinkPurpose, Site, SiteLevel, Vendor
 from .planfile import PlanData
 from .problems import Problem, Severity, as_verdict, errors
-from .yamlsafe import YamlLimits
+from .yamlsafe import YamlLimits, quiet_gc
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -138,8 +138,9 @@ def check_inventory(
     path: str | Path, *, overlay: str | Path | None = None, limits: YamlLimits | None = None
 ) -> Report:
     """Load and validate an inventory; every problem found, never an exception for bad content."""
-    result = read_inventory(path, limits=limits, overlay=overlay)
-    validate(result)
+    with quiet_gc():
+        result = read_inventory(path, limits=limits, overlay=overlay)
+        validate(result)
     return Report(str(path), result.inventory, result.problems(), result.plan_path, result.plan, result)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,14 +140,25 @@ def _kind(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
+@contextlib.contextmanager
+def quiet_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside: loading and checking build millions of small acyclic
+    objects, and the collector's repeated scans of them would make the work superlinear."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _build(builder: _Builder, text: str) -> None:
     """Feed the C parser's events to the builder; syntax errors become YamlProblems."""
     loader = _Loader(text)
-    collecting = gc.isenabled()
-    gc.disable()  # plain trees of dicts and lists: no cycles to collect, and the GC's scans of
-    # millions of young objects would make loading superlinear
     try:
-        builder.run(loader)
+        with quiet_gc():
+            builder.run(loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
@@ -163,8 +174,6 @@ def _build(builder: _Builder, text: str) -> None:
             column = position - (before.rfind("\n") + 1) + 1
         raise YamlProblem("yaml.syntax", f"invalid YAML: {exc}", line, column) from None
     finally:
-        if collecting:
-            gc.enable()
         loader.dispose()
 
 

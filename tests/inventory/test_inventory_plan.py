@@ -205,3 +205,13 @@ def test_damaged_plan_file_is_a_clear_error(sample_copy: Path) -> None:
     (sample_copy / "plan.yaml").write_text("version: 1\nsites:\n  sg-city: [1, 2]\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"plan\.yaml:\d+:\d+: plan entry sites\.sg-city"):
         plan_at(sample_copy)
+
+
+def test_a_city_may_take_its_whole_pool(tiny_copy: Path) -> None:
+    text = tiny_copy.read_text(encoding="utf-8") + "policy:\n  ipv4_site_prefixlen: {city: 9}\n"
+    tiny_copy.write_text(text, encoding="utf-8")
+    plan_at(tiny_copy)
+    sites = {s.id: s for s in load_inventory(tiny_copy).sites}
+    assert str(sites["city"].ipv4_prefix) == "10.0.0.0/9"
+    assert str(sites["county"].ipv4_prefix) == "10.0.0.0/20"  # carved from the city, not refused
+    assert check_inventory(tiny_copy).problems == []
