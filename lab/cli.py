@@ -138,6 +138,13 @@ def fault(
 
 
 def _render_endpoints(c: Console, rows: list[dict[str, Any]]) -> None:
+    if len(rows) > 50:  # ten thousand rows help nobody: counts here, every endpoint in the overlay
+        vendors: dict[str, int] = {}
+        for row in rows:
+            vendors[row["vendor"]] = vendors.get(row["vendor"], 0) + 1
+        counts = ", ".join(f"{n} {v}" for v, n in sorted(vendors.items()))
+        c.print(f"{len(rows)} lab devices up ({counts}); `govnet lab status --json` lists every endpoint")
+        return
     table = Table("device", "vendor", "ssh", "snmp", title=f"{len(rows)} lab device(s) on 127.0.0.1")
     for row in rows:
         table.add_row(row["hostname"], row["vendor"], _ports(row["ssh"]), _ports(row["snmp"]) or "-")

@@ -22,7 +22,7 @@ from govnet.lab.bootstrap import DeviceSpec, boot, reboot_in_place
 from govnet.lab.ssh_server import SshDevice, SshListener
 from govnet.lab.state import DeviceState, Fault, FaultKind
 
-from govnet.errors import InputError, NotFoundError
+from govnet.errors import DeviceError, InputError, NotFoundError
 from govnet.secrets import write_secret_file
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,15 @@ class Lab:
             ends = Endpoints(spec.hostname, spec.vendor)
             for host in self.hosts:
                 listener = SshListener(device.ssh, host, key)
-                ends.ssh[host] = await listener.start()
+                try:
+                    ends.ssh[host] = await listener.start()
+                except OSError as exc:
+                    await self.stop()
+                    raise DeviceError(
+                        f"cannot listen for {spec.hostname} on {host}: {exc.strerror or exc} "
+                        f"(after {len(self.devices) - 1} devices; a big lab needs `ulimit -n` of about "
+                        f"{4 * len(specs) + 512}, or --no-ipv6, or --only)"
+                    ) from None
                 device.listeners.append(listener)
             self.endpoints[spec.hostname] = ends
         if self.with_snmp:
@@ -237,9 +245,16 @@ def _raise_fd_limit(needed: int) -> None:
     import resource
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != resource.RLIM_INFINITY and soft < needed:
-        target = needed if hard == resource.RLIM_INFINITY else min(hard, needed)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        try:  # root may raise the hard limit too (up to fs.nr_open)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (needed, needed))
+            return
+        except (ValueError, OSError):
+            pass
+    target = needed if hard == resource.RLIM_INFINITY else min(hard, needed)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 class LabThread:

@@ -339,6 +339,19 @@ class Dialect:
         return problems
 
 
+def config_section(text: str, header: str) -> str:
+    """The block of a config text that starts at a line matching ``header`` (a regex), through its
+    indented lines; empty when there is none."""
+    pattern = re.compile(header)
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and line and not line[0].isspace():
+            break
+        if out or pattern.match(line):
+            out.append(line)
+    return "\n".join(out)
+
+
 def _is_display(command: str) -> bool:
     first = command.split()[0].lower() if command.split() else ""
     return first == "do" or (len(first) >= 2 and ("display".startswith(first) or "show".startswith(first)))

@@ -578,6 +578,7 @@ class CiscoIos(Dialect):
 
         shows = [
             cmd("show running-config", r.show_running, negate=False),
+            cmd("show running-config interface <name>", r.show_running, negate=False),
             cmd("show startup-config", r.show_startup, negate=False),
             cmd("show ip interface brief", r.ip_interface_brief, negate=False),
             cmd("show ipv6 interface brief", r.ipv6_interface_brief, negate=False),

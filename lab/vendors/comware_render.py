@@ -186,7 +186,9 @@ def _snmp(state: DeviceState) -> list[str]:
 
 
 def h_display_cur(session: CliSession, args: Args) -> str:
-    return session.dialect.render_config(session.state)
+    from govnet.lab.vendors.huawei_vrp import h_display_cur as vrp_display_cur
+
+    return vrp_display_cur(session, args)
 
 
 def h_display_saved(session: CliSession, args: Args) -> str:

@@ -27,6 +27,7 @@ from govnet.lab.vendors.huawei_vrp import (
     h_auth_mode,
     h_bandwidth,
     h_description,
+    h_display_this,
     h_idle_timeout,
     h_info_center,
     h_interface,
@@ -257,6 +258,8 @@ class H3cComware(HuaweiVrp):
         tables["any"] = CommandTable(
             [
                 cmd("display current-configuration", r.h_display_cur, negate=False),
+                cmd("display current-configuration interface <name>", r.h_display_cur, negate=False),
+                cmd("display this", h_display_this, negate=False),
                 cmd("display saved-configuration", r.h_display_saved, negate=False),
                 cmd("display interface brief", r.interface_brief, negate=False),
                 cmd("display interface <name>", r.interface_detail, negate=False),

@@ -6,6 +6,7 @@ commands and texts that differ, so the handlers here are written to be reused.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from govnet.lab.passwords import as_hash, obscure, reveal
@@ -32,6 +33,7 @@ from govnet.lab.vendors.base import (
     Dialect,
     View,
     cmd,
+    config_section,
     ipv4_interface,
     ipv6_interface,
     len_to_mask,
@@ -662,7 +664,38 @@ def h_ssh_user(session: CliSession, args: Args) -> None:
 
 
 def h_display_cur(session: CliSession, args: Args) -> str:
-    return session.dialect.render_config(session.state)
+    text = session.dialect.render_config(session.state)
+    if "name" in args:  # display current-configuration interface GE0/0/1
+        state = session.state
+        name = canonical_interface(state, args["name"], session.dialect.logical_interfaces)
+        if state.interface(name) is None:
+            raise CommandError("wrong-parameter", column=len("display current-configuration interface "))
+        block = config_section(text, rf"interface {re.escape(name)}$")
+        return f"#\n{block}\n#\nreturn"
+    return text
+
+
+# The config line that opens each view, for `display this`.
+VIEW_HEADERS = {
+    "interface": r"interface {key}$",
+    "acl": r"acl .*\b{key}$",
+    "acl6": r"acl ipv6 .*\b{key}$",
+    "ospf": r"ospf {key}\b",
+    "ospfv3": r"ospfv3 {key}\b",
+    "vty": r"(user-interface|line) vty",
+    "aaa": r"aaa$",
+    "luser": r"local-user {key}\b",
+}
+
+
+def h_display_this(session: CliSession, args: Args) -> str:
+    text = session.dialect.render_config(session.state)
+    view = session.view
+    header = VIEW_HEADERS.get(view.kind)
+    if header is None:
+        return text
+    block = config_section(text, header.format(key=re.escape(view.key)))
+    return f"#\n{block}\n#\nreturn"
 
 
 def h_display_saved(session: CliSession, args: Args) -> str:
@@ -742,6 +775,8 @@ class HuaweiVrp(Dialect):
             "any": CommandTable(
                 [
                     cmd("display current-configuration", h_display_cur, negate=False),
+                    cmd("display current-configuration interface <name>", h_display_cur, negate=False),
+                    cmd("display this", h_display_this, negate=False),
                     cmd("display saved-configuration", h_display_saved, negate=False),
                     cmd("display interface brief", d.interface_brief, negate=False),
                     cmd("display interface <name>", d.interface_detail, negate=False),

@@ -7,12 +7,13 @@ them in the saved config text so that they survive a reboot, and hides them from
 
 from __future__ import annotations
 
+import re
 import time
 from typing import TYPE_CHECKING
 
 from govnet.lab.passwords import retag
 from govnet.lab.state import DeviceState, Interface
-from govnet.lab.vendors.base import Args, CliSession, CommandError, len_to_mask
+from govnet.lab.vendors.base import Args, CliSession, CommandError, config_section, len_to_mask
 
 if TYPE_CHECKING:
     from govnet.lab.vendors.cisco_ios import CiscoIos
@@ -200,6 +201,15 @@ def show_running(session: CliSession, args: Args) -> str:
 
     assert isinstance(session.dialect, CiscoIos)
     body = render_ios(session.dialect, session.state, for_display=True)
+    if "name" in args:  # show running-config interface Gi0/0/1
+        from govnet.lab.vendors.huawei_vrp import canonical_interface
+
+        state = session.state
+        name = canonical_interface(state, args["name"], session.dialect.logical_interfaces)
+        if state.interface(name) is None:
+            raise CommandError("unrecognized", column=len("show running-config interface "))
+        block = config_section(body, rf"interface {re.escape(name)}$")
+        return f"Building configuration...\n\nCurrent configuration : {len(block) + 1} bytes\n!\n{block}\nend"
     return f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n{body}"
 
 

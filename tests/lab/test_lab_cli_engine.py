@@ -295,3 +295,17 @@ def test_any_description_round_trips_through_saved_config(vendor: str, descripti
     assert problems == []
     itf = rebooted.interface(PORTS[vendor])
     assert itf is not None and itf.description == description
+
+
+def test_display_this_and_one_interface_of_the_config() -> None:
+    s = session("huawei_vrp")
+    run(s, "system-view", "interface GE0/0/1", "shutdown")
+    assert run(s, "display this") == (
+        "#\ninterface GigabitEthernet0/0/1\n shutdown\n description uplink to city core\n#\nreturn"
+    )
+    assert run(s, "display current-configuration interface g0/0/1") == run(s, "display this")
+    ios = session("cisco_ios")
+    block = run(ios, "show running-config interface gi0/0/1")
+    assert block.splitlines()[-1] == "end" and "interface GigabitEthernet0/0/1" in block
+    assert "hostname" not in block
+    assert "% Invalid input" in run(ios, "show running-config interface gi9/9")
