@@ -485,24 +485,28 @@ class SnmpAgentPool:
     ) -> dict[str, int]:
         states = list(states)
         names = [s.hostname for s in states]
-        duplicates = sorted({n for n in names if names.count(n) > 1}) if len(set(names)) != len(names) else []
+        duplicates = sorted({n for n in names if names.count(n) > 1 or n in self.endpoints})
         if duplicates:
             raise InputError(f"duplicate device hostnames in the SNMP lab: {', '.join(duplicates)}")
         _raise_fd_limit(2 * (len(states) + len(self.endpoints)) + 256)
         if host6 is not None and (host6 == host or ":" in host):
             host6 = None  # already serving IPv6 on ``host``
         ipv6 = host6 is not None and _has_family(socket.AF_INET6, host6)
+        responders = [Responder(state, self.clock) for state in states]  # validate before binding
         ports: dict[str, int] = {}
         try:
-            for state in states:
-                responder = Responder(state, self.clock)
+            for responder in responders:
+                name = responder.state.hostname
                 port, transports = await self._bind(responder, host, host6 if ipv6 else None)
-                self.endpoints[state.hostname] = AgentEndpoint(state.hostname, port, responder, transports)
-                ports[state.hostname] = port
+                self.endpoints[name] = AgentEndpoint(name, port, responder, transports)
+                ports[name] = port
                 if ipv6:
-                    self.ports6[state.hostname] = port
-        except BaseException:
-            await self.stop()
+                    self.ports6[name] = port
+        except BaseException:  # undo this call only; devices started earlier keep running
+            for name in ports:
+                for transport in self.endpoints.pop(name).transports:
+                    transport.close()
+                self.ports6.pop(name, None)
             raise
         if self._trap_task is None:
             self._trap_task = asyncio.create_task(self._trap_loop())

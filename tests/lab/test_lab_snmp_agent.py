@@ -417,12 +417,18 @@ async def test_v1_get_and_read_only_set(pool: SnmpAgentPool) -> None:
 async def test_bad_lab_input_is_refused_with_a_clear_error(pool: SnmpAgentPool) -> None:
     with pytest.raises(InputError, match=r"duplicate device hostnames.*TWIN"):
         await pool.start([device("TWIN"), device("TWIN")])
+    await pool.start([device("ONCE")])
+    with pytest.raises(InputError, match=r"duplicate device hostnames.*ONCE"):
+        await pool.start([device("ONCE")])
     with pytest.raises(InputError, match="unknown vendor 'juniper_junos'"):
         await pool.start([DeviceState(vendor="juniper_junos", hostname="J1")])
     bad = device("BAD")
     bad.snmp.engine_id = "not-hex"
     with pytest.raises(InputError, match="BAD: SNMP engine ID"):
-        await pool.start([bad])
+        await pool.start([device("GOOD"), bad])
+    assert sorted(pool.endpoints) == ["ONCE"]  # nothing of the failed call is left, ONCE still serves
+    error, _, values = await get(pool.endpoints["ONCE"].port, PUBLIC, SYS_NAME)
+    assert error is None and str(values[SYS_NAME]) == "ONCE"
 
 
 async def test_lab_runtime_cli_changes_and_faults_reach_snmp(tmp_path: Path) -> None:

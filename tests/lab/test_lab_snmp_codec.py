@@ -291,3 +291,12 @@ def test_v3_getbulk_answer_respects_the_managers_max_message_size(max_size: int)
     scoped = parse_scoped_pdu(message.data)
     pdu = ber.decode_pdu(message.data, scoped.pdu_start, scoped.pdu_end)
     assert pdu.pdu_type == ber.RESPONSE and pdu.request_id == 7 and len(pdu.oids) > 3
+
+
+def test_chinese_descriptions_are_served_as_utf8() -> None:
+    state = _device(1)
+    state.interfaces[0].description = "至仁化县政务外网汇聚"
+    state.snmp.location = "韶关市政务服务中心"
+    view = _view(state)
+    assert mib.get(view, (*mib.IFX_ENTRY, 18, 1)).value == (ber.OCTET_STRING, "至仁化县政务外网汇聚".encode())
+    assert mib.get(view, (*mib.SYSTEM, 6, 0)).value[1].decode() == "韶关市政务服务中心"
