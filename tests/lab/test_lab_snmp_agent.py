@@ -172,6 +172,9 @@ async def test_v2c_walk_serves_vendor_system_group_and_interfaces(pool: SnmpAgen
     hc = int(values[f"{IF_HC_IN}.1"])
     assert 0.99e11 <= hc <= 1.02e11
     assert int(values[f"{IF_IN_OCTETS}.1"]) == hc % 2**32
+    # 5 errored packets per million: ~10^11 octets / 800 per packet * 5e-6
+    assert 600 <= int(values["1.3.6.1.2.1.2.2.1.14.1"]) <= 650  # ifInErrors
+    assert int(values["1.3.6.1.2.1.2.2.1.14.2"]) == 0
     # IP-MIB ipAddressTable: type.length.address -> ifIndex, for IPv4 and IPv6
     assert int(values[f"{IP_ADDRESS_IFINDEX}.1.4.10.10.0.1"]) == 1
     assert int(values[f"{IP_ADDRESS_IFINDEX}.1.4.10.255.0.1"]) == 2
