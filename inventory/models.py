@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 
 class _Model(BaseModel):
@@ -69,13 +70,39 @@ class LinkPurpose(StrEnum):
     LAN = "lan"  # a department LAN joining the extranet
 
 
+# The Chinese names people write are accepted too (and read as the keys above).
+LEVEL_ALIASES = {
+    "市": "city",
+    "县区": "county",
+    "县": "county",
+    "区": "county",
+    "市直部门": "department",
+    "乡镇街道": "town",
+    "乡镇": "town",
+    "镇": "town",
+    "街道": "town",
+    "村社区": "village",
+    "村": "village",
+    "社区": "village",
+}
+ZONE_ALIASES = {"公用网络区": "public", "专用网络区": "private", "互联网接入区": "internet"}
+
+
+def _alias(table: dict[str, str]) -> Any:
+    return BeforeValidator(lambda v: table.get(v, v) if isinstance(v, str) else v)
+
+
+LevelField = Annotated[SiteLevel, _alias(LEVEL_ALIASES)]
+ZoneField = Annotated[Zone, _alias(ZONE_ALIASES)]
+
+
 class Site(_Model):
     id: str = Field(pattern=ID_PATTERN)
     name: str  # Chinese names welcome: 韶关市, 浈江区, ...
-    level: SiteLevel
+    level: LevelField
     parent: str | None = None  # the city has none; every other site reaches it through parents
     protection_level: int = Field(2, ge=2, le=3)  # 等保 level
-    zone: Zone = Zone.PUBLIC
+    zone: ZoneField = Zone.PUBLIC
     # Assigned by `govnet inventory plan`; kept so that adding a site never renumbers others.
     ipv4_prefix: IPv4Network | None = None
     ipv6_prefix: IPv6Network | None = None
@@ -151,7 +178,7 @@ class Link(_Model):
 class AddressPool(_Model):
     """Address space of one zone; site prefixes, link nets and loopbacks are carved from it."""
 
-    zone: Zone
+    zone: ZoneField
     ipv4: IPv4Network
     ipv6: IPv6Network
     # Separate blocks for infrastructure, so that site LAN space is never eaten by links.

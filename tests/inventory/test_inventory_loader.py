@@ -86,3 +86,15 @@ def test_malformed_overlay_is_an_input_error(tmp_path: Path) -> None:
     overlay.write_text("devices:\n  sg-city-core-1: {ssh: {port: seventy}}\n", encoding="utf-8")
     with pytest.raises(InputError, match="sg-city-core-1"):
         load_inventory(SAMPLE, overlay=overlay)
+
+
+def test_chinese_level_and_zone_names_are_accepted(tmp_path: Path) -> None:
+    from inventory_examples import TINY
+
+    text = TINY.read_text(encoding="utf-8").replace(
+        "    level: county\n", "    level: 县区\n    zone: 公用网络区\n"
+    )
+    path = tmp_path / "zh.yaml"
+    path.write_text(text, encoding="utf-8")
+    county = next(s for s in load_inventory(path).sites if s.id == "county")
+    assert county.level is SiteLevel.COUNTY and county.zone.value == "public"
