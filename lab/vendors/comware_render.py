@@ -453,6 +453,31 @@ def local_users(session: CliSession, args: Args) -> str:
 
 
 def routing_table(session: CliSession, args: Args) -> str:
-    from govnet.lab.vendors.vrp_display import routing_table as vrp_table
+    from ipaddress import IPv4Address, IPv4Network
 
-    return vrp_table(session, args).replace("Routing Tables: Public", "Destinations : routing table")
+    rows: list[tuple[str, str, int, str, str]] = []
+    connected: list[tuple[IPv4Network, str]] = []
+    for itf in session.state.interfaces:
+        if itf.oper_up:
+            for a in itf.ipv4:
+                rows.append((str(a.network), "Direct", 0, str(a.ip), _short(itf.name)))
+                connected.append((a.network, _short(itf.name)))
+    for r in session.state.static_routes:
+        if ":" in r.prefix:
+            continue
+        out = next((name for net, name in connected if IPv4Address(r.next_hop) in net), None)
+        if out is not None:  # a static route is active only when its next hop is reachable
+            rows.append((r.prefix, "Static", r.preference or 60, r.next_hop, out))
+    lines = [
+        f"Destinations : {len(rows)}        Routes : {len(rows)}",
+        "",
+        f"{'Destination/Mask':<19}{'Proto':<8}{'Pre':<4}{'Cost':<12}{'NextHop':<16}Interface",
+    ]
+    lines += [f"{p:<19}{proto:<8}{pre:<4}{0:<12}{hop:<16}{itf}" for p, proto, pre, hop, itf in sorted(rows)]
+    return "\n".join(lines)
+
+
+def clock(session: CliSession, args: Args) -> str:
+    import time
+
+    return time.strftime("%H:%M:%S UTC %a %m/%d/%Y", time.gmtime(session.clock()))

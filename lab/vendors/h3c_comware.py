@@ -278,6 +278,7 @@ class H3cComware(HuaweiVrp):
                 cmd("display password-control", r.password_control, negate=False),
                 cmd("display local-user", r.local_users, negate=False),
                 cmd("display ip routing-table", r.routing_table, negate=False),
+                cmd("display clock", r.clock, negate=False),
             ]
         )
         tables["user"] = CommandTable(

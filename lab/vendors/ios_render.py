@@ -385,9 +385,14 @@ def snmp_group(session: CliSession, args: Args) -> str:
         level = {"privacy": "v3 priv", "authentication": "v3 auth", "noauthentication": "v3 noauth"}[
             g.security_level
         ]
+        acl = f"\taccess-list: {g.acl}" if g.acl else ""
         lines += [
-            f"groupname: {g.name}                    security model:{level}",
-            f"readview : {g.read_view or 'v1default'}",
+            f"groupname: {g.name:<33}security model:{level}",
+            f"contextname: {'<no context specified>':<31}storage-type: nonvolatile",
+            f"readview : {g.read_view or 'v1default':<33}"
+            f"writeview: {g.write_view or '<no writeview specified>'}",
+            "notifyview: <no notifyview specified>",
+            f"row status: active{acl}",
             "",
         ]
     return "\n".join(lines)
@@ -423,7 +428,7 @@ def ip_route(session: CliSession, args: Args) -> str:
         "Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP",
         "       O - OSPF, IA - OSPF inter area",
         "",
-        "Gateway of last resort is not set" if not session.state.static_routes else "",
+        _gateway(session.state),
         "",
     ]
     for itf in session.state.interfaces:
@@ -433,8 +438,16 @@ def ip_route(session: CliSession, args: Args) -> str:
                 lines.append(f"L        {a.ip}/32 is directly connected, {itf.name}")
     for r in session.state.static_routes:
         if ":" not in r.prefix:
-            lines.append(f"S        {r.prefix} [{r.preference or 1}/0] via {r.next_hop}")
+            code = "S*" if r.prefix == "0.0.0.0/0" else "S "
+            lines.append(f"{code}       {r.prefix} [{r.preference or 1}/0] via {r.next_hop}")
     return "\n".join(lines)
+
+
+def _gateway(state: DeviceState) -> str:
+    default = next((r for r in state.static_routes if r.prefix == "0.0.0.0/0"), None)
+    if default is None:
+        return "Gateway of last resort is not set"
+    return f"Gateway of last resort is {default.next_hop} to network 0.0.0.0"
 
 
 def users(session: CliSession, args: Args) -> str:

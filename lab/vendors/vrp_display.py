@@ -202,21 +202,80 @@ def ntp_status(session: CliSession, args: Args) -> str:
 
 
 def snmp_community(session: CliSession, args: Args) -> str:
+    """``display snmp-agent community [read|write]``."""
     snmp = session.state.snmp
-    if not snmp.communities:
+    wanted = args.get("access", "").lower()
+    if wanted and not ("read".startswith(wanted) or "write".startswith(wanted)):
+        raise CommandError("wrong-parameter", column=len("display snmp-agent community "))
+    chosen = [c for c in snmp.communities if not wanted or (c.access == "ro") == "read".startswith(wanted)]
+    if not chosen:
         return "Info: The SNMP community is not configured."
     lines: list[str] = []
-    for c in snmp.communities:
-        # VRP never shows the community itself, only that one exists.
+    for c in chosen:
         lines += [
-            "   Community name: ******",
-            "       Group name: ******",
-            f"       Acl: {c.acl or ''}",
+            f"   Community name: {c.name}",
+            f"       Group name: {c.name}",
+            *([f"       Acl: {c.acl}"] if c.acl and c.acl.isdigit() else []),
             "       Storage-type: nonVolatile",
-            f"       Access: {'read-only' if c.access == 'ro' else 'read-write'}",
             "",
         ]
+    lines.append(f"   Total number is {len(chosen)}")
     return "\n".join(lines)
+
+
+def interface_description(session: CliSession, args: Args) -> str:
+    lines = [
+        "PHY: Physical",
+        "*down: administratively down",
+        "(l): loopback",
+        "(s): spoofing",
+        f"{'Interface':<28}{'PHY':<7}{'Protocol':<9}Description",
+    ]
+    for itf in session.state.interfaces:
+        lines.append(f"{itf.name:<28}{_phy(itf):<7}{_proto(itf):<9}{itf.description}".rstrip())
+    return "\n".join(lines)
+
+
+def _acl_number(name: str | None) -> str:
+    return name if name and name.isdigit() else "0"
+
+
+def telnet_server_status(session: CliSession, args: Args) -> str:
+    state = session.state
+    enabled = "Enable" if state.telnet_server else "Disable"
+    return "\n".join(
+        [
+            f"  TELNET IPv4 server                       : {enabled}",
+            f"  TELNET IPv6 server                       : {enabled}",
+            "  TELNET server port                       : 23",
+            "  TELNET server source address             : 0.0.0.0",
+            f"  ACL4 number                              : {_acl_number(state.vty.acl_in)}",
+            f"  ACL6 number                              : {_acl_number(state.vty.acl6_in)}",
+        ]
+    )
+
+
+def http_server(session: CliSession, args: Args) -> str:
+    state = session.state
+    http = "enabled" if state.http_server else "disabled"
+    https = "enabled" if state.https_server else "disabled"
+    return "\n".join(
+        [
+            f"  HTTP Server Status              : {http}",
+            "  HTTP Server Port                : 80(80)",
+            "  HTTP Timeout Interval           : 20",
+            "  Current Online Users            : 0",
+            "  Maximum Users Allowed           : 5",
+            f"  HTTP Secure-server Status       : {https}",
+            "  HTTP Secure-server Port         : 443(443)",
+            "  HTTP SSL Policy                 : default_policy",
+            f"  HTTP IPv6 Server Status         : {http}",
+            "  HTTP IPv6 Server Port           : 80(80)",
+            f"  HTTP IPv6 Secure-server Status  : {https}",
+            "  HTTP IPv6 Secure-server Port    : 443(443)",
+            "  HTTP server source address      : 0.0.0.0",
+        ]
+    )
 
 
 def snmp_usm_user(session: CliSession, args: Args) -> str:
