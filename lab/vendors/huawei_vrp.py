@@ -739,12 +739,10 @@ class HuaweiVrp(Dialect):
         return "Enter system view, return user view with return command."
 
     def save_question(self) -> str:
-        return "Warning: The current configuration will be written to the device. Continue? [Y/N]:"
+        return "The current configuration will be written to the device.\nAre you sure to continue?[Y/N]"
 
     def save_done_text(self) -> str:
-        return (
-            "Now saving the current configuration to the slot 0.\nInfo: Save the configuration successfully."
-        )
+        return "Now saving the current configuration to the slot 0.\nSave the configuration successfully."
 
     def error_text(self, session: CliSession, err: CommandError, line: str) -> str:
         if err.kind == "failed":

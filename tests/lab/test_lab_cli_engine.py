@@ -91,7 +91,7 @@ def test_save_asks_and_only_yes_saves() -> None:
     s = session("huawei_vrp")
     saved_before = s.state.saved_config
     run(s, "system-view", "sysname CHANGED")
-    assert run(s, "save").endswith("Continue? [Y/N]:")
+    assert run(s, "save").endswith("Are you sure to continue?[Y/N]")
     assert run(s, "n") == ""
     assert s.state.saved_config == saved_before
     run(s, "save")

@@ -126,7 +126,7 @@ def test_reboot_keeps_saved_config_and_loses_the_rest(lab: LabThread) -> None:
     with Terminal(port) as term:
         term.run("system-view")
         term.run("info-center loghost 10.9.9.9")
-        term.run("save", expect=re.compile(r"\[Y/N\]:"))
+        term.run("save", expect=re.compile(r"\[Y/N\]$"))
         term.run("y")
         term.run("ntp-service unicast-server 10.9.9.8")
     time.sleep(1.1)
