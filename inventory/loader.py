@@ -13,17 +13,18 @@ for the rest of govnet: it raises ``InputError`` listing the problems if any err
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
 
 from govnet.errors import InputError
 
-from .models import AddressPool, Device, Endpoint, Inventory, Link, Policy, Site
+from .models import AddressPool, Credentials, Device, Endpoint, Inventory, Link, Policy, Site, SnmpAccess
 from .planfile import PlanData, plan_path_for, read_plan
 from .problems import Problem, Severity, errors, sort_problems
 from .yamlsafe import PathKey, YamlLimits, YamlProblem, load_document, locate, quiet_gc
@@ -352,6 +353,7 @@ def _validate_section(
     first_seen: dict[str, tuple[int, int, int]] = {}
     invalid = invalid_ids.setdefault(section, set())
     planned = plan.section(section) if section in ("sites", "devices", "links") else {}
+    shared = _SharedParts()
     for file_index, item_index, start, item in items:
         ident = item.get(id_field) if isinstance(item, dict) else None
         label = f"{word} {ident}" if isinstance(ident, str | int) else f"{word} #{item_index + 1}"
@@ -377,6 +379,8 @@ def _validate_section(
         if isinstance(ident, str | int):
             first_seen[str(ident)] = (file_index, *start)
         data = _with_plan(section, item, planned.get(str(ident)) if isinstance(ident, str) else None)
+        if section == "devices":
+            data = shared.device_parts(data)
         try:
             entity = model.model_validate(data)
         except ValidationError as exc:
@@ -402,6 +406,40 @@ def _validate_section(
         out.append(entity)
         origins.append((file_index, item_index, *start))
     return out
+
+
+class _SharedParts:
+    """Most devices have the same SSH, SNMP and credential settings: validate each distinct one
+    once and share the (frozen) model, instead of holding ten thousand equal copies."""
+
+    FIELDS: ClassVar[dict[str, type[BaseModel]]] = {
+        "ssh": Endpoint,
+        "snmp": SnmpAccess,
+        "credentials": Credentials,
+    }
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str], BaseModel] = {}
+
+    def device_parts(self, data: dict[str, Any]) -> dict[str, Any]:
+        out = data
+        for name, model in self.FIELDS.items():
+            raw = data.get(name)
+            if not isinstance(raw, dict):
+                continue
+            key = (name, json.dumps(raw, sort_keys=True, default=str))
+            part = self.seen.get(key)
+            if part is None:
+                try:
+                    part = model.model_validate(raw)
+                except ValidationError:
+                    continue  # the device's own validation reports it, with the full path
+                if len(self.seen) < 10_000:
+                    self.seen[key] = part
+            if out is data:
+                out = dict(data)
+            out[name] = part
+        return out
 
 
 _SECRET_FIELDS = {"password", "enable_secret", "community", "auth_key", "priv_key"}
