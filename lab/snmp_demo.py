@@ -1,9 +1,12 @@
-"""Demo step for the lab's SNMP side: three vendors' devices polled over v2c and v3, CLI changes and
-faults seen through SNMP, a wrong community left unanswered.
+"""Demo step for the lab's SNMP side.
 
-``run(ctx)`` follows the demo contract (``govnet.demo.DemoContext``): it prints through
-``ctx.console`` and appends to ``ctx.failures`` when something does not behave as it should.
-The community and SNMPv3 keys are generated for the run and never printed.
+With the demo's lab running (``ctx.state["lab_running"]``, set by ``govnet.lab.demo.running``), it
+polls the sample extranet's devices the way a monitoring system would — each with the SNMP access
+its inventory entry names (v3 SHA/AES or v2c) — shows one device's links with speed and
+utilisation, injects a link-down and a traffic surge through the lab's control socket and shows
+SNMP seeing them. Without a running lab it boots three devices of its own and shows the same
+things on them, plus a description changed at the CLI. Either way a wrong community or key gets
+nothing. Failures go to ``ctx.failures``; secrets are never printed.
 """
 
 from __future__ import annotations
@@ -11,27 +14,259 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from rich.table import Table
 
 IF_X = "1.3.6.1.2.1.31.1.1.1"
 IF_OPER = "1.3.6.1.2.1.2.2.1.8"
-SYS = {"name": "1.3.6.1.2.1.1.5.0", "oid": "1.3.6.1.2.1.1.2.0", "descr": "1.3.6.1.2.1.1.1.0"}
+SYS = {
+    "name": "1.3.6.1.2.1.1.5.0",
+    "oid": "1.3.6.1.2.1.1.2.0",
+    "descr": "1.3.6.1.2.1.1.1.0",
+    "uptime": "1.3.6.1.2.1.1.3.0",
+}
 
 
 def run(ctx: Any) -> None:
     ctx.section("Device lab: SNMP agent (v2c and v3, IPv4 and IPv6)")
-    asyncio.run(_run(ctx))
+    if ctx.state.get("lab_running") and ctx.state.get("lab_overlay") and ctx.state.get("inventory_path"):
+        asyncio.run(_running_lab(ctx))
+    else:
+        asyncio.run(_standalone(ctx))
 
 
-async def _run(ctx: Any) -> None:
+class _Poller:
+    """pysnmp's asyncio client, with one engine per set of credentials (as a poller keeps them)."""
+
+    def __init__(self) -> None:
+        from pysnmp.hlapi.v3arch import asyncio as hl
+
+        self.hl = hl
+        self.engines: dict[int, Any] = {}
+
+    def engine(self, auth: Any) -> Any:
+        if id(auth) not in self.engines:
+            self.engines[id(auth)] = self.hl.SnmpEngine()
+        return self.engines[id(auth)]
+
+    async def get(
+        self, host: str, port: int, auth: Any, *oids: str, timeout: float = 1.0
+    ) -> tuple[Any, dict]:
+        hl = self.hl
+        cls = hl.Udp6TransportTarget if ":" in host else hl.UdpTransportTarget
+        target = await cls.create((host, port), timeout=timeout, retries=0)
+        engine = self.engine(auth)
+        error, status, _, varbinds = await hl.get_cmd(
+            engine, auth, target, hl.ContextData(), *(hl.ObjectType(hl.ObjectIdentity(o)) for o in oids)
+        )
+        return error or (status if int(status) else None), {str(n): v for n, v in varbinds}
+
+    async def walk(self, host: str, port: int, auth: Any, root: str) -> dict[str, Any]:
+        hl = self.hl
+        target = await hl.UdpTransportTarget.create((host, port), timeout=1.0, retries=1)
+        engine = self.engine(auth)
+        values: dict[str, Any] = {}
+        async for error, status, _, varbinds in hl.bulk_walk_cmd(
+            engine,
+            auth,
+            target,
+            hl.ContextData(),
+            0,
+            50,
+            hl.ObjectType(hl.ObjectIdentity(root)),
+            lexicographicMode=False,
+        ):
+            if error or status:
+                break
+            values.update({str(n): v for n, v in varbinds})
+        return values
+
+    def v3(
+        self, user: str, auth_key: str, priv_key: str, auth: str = "sha", priv: str = "aes", vendor: str = ""
+    ) -> Any:
+        hl = self.hl
+        auth_protocols = {"sha": hl.usmHMACSHAAuthProtocol, "sha256": hl.usmHMAC192SHA256AuthProtocol}
+        aes256 = hl.usmAesCfb256Protocol if vendor == "cisco_ios" else hl.usmAesBlumenthalCfb256Protocol
+        priv_protocols = {"aes": hl.usmAesCfb128Protocol, "aes256": aes256}
+        return hl.UsmUserData(
+            user, auth_key, priv_key, authProtocol=auth_protocols[auth], privProtocol=priv_protocols[priv]
+        )
+
+
+def _expect(ctx: Any) -> Callable[[bool, str], None]:
+    def expect(ok: bool, what: str) -> None:
+        ctx.console.print(f"  {'[green]ok[/]' if ok else '[red]FAILED[/]'}  {what}", highlight=False)
+        if not ok:
+            ctx.failures.append(f"lab SNMP: {what}")
+
+    return expect
+
+
+async def _links(
+    poller: _Poller, host: str, port: int, auth: Any, seconds: float = 1.0
+) -> list[dict[str, Any]]:
+    """Every interface's name, description, speed, oper status and utilisation over ``seconds``."""
+    first = await poller.walk(host, port, auth, IF_X)
+    started = time.monotonic()
+    await asyncio.sleep(seconds)
+    second = await poller.walk(host, port, auth, f"{IF_X}.6")
+    second.update(await poller.walk(host, port, auth, f"{IF_X}.10"))
+    elapsed = time.monotonic() - started
+    oper = await poller.walk(host, port, auth, IF_OPER)
+    rows = []
+    for name_oid, name in first.items():
+        if not name_oid.startswith(f"{IF_X}.1."):
+            continue
+        index = name_oid.rsplit(".", 1)[1]
+        speed = int(first.get(f"{IF_X}.15.{index}", 0))
+        rates = []
+        for col in (6, 10):
+            delta = int(second.get(f"{IF_X}.{col}.{index}", 0)) - int(first.get(f"{IF_X}.{col}.{index}", 0))
+            rates.append(delta % 2**64 * 8 / elapsed)
+        rows.append(
+            {
+                "index": index,
+                "name": str(name),
+                "alias": str(first.get(f"{IF_X}.18.{index}", "")),
+                "speed": speed,
+                "oper": {1: "up", 2: "down"}.get(int(oper.get(f"{IF_OPER}.{index}", 0)), "?"),
+                "in_bps": rates[0],
+                "out_bps": rates[1],
+                "util": max(rates) / (speed * 1e6) * 100 if speed else 0.0,
+            }
+        )
+    return rows
+
+
+def _links_table(title: str, rows: list[dict[str, Any]]) -> Table:
+    table = Table(title=title)
+    for column in ("ifName", "ifAlias", "Mbit/s", "oper", "in Mbit/s", "out Mbit/s", "util"):
+        table.add_column(column, no_wrap=column != "ifAlias")
+    for r in rows:
+        table.add_row(
+            r["name"],
+            r["alias"][:32],
+            str(r["speed"]),
+            r["oper"],
+            f"{r['in_bps'] / 1e6:.1f}",
+            f"{r['out_bps'] / 1e6:.1f}",
+            f"{r['util']:.0f}%",
+        )
+    return table
+
+
+# ---------------------------------------------------------------- with the demo's running lab
+
+
+async def _running_lab(ctx: Any) -> None:
+    from govnet.inventory.loader import load_inventory
+    from govnet.lab.service import inject_fault
+
+    from govnet.secrets import resolve_secret
+
+    expect = _expect(ctx)
+    poller = _Poller()
+    inventory = load_inventory(ctx.state["inventory_path"], overlay=ctx.state["lab_overlay"])
+    auths: dict[str, Any] = {}
+    shared: dict[tuple[str, ...], Any] = {}  # one credentials object (and pysnmp engine) per secret set
+    for device in inventory.devices:
+        access = device.snmp
+        if access.version == "v3" and access.v3 is not None:
+            v3 = access.v3
+            aes256_kind = (
+                "reeder" if device.vendor.value == "cisco_ios" and v3.priv_protocol == "aes256" else ""
+            )
+            key = (v3.user, v3.auth_key, v3.priv_key, v3.auth_protocol, v3.priv_protocol, aes256_kind)
+            if key not in shared:
+                shared[key] = poller.v3(
+                    v3.user,
+                    resolve_secret(v3.auth_key),
+                    resolve_secret(v3.priv_key),
+                    v3.auth_protocol,
+                    v3.priv_protocol,
+                    device.vendor.value,
+                )
+            auths[device.hostname] = shared[key]
+        elif access.community:
+            key = ("v2c", access.community)
+            if key not in shared:
+                shared[key] = poller.hl.CommunityData(resolve_secret(access.community))
+            auths[device.hostname] = shared[key]
+
+    table = Table(
+        "device",
+        "vendor",
+        "SNMP",
+        "sysObjectID",
+        "sysUpTime",
+        "sysDescr (first line)",
+        title="every device polled as its inventory entry says (first two of each vendor, and failures)",
+    )
+    answered = 0
+    shown: dict[str, int] = {}
+    replies = await asyncio.gather(
+        *(
+            poller.get(d.snmp.host or "127.0.0.1", d.snmp.port, auths[d.hostname], *SYS.values())
+            for d in inventory.devices
+        )
+    )
+    for device, (error, values) in zip(inventory.devices, replies, strict=True):
+        ok = error is None and str(values.get(SYS["name"])) == device.hostname
+        answered += ok
+        shown[device.vendor.value] = shown.get(device.vendor.value, 0) + 1
+        if ok and shown[device.vendor.value] > 2:
+            continue
+        descr = str(values.get(SYS["descr"], "")).splitlines()[:1]
+        table.add_row(
+            device.hostname,
+            device.vendor.value,
+            device.snmp.version,
+            str(values.get(SYS["oid"], "")),
+            f"{int(values.get(SYS['uptime'], 0)) / 100:.0f} s",
+            descr[0] if descr else f"[red]{error}[/]",
+        )
+    ctx.console.print(table)
+    expect(answered == len(inventory.devices), f"{answered} of {len(inventory.devices)} devices answer SNMP")
+
+    core = next((d for d in inventory.devices if d.vendor.value == "huawei_vrp"), inventory.devices[0])
+    host, port, auth = core.snmp.host or "127.0.0.1", core.snmp.port, auths[core.hostname]
+    rows = await _links(poller, host, port, auth)
+    ctx.console.print(_links_table(f"{core.hostname}: links, speeds and utilisation (SNMP, 1 s apart)", rows))
+    uplink = next((r for r in rows if r["oper"] == "up" and r["alias"]), None)
+    expect(uplink is not None and uplink["in_bps"] > 0, "counters advance with the links' traffic")
+    if uplink is None:
+        return
+    try:
+        inject_fault(ctx.settings, core.hostname, "surge", uplink["name"])
+        surged = {r["name"]: r for r in await _links(poller, host, port, auth)}[uplink["name"]]
+        inject_fault(ctx.settings, core.hostname, "surge", uplink["name"], clear=True)
+        expect(
+            surged["util"] > 85, f"surge fault: {uplink['name']} runs at {surged['util']:.0f}% of line rate"
+        )
+        inject_fault(ctx.settings, core.hostname, "link-down", uplink["name"])
+        oid = f"{IF_OPER}.{uplink['index']}"
+        _, values = await poller.get(host, port, auth, oid)
+        inject_fault(ctx.settings, core.hostname, "link-down", uplink["name"], clear=True)
+        expect(int(values.get(oid, 0)) == 2, f"link-down fault: {uplink['name']} ifOperStatus is down(2)")
+    except Exception as exc:  # the control socket or the lab failed: report, do not crash the demo
+        expect(False, f"faults through the lab's control socket: {type(exc).__name__}: {exc}")
+    error, _ = await poller.get(host, port, poller.hl.CommunityData("public"), SYS["name"], timeout=0.5)
+    expect(error is not None and "timeout" in str(error).lower(), "an unconfigured community gets no answer")
+
+
+# ---------------------------------------------------------------- standalone
+
+
+async def _standalone(ctx: Any) -> None:
     from govnet.lab.bootstrap import Day0, DeviceSpec, PortSpec, boot
     from govnet.lab.snmp_agent import SnmpAgentPool
     from govnet.lab.vendors import dialect_for
     from govnet.lab.vendors.base import CliSession
-    from pysnmp.hlapi.v3arch import asyncio as hl
 
+    expect = _expect(ctx)
+    poller = _Poller()
     community, auth_key, priv_key = (secrets.token_urlsafe(12) for _ in range(3))
     day0 = Day0(
         username="admin",
@@ -41,50 +276,29 @@ async def _run(ctx: Any) -> None:
         snmp_auth_key=auth_key,
         snmp_priv_key=priv_key,
     )
-    port_names = {"huawei_vrp": "GigabitEthernet0/0/1", "h3c_comware": "GigabitEthernet1/0/1"}
-    port_names["cisco_ios"] = "GigabitEthernet0/0/1"
-    specs = [
-        DeviceSpec(name, vendor, ports=[PortSpec(port_names[vendor], 1000, "uplink to city core")], day0=day0)
-        for name, vendor in (
-            ("SG-CITY-CORE", "huawei_vrp"),
-            ("SG-RENHUA-AGG", "h3c_comware"),
-            ("SG-DEPT-FIN", "cisco_ios"),
-        )
-    ]
+    port_names = {
+        "huawei_vrp": "GigabitEthernet0/0/1",
+        "h3c_comware": "GigabitEthernet1/0/1",
+        "cisco_ios": "GigabitEthernet0/0/1",
+    }
+    devices = (("SG-CITY-CORE", "huawei_vrp"), ("SG-RENHUA-AGG", "h3c_comware"), ("SG-DEPT-FIN", "cisco_ios"))
     now = time.time()
-    states = {s.hostname: boot(s, None, now)[0] for s in specs}
+    states = {
+        name: boot(
+            DeviceSpec(name, vendor, ports=[PortSpec(port_names[vendor], 1000, "uplink")], day0=day0),
+            None,
+            now,
+        )[0]
+        for name, vendor in devices
+    }
     pool = SnmpAgentPool()
     ports = await pool.start(states.values())
-    v2c = hl.CommunityData(community)
-    v3 = hl.UsmUserData(
-        "nms",
-        auth_key,
-        priv_key,
-        authProtocol=hl.usmHMACSHAAuthProtocol,
-        privProtocol=hl.usmAesCfb128Protocol,
-    )
-
-    async def get(port: int, auth: Any, *oids: str, host: str = "127.0.0.1", timeout: float = 1.0) -> Any:
-        cls = hl.Udp6TransportTarget if ":" in host else hl.UdpTransportTarget
-        target = await cls.create((host, port), timeout=timeout, retries=0)
-        error, status, _, varbinds = await hl.get_cmd(
-            hl.SnmpEngine(),
-            auth,
-            target,
-            hl.ContextData(),
-            *(hl.ObjectType(hl.ObjectIdentity(o)) for o in oids),
-        )
-        return error or (status if int(status) else None), {str(n): v for n, v in varbinds}
-
-    def expect(ok: bool, what: str) -> None:
-        ctx.console.print(f"  {'[green]ok[/]' if ok else '[red]FAILED[/]'}  {what}")
-        if not ok:
-            ctx.failures.append(f"lab SNMP: {what}")
-
+    v2c = poller.hl.CommunityData(community)
+    v3 = poller.v3("nms", auth_key, priv_key)
     try:
         table = Table("device", "UDP port (127.0.0.1 and ::1)", "sysObjectID", "sysDescr (first line)")
         for name, port in ports.items():
-            error, values = await get(port, v2c, *SYS.values())
+            error, values = await poller.get("127.0.0.1", port, v2c, *SYS.values())
             expect(error is None and str(values.get(SYS["name"])) == name, f"{name} answers SNMPv2c GET")
             descr = str(values.get(SYS["descr"], "")).splitlines()[:1]
             table.add_row(name, str(port), str(values.get(SYS["oid"], "")), descr[0] if descr else "")
@@ -102,28 +316,31 @@ async def _run(ctx: Any) -> None:
             session.handle_line(line)
         host6 = "::1" if name in pool.ports6 else "127.0.0.1"
         oids = [f"{IF_X}.1.{itf.ifindex}", f"{IF_X}.18.{itf.ifindex}", f"{IF_X}.6.{itf.ifindex}"]
-        error, values = await get(pool.ports6.get(name, ports[name]), v3, *oids, host=host6)
+        error, values = await poller.get(host6, pool.ports6.get(name, ports[name]), v3, *oids)
         alias = str(values.get(oids[1], ""))
         ctx.console.print(
             f"  SNMPv3 authPriv (SHA/AES) over {host6}: ifName={values.get(oids[0])} ifAlias={alias!r} "
-            f"ifHCInOctets={values.get(oids[2])}"
+            f"ifHCInOctets={values.get(oids[2])}",
+            highlight=False,
         )
         expect(
             error is None and alias.startswith("to Renhua county"), "the CLI's new description is the ifAlias"
         )
 
         itf.set_link(time.time(), up=False)  # the link-down fault
-        error, values = await get(ports[name], v2c, f"{IF_OPER}.{itf.ifindex}")
+        error, values = await poller.get("127.0.0.1", ports[name], v2c, f"{IF_OPER}.{itf.ifindex}")
         expect(
             int(values.get(f"{IF_OPER}.{itf.ifindex}", 0)) == 2, "link-down fault: ifOperStatus is down(2)"
         )
 
-        error, _ = await get(ports[name], hl.CommunityData("public"), SYS["name"], timeout=0.5)
+        error, _ = await poller.get(
+            "127.0.0.1", ports[name], poller.hl.CommunityData("public"), SYS["name"], timeout=0.5
+        )
         expect(
             error is not None and "timeout" in str(error).lower(), "an unconfigured community gets no answer"
         )
-        wrong = hl.UsmUserData("nms", auth_key + "x", priv_key, authProtocol=hl.usmHMACSHAAuthProtocol)
-        error, values = await get(ports[name], wrong, SYS["name"])
+        wrong = poller.v3("nms", auth_key + "x", priv_key)
+        error, values = await poller.get("127.0.0.1", ports[name], wrong, SYS["name"])
         expect(error is not None and not values, f"a wrong SNMPv3 key is refused ({error})")
     finally:
         await pool.stop()
