@@ -178,7 +178,8 @@ async def _running_lab(ctx: Any) -> None:
             aes256_kind = (
                 "reeder" if device.vendor.value == "cisco_ios" and v3.priv_protocol == "aes256" else ""
             )
-            key = (v3.user, v3.auth_key, v3.priv_key, v3.auth_protocol, v3.priv_protocol, aes256_kind)
+            key: tuple[str, ...] = (v3.user, v3.auth_key, v3.priv_key, v3.auth_protocol, v3.priv_protocol)
+            key += (aes256_kind,)
             if key not in shared:
                 shared[key] = poller.v3(
                     v3.user,
