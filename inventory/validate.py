@@ -20,7 +20,7 @@ from typing import Any
 from govnet.verdict import Verdict
 
 from .loader import LoadResult, Reporter, by_id, read_inventory
-from .models import Device, Inventory, LinkPurpose, Site, SiteLevel, Vendor
+from .models import Device, Inventory, Link, LinkPurpose, Site, SiteLevel, Vendor
 from .planfile import PlanData
 from .problems import Problem, Severity, as_verdict, errors
 from .yamlsafe import YamlLimits, quiet_gc
@@ -57,6 +57,7 @@ RULES = (
     "tier.below-policy",
     "redundancy.level3",
     "redundancy.group",
+    "redundancy.upstream",
     "ipv6.missing",
     "address.no-pool",
     "address.overlap",
@@ -86,7 +87,7 @@ INTERFACE_STYLE = {
         r"|Bridge-Aggregation|Route-Aggregation|Vlan-interface|LoopBack|M-GigabitEthernet)\d"
     ),
     Vendor.CISCO_IOS: re.compile(
-        r"(FastEthernet|GigabitEthernet|TenGigabitEthernet|TwentyFiveGigE|FortyGigabitEthernet"
+        r"(Ethernet|FastEthernet|GigabitEthernet|TenGigabitEthernet|TwentyFiveGigE|FortyGigabitEthernet"
         r"|HundredGigE|Port-channel|Vlan|Loopback)\d"
     ),
 }
@@ -529,6 +530,19 @@ def _uplinks(ctx: _Context, uplinks: dict[str, list[tuple[int, str]]]) -> None:
                     f"level-3 site has {len(mine)} uplink(s) on {len(devices)} device(s); GB/T 22239-2019"
                     f" 8.1.2.1 e) asks for {policy.level3_min_uplink_devices} on different devices",
                 )
+            elif len(mine) > 1:
+                upstream = {_other_end(inv.links[k], local) for k, local in mine}
+                if len(upstream) < 2:
+                    r.at_entity(
+                        W,
+                        "sites",
+                        i,
+                        (),
+                        label,
+                        "redundancy.upstream",
+                        f"the uplinks of level-3 site {site.id} all end on {upstream.pop()}:"
+                        " one upstream device failing cuts the site off",
+                    )
             groups = {inv.links[k].redundancy_group for k, _ in mine}
             if len(mine) > 1 and (None in groups or len(groups) > 1):
                 k = mine[0][0]
@@ -541,6 +555,10 @@ def _uplinks(ctx: _Context, uplinks: dict[str, list[tuple[int, str]]]) -> None:
                     "redundancy.group",
                     f"the uplinks of level-3 site {site.id} should share one redundancy_group",
                 )
+
+
+def _other_end(link: Link, local: str) -> str:
+    return link.b.device if link.a.device == local else link.a.device
 
 
 def _pools(ctx: _Context) -> None:

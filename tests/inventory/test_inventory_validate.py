@@ -189,6 +189,15 @@ def test_level3_redundancy_passes_with_two_devices_and_warns_without_a_group(tmp
     grouped = text.replace("    purpose: uplink\n", "    purpose: uplink\n    redundancy_group: county-up\n")
     path.write_text(grouped, encoding="utf-8")
     assert check_inventory(path).problems == []
+    # both uplinks to one upstream device: a warning (one failure cuts the site off)
+    single_upstream = grouped.replace(
+        "b: {device: city-core-2, interface: GigabitEthernet0/0/1}",
+        "b: {device: city-core-1, interface: GigabitEthernet0/0/7}",
+    )
+    path.write_text(single_upstream, encoding="utf-8")
+    assert [(p.severity, p.rule) for p in check_inventory(path).problems] == [
+        (Severity.WARNING, "redundancy.upstream")
+    ]
     # and with both uplinks on the same device it fails
     same = grouped.replace(
         "a: {device: county-agg-2, interface: GigabitEthernet1/0/1}",
