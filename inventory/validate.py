@@ -132,6 +132,7 @@ class Report:
             "warnings": len(self.warnings),
             "counts": {"sites": len(inv.sites), "devices": len(inv.devices), "links": len(inv.links)},
             "problems": [p.to_dict() for p in self.problems],
+            "verdict": {"status": self.verdict().status.value, "rules_checked": len(RULES)},
         }
 
 

@@ -44,8 +44,11 @@ PathKey = tuple[str | int, ...]
 class YamlLimits:
     max_bytes: int = 64 * 1024 * 1024
     max_depth: int = 32
-    # Nodes that aliases may add in total (a billion-laughs file reaches this within a few levels).
+    # Nodes that aliases may add in total: this many, or ``alias_ratio`` times the nodes the file
+    # writes out, whichever is more. Shared settings (`credentials: *admin`) stay cheap; a
+    # billion-laughs file, whose expansion grows exponentially, hits the bound within a few levels.
     max_alias_nodes: int = 10_000
+    alias_ratio: int = 10
 
 
 class YamlProblem(Exception):
@@ -266,6 +269,7 @@ class _Builder:
         self.path: list[str | int] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.alias_nodes = 0
+        self.nodes = 0  # written out, not counting what aliases repeat
         self.result: Any = None
         self.root_start = (1, 1)
         self.documents = 0
@@ -280,10 +284,12 @@ class _Builder:
             ev = get_event()
             t = type(ev)
             if t is ScalarEvent:
+                self.nodes += 1
                 if self.want is not None or len(stack) <= 2:
                     self._node_start(ev)
                 self._add(_scalar(ev), 1, ev.anchor, ev.start_mark)
             elif t is MappingStartEvent or t is SequenceStartEvent:
+                self.nodes += 1
                 if self.want is not None or len(stack) <= 2:
                     self._node_start(ev)
                 if len(stack) >= max_depth:
@@ -309,11 +315,13 @@ class _Builder:
                     )
                 value, size = self.anchors[ev.anchor]
                 self.alias_nodes += size
-                if self.alias_nodes > self.limits.max_alias_nodes:
+                budget = max(self.limits.max_alias_nodes, self.limits.alias_ratio * self.nodes)
+                if self.alias_nodes > budget:
                     raise YamlProblem(
                         "yaml.alias-budget",
-                        f"aliases expand to more than {self.limits.max_alias_nodes} nodes"
-                        " (a YAML bomb?); write the values out instead",
+                        f"aliases expand to more than {budget} nodes"
+                        f" ({self.limits.alias_ratio}× what the file writes out: a YAML bomb?);"
+                        " write the values out instead",
                         *_pos(ev.start_mark),
                     )
                 self._add(value, size, None, ev.start_mark)

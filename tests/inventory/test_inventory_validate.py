@@ -289,3 +289,34 @@ def test_damaged_tiny_inventories_never_crash(tmp_path: Path, data: st.DataObjec
     path = tmp_path / "damaged.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     check_inventory(path)
+
+
+def test_anchors_for_shared_settings_are_fine_at_scale(tmp_path: Path) -> None:
+    """`credentials: *admin` on thousands of devices is normal YAML, not a bomb."""
+    lines = [
+        "pools:",
+        '  - {zone: public, ipv4: 10.0.0.0/9, ipv6: "2001:db8:1000::/36"}',
+        "sites:",
+        "  - {id: city, name: 韶关市, level: city}",
+        "devices:",
+    ]
+    for n in range(3000):
+        creds = '&admin {username: admin, password: "env:GOVNET_LAB_PASSWORD"}' if n == 0 else "*admin"
+        snmp = '&snmp {version: v2c, community: "env:C"}' if n == 0 else "*snmp"
+        lines += [
+            f"  - hostname: d{n}",
+            "    site: city",
+            "    vendor: huawei_vrp",
+            "    role: core",
+            f"    mgmt: {{ipv4: 10.144.{n // 250}.{n % 250 + 1}, ipv6: '2001:db8:f002::{n + 1:x}'}}",
+            f"    credentials: {creds}",
+            f"    snmp: {snmp}",
+        ]
+    path = tmp_path / "anchors.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = check_inventory(path)
+    assert report.errors == [] and len(report.inventory.devices) == 3000
+    # the same file with a bomb appended is still refused
+    bomb = (BROKEN / "yaml-bomb.yaml").read_text(encoding="utf-8").replace("\na:", "\nbomb_a:")
+    path.write_text("\n".join(lines) + "\n" + "\n".join(f"x{line}" for line in bomb.splitlines()[1:]) + "\n")
+    assert [p.rule for p in check_inventory(path).problems] == ["yaml.alias-budget"]
