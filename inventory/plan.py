@@ -31,7 +31,7 @@ WIDTH = {4: 32, 6: 128}
 _Key = tuple[int, int, int]  # version, network start, prefix length
 
 
-@dataclass
+@dataclass(slots=True)
 class Assignment:
     section: str  # sites | devices | links
     id: str
@@ -50,6 +50,8 @@ class PlanResult:
 
 class Block:
     """One block of address space and the blocks taken inside it (disjoint, sorted)."""
+
+    __slots__ = ("cursor", "end", "ends", "label", "prefixlen", "start", "starts", "version", "whole_ok")
 
     def __init__(self, version: int, start: int, prefixlen: int, label: str) -> None:
         # A site's block holds smaller blocks only (a child with its parent's very prefix would

@@ -31,7 +31,7 @@ class PlanOutcome:
         return {
             "plan": str(self.plan_path),
             "written": self.written,
-            "new": [a.__dict__ for a in r.new],
+            "new": [{"section": a.section, "id": a.id, "field": a.field, "value": a.value} for a in r.new],
             "kept": r.kept,
             "reserved": [f"{section}/{entity}" for section, entity in r.reserved],
             "pruned": [f"{section}/{entity}" for section, entity in r.pruned],

@@ -609,7 +609,7 @@ def _pools(ctx: _Context) -> None:
             )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Held:
     version: int
     start: int
