@@ -619,7 +619,7 @@ class _Held:
     section: str
     index: int
     field: tuple[str, ...]
-    text: str
+    net: IPv4Network | IPv6Network  # formatted only for a message
 
 
 def _addresses(ctx: _Context) -> None:
@@ -636,7 +636,7 @@ def _addresses(ctx: _Context) -> None:
         field: tuple[str, ...],
     ) -> None:
         start, end = int(net.network_address), int(net.broadcast_address)
-        held.append(_Held(net.version, start, end, kind, owner, section, index, field, str(net)))
+        held.append(_Held(net.version, start, end, kind, owner, section, index, field, net))
 
     def inside(net: IPv4Network | IPv6Network, block: Any) -> bool:
         return block is not None and net.version == block.version and net.subnet_of(block)
@@ -693,7 +693,11 @@ def _addresses(ctx: _Context) -> None:
                 continue
             net = ipaddress.ip_network(address)
             hold(net, "loopback", d.hostname, "devices", i, (name,))
-            if pool is not None and not inside(net, getattr(pool, block_name)):
+            if (
+                pool is not None
+                and getattr(pool, block_name) is not None
+                and not inside(net, getattr(pool, block_name))
+            ):
                 r.at_entity(
                     E,
                     "devices",
@@ -763,7 +767,7 @@ def _sweep(ctx: _Context, held: list[_Held]) -> None:
                     h.field,
                     f"{_word(h)} {h.owner}",
                     "address.overlap",
-                    f"{h.text} overlaps {_word(outer)} {outer.owner}'s {outer.text}",
+                    f"{h.net} overlaps {_word(outer)} {outer.owner}'s {outer.net}",
                 )
                 continue
         stack.append(h)
