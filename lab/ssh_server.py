@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 _BACKSPACES = ("\x7f", "\x08")
 _CTRL_C = "\x03"
 _CTRL_Z = "\x1a"
+MAX_LINE = 4096  # longer typed lines are cut, as device terminals cut them
 
 
 @dataclass
@@ -125,63 +126,66 @@ async def _run_shell(device: SshDevice, process: asyncssh.SSHServerProcess[str])
     pager = _Pager(process, session)
     line = ""
     last_was_cr = False
-    while not session.closed:
-        idle = state.vty.idle_timeout_s or None
-        try:
-            data = await asyncio.wait_for(process.stdin.read(4096), timeout=idle)
-        except TimeoutError:
-            await write("\n" + device.dialect.idle_timeout_text() + "\n")
-            break
-        except asyncssh.TerminalSizeChanged:
-            continue  # the pager asks for the size when it needs it
-        except (asyncssh.BreakReceived, asyncssh.SignalReceived):
-            data = _CTRL_C
-        except (asyncssh.Error, ConnectionError, BrokenPipeError):
-            return
-        if not data:
-            break
-        if not state.reachable:
-            continue  # an unreachable device hears nothing
-        echo: list[str] = []
-        for char in data:
-            if char == "\n" and last_was_cr:
-                last_was_cr = False
-                continue
-            last_was_cr = char == "\r"
-            if pager.waiting:
-                await write(pager.key(char))
-                continue
-            if char in "\r\n":
-                if echo:
-                    await write("".join(echo))
-                    echo.clear()
-                out = session.handle_line(line)
-                line = ""
-                if session.closed:
-                    await write("\n")
-                    break
-                if session.question is not None:
-                    await write("\n" + out)
-                else:
-                    await write("\n" + pager.show(out))
-            elif char in _BACKSPACES:
-                if line:
-                    line = line[:-1]
+    try:
+        while not session.closed:
+            idle = state.vty.idle_timeout_s or None
+            try:
+                data = await asyncio.wait_for(process.stdin.read(4096), timeout=idle)
+            except TimeoutError:
+                await write("\n" + device.dialect.idle_timeout_text() + "\n")
+                break
+            except asyncssh.TerminalSizeChanged:
+                continue  # the pager asks for the size when it needs it
+            except (asyncssh.BreakReceived, asyncssh.SignalReceived):
+                data = _CTRL_C
+            except (asyncssh.Error, ConnectionError, BrokenPipeError):
+                return
+            if not data:
+                break
+            if not state.reachable:
+                continue  # an unreachable device hears nothing
+            echo: list[str] = []
+            for char in data:
+                if char == "\n" and last_was_cr:
+                    last_was_cr = False
+                    continue
+                last_was_cr = char == "\r"
+                if pager.waiting:
+                    await write(pager.key(char))
+                    continue
+                if char in "\r\n":
+                    if echo:
+                        await write("".join(echo))
+                        echo.clear()
+                    out = session.handle_line(line)
+                    line = ""
+                    if session.closed:
+                        await write("\n")
+                        break
+                    if session.question is not None:
+                        await write("\n" + out)
+                    else:
+                        await write("\n" + pager.show(out))
+                elif char in _BACKSPACES:
+                    if line:
+                        line = line[:-1]
+                        if session.echo:
+                            echo.append("\b \b")
+                elif char == _CTRL_C:
+                    line = ""
+                    echo.append("^C\n" + session.prompt())
+                elif char == _CTRL_Z:
+                    line = ""
+                    out = device.dialect.ctrl_z(session)
+                    echo.append("\n" + (out + "\n" if out else "") + session.prompt())
+                elif (char >= " " or char == "\t") and len(line) < MAX_LINE:
+                    line += char
                     if session.echo:
-                        echo.append("\b \b")
-            elif char == _CTRL_C:
-                line = ""
-                echo.append("^C\n" + session.prompt())
-            elif char == _CTRL_Z:
-                line = ""
-                out = device.dialect.ctrl_z(session)
-                echo.append("\n" + (out + "\n" if out else "") + session.prompt())
-            elif char >= " " or char == "\t":
-                line += char
-                if session.echo:
-                    echo.append(char)
-        if echo:
-            await write("".join(echo))
+                        echo.append(char)
+            if echo:
+                await write("".join(echo))
+    except (asyncssh.Error, ConnectionError, BrokenPipeError):
+        return  # the client went away mid-answer
     with contextlib.suppress(Exception):
         process.exit(0)
 

@@ -12,6 +12,7 @@ proven against each other.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv6Interface
 
 from govnet.lab.state import DeviceState
+
+log = logging.getLogger(__name__)
 
 Args = dict[str, str]
 Handler = Callable[["CliSession", Args], str | None]
@@ -44,10 +47,16 @@ class Command:
     words: tuple[str, ...]
     handler: Handler
     negate: bool = True
+    only_negated: bool = False  # the bare form exists only as `undo ...` / `no ...`
 
 
 def cmd(pattern: str, handler: Handler, *, negate: bool = True) -> Command:
     return Command(tuple(pattern.split()), handler, negate)
+
+
+def undo_only(pattern: str, handler: Handler) -> Command:
+    """A form that is complete only when negated (``undo description``, ``no enable secret``)."""
+    return Command(tuple(pattern.split()), handler, True, True)
 
 
 @dataclass
@@ -64,7 +73,11 @@ class CommandTable:
 
     def match(self, tokens: list[tuple[str, int]], *, negated: bool) -> tuple[Command, Args]:
         """Resolve tokens (word, column) to one command; raise CommandError like the device would."""
-        live = [_Candidate(c) for c in self.commands if c.negate or not negated]
+        live = [
+            _Candidate(c)
+            for c in self.commands
+            if (c.negate or not negated) and (negated or not c.only_negated)
+        ]
         for index, (token, column) in enumerate(tokens):
             low = token.lower()
             survivors: list[_Candidate] = []
@@ -77,7 +90,7 @@ class CommandTable:
                     continue
                 word = cand.command.words[cand.pos]
                 if word.startswith("<"):
-                    if word.endswith("#>") and not token.isdigit():
+                    if word.endswith("#>") and not (token.isascii() and token.isdecimal()):
                         continue  # a numeric argument (<seq#>) only takes digits
                     name = word.strip("<>.#")
                     if word.endswith("...>"):
@@ -194,6 +207,9 @@ class CliSession:
                 out = output_filter(out or "", pipe, len(command) + 3)
         except CommandError as err:
             return self.dialect.error_text(self, err, line)
+        except Exception:  # a lab bug must not kill the session: log it, answer as a device would
+            log.exception("%s: command %r failed inside the lab", self.state.hostname, line)
+            return self.dialect.error_text(self, CommandError("wrong-parameter"), line)
         return out or ""
 
     def ask(self, question: Question) -> None:
@@ -396,7 +412,7 @@ def negated(args: Args) -> bool:
 
 def mask_to_len(mask: str) -> int:
     """255.255.255.0 -> 24; a bare number is already a length."""
-    if mask.isdigit():
+    if mask.isascii() and mask.isdecimal():
         value = int(mask)
         if not 0 <= value <= 32:
             raise CommandError("wrong-parameter")
@@ -434,7 +450,7 @@ def ipv6_interface(text: str, length: str | None = None) -> IPv6Interface:
 
 
 def number(text: str, low: int, high: int) -> int:
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdecimal()) or not low <= int(text) <= high:
         raise CommandError("wrong-parameter")
     return int(text)
 

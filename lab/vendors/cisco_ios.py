@@ -18,6 +18,7 @@ from govnet.lab.vendors.base import (
     mask_to_len,
     negated,
     number,
+    undo_only,
 )
 from govnet.lab.vendors.huawei_vrp import (
     _dotted,
@@ -451,7 +452,7 @@ def h_snmp_host(session: CliSession, args: Args) -> None:
     host.params = rest[0] if rest else ""
     if "udp-port" in low[:-1]:
         host.port = number(words[low.index("udp-port") + 1], 1, 65535)
-        host.params = next((w for w in rest if w.lower() != "udp-port" and not w.isdigit()), "")
+        host.params = next((w for w in rest if w.lower() != "udp-port" and not w.isdecimal()), "")
     snmp.trap_hosts.append(host)
 
 
@@ -699,16 +700,16 @@ class CiscoIos(Dialect):
             cmd("ip access-list <kind> <acl>", h_ip_access_list),
             cmd("ipv6 access-list <acl>", h_ipv6_access_list),
             cmd("access-list <acl> <action> <rest...>", h_numbered_acl),
-            cmd("access-list <acl>", h_numbered_acl),
+            undo_only("access-list <acl>", h_numbered_acl),
             cmd("line vty <first> <last>", h_line_vty),
             cmd("username <user> <rest...>", h_username),
-            cmd("username <user>", h_username),
+            undo_only("username <user>", h_username),
             cmd("enable secret <rest...>", h_enable_secret),
-            cmd("enable secret", h_enable_secret),
+            undo_only("enable secret", h_enable_secret),
             cmd("login block-for <seconds> attempts <attempts> within <within>", h_login_block),
-            cmd("login block-for", h_login_block),
+            undo_only("login block-for", h_login_block),
             cmd("security passwords min-length <length>", h_min_length),
-            cmd("security passwords min-length", h_min_length),
+            undo_only("security passwords min-length", h_min_length),
             cmd("snmp-server community <rest...>", h_snmp_community),
             cmd("snmp-server group <group> v3 <level>", h_snmp_group),
             cmd("snmp-server group <group> v3 <level> <rest...>", h_snmp_group),
@@ -730,7 +731,7 @@ class CiscoIos(Dialect):
             cmd("ip http server", flag_handler("http_server")),
             cmd("ip http secure-server", flag_handler("https_server")),
             cmd("banner <kind> <text...>", h_banner),
-            cmd("banner <kind>", h_banner),
+            undo_only("banner <kind>", h_banner),
             cmd("service <rest...>", h_noop),
             cmd("ip domain name <name>", h_noop),
             cmd("ip domain-name <name>", h_noop),
@@ -741,10 +742,10 @@ class CiscoIos(Dialect):
     def interface_commands(self) -> list[Command]:
         return [
             cmd("description <text...>", h_description),
-            cmd("description", h_description),
+            undo_only("description", h_description),
             cmd("ip address <address> <mask>", h_ip_address),
             cmd("ip address <address> <mask> secondary", h_ip_address_sub),
-            cmd("ip address", h_ip_address),
+            undo_only("ip address", h_ip_address),
             cmd("ipv6 enable", h_ipv6_enable),
             cmd("ipv6 address <address>", h_ipv6_address),
             cmd("shutdown", h_shutdown),
@@ -785,7 +786,7 @@ def _ios_route(session: CliSession, args: Args) -> None:
     """``ip route DEST MASK NH [AD] [name X]``: VRP's ``preference``/``description`` spelled IOS's way."""
     words = args.get("rest", "").split()
     extra: list[str] = []
-    if words and words[0].isdigit():
+    if words and words[0].isdecimal():
         extra += ["preference", words.pop(0)]
     if "name" in words[:-1]:
         extra += ["description", words[words.index("name") + 1]]
@@ -798,7 +799,7 @@ def _ios_route6(session: CliSession, args: Args) -> None:
         raise CommandError("wrong-parameter")
     words = args.get("rest", "").split()
     extra: list[str] = []
-    if words and words[0].isdigit():
+    if words and words[0].isdecimal():
         extra += ["preference", words.pop(0)]
     if "name" in words[:-1]:
         extra += ["description", words[words.index("name") + 1]]

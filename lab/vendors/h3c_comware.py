@@ -17,6 +17,7 @@ from govnet.lab.vendors.base import (
     cmd,
     negated,
     number,
+    undo_only,
 )
 from govnet.lab.vendors.huawei_vrp import (
     HuaweiVrp,
@@ -302,7 +303,7 @@ class H3cComware(HuaweiVrp):
         tables["luser"] = CommandTable(
             [
                 cmd("password <form> <secret>", h_luser_password),
-                cmd("password", h_luser_password),
+                undo_only("password", h_luser_password),
                 cmd("service-type <services...>", h_luser_service),
                 cmd("authorization-attribute user-role <role>", h_luser_role),
                 *common,
@@ -336,7 +337,7 @@ class H3cComware(HuaweiVrp):
             cmd("password-control aging <days>", h_pwctl_aging),
             cmd("password-control login-attempt <times> exceed lock-time <minutes>", h_pwctl_attempt),
             cmd("password-control login-attempt <times> exceed lock", h_pwctl_attempt),
-            cmd("password-control login-attempt", h_pwctl_attempt),
+            undo_only("password-control login-attempt", h_pwctl_attempt),
             cmd("snmp-agent", h_snmp_agent),
             cmd("snmp-agent sys-info version <versions...>", h_snmp_version),
             cmd("snmp-agent sys-info contact <text...>", h_snmp_contact),
@@ -360,17 +361,17 @@ class H3cComware(HuaweiVrp):
             cmd("ip http enable", flag_handler("http_server")),
             cmd("ip https enable", flag_handler("https_server")),
             cmd("header <kind> <text...>", h_header_comware),
-            cmd("header <kind>", h_header_comware),
+            undo_only("header <kind>", h_header_comware),
         ]
 
     def interface_commands(self) -> list[Command]:
         return [
             cmd("description <text...>", h_description),
-            cmd("description", h_description),
+            undo_only("description", h_description),
             cmd("port link-mode route", h_noop),
             cmd("ip address <address> <mask>", h_ip_address),
             cmd("ip address <address> <mask> sub", h_ip_address_sub),
-            cmd("ip address", h_ip_address),
+            undo_only("ip address", h_ip_address),
             cmd("ipv6 address <address>", h_ipv6_address),
             cmd("ipv6 address <address> <length>", h_ipv6_address),
             cmd("ipv6 address auto link-local", h_ipv6_enable),

@@ -40,6 +40,7 @@ from govnet.lab.vendors.base import (
     mask_to_len,
     negated,
     number,
+    undo_only,
     unquote,
 )
 
@@ -307,7 +308,7 @@ def h_acl(session: CliSession, args: Args) -> None:
             state.acls.remove(acl)
         return
     if acl is None:
-        kind = args.get("kind") or ("basic" if name.isdigit() and int(name) < 3000 else "advanced")
+        kind = args.get("kind") or ("basic" if name.isdecimal() and int(name) < 3000 else "advanced")
         acl = Acl(name, ipv6=ipv6, kind=kind)
         state.acls.append(acl)
     goto(session, "acl6" if ipv6 else "acl", name, acl)
@@ -316,7 +317,7 @@ def h_acl(session: CliSession, args: Args) -> None:
 def h_acl_rule(session: CliSession, args: Args) -> None:
     acl = session.view.data
     assert isinstance(acl, Acl)
-    rule_id = int(args["id"]) if args.get("id", "").isdigit() else None
+    rule_id = int(args["id"]) if args.get("id", "").isdecimal() else None
     if negated(args):
         acl.rules = [r for r in acl.rules if r.rule_id != rule_id]
         return
@@ -720,8 +721,8 @@ class HuaweiVrp(Dialect):
         suffix = {
             "system": "",
             "interface": f"-{view.key}",
-            "acl": f"-acl-{'basic' if view.key.isdigit() and int(view.key) < 3000 else 'adv'}-{view.key}",
-            "acl6": f"-acl6-{'basic' if view.key.isdigit() and int(view.key) < 3000 else 'adv'}-{view.key}",
+            "acl": f"-acl-{'basic' if view.key.isdecimal() and int(view.key) < 3000 else 'adv'}-{view.key}",
+            "acl6": f"-acl6-{'basic' if view.key.isdecimal() and int(view.key) < 3000 else 'adv'}-{view.key}",
             "ospf": f"-ospf-{view.key}",
             "ospf-area": f"-ospf-{view.parent.key if view.parent else ''}-area-{_dotted(view.key)}",
             "ospfv3": f"-ospfv3-{view.key}",
@@ -879,16 +880,16 @@ class HuaweiVrp(Dialect):
             cmd("ssh user <user> <rest...>", h_ssh_user),
             cmd("ssh authentication-type default password", h_noop),
             cmd("header <kind> <text...>", h_header),
-            cmd("header <kind>", h_header),
+            undo_only("header <kind>", h_header),
         ]
 
     def interface_commands(self) -> list[Command]:
         return [
             cmd("description <text...>", h_description),
-            cmd("description", h_description),
+            undo_only("description", h_description),
             cmd("ip address <address> <mask>", h_ip_address),
             cmd("ip address <address> <mask> sub", h_ip_address_sub),
-            cmd("ip address", h_ip_address),
+            undo_only("ip address", h_ip_address),
             cmd("ipv6 enable", h_ipv6_enable),
             cmd("ipv6 address <address>", h_ipv6_address),
             cmd("ipv6 address <address> <length>", h_ipv6_address),
@@ -936,7 +937,7 @@ class HuaweiVrp(Dialect):
                 "block-time <block>",
                 h_lockout_vrp,
             ),
-            cmd("local-aaa-user wrong-password", h_lockout_vrp),
+            undo_only("local-aaa-user wrong-password", h_lockout_vrp),
             cmd("local-aaa-user password policy administrator", h_password_policy),
         ]
 
@@ -953,7 +954,7 @@ class HuaweiVrp(Dialect):
 
 
 def _dotted(area: str) -> str:
-    if area.isdigit():
+    if area.isdecimal():
         value = int(area)
         return ".".join(str((value >> s) & 255) for s in (24, 16, 8, 0))
     return area

@@ -78,7 +78,7 @@ def render_ios(dialect: CiscoIos, state: DeviceState, *, for_display: bool = Fal
         if acl.ipv6:
             out.append(f"ipv6 access-list {acl.name}")
             out += [f" sequence {r.rule_id} {r.action} {r.text}".rstrip() for r in acl.rules]
-        elif acl.name.isdigit():
+        elif acl.name.isdecimal():
             out += [f"access-list {acl.name} {r.action} {r.text}".rstrip() for r in acl.rules]
             continue
         else:
@@ -117,9 +117,9 @@ def render_ios(dialect: CiscoIos, state: DeviceState, *, for_display: bool = Fal
 
 def _area_number(area: str) -> int:
     parts = area.split(".")
-    if len(parts) == 4 and all(p.isdigit() for p in parts):
+    if len(parts) == 4 and all(p.isdecimal() for p in parts):
         return sum(int(p) << s for p, s in zip(parts, (24, 16, 8, 0), strict=True))
-    return int(area) if area.isdigit() else 0
+    return int(area) if area.isdecimal() else 0
 
 
 def _interface(itf: Interface) -> list[str]:
@@ -417,8 +417,8 @@ def access_lists(session: CliSession, args: Args) -> str:
             lines += [f"    {r.action} {r.text} sequence {r.rule_id}" for r in acl.rules]
         else:
             kind = "Standard" if acl.kind == "basic" else "Extended"
-            label = "" if acl.name.isdigit() else " "
-            lines.append(f"{kind} IP access list{label}{' ' if acl.name.isdigit() else ''}{acl.name}")
+            label = "" if acl.name.isdecimal() else " "
+            lines.append(f"{kind} IP access list{label}{' ' if acl.name.isdecimal() else ''}{acl.name}")
             lines += [f"    {r.rule_id} {r.action} {r.text}".rstrip() for r in acl.rules]
     return "\n".join(lines)
 

@@ -36,7 +36,7 @@ def render_vrp(dialect: HuaweiVrp, state: DeviceState) -> str:
         head = (
             f"acl ipv6 number {acl.name}"
             if acl.ipv6
-            else (f"acl number {acl.name}" if acl.name.isdigit() else f"acl name {acl.name}")
+            else (f"acl number {acl.name}" if acl.name.isdecimal() else f"acl name {acl.name}")
         )
         out.append(head)
         for rule in acl.rules:
@@ -212,7 +212,7 @@ def _snmp(state: DeviceState) -> list[str]:
 
 
 def _dotted(area: str) -> str:
-    if area.isdigit():
+    if area.isdecimal():
         value = int(area)
         return ".".join(str((value >> s) & 255) for s in (24, 16, 8, 0))
     return area

@@ -215,7 +215,7 @@ def snmp_community(session: CliSession, args: Args) -> str:
         lines += [
             f"   Community name: {c.name}",
             f"       Group name: {c.name}",
-            *([f"       Acl: {c.acl}"] if c.acl and c.acl.isdigit() else []),
+            *([f"       Acl: {c.acl}"] if c.acl and c.acl.isdecimal() else []),
             "       Storage-type: nonVolatile",
             "",
         ]
@@ -237,7 +237,7 @@ def interface_description(session: CliSession, args: Args) -> str:
 
 
 def _acl_number(name: str | None) -> str:
-    return name if name and name.isdigit() else "0"
+    return name if name and name.isdecimal() else "0"
 
 
 def telnet_server_status(session: CliSession, args: Args) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from govnet.lab.bootstrap import boot
 from govnet.lab.passwords import verify_password
@@ -309,3 +311,72 @@ def test_display_this_and_one_interface_of_the_config() -> None:
     assert block.splitlines()[-1] == "end" and "interface GigabitEthernet0/0/1" in block
     assert "hostname" not in block
     assert "% Invalid input" in run(ios, "show running-config interface gi9/9")
+
+
+def _patterns(vendor: str) -> list[tuple[str, ...]]:
+    return sorted({c.words for table in dialect_for(vendor).tables().values() for c in table.commands})
+
+
+JUNK = [
+    "0",
+    "1",
+    "65536",
+    "-1",
+    "10.0.0.1",
+    "255.255.255.0",
+    "0.0.0.255",
+    "2001:db8::1/64",
+    "::/0",
+    "x" * 300,
+]
+JUNK += ["%", "韶关", "ssh", "all", "sha", "aes", "128", "v3", "read", "RO", "acl", "^C", "#"]
+
+
+def _filled(pattern: tuple[str, ...], draw: st.DrawFn) -> str:
+    """A command pattern with every argument replaced by something odd."""
+    value = st.sampled_from(JUNK) | st.text(min_size=1, max_size=6).filter(lambda t: t.strip() == t and t)
+    words = []
+    for word in pattern:
+        if word.endswith("...>"):
+            words += draw(st.lists(value, min_size=0, max_size=4))
+        elif word.startswith("<"):
+            words.append(draw(value))
+        elif not word.startswith("[") or draw(st.booleans()):
+            words.append(word.strip("[]"))
+    if draw(st.booleans()):
+        words.insert(0, "no" if dialect_for("cisco_ios") else "undo")
+    return " ".join(words)
+
+
+@pytest.mark.parametrize("vendor", ["huawei_vrp", "h3c_comware", "cisco_ios"])
+def test_odd_arguments_never_break_the_cli(vendor: str) -> None:
+    """Every command, with odd arguments, in any view: the device answers (maybe with an error),
+    a handler never crashes, and whatever was accepted still renders and replays."""
+    from govnet.lab.vendors.base import CommandError
+
+    patterns = _patterns(vendor)
+    negation = dialect_for(vendor).negation
+    enter = ["configure terminal"] if vendor == "cisco_ios" else ["system-view"]
+
+    @st.composite
+    def line(draw: st.DrawFn) -> str:
+        text = _filled(draw(st.sampled_from(patterns)), draw)
+        return text.replace("no ", f"{negation} ", 1) if text.startswith("no ") else text
+
+    @settings(max_examples=200, deadline=None)
+    @given(lines=st.lists(line(), min_size=1, max_size=8))
+    def check(lines: list[str]) -> None:
+        s = session(vendor)
+        run(s, *enter)
+        for text in lines:
+            if s.question is not None:
+                s.handle_line("n")
+            if not text.strip() or s.closed:
+                continue
+            with contextlib.suppress(CommandError):
+                s.dialect.execute(s, text)
+        s.save()
+        rebooted, _ = replay(vendor, s.state.saved_config or "")
+        s.dialect.render_config(rebooted)
+
+    check()
