@@ -152,6 +152,7 @@ class Lab:
             target = itf.name
         fault = Fault(fault_kind, target)
         if fault_kind == FaultKind.REBOOT:
+            device.ssh.drop_connections()
             problems = reboot_in_place(state, device.spec, now)
             device.boot_problems = problems
             return f"{hostname} rebooted: running configuration is the saved one, sysUpTime restarted"
@@ -190,6 +191,7 @@ class Lab:
         names = [hostname] if hostname else sorted(self.devices)
         for name in names:
             device = self.device(name)
+            device.ssh.drop_connections()
             reboot_in_place(device.state, device.spec, time.time(), factory=True)
             device.state.faults.clear()
             device.state.slow_seconds = 0.0

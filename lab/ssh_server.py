@@ -39,10 +39,19 @@ class SshDevice:
     state: DeviceState
     on_save: Callable[[DeviceState], None] | None = None
     sessions: set[asyncio.Task[Any]] = field(default_factory=set)
+    connections: set[asyncssh.SSHServerConnection] = field(default_factory=set)
 
     @property
     def dialect(self) -> Dialect:
         return dialect_for(self.state.vendor)
+
+    def drop_connections(self) -> int:
+        """What a reboot does to logged-in users: every SSH connection closes."""
+        dropped = list(self.connections)
+        for conn in dropped:
+            conn.close()
+        self.connections.clear()
+        return len(dropped)
 
 
 def check_login(state: DeviceState, username: str, password: str, now: float) -> bool:
@@ -73,9 +82,14 @@ class _DeviceSshServer(asyncssh.SSHServer):
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
+        self.device.connections.add(conn)
         state = self.device.state
         if not state.ssh_server or "ssh" not in state.vty.protocols:
             conn.close()  # the device does not serve SSH: refused after the handshake starts
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.conn is not None:
+            self.device.connections.discard(self.conn)
 
     def begin_auth(self, username: str) -> bool:
         banner = self.device.dialect.login_banner(self.device.state)

@@ -129,8 +129,13 @@ def test_reboot_keeps_saved_config_and_loses_the_rest(lab: LabThread) -> None:
         term.run("save", expect=re.compile(r"\[Y/N\]$"))
         term.run("y")
         term.run("ntp-service unicast-server 10.9.9.8")
-    time.sleep(1.1)
-    lab.fault(name, "reboot")
+    with Terminal(port) as idle:
+        time.sleep(1.1)
+        lab.fault(name, "reboot")
+        deadline = time.monotonic() + 5  # a reboot drops every logged-in session
+        while not idle.channel.closed and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert idle.channel.closed
     with Terminal(port) as term:
         config = term.run("display current-configuration")
         version = term.run("display version")
