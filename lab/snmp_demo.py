@@ -52,7 +52,7 @@ class _Poller:
         return self.engines[id(auth)]
 
     async def get(
-        self, host: str, port: int, auth: Any, *oids: str, timeout: float = 1.0
+        self, host: str, port: int, auth: Any, *oids: str, timeout: float = 3.0
     ) -> tuple[Any, dict]:
         hl = self.hl
         cls = hl.Udp6TransportTarget if ":" in host else hl.UdpTransportTarget
@@ -65,7 +65,7 @@ class _Poller:
 
     async def walk(self, host: str, port: int, auth: Any, root: str) -> dict[str, Any]:
         hl = self.hl
-        target = await hl.UdpTransportTarget.create((host, port), timeout=1.0, retries=1)
+        target = await hl.UdpTransportTarget.create((host, port), timeout=3.0, retries=1)
         engine = self.engine(auth)
         values: dict[str, Any] = {}
         async for error, status, _, varbinds in hl.bulk_walk_cmd(

@@ -110,13 +110,13 @@ def manager(auth: Any) -> Any:
     return _managers[loop]
 
 
-async def target(port: int, host: str = "127.0.0.1", timeout: float = 1.0) -> Any:
+async def target(port: int, host: str = "127.0.0.1", timeout: float = 3.0) -> Any:
     cls = hl.Udp6TransportTarget if ":" in host else hl.UdpTransportTarget
     return await cls.create((host, port), timeout=timeout, retries=0)
 
 
 async def get(
-    port: int, auth: Any, *oids: str, host: str = "127.0.0.1", timeout: float = 1.0, engine: Any = None
+    port: int, auth: Any, *oids: str, host: str = "127.0.0.1", timeout: float = 3.0, engine: Any = None
 ):
     error, status, _, varbinds = await hl.get_cmd(
         engine or manager(auth),
@@ -327,7 +327,7 @@ async def test_unreachable_device_is_silent_and_slow_device_answers_late(pool: S
     state.slow_seconds = 0.8
     error, _, _ = await get(port, PUBLIC, SYS_NAME, timeout=0.3)
     assert "timeout" in str(error).lower()  # the answer comes, but after the poller gave up
-    error, _, values = await get(port, PUBLIC, SYS_NAME, timeout=2.0)
+    error, _, values = await get(port, PUBLIC, SYS_NAME, timeout=3.0)
     assert error is None and str(values[SYS_NAME]) == "CITY-CORE-1"
 
 
