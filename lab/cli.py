@@ -37,6 +37,10 @@ def up(
         bool, typer.Option("--background", "-b", help="Run detached; pid and log in $GOVNET_HOME/lab/.")
     ] = False,
     ipv6: Annotated[bool, typer.Option("--ipv6/--no-ipv6", help="Also listen on [::1].")] = True,
+    load: Annotated[
+        float,
+        typer.Option(help="Mean traffic on each link, in percent of its line rate (counters, utilisation)."),
+    ] = 20.0,
     as_json: JsonOption = False,
 ) -> None:
     """Start one simulated device per inventory device; write $GOVNET_HOME/lab/overlay.yaml."""
@@ -45,7 +49,7 @@ def up(
     settings = load_settings()
     paths = service.LabPaths.of(settings)
     if background:
-        status = service.start_background(settings, inventory, only, ipv6=ipv6)
+        status = service.start_background(settings, inventory, only, ipv6=ipv6, load_percent=load)
         emit(
             status,
             as_json=as_json,
@@ -58,7 +62,7 @@ def up(
                 f"overlay: {paths.overlay}   log: {paths.log}   stop: govnet lab down", highlight=False
             )
         return
-    specs = service.load_specs(inventory, only)
+    specs = service.load_specs(inventory, only, load)
 
     def ready(endpoints: dict[str, Any]) -> None:
         rows = [e.as_dict() for e in endpoints.values()]

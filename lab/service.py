@@ -76,13 +76,15 @@ def sample_inventory() -> Path:
     return Path(govnet.inventory.__file__).parent / "examples" / "sample"
 
 
-def load_specs(inventory_path: Path | None, only: str | None) -> list[DeviceSpec]:
+def load_specs(inventory_path: Path | None, only: str | None, load_percent: float = 20.0) -> list[DeviceSpec]:
     """Inventory → device specs, secrets resolved now (a missing one fails before anything starts)."""
     from govnet.inventory.loader import load_inventory
 
+    if not 0 <= load_percent <= 100:
+        raise InputError(f"--load must be a percentage of line rate (0-100), not {load_percent}")
     path = inventory_path or sample_inventory()
     inventory = load_inventory(path)
-    specs = specs_from_inventory(inventory, resolve_secret, only)
+    specs = specs_from_inventory(inventory, resolve_secret, only, traffic_fraction=load_percent / 100)
     if not specs:
         raise InputError(
             f"{path}: no device matches {only!r}" if only else f"{path}: the inventory has no devices"
@@ -111,8 +113,9 @@ def running_pid(paths: LabPaths) -> int | None:
         return None
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        paths.pid.unlink(missing_ok=True)
+    except ProcessLookupError:  # the lab died without cleaning up: its files describe nothing now
+        for stale in (paths.pid, paths.overlay, paths.socket):
+            stale.unlink(missing_ok=True)
         return None
     except PermissionError:
         pass
@@ -196,6 +199,7 @@ def start_background(
     only: str | None,
     *,
     ipv6: bool = True,
+    load_percent: float = 20.0,
     timeout: float = 120.0,
 ) -> dict[str, Any]:
     """Start ``govnet lab up`` as a detached process; return its status once it answers."""
@@ -204,7 +208,7 @@ def start_background(
     pid = running_pid(paths)
     if pid is not None:
         raise InputError(f"a lab is already running (pid {pid}); stop it with `govnet lab down`")
-    load_specs(inventory_path, only)  # fail here, in the caller's terminal, on a bad inventory or secret
+    load_specs(inventory_path, only, load_percent)  # fail here, in the caller's terminal, on bad input
     paths.root.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "govnet.cli", "--verbose", "lab", "up"]
     if inventory_path is not None:
@@ -213,6 +217,7 @@ def start_background(
         command += ["--only", only]
     if not ipv6:
         command.append("--no-ipv6")
+    command += ["--load", str(load_percent)]
     env = {**os.environ, "GOVNET_HOME": str(settings.home)}
     with open(paths.log, "ab") as log_file:
         process = subprocess.Popen(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -66,7 +67,7 @@ def test_every_sample_device_boots_and_its_saved_config_replays(secrets: dict[st
 
 def test_lab_lifecycle_through_the_cli(secrets: dict[str, str], isolated_govnet_home: Path) -> None:
     lab_root = isolated_govnet_home / "lab"
-    up = govnet("lab", "up", "--background", "--only", "sg-d-czj-*", "--json")
+    up = govnet("lab", "up", "--background", "--only", "sg-d-czj-*", "--load", "50", "--json")
     started = json.loads(up.stdout)
     assert sorted(d["hostname"] for d in started["devices"]) == ["sg-d-czj-acc-1", "sg-d-czj-sw-1"]
     try:
@@ -82,6 +83,11 @@ def test_lab_lifecycle_through_the_cli(secrets: dict[str, str], isolated_govnet_
         assert (endpoint.host, endpoint.port) == ("127.0.0.1", device["ssh"]["127.0.0.1"])
 
         with Terminal(endpoint.port, "admin", SECRETS["GOVNET_LAB_PASSWORD"]) as term:
+            # --load 50: uplinks carry 25-75% of their line rate (each link drawn around the mean).
+            shown = term.run("show interfaces")
+            rates = re.findall(r"BW (\d+) Kbit/sec.*?5 minute input rate (\d+) bits/sec", shown, re.S)
+            loads = [int(bps) / (int(kbps) * 1000) for kbps, bps in rates if int(bps)]
+            assert loads and all(0.25 <= x <= 0.75 for x in loads)
             term.run("configure terminal")
             term.run("logging host 10.9.9.9")
             term.run("end")
@@ -123,6 +129,8 @@ def test_bad_input_fails_cleanly_and_starts_nothing(
 ) -> None:
     missing = govnet("lab", "up", "--inventory", str(tmp_path / "nowhere"), "--background", check=False)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    overloaded = govnet("lab", "up", "--background", "--load", "150", check=False)
+    assert overloaded.returncode == 2 and "--load" in overloaded.stderr
     nothing = govnet("lab", "up", "--background", "--only", "no-such-*", check=False)
     assert nothing.returncode == 2 and "no device matches" in nothing.stderr
     monkeypatch.delenv("GOVNET_LAB_PASSWORD")
