@@ -535,9 +535,13 @@ def with_plan(result: LoadResult, plan: PlanData) -> LoadResult:
 def end_address(network: str, offset: int) -> str:
     """The interface address of a link end: on /31 and /127 both addresses are usable (RFC 3021,
     RFC 6164); on larger networks the first host is ``a`` and the second ``b``."""
-    net = ipaddress.ip_network(network, strict=False)
-    first = 0 if net.num_addresses == 2 else 1
-    return f"{net.network_address + first + offset}/{net.prefixlen}"
+    text, _, length = network.partition("/")
+    start = ipaddress.ip_address(text)
+    prefixlen = int(length) if length else start.max_prefixlen
+    host_bits = start.max_prefixlen - prefixlen
+    start = start - (int(start) & ((1 << host_bits) - 1))  # the network's first address
+    first = 0 if host_bits == 1 else 1
+    return f"{start + first + offset}/{prefixlen}"
 
 
 def apply_overlay(inventory: Inventory, overlay: str | Path, limits: YamlLimits | None = None) -> Inventory:

@@ -105,9 +105,12 @@ class Block:
         return None
 
 
+def _address(version: int, value: int) -> str:
+    return str(ipaddress.IPv4Address(value) if version == 4 else ipaddress.IPv6Address(value))
+
+
 def _net(version: int, start: int, prefixlen: int) -> str:
-    address = ipaddress.IPv4Address(start) if version == 4 else ipaddress.IPv6Address(start)
-    return f"{address}/{prefixlen}"
+    return f"{_address(version, start)}/{prefixlen}"
 
 
 def _key_of(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> _Key:
@@ -126,25 +129,31 @@ class _Space:
         # Pools and sites apart: a city may take a whole pool block, and is then a block of its own.
         self.pools: dict[_Key, Block] = {}
         self.sites: dict[_Key, Block] = {}
-        self.lengths: dict[int, set[int]] = {4: set(), 6: set()}
+        self.lengths: dict[int, list[int]] = {4: [], 6: []}  # prefix lengths in use, longest first
+
+    def _length(self, version: int, prefixlen: int) -> None:
+        if prefixlen not in self.lengths[version]:
+            self.lengths[version] = sorted([*self.lengths[version], prefixlen], reverse=True)
 
     def add_pool(self, key: _Key, label: str) -> Block:
         block = self.pools.setdefault(key, Block(*key, label))
-        self.lengths[key[0]].add(key[2])
+        self._length(key[0], key[2])
         return block
 
     def add(self, key: _Key, label: str) -> Block:
         block = self.sites.get(key)
         if block is None:
             block = self.sites[key] = Block(*key, label)
-            self.lengths[key[0]].add(key[2])
+            self._length(key[0], key[2])
         return block
 
     def hold(self, key: _Key) -> None:
         """Mark an existing assignment as taken in the innermost block that contains it."""
         version, start, prefixlen = key
         width = WIDTH[version]
-        for length in sorted((n for n in self.lengths[version] if n <= prefixlen), reverse=True):
+        for length in self.lengths[version]:
+            if length > prefixlen:
+                continue
             mask = ((1 << length) - 1) << (width - length)
             outer_key = (version, start & mask, length)
             # A block the size of the assignment can only be a pool it fills entirely.
@@ -264,10 +273,11 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
                 got = place(block, version, lengths[site.level], f"site {site.id}", f"zone {site.zone}")
             if got is not None:
                 prefixes[(site.id, version)] = got
-                space.add(got, f"site {site.id} prefix {_net(*got)}")
+                text = _net(*got)
+                space.add(got, f"site {site.id} prefix {text}")
                 for child in children:
                     space.hold(child)
-                entry[family] = _net(*got)
+                entry[family] = text
                 result.new.append(Assignment("sites", site.id, family, entry[family]))
         if not entry:
             del result.plan.sites[site.id]
@@ -292,7 +302,7 @@ def plan_addresses(inventory: Inventory, existing: PlanData, *, prune: bool = Fa
                 f"pool {pool.zone if pool else '-'}",
             )
             if got is not None:
-                entry[name] = str(ipaddress.ip_network(_net(*got)).network_address)
+                entry[name] = _address(version, got[1])
                 result.new.append(Assignment("devices", device.hostname, name, entry[name]))
         if not entry:
             del result.plan.devices[device.hostname]
