@@ -118,6 +118,12 @@ class _Pbes2Params(core.Sequence):
     ]
 
 
+class _AlgorithmAndKey(core.Sequence):
+    """SubjectPublicKeyInfo, with the algorithm parameters left open (asn1crypto's needs key sizes)."""
+
+    _fields: ClassVar[list[Any]] = [("algorithm", _AlgorithmIdentifier), ("public_key", core.OctetBitString)]
+
+
 class _ECPrivateKey(core.Sequence):
     """SEC1 ECPrivateKey (RFC 5915); asn1crypto's own needs a registered key size for the SM2 curve."""
 
@@ -255,12 +261,6 @@ def _point_to_key(point: bytes, where: str) -> SM2PublicKey:
         return SM2PublicKey.from_point(point)
     except InputError as exc:
         raise InputError(f"{where}: {exc}") from None
-
-
-class _AlgorithmAndKey(core.Sequence):
-    """SubjectPublicKeyInfo, with the algorithm parameters left open (asn1crypto's needs key sizes)."""
-
-    _fields: ClassVar[list[Any]] = [("algorithm", _AlgorithmIdentifier), ("public_key", core.OctetBitString)]
 
 
 def _named_curve(params: object) -> str | None:
@@ -609,24 +609,14 @@ def load_private_key(
 
 
 def _der_kind(data: bytes) -> str | None:
-    """Tell PKCS#8, encrypted PKCS#8 and SEC1 DER apart by their first element."""
+    """Tell the DER private key structures apart by the tags of their first two elements:
+    PKCS#8 is INTEGER, SEQUENCE; SEC1 is INTEGER, OCTET STRING; encrypted PKCS#8 is SEQUENCE, OCTET STRING."""
     try:
-        seq = core.Sequence.load(data)
-        first = seq[0]
-    except (ValueError, TypeError, IndexError):
+        outer = core.Sequence.load(data)
+        tags = (outer[0].tag, outer[1].tag)
+    except (ValueError, TypeError, IndexError, KeyError):
         return None
-    if isinstance(first, core.Integer) or first.tag == 2:
-        version = core.Integer.load(first.dump()).native
-        return "pkcs8" if version in (0, 1) and _is_pkcs8(data) else "sec1" if version == 1 else None
-    return "encrypted" if first.tag == 16 else None
-
-
-def _is_pkcs8(data: bytes) -> bool:
-    try:
-        seq = core.Sequence.load(data)
-        return seq[1].tag == 16  # AlgorithmIdentifier SEQUENCE; in SEC1 this is the OCTET STRING d
-    except (ValueError, TypeError, IndexError):
-        return False
+    return {(2, 16): "pkcs8", (2, 4): "sec1", (16, 4): "encrypted"}.get(tags)
 
 
 def load_private_key_file(path: str | os.PathLike[str], password: bytes | str | None = None) -> SM2PrivateKey:
