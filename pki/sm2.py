@@ -39,7 +39,7 @@ from govnet.pki.sm2_base import (
 )
 from govnet.pki.sm3 import sm3
 
-from govnet.errors import InputError, InvalidSignature
+from govnet.errors import InputError, InvalidSignature, UnsupportedAlgorithm
 
 __all__ = [
     "DEFAULT_ID",
@@ -64,8 +64,6 @@ def get_backend(name: str) -> Sm2Backend:
     """A backend by name ("openssl" or "gmssl"); UnsupportedAlgorithm when it cannot work here."""
     if name == "openssl":
         from govnet.pki.sm2_openssl import OpensslBackend, libcrypto_sm2_problem
-
-        from govnet.errors import UnsupportedAlgorithm
 
         problem = libcrypto_sm2_problem()
         if problem is not None:
@@ -117,7 +115,7 @@ def set_backend(name: str | None) -> None:
 
 
 def backend_name() -> str:
-    """ "openssl" or "gmssl": the backend new keys get."""
+    """The name of the backend new keys get: "openssl" or "gmssl"."""
     return _backend().name
 
 
