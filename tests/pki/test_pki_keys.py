@@ -260,3 +260,61 @@ def test_property_serialization_round_trips(d: int) -> None:
     assert keys.load_private_key(keys.dump_private_key_der(key)).secret_scalar_bytes() == d.to_bytes(
         32, "big"
     )
+
+
+def test_legacy_ec_parameters_block_before_the_key_is_skipped() -> None:
+    """OpenSSL 1.1.1's `ecparam -genkey` writes EC PARAMETERS, then EC PRIVATE KEY."""
+    key = SM2PrivateKey.generate()
+    params = keys.pem_encode("EC PARAMETERS", bytes.fromhex("06082a811ccf5501822d"))
+    assert keys.load_private_key(params + keys.dump_sec1_pem(key)) == key
+
+
+_VALID_KEY = SM2PrivateKey.from_secret_scalar(0x1234567890ABCDEF)
+_VALID_DERS = [
+    keys.dump_private_key_der(_VALID_KEY),
+    keys.parse_pem(keys.dump_sec1_pem(_VALID_KEY), "x")[0].der,
+    keys.dump_private_key_der(_VALID_KEY, PASS, iterations=1000),
+    keys.dump_public_key_der(_VALID_KEY.public_key()),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    which=st.integers(0, len(_VALID_DERS) - 1),
+    position=st.integers(0, 10_000),
+    value=st.integers(0, 255),
+    cut=st.booleans(),
+    as_pem=st.booleans(),
+)
+def test_property_damaged_files_fail_cleanly(
+    which: int, position: int, value: int, cut: bool, as_pem: bool
+) -> None:
+    """Any damaged key file gives a govnet error (never a traceback from a library), or still loads."""
+    data = bytearray(_VALID_DERS[which])
+    position %= len(data)
+    if cut:
+        del data[position:]
+    else:
+        data[position] = value
+    blob = (
+        keys.pem_encode("ENCRYPTED PRIVATE KEY" if which == 2 else "PRIVATE KEY", bytes(data))
+        if as_pem
+        else bytes(data)
+    )
+    for load in (
+        lambda: keys.load_private_key(blob, PASS, source="fuzz.pem"),
+        lambda: keys.load_public_key(blob, source="fuzz.pem"),
+    ):
+        try:
+            load()
+        except (InputError, SecretError) as exc:
+            assert "fuzz.pem" in str(exc)
+            assert PASS not in str(exc)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_property_random_bytes_fail_cleanly(blob: bytes) -> None:
+    for load in (lambda: keys.load_private_key(blob, PASS), lambda: keys.load_public_key(blob)):
+        with pytest.raises((InputError, SecretError)):
+            load()
