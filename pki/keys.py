@@ -74,6 +74,9 @@ MAX_SCRYPT_WORK = 1 << 25  # N * r * p; OpenSSL's default is 2^17, a "paranoid" 
 
 WRONG_PASSPHRASE = "wrong passphrase or corrupted key file"
 
+# What asn1crypto raises on damaged input (found by fuzzing: IndexError from a BIT STRING, for one).
+_ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
+
 
 class KeyDecryptionError(SecretError):
     """Decryption failed. The message never says which: wrong passphrase and damaged file look alike."""
@@ -243,7 +246,7 @@ def _public_from_spki(der: bytes, where: str) -> SM2PublicKey:
         params = spki["algorithm"]["parameters"]
         point = spki["public_key"].native
         spki.native  # noqa: B018 -- parse every field now, so that bad encodings surface here
-    except (ValueError, TypeError, KeyError):
+    except _ASN1_ERRORS:
         raise InputError(f"{where}: not a SubjectPublicKeyInfo structure") from None
     curve = _named_curve(params)
     if algorithm == EC_PUBLIC_KEY_OID:
@@ -270,7 +273,7 @@ def _named_curve(params: object) -> str | None:
             inner = params.chosen if params.name == "named" else None
         else:
             inner = params.parsed if isinstance(params, core.Any) else params
-    except (ValueError, TypeError):
+    except _ASN1_ERRORS:
         return None
     return str(inner.dotted) if isinstance(inner, core.ObjectIdentifier) else None
 
@@ -416,7 +419,7 @@ def _check_sm2_ec_key(der: bytes, curve: str | None, where: str) -> SM2PrivateKe
         embedded_point = ec["public_key"].native
         inner_curve = _named_curve(ec["parameters"])
         ec.native  # noqa: B018 -- parse every field now, so that bad encodings surface here
-    except (ValueError, TypeError, KeyError):
+    except _ASN1_ERRORS:
         raise InputError(f"{where}: malformed EC private key") from None
     if version != 1:
         raise InputError(f"{where}: unsupported EC private key version {version}")
@@ -440,7 +443,7 @@ def _from_pkcs8(der: bytes, where: str) -> SM2PrivateKey:
         algorithm = info["private_key_algorithm"]["algorithm"].dotted
         curve = _named_curve(info["private_key_algorithm"]["parameters"])
         inner = info["private_key"].native
-    except (ValueError, TypeError, KeyError):
+    except _ASN1_ERRORS:
         raise InputError(f"{where}: malformed PKCS#8 private key") from None
     if algorithm == SM2_CURVE_OID:  # some vendors name the SM2 OID as the algorithm itself
         curve = curve or SM2_CURVE_OID
@@ -469,7 +472,7 @@ def _decrypt_pkcs8(der: bytes, password: bytes | str | None, where: str) -> byte
         kdf_oid = pbes2["key_derivation_func"]["algorithm"].dotted
         kdf_params = pbes2["key_derivation_func"]["parameters"].dump()
         encrypted = info["encrypted_data"].native
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except _ASN1_ERRORS:
         raise InputError(f"{where}: malformed encrypted PKCS#8 private key") from None
     cipher_name = _CIPHER_BY_OID.get(scheme_oid)
     if cipher_name is None:
@@ -497,7 +500,7 @@ def _derive(kdf_oid: str, params_der: bytes, secret: bytes, key_length: int, whe
             stated = s["key_length"].native
         else:
             raise InputError(f"{where}: unsupported key derivation {kdf_oid}")
-    except (ValueError, TypeError, KeyError):
+    except _ASN1_ERRORS:
         raise InputError(f"{where}: malformed key derivation parameters") from None
     if stated is not None and stated != key_length:
         raise KeyDecryptionError(where)
@@ -614,7 +617,7 @@ def _der_kind(data: bytes) -> str | None:
     try:
         outer = core.Sequence.load(data)
         tags = (outer[0].tag, outer[1].tag)
-    except (ValueError, TypeError, IndexError, KeyError):
+    except _ASN1_ERRORS:
         return None
     return {(2, 16): "pkcs8", (2, 4): "sec1", (16, 4): "encrypted"}.get(tags)
 

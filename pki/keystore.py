@@ -32,12 +32,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import UnsupportedAlgorithm as CryptographyUnsupported
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from govnet.pki.keys import KeyDecryptionError, parse_pem, pem_encode
 from govnet.pki.sm2 import SM2PrivateKey, SM2PublicKey
 
-from govnet.errors import InputError, SecretError
+from govnet.errors import InputError, SecretError, UnsupportedAlgorithm
 from govnet.secrets import read_secret_file, write_secret_file
 from govnet.settings import PkiSettings
 
@@ -96,7 +97,9 @@ class KdfParams:
 
     def derive(self, passphrase: bytes, salt: bytes) -> bytes:
         self.check()
-        if self.kind == KDF_ARGON2ID:
+        if self.kind == KDF_SCRYPT:
+            return Scrypt(salt, SM4_KEY_LENGTH, self.first, self.second, self.third).derive(passphrase)
+        try:
             from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
             kdf = Argon2id(
@@ -106,8 +109,11 @@ class KdfParams:
                 lanes=self.third,
                 memory_cost=self.second,
             )
-            return kdf.derive(passphrase)
-        return Scrypt(salt, SM4_KEY_LENGTH, self.first, self.second, self.third).derive(passphrase)
+        except (ImportError, CryptographyUnsupported):
+            raise UnsupportedAlgorithm(
+                "this key file uses Argon2id, which this build of 'cryptography' lacks (it needs 44+)"
+            ) from None
+        return kdf.derive(passphrase)
 
 
 def default_kdf() -> KdfParams:

@@ -14,6 +14,8 @@ from govnet.pki import keystore
 from govnet.pki.keys import KeyDecryptionError, parse_pem
 from govnet.pki.keystore import KdfParams
 from govnet.pki.sm2 import SM2PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govnet.errors import InputError, SecretError
 from govnet.settings import PkiSettings
@@ -181,3 +183,21 @@ def test_resolve_passphrase_from_env_and_file(tmp_path: Path, monkeypatch: pytes
     secret_file.chmod(0o644)
     with pytest.raises(SecretError, match="chmod 600"):
         keystore.resolve_passphrase(PkiSettings(passphrase_file=secret_file))
+
+
+_SEALED = keystore.encrypt_private_key(SM2PrivateKey.from_secret_scalar(0xC0FFEE), PASSPHRASE, kdf=FAST)
+
+
+@settings(max_examples=150, deadline=None)
+@given(position=st.integers(0, 158), value=st.integers(0, 255), cut=st.booleans())
+def test_property_damaged_key_files_never_open_and_fail_cleanly(position: int, value: int, cut: bool) -> None:
+    data = _binary(_SEALED)
+    if cut:
+        del data[position:]
+    elif data[position] == value:
+        return  # not a change
+    else:
+        data[position] = value
+    with pytest.raises((KeyDecryptionError, InputError)) as info:
+        keystore.decrypt_private_key(_armour(data), PASSPHRASE, source="fuzz.key")
+    assert "fuzz.key" in str(info.value) or "<data>" in str(info.value)
