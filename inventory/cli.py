@@ -89,13 +89,19 @@ def plan_cmd(
     prune: Annotated[
         bool, typer.Option(help="Free the space of entities no longer in the inventory.")
     ] = False,
+    renumber: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Drop this site's, device's or link's addresses and plan them afresh (repeatable)."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     show: Annotated[int, typer.Option(help="How many new assignments to list in the table.")] = 40,
 ) -> None:
     """Allocate addresses from the pools; keep existing ones; write plan.yaml next to the inventory."""
     from .service import plan_at
 
-    outcome = plan_at(_path(path), dry_run=dry_run, prune=prune)
+    outcome = plan_at(_path(path), dry_run=dry_run, prune=prune, renumber=renumber or ())
     r = outcome.result
 
     def render(out: Console) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from . import ansible
 from .loader import load_inventory, with_plan
 from .models import Inventory
 from .plan import PlanResult, plan_addresses
-from .planfile import write_plan
+from .planfile import plan_path_for, read_plan, write_plan
 from .problems import errors
 from .summary import summarize
 from .validate import Report, check_inventory, validate
@@ -44,18 +45,31 @@ def validate_at(
     return check_inventory(path, overlay=overlay, limits=limits)
 
 
-def plan_at(path: str | Path, *, dry_run: bool = False, prune: bool = False) -> PlanOutcome:
+def plan_at(
+    path: str | Path, *, dry_run: bool = False, prune: bool = False, renumber: Iterable[str] = ()
+) -> PlanOutcome:
     """Plan what is missing and write the plan file (unless ``dry_run``).
 
     Refuses an inventory with errors, and checks the inventory again with the new plan applied
-    before writing anything, so that a plan on disk is always one that validates.
+    before writing anything, so that a plan on disk is always one that validates. ``renumber``
+    names sites, devices or links whose planned addresses are dropped first and planned afresh
+    (a site moved to another parent, say); nothing else moves.
     """
     with quiet_gc():
-        return _plan_at(path, dry_run=dry_run, prune=prune)
+        return _plan_at(path, dry_run=dry_run, prune=prune, renumber=set(renumber))
 
 
-def _plan_at(path: str | Path, *, dry_run: bool, prune: bool) -> PlanOutcome:
-    report = check_inventory(path)
+def _plan_at(path: str | Path, *, dry_run: bool, prune: bool, renumber: set[str]) -> PlanOutcome:
+    plan = None
+    if renumber:
+        plan = read_plan(plan_path_for(Path(path)))
+        unknown = renumber - set(plan.sites) - set(plan.devices) - set(plan.links)
+        if unknown:
+            raise InputError(f"nothing planned for {', '.join(sorted(unknown))}: cannot renumber it")
+        for section in ("sites", "devices", "links"):
+            for entity_id in renumber:
+                plan.section(section).pop(entity_id, None)
+    report = check_inventory(path, plan=plan)
     if report.errors:
         first = report.errors[0]
         raise InputError(

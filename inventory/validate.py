@@ -137,11 +137,16 @@ class Report:
 
 
 def check_inventory(
-    path: str | Path, *, overlay: str | Path | None = None, limits: YamlLimits | None = None
+    path: str | Path,
+    *,
+    overlay: str | Path | None = None,
+    limits: YamlLimits | None = None,
+    plan: PlanData | None = None,
 ) -> Report:
-    """Load and validate an inventory; every problem found, never an exception for bad content."""
+    """Load and validate an inventory; every problem found, never an exception for bad content.
+    ``plan`` replaces the plan file's assignments (the planner checks a plan before writing it)."""
     with quiet_gc():
-        result = read_inventory(path, limits=limits, overlay=overlay)
+        result = read_inventory(path, limits=limits, overlay=overlay, plan=plan)
         validate(result)
     return Report(str(path), result.inventory, result.problems(), result.plan_path, result.plan, result)
 

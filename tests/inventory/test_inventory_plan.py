@@ -215,3 +215,40 @@ def test_a_city_may_take_its_whole_pool(tiny_copy: Path) -> None:
     assert str(sites["city"].ipv4_prefix) == "10.0.0.0/9"
     assert str(sites["county"].ipv4_prefix) == "10.0.0.0/20"  # carved from the city, not refused
     assert check_inventory(tiny_copy).problems == []
+
+
+def test_a_moved_site_is_refused_until_renumbered(sample_copy: Path) -> None:
+    plan_at(sample_copy)
+    before = read_plan(sample_copy / "plan.yaml")
+    sites = sample_copy / "sites.yaml"
+    text = sites.read_text(encoding="utf-8")
+    # move town sg-lechang-t01 (and so its village) under sg-renhua
+    moved = text.replace("  - id: sg-lechang-t01\n", "  - id: sg-lechang-t01\n", 1)
+    start = moved.index("  - id: sg-lechang-t01\n")
+    moved = moved[:start] + moved[start:].replace("parent: sg-lechang\n", "parent: sg-renhua\n", 1)
+    sites.write_text(moved, encoding="utf-8")
+    links = sample_copy / "links.yaml"
+    links.write_text(
+        links.read_text(encoding="utf-8").replace(
+            "    b: {device: sg-lechang-agg-2, interface: Ethernet1/0/1}\n",
+            "    b: {device: sg-renhua-agg-1, interface: Ethernet0/9/1}\n",
+        ),
+        encoding="utf-8",
+    )
+    # its planned prefix is outside its new parent's: validation says so, planning refuses
+    assert "address.out-of-pool" in [p.rule for p in check_inventory(sample_copy).problems]
+    with pytest.raises(InputError, match="fix them before planning"):
+        plan_at(sample_copy)
+    with pytest.raises(InputError, match="nothing planned for no-such-site"):
+        plan_at(sample_copy, renumber=["no-such-site"])
+    outcome = plan_at(sample_copy, renumber=["sg-lechang-t01", "sg-lechang-t01-v01"])
+    after = read_plan(sample_copy / "plan.yaml")
+    assert {(a.section, a.id) for a in outcome.result.new} == {
+        ("sites", "sg-lechang-t01"),
+        ("sites", "sg-lechang-t01-v01"),
+    }
+    for section in ("sites", "devices", "links"):
+        for entity_id, entry in before.section(section).items():
+            if entity_id not in ("sg-lechang-t01", "sg-lechang-t01-v01"):
+                assert after.section(section)[entity_id] == entry
+    assert check_inventory(sample_copy).problems == []
