@@ -65,7 +65,7 @@ class Lab:
     async def start(self, specs: Iterable[DeviceSpec]) -> dict[str, Endpoints]:
         specs = list(specs)
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        _raise_fd_limit(len(specs) * (len(self.hosts) + 2) + 512)
+        self._fit_file_limit(len(specs))
         key = self._load_host_key()
         now = time.time()
         for spec in specs:
@@ -96,6 +96,32 @@ class Lab:
         if self.with_snmp:
             await self._start_snmp()
         return self.endpoints
+
+    def _fit_file_limit(self, devices: int) -> None:
+        """Each device holds a socket per address family for SSH and for SNMP, plus room for sessions.
+        When the process may not open that many files, serve IPv4 only; if even that does not fit,
+        say so before anything starts."""
+
+        def needed() -> int:
+            per_device = len(self.hosts) * (2 if self.with_snmp else 1)
+            return devices * per_device + 512 + devices // 20
+
+        limit = _raise_fd_limit(needed())
+        if limit < needed() and len(self.hosts) > 1:
+            log.warning(
+                "%d devices on %s need %d open files but the limit is %d: serving %s only",
+                devices,
+                " and ".join(self.hosts),
+                needed(),
+                limit,
+                self.hosts[0],
+            )
+            self.hosts = self.hosts[:1]
+        if limit < needed():
+            raise DeviceError(
+                f"{devices} lab devices need about {needed()} open files; this process may open {limit} "
+                "(raise `ulimit -n`, or start fewer devices with --only)"
+            )
 
     async def _start_snmp(self) -> None:
         try:
@@ -242,21 +268,22 @@ class Lab:
         return self._host_key
 
 
-def _raise_fd_limit(needed: int) -> None:
-    """A listener per device per address family (plus sessions): lift the soft file limit if needed."""
+def _raise_fd_limit(needed: int) -> int:
+    """Lift the soft open-file limit toward ``needed``; return the limit now in force."""
     import resource
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY or soft >= needed:
-        return
+        return needed if soft == resource.RLIM_INFINITY else soft
     if hard != resource.RLIM_INFINITY and hard < needed:
         try:  # root may raise the hard limit too (up to fs.nr_open)
             resource.setrlimit(resource.RLIMIT_NOFILE, (needed, needed))
-            return
+            return needed
         except (ValueError, OSError):
             pass
     target = needed if hard == resource.RLIM_INFINITY else min(hard, needed)
     resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return target
 
 
 class LabThread:

@@ -200,3 +200,36 @@ def test_long_output_pages_until_paging_is_turned_off(
         assert term.run("q").strip() == ""  # q ends the output and gives the prompt back
         term.run(paging_off)
         assert more not in term.run(show)
+
+
+def test_open_file_limit_drops_ipv6_then_refuses_cleanly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A lab bigger than the process may hold serves IPv4 only; bigger still, it says so up front."""
+    import subprocess
+    import sys
+    import textwrap
+
+    program = textwrap.dedent(
+        f"""
+        import asyncio, resource, pathlib
+        from govnet.errors import DeviceError
+        from govnet.lab.runtime import Lab
+        from govnet.lab.testing import spec
+        resource.setrlimit(resource.RLIMIT_NOFILE, (800, 800))
+        async def main():
+            lab = Lab(pathlib.Path({str(tmp_path)!r}) / "a", ("127.0.0.1", "::1"), snmp=False)
+            ends = await lab.start([spec("cisco_ios", f"R{{i}}") for i in range(200)])
+            print("hosts", sorted(ends["R0"].ssh))
+            await lab.stop()
+            try:
+                await Lab(pathlib.Path({str(tmp_path)!r}) / "b", snmp=False).start(
+                    [spec("cisco_ios", f"R{{i}}") for i in range(400)]
+                )
+            except DeviceError as exc:
+                print("refused", exc)
+        asyncio.run(main())
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert "hosts ['127.0.0.1']" in result.stdout, result.stderr
+    assert "refused 400 lab devices need about" in result.stdout
+    assert "Traceback" not in result.stderr
