@@ -36,7 +36,7 @@ from functools import cache
 from typing import Any
 
 from asn1crypto import keys as asn1_keys
-from govnet.pki.sm2_base import SCALAR_LENGTH, N, z_value_input
+from govnet.pki.sm2_base import SCALAR_LENGTH, N, encode_signature, z_value_input
 from govnet.pki.sm3 import sm3
 
 from govnet.errors import InputError, UnsupportedAlgorithm
@@ -366,18 +366,28 @@ class OpensslBackend:
 _probe_lock = threading.Lock()
 
 
+# GB/T 32918.2's example (private key, message, ID and the signature its fixed k gives).
+_VECTOR_D = 0x3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8
+_VECTOR_SIGNATURE = encode_signature(
+    0xF5A03B0648D2C4630EEAC513E1BB81A15944DA3827D5B74143AC7EACEEE720B3,
+    0xB1B6AA29DF212FD8763182BC0D421CA1BB9038FD1F7F42D4840B69C485BBC1AA,
+)
+
+
 @cache
 def _probe() -> str | None:
-    """None when libcrypto signs and verifies SM2 correctly; else why not."""
+    """None when libcrypto signs and verifies SM2 correctly; else why not. Runs the standard's vector
+    (which checks our Z as well as libcrypto's arithmetic) and a fresh sign/verify round."""
+    message, id = b"message digest", b"1234567812345678"
     try:
         backend = OpensslBackend()
-        key = backend.private_key(0x3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8)
+        key = backend.private_key(_VECTOR_D)
         public = backend.public_key(key.public_point())
-        signature = key.sign(b"message digest", b"1234567812345678")
-        if not public.verify(signature, b"message digest", b"1234567812345678"):
-            return "libcrypto's SM2 signature did not verify"
-        if public.verify(signature, b"message digesT", b"1234567812345678"):
-            return "libcrypto's SM2 verified a wrong message"
+        if not public.verify(_VECTOR_SIGNATURE, message, id):
+            return "the GB/T 32918 example signature does not verify through libcrypto"
+        signature = key.sign(message, id)
+        if not public.verify(signature, message, id) or public.verify(signature, message + b"!", id):
+            return "libcrypto's SM2 sign/verify round trip is wrong"
     except (UnsupportedAlgorithm, InputError) as exc:
         return str(exc)
     return None
