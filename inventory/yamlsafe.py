@@ -187,6 +187,7 @@ def _pos(mark: Any) -> tuple[int, int]:
 _resolver = Resolver()
 _constructor = SafeConstructor()
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -226,8 +227,8 @@ def _resolve_plain(ev: ScalarEvent) -> Any:
 
 def _construct(ev: ScalarEvent, tag: str) -> Any:
     value = ev.value
-    if tag == "tag:yaml.org,2002:str" or tag == _TIMESTAMP:
-        return value  # dates stay text: the inventory has no use for datetime objects
+    if tag == "tag:yaml.org,2002:str" or tag == _TIMESTAMP or tag == _MERGE_TAG:
+        return value  # dates stay text: the inventory has no use for datetime objects; `<<` merges
     if tag not in _SCALAR_TAGS:
         raise YamlProblem("yaml.tag", f"unsupported tag {tag!r}", *_pos(ev.start_mark))
     try:
@@ -237,6 +238,7 @@ def _construct(ev: ScalarEvent, tag: str) -> Any:
         raise YamlProblem("yaml.syntax", f"invalid {kind}: {exc}", *_pos(ev.start_mark)) from None
 
 
+_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _RESERVED_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"}
 _MERGE = "<<"
 
@@ -296,6 +298,8 @@ class _Builder:
                     raise YamlProblem(
                         "yaml.too-deep", f"nesting deeper than {max_depth} levels", *_pos(ev.start_mark)
                     )
+                if ev.tag not in _COLLECTION_TAGS:
+                    raise YamlProblem("yaml.tag", f"unsupported tag {ev.tag!r}", *_pos(ev.start_mark))
                 container: Any = {} if t is MappingStartEvent else []
                 stack.append(_Frame(container, ev.anchor, ev.start_mark, len(self.path)))
             elif t is MappingEndEvent or t is SequenceEndEvent:

@@ -320,3 +320,43 @@ def test_anchors_for_shared_settings_are_fine_at_scale(tmp_path: Path) -> None:
     bomb = (BROKEN / "yaml-bomb.yaml").read_text(encoding="utf-8").replace("\na:", "\nbomb_a:")
     path.write_text("\n".join(lines) + "\n" + "\n".join(f"x{line}" for line in bomb.splitlines()[1:]) + "\n")
     assert [p.rule for p in check_inventory(path).problems] == ["yaml.alias-budget"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'name: !!python/object/apply:os.system ["touch /tmp/govnet-pwned"]\n',
+        "name: !!python/name:os.system\n",
+        "sites: !!set {a, b}\n",
+    ],
+)
+def test_language_specific_tags_are_refused(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "tags.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert [(p.rule, p.line) for p in check_inventory(path).problems] == [("yaml.tag", 1)]
+    assert not Path("/tmp/govnet-pwned").exists()
+
+
+def test_merge_keys_and_anchors_load_and_locate(tmp_path: Path) -> None:
+    text = TINY.read_text(encoding="utf-8").replace(
+        "  - hostname: town-acc-1\n    site: town\n    vendor: cisco_ios\n    role: access\n",
+        "  - &acc {hostname: town-acc-1, site: town, vendor: cisco_ios, role: access,"
+        ' snmp: {version: v2c, community: "env:C"}, credentials: {username: admin, password: "env:P"},'
+        " mgmt: {ipv4: 10.144.0.4, ipv6: '2001:db8:f002::4'}}\n"
+        "  - <<: *acc\n    hostname: town-acc-2\n    mgmt: {ipv4: 10.144.0.5, ipv6: '2001:db8:f002::5'}\n"
+        "    role: router\n"
+        "  - hostname: unused\n    site: town\n    vendor: cisco_ios\n    role: access\n",
+    )
+    path = tmp_path / "merge.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems = check_inventory(path).problems
+    # the merged device inherits everything but its own keys; its bad role is found at its line
+    role_line = text.splitlines().index("    role: router") + 1
+    assert [(p.rule, p.entity, p.line) for p in problems if p.rule == "schema.type"] == [
+        ("schema.type", "device town-acc-2", role_line)
+    ]
+    fixed = text.replace("    role: router\n", "    role: access\n")
+    path.write_text(fixed, encoding="utf-8")
+    merged = next(d for d in check_inventory(path).inventory.devices if d.hostname == "town-acc-2")
+    assert (merged.site, merged.vendor.value, str(merged.mgmt.ipv4)) == ("town", "cisco_ios", "10.144.0.5")
+    assert merged.credentials.password == "env:P"  # from the anchor
