@@ -227,7 +227,7 @@ def _resolve_plain(ev: ScalarEvent) -> Any:
 
 def _construct(ev: ScalarEvent, tag: str) -> Any:
     value = ev.value
-    if tag == "tag:yaml.org,2002:str" or tag == _TIMESTAMP or tag == _MERGE_TAG:
+    if tag in ("tag:yaml.org,2002:str", _TIMESTAMP, _MERGE_TAG):
         return value  # dates stay text: the inventory has no use for datetime objects; `<<` merges
     if tag not in _SCALAR_TAGS:
         raise YamlProblem("yaml.tag", f"unsupported tag {tag!r}", *_pos(ev.start_mark))
