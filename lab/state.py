@@ -379,5 +379,15 @@ class DeviceState:
                 return p
         return None
 
+    def ospfv3_areas(self, interface: str) -> list[tuple[int, str]]:
+        """(process id, area) pairs an interface is enabled in for OSPFv3 (configured per interface)."""
+        return [
+            (p.process_id, a.area)
+            for p in self.ospf
+            if p.version == 3
+            for a in p.areas
+            if interface in a.interfaces
+        ]
+
     def has_fault(self, kind: FaultKind) -> bool:
         return any(f.kind == kind for f in self.faults)

@@ -38,8 +38,9 @@ def render_comware(dialect: H3cComware, state: DeviceState) -> str:
         out.append("#")
     for itf in state.interfaces:
         out += _interface(itf)
+        out += [f" ospfv3 {pid} area {area}" for pid, area in state.ospfv3_areas(itf.name)]
         out.append("#")
-    for process in state.ospf:
+    for process in sorted(state.ospf, key=lambda p: (p.version, p.process_id)):
         word = "ospf" if process.version == 2 else "ospfv3"
         if process.version == 2 and process.router_id:
             out.append(f"{word} {process.process_id} router-id {process.router_id}")

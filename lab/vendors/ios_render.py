@@ -48,8 +48,9 @@ def render_ios(dialect: CiscoIos, state: DeviceState, *, for_display: bool = Fal
         out += ["ip ssh version 2", "!"]
     for itf in state.interfaces:
         out += _interface(itf)
+        out += [f" ipv6 ospf {pid} area {_area_number(area)}" for pid, area in state.ospfv3_areas(itf.name)]
         out.append("!")
-    for process in state.ospf:
+    for process in sorted(state.ospf, key=lambda p: (p.version, p.process_id)):
         if process.version == 2:
             out.append(f"router ospf {process.process_id}")
             if process.router_id:

@@ -45,8 +45,9 @@ def render_vrp(dialect: HuaweiVrp, state: DeviceState) -> str:
     out += _aaa(state)
     for itf in state.interfaces:
         out += _interface(itf)
+        out += [f" ospfv3 {pid} area {area}" for pid, area in state.ospfv3_areas(itf.name)]
         out.append("#")
-    for process in state.ospf:
+    for process in sorted(state.ospf, key=lambda p: (p.version, p.process_id)):
         if process.version == 2:
             out.append(
                 f"ospf {process.process_id}{' router-id ' + process.router_id if process.router_id else ''}"

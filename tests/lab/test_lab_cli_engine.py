@@ -165,6 +165,12 @@ HARDENING = {
         "area 0",
         "network 10.1.1.0 0.0.0.3",
         "quit",
+        "ospfv3 1",
+        "router-id 1.1.1.1",
+        "quit",
+        "interface GigabitEthernet0/0/1",
+        "ipv6 enable",
+        "ospfv3 1 area 0.0.0.0",
         "quit",
         'header login information "Authorised users only"',
         "return",
@@ -203,6 +209,12 @@ HARDENING = {
         "network 10.1.1.0 0.0.0.3",
         "quit",
         "quit",
+        "ospfv3 1",
+        "router-id 1.1.1.1",
+        "quit",
+        "interface GigabitEthernet1/0/1",
+        "ospfv3 1 area 0.0.0.0",
+        "quit",
         "header login %Authorised users only%",
         "return",
     ],
@@ -235,6 +247,12 @@ HARDENING = {
         "router-id 1.1.1.1",
         "network 10.1.1.0 0.0.0.3 area 0",
         "exit",
+        "ipv6 router ospf 1",
+        "router-id 1.1.1.1",
+        "exit",
+        "interface GigabitEthernet0/0/1",
+        "ipv6 ospf 1 area 0",
+        "exit",
         "banner login ^CAuthorised users only^C",
         "end",
     ],
@@ -258,6 +276,7 @@ def test_hardening_is_reflected_in_state_and_survives_a_reboot(vendor: str) -> N
     assert state.snmp.trap_enabled and state.snmp.trap_hosts[0].address == "10.9.9.7"
     assert {r.prefix for r in state.static_routes} == {"0.0.0.0/0", "::/0"}
     assert state.ospf[0].router_id == "1.1.1.1" and state.ospf[0].areas[0].networks == ["10.1.1.0 0.0.0.3"]
+    assert state.ospfv3_areas(PORTS[vendor]) == [(1, "0.0.0.0")]
     assert state.banners.login == "Authorised users only"
     assert "Ops@Passw0rd-9" not in s.dialect.render_config(state)  # only the hash is kept
 
@@ -265,6 +284,7 @@ def test_hardening_is_reflected_in_state_and_survives_a_reboot(vendor: str) -> N
     rebooted, problems = replay(vendor, state.saved_config or "")
     assert problems == []
     assert s.dialect.render_config(rebooted) == s.dialect.render_config(state)
+    assert rebooted.ospfv3_areas(PORTS[vendor]) == [(1, "0.0.0.0")]
 
 
 @pytest.mark.parametrize("vendor", ["huawei_vrp", "h3c_comware", "cisco_ios"])
