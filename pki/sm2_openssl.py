@@ -28,6 +28,7 @@ import ctypes
 import ctypes.util
 import hashlib
 import os
+import re
 import ssl
 import threading
 from collections.abc import Callable
@@ -111,25 +112,31 @@ def _fn(lib: ctypes.CDLL, name: str, restype: object, argtypes: list[object]) ->
     return func
 
 
-def _loaded_libcrypto_path() -> str | None:
-    """The libcrypto that Python's _ssl extension pulled into this process, if we can see it."""
+# The system's own file name. Wheels that bundle OpenSSL (psycopg-binary, for one) rename their copy
+# (libcrypto-3a0647ea.so.3) and may be mapped into the process too: those are not what _ssl uses.
+_SYSTEM_LIBCRYPTO = re.compile(r"libcrypto\.so(\.\d+)*$")
+
+
+def _loaded_libcrypto_paths() -> list[str]:
+    """The system libcrypto(s) mapped into this process once Python's _ssl extension is loaded."""
     import _ssl  # noqa: F401  (loads libssl and libcrypto into the process)
 
+    found: list[str] = []
     try:
         with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
             for line in maps:
                 path = line.rsplit(" ", 1)[-1].strip()
-                if "libcrypto" in os.path.basename(path) and os.path.exists(path):
-                    return path
-    except OSError:
+                if _SYSTEM_LIBCRYPTO.search(os.path.basename(path)) and path not in found:
+                    found.append(path)
+    except OSError:  # no /proc (not Linux): find_library below
         pass
-    return None
+    return found
 
 
 @cache
 def _load() -> _Lib:
     """Load libcrypto once; UnsupportedAlgorithm when it is missing or not the one ssl uses."""
-    candidates = [p for p in (_loaded_libcrypto_path(), ctypes.util.find_library("crypto")) if p]
+    candidates = [*_loaded_libcrypto_paths(), *filter(None, [ctypes.util.find_library("crypto")])]
     problems: list[str] = []
     for path in candidates:
         try:

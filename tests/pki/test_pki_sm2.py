@@ -367,3 +367,17 @@ def test_openssl_backend_does_not_leak() -> None:
     churn()
     churn()
     assert _rss_kib() - before < 1024, "RSS grew by more than 1 MiB over 1200 keys"
+
+
+@pytest.mark.skipif(OPENSSL_PROBLEM is not None, reason=f"libcrypto lacks SM2: {OPENSSL_PROBLEM}")
+def test_openssl_backend_uses_the_libcrypto_python_ssl_links() -> None:
+    import _ssl
+    import os
+    import subprocess
+
+    import psycopg  # noqa: F401  (maps a second, bundled libcrypto into the process)
+    from govnet.pki.sm2_openssl import OpensslBackend
+
+    ldd = subprocess.run(["ldd", _ssl.__file__], capture_output=True, text=True, check=True).stdout
+    linked = next(line.split("=>")[1].split()[0] for line in ldd.splitlines() if "libcrypto" in line)
+    assert os.path.realpath(OpensslBackend().library_path) == os.path.realpath(linked)
