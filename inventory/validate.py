@@ -66,6 +66,7 @@ RULES = (
     "secret.inline",
     "snmp.config",
     "interface.style",
+    "interface.speed",
 )
 
 # The levels a site's parent may have (市 → 县区/市直部门 → 乡镇街道 → 村社区). Towns may hang
@@ -91,6 +92,27 @@ INTERFACE_STYLE = {
         r"|HundredGigE|Port-channel|Vlan|Loopback)\d"
     ),
 }
+# Port speed by interface-name prefix (the longest prefix that matches wins).
+PORT_SPEED_MBPS = {
+    "Ethernet": 100,
+    "FastEthernet": 100,
+    "GigabitEthernet": 1_000,
+    "M-GigabitEthernet": 1_000,
+    "XGigabitEthernet": 10_000,
+    "Ten-GigabitEthernet": 10_000,
+    "TenGigabitEthernet": 10_000,
+}
+_PORT_PREFIXES = sorted(PORT_SPEED_MBPS, key=len, reverse=True)
+
+
+def port_speed(interface: str) -> int | None:
+    """The speed a port's name says it has, in Mbit/s; None for names that do not say."""
+    for prefix in _PORT_PREFIXES:
+        if interface.startswith(prefix) and interface[len(prefix) : len(prefix) + 1].isdigit():
+            return PORT_SPEED_MBPS[prefix]
+    return None
+
+
 SNMP_AUTH = {"sha", "sha224", "sha256", "sha384", "sha512", "md5"}
 SNMP_PRIV = {"aes", "aes192", "aes256", "des"}
 WEAK_SNMP = {"md5", "des"}
@@ -422,6 +444,17 @@ def _links(ctx: _Context) -> None:
                     label,
                     "interface.style",
                     f"{end.interface!r} does not look like a {device.vendor.value} interface name",
+                )
+            port_mbps = port_speed(end.interface)
+            if port_mbps is not None and link.tier.mbps > port_mbps:
+                r.at_entity(
+                    W,
+                    "links",
+                    i,
+                    (name, "interface"),
+                    label,
+                    "interface.speed",
+                    f"a {link.tier.value} link on {end.interface}, a {port_mbps} Mbit/s port",
                 )
         if link.a.device == link.b.device:
             r.at_entity(

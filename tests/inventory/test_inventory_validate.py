@@ -116,6 +116,11 @@ MUTATIONS = {
         "a: {device: town-acc-1, interface: XGigabitEthernet0/0/1}",
         [("warning", "interface.style")],
     ),
+    "interface.speed": (
+        "b: {device: city-core-2, interface: XGigabitEthernet0/0/1}",
+        "b: {device: city-core-2, interface: GigabitEthernet0/0/9}",
+        [("warning", "interface.speed")],
+    ),
     "address.no-pool": (
         "    parent: county\n",
         "    parent: county\n    zone: private\n",
