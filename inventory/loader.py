@@ -64,7 +64,6 @@ class SourceMap:
     origins: dict[str, list[tuple[int, int, int, int]]] = field(
         default_factory=lambda: {name: [] for name in LIST_SECTIONS}
     )
-    section_starts: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
 
 
 class Reporter:
@@ -204,7 +203,6 @@ def read_inventory(
             continue
         for key, value in doc.data.items():
             line, column = doc.key_starts.get(str(key), (1, 1))
-            sources.section_starts[(file_index, str(key))] = (line, column)
             if key in LIST_SECTIONS:
                 if value is None:
                     continue
