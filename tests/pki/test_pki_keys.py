@@ -318,3 +318,9 @@ def test_property_random_bytes_fail_cleanly(blob: bytes) -> None:
     for load in (lambda: keys.load_private_key(blob, PASS), lambda: keys.load_public_key(blob)):
         with pytest.raises((InputError, SecretError)):
             load()
+
+
+def test_windows_line_endings_and_surrounding_text_are_fine(openssl_keys: dict[str, Path]) -> None:
+    text = openssl_keys["genpkey-aes.pem"].read_bytes().replace(b"\n", b"\r\n")
+    blob = b"Key for the Shaoguan e-seal service\r\n\r\n" + text + b"\r\ntrailing notes\r\n"
+    assert keys.load_private_key(blob, PASS) == keys.load_private_key_file(openssl_keys["genpkey.pem"])
