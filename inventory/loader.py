@@ -191,7 +191,8 @@ def read_inventory(
     if plan is None:
         plan = read_plan(plan_path, limits)
 
-    raw: dict[str, list[tuple[int, int, tuple[int, int], Any]]] = {name: [] for name in LIST_SECTIONS}
+    invalid_ids: dict[str, set[str]] = {}
+    sections = {key: _Section(key, plan, reporter, sources, invalid_ids) for key in LIST_SECTIONS}
     name: str | None = None
     policy_raw: dict[str, Any] = {}
     policy_origin: dict[str, tuple[int, tuple[int, int]]] = {}  # policy key -> file, section start
@@ -212,9 +213,14 @@ def read_inventory(
                     )
                     continue
                 starts = doc.item_starts.get(key, [])
+                feed = sections[key].feed
                 for item_index, item in enumerate(value):
-                    start = starts[item_index] if item_index < len(starts) else (line, column)
-                    raw[key].append((file_index, item_index, start, item))
+                    feed(
+                        file_index,
+                        item_index,
+                        starts[item_index] if item_index < len(starts) else (line, column),
+                        item,
+                    )
             elif key == "name" or key == "description":
                 if not isinstance(value, str):
                     reporter.at_file(
@@ -257,20 +263,13 @@ def read_inventory(
                 )
 
     policy = _policy(policy_raw, policy_origin, reporter)
-    invalid_ids: dict[str, set[str]] = {}
-    models: dict[str, list[Any]] = {}
-    for section, (model, id_field, word) in LIST_SECTIONS.items():
-        models[section] = _validate_section(
-            section, model, id_field, word, raw[section], plan, reporter, sources, invalid_ids
-        )
-        raw[section] = []  # let the raw values go as soon as they are models
     inventory = Inventory.model_construct(
         name=name or (path.name if path.is_dir() else path.stem),
         policy=policy,
-        pools=tuple(models["pools"]),
-        sites=tuple(models["sites"]),
-        devices=tuple(models["devices"]),
-        links=tuple(models["links"]),
+        pools=tuple(sections["pools"].out),
+        sites=tuple(sections["sites"].out),
+        devices=tuple(sections["devices"].out),
+        links=tuple(sections["links"].out),
     )
     if overlay is not None:
         inventory = apply_overlay(inventory, overlay, limits)
@@ -335,61 +334,76 @@ def _rule_for(err: Any) -> str:
     return "schema.type"
 
 
-def _validate_section(
-    section: str,
-    model: type[BaseModel],
-    id_field: str,
-    word: str,
-    items: list[tuple[int, int, tuple[int, int], Any]],
-    plan: PlanData,
-    reporter: Reporter,
-    sources: SourceMap,
-    invalid_ids: dict[str, set[str]],
-) -> list[Any]:
-    out: list[Any] = []
-    origins = sources.origins[section]
-    first_seen: dict[str, tuple[int, int, int]] = {}
-    invalid = invalid_ids.setdefault(section, set())
-    planned = plan.section(section) if section in ("sites", "devices", "links") else {}
-    shared = _SharedParts()
-    for file_index, item_index, start, item in items:
-        ident = item.get(id_field) if isinstance(item, dict) else None
-        label = f"{word} {ident}" if isinstance(ident, str | int) else f"{word} #{item_index + 1}"
-        path: PathKey = (section, item_index)
+class _Section:
+    """Turns the raw items of one section into models, file by file as they are read, so that a
+    file's raw values can go as soon as its entities are models."""
+
+    def __init__(
+        self,
+        section: str,
+        plan: PlanData,
+        reporter: Reporter,
+        sources: SourceMap,
+        invalid_ids: dict[str, set[str]],
+    ) -> None:
+        self.section = section
+        self.model, self.id_field, self.word = LIST_SECTIONS[section]
+        self.reporter = reporter
+        self.sources = sources
+        self.invalid_ids = invalid_ids
+        self.out: list[Any] = []
+        self.origins = sources.origins[section]
+        self.first_seen: dict[str, tuple[int, int, int]] = {}
+        self.invalid = invalid_ids.setdefault(section, set())
+        self.planned = plan.section(section) if section in ("sites", "devices", "links") else {}
+        self.shared = _SharedParts()
+
+    def feed(self, file_index: int, item_index: int, start: tuple[int, int], item: Any) -> None:
+        ident = item.get(self.id_field) if isinstance(item, dict) else None
+        label = f"{self.word} {ident}" if isinstance(ident, str | int) else f"{self.word} #{item_index + 1}"
+        path: PathKey = (self.section, item_index)
         if not isinstance(item, dict):
-            reporter.at_item(
-                Severity.ERROR, file_index, path, start, label, "schema.type", f"a {word} must be a mapping"
-            )
-            continue
-        if isinstance(ident, str | int) and str(ident) in first_seen:
-            f, line, column = first_seen[str(ident)]
-            reporter.at_item(
+            self.reporter.at_item(
                 Severity.ERROR,
                 file_index,
-                (*path, id_field),
+                path,
+                start,
+                label,
+                "schema.type",
+                f"a {self.word} must be a mapping",
+            )
+            return
+        if isinstance(ident, str | int) and str(ident) in self.first_seen:
+            f, line, column = self.first_seen[str(ident)]
+            self.reporter.at_item(
+                Severity.ERROR,
+                file_index,
+                (*path, self.id_field),
                 start,
                 label,
                 "id.duplicate",
-                f"duplicate {word} {id_field} {ident!r}"
-                f" (first defined at {sources.files[f]}:{line}:{column})",
+                f"duplicate {self.word} {self.id_field} {ident!r}"
+                f" (first defined at {self.sources.files[f]}:{line}:{column})",
             )
-            continue
+            return
         if isinstance(ident, str | int):
-            first_seen[str(ident)] = (file_index, *start)
-        data = _with_plan(section, item, planned.get(str(ident)) if isinstance(ident, str) else None)
-        if section == "devices":
-            data = shared.device_parts(data)
+            self.first_seen[str(ident)] = (file_index, *start)
+        data = _with_plan(
+            self.section, item, self.planned.get(str(ident)) if isinstance(ident, str) else None
+        )
+        if self.section == "devices":
+            data = self.shared.device_parts(data)
         try:
-            entity = model.model_validate(data)
+            entity = self.model.model_validate(data)
         except ValidationError as exc:
             if isinstance(ident, str):
-                invalid.add(ident)
-            if section == "devices" and isinstance(item.get("site"), str):
-                invalid_ids.setdefault("device-sites", set()).add(item["site"])
+                self.invalid.add(ident)
+            if self.section == "devices" and isinstance(item.get("site"), str):
+                self.invalid_ids.setdefault("device-sites", set()).add(item["site"])
             for err in exc.errors(include_url=False):
                 loc = tuple(err["loc"])
                 rule = _rule_for(err)
-                where = ".".join(map(str, loc)) or word
+                where = ".".join(map(str, loc)) or self.word
                 if rule == "schema.unknown-field":
                     message = f"unknown field {where!r}"
                 elif rule == "schema.missing-field":
@@ -399,11 +413,10 @@ def _validate_section(
                     message = f"unknown vendor {err['input']!r}: {err['msg'].lower()}"
                 else:
                     message = f"{where}: {err['msg']}" + _shown_input(loc, err.get("input"))
-                reporter.at_item(Severity.ERROR, file_index, (*path, *loc), start, label, rule, message)
-            continue
-        out.append(entity)
-        origins.append((file_index, item_index, *start))
-    return out
+                self.reporter.at_item(Severity.ERROR, file_index, (*path, *loc), start, label, rule, message)
+            return
+        self.out.append(entity)
+        self.origins.append((file_index, item_index, *start))
 
 
 class _SharedParts:
