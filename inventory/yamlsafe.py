@@ -86,6 +86,8 @@ def read_text(path: Path, limits: YamlLimits) -> str:
         raise YamlProblem("yaml.unreadable", f"cannot read file: {exc.strerror or exc}") from None
     if len(raw) > limits.max_bytes:  # grew while we looked
         raise YamlProblem("yaml.too-large", f"file is larger than the limit of {limits.max_bytes} bytes")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise YamlProblem("yaml.encoding", "UTF-16 text, not UTF-8: save the file as UTF-8")
     nul = raw.find(b"\0")
     if nul >= 0:
         line, column = _byte_position(raw, nul)
@@ -94,8 +96,14 @@ def read_text(path: Path, limits: YamlLimits) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, column = _byte_position(raw, exc.start)
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = "; it reads as GB18030/GBK: save it as UTF-8"
+        except UnicodeDecodeError:
+            pass
         raise YamlProblem(
-            "yaml.encoding", f"not UTF-8 (invalid byte 0x{raw[exc.start]:02x})", line, column
+            "yaml.encoding", f"not UTF-8 (invalid byte 0x{raw[exc.start]:02x}){hint}", line, column
         ) from None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise YamlProblem("yaml.empty", "empty file: nothing but blanks and comments")

@@ -365,3 +365,13 @@ def test_merge_keys_and_anchors_load_and_locate(tmp_path: Path) -> None:
     merged = next(d for d in check_inventory(path).inventory.devices if d.hostname == "town-acc-2")
     assert (merged.site, merged.vendor.value, str(merged.mgmt.ipv4)) == ("town", "cisco_ios", "10.144.0.5")
     assert merged.credentials.password == "env:P"  # from the anchor
+
+
+def test_encoding_problems_say_what_to_do(tmp_path: Path) -> None:
+    gbk = check_inventory(BROKEN / "not-utf8.yaml").problems[0]
+    assert "GB18030/GBK: save it as UTF-8" in gbk.message
+    utf16 = tmp_path / "utf16.yaml"
+    utf16.write_bytes(TINY.read_text(encoding="utf-8").encode("utf-16"))
+    assert [(p.rule, p.message) for p in check_inventory(utf16).problems] == [
+        ("yaml.encoding", "UTF-16 text, not UTF-8: save the file as UTF-8")
+    ]
