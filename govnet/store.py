@@ -36,7 +36,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 from govnet.errors import ConfigError, GovnetError
 
@@ -47,6 +47,10 @@ metadata = MetaData()
 
 class StoreError(GovnetError):
     """The store cannot be reached or refused an operation."""
+
+
+class StoreConflict(StoreError):
+    """A uniqueness or reference constraint refused a write (e.g. another worker wrote first)."""
 
 
 # --- bookkeeping ------------------------------------------------------------------------------
@@ -197,6 +201,8 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 yield conn
+        except IntegrityError as exc:
+            raise StoreConflict(f"store {self.url_masked}: {_describe(exc)}") from None
         except SQLAlchemyError as exc:
             raise StoreError(f"store {self.url_masked}: {_describe(exc)}") from None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -32,11 +33,18 @@ from govnet.pki.profiles import (
 )
 from govnet.pki.sm2 import SM2PrivateKey, SM2PublicKey
 from sqlalchemy import Connection, func, select
-from sqlalchemy.exc import IntegrityError
 
 from govnet.errors import InputError, NotFoundError, SecretError
 from govnet.settings import Settings
-from govnet.store import Store, pki_authorities, pki_certificates, pki_crls, pki_keys, pki_revocations
+from govnet.store import (
+    Store,
+    StoreConflict,
+    pki_authorities,
+    pki_certificates,
+    pki_crls,
+    pki_keys,
+    pki_revocations,
+)
 
 log = logging.getLogger(__name__)
 
@@ -191,11 +199,23 @@ def passphrase(settings: Settings) -> str:
     return resolve_passphrase(settings.pki)
 
 
+# cryptography's multi-lane Argon2id deadlocks when two threads derive at once (seen with
+# cryptography 50 here: two threads, lanes=4, both hang). Key sealing is rare and already slow by
+# design, so serialising it costs nothing a worker would notice.
+_KDF_LOCK = threading.Lock()
+
+
+def _seal(key: SM2PrivateKey, secret: str) -> bytes:
+    with _KDF_LOCK:
+        return encrypt_private_key(key, secret)
+
+
 def _load_key(conn: Connection, key_id: str | None, passphrase_value: str) -> SM2PrivateKey:
     row = conn.execute(select(pki_keys.c.blob).where(pki_keys.c.id == key_id)).first() if key_id else None
     if row is None:
         raise NotFoundError(f"the CA's private key {key_id} is not in the store")
-    return decrypt_private_key(bytes(row.blob), passphrase_value)
+    with _KDF_LOCK:
+        return decrypt_private_key(bytes(row.blob), passphrase_value)
 
 
 def _signer(store: Store, authority: Authority, passphrase_value: str) -> x509.Issuer:
@@ -241,11 +261,12 @@ def _insert_key(conn: Connection, key_id: str, owner: str, blob: bytes, now: dt.
     conn.execute(pki_keys.insert().values(id=key_id, owner=owner, blob=blob, created_at=now))
 
 
-def _retry_on_serial_clash(attempt: int, exc: IntegrityError) -> None:
-    # Two random 159-bit serials colliding is practically impossible; a retry keeps it impossible.
-    if attempt >= 2:
+def _retry_on_conflict(attempt: int, exc: StoreConflict) -> None:
+    # Another worker took the same CRL number first, or (practically never) two random 159-bit
+    # serials met: try again with a fresh one.
+    if attempt >= 4:
         raise exc
-    log.warning("certificate serial collided; drawing a new one")
+    log.info("store conflict (%s); retrying", exc)
 
 
 # --- init ----------------------------------------------------------------------------------------
@@ -334,7 +355,7 @@ def init_ca(
             intermediate_crl_url or default_crl_url(settings, inter_hex),
         )
     with store.begin() as conn:
-        _insert_key(conn, f"key-{root_hex}", name, encrypt_private_key(root_key, secret), now)
+        _insert_key(conn, f"key-{root_hex}", name, _seal(root_key, secret), now)
         root_record = _insert_certificate(
             conn, root_cert, profile="root", issuer_serial=root_hex, key_id=f"key-{root_hex}"
         )
@@ -346,9 +367,7 @@ def init_ca(
         inter_record = None
         if inter and intermediate_name:
             inter_key, inter_cert, inter_hex, inter_crl = inter
-            _insert_key(
-                conn, f"key-{inter_hex}", intermediate_name, encrypt_private_key(inter_key, secret), now
-            )
+            _insert_key(conn, f"key-{inter_hex}", intermediate_name, _seal(inter_key, secret), now)
             inter_record = _insert_certificate(
                 conn,
                 inter_cert,
@@ -451,7 +470,7 @@ def issue_certificate(
     if issuer.name.dump() != authority.record.certificate.subject.dump():
         raise InputError("the signer given is not the issuing CA")
     not_after = min(now + dt.timedelta(days=days or chosen.default_days), authority.record.not_after)
-    for attempt in range(3):
+    for attempt in range(5):
         serial = x509.random_serial()
         serial_text = x509.serial_hex(serial)
         cert = x509.build_certificate(
@@ -474,7 +493,7 @@ def issue_certificate(
                         conn,
                         key_id,
                         x509.name_text(cert.subject),
-                        encrypt_private_key(private_key, secret),
+                        _seal(private_key, secret),
                         now,
                     )
                 record = _insert_certificate(
@@ -485,8 +504,8 @@ def issue_certificate(
                     key_id=key_id,
                 )
             break
-        except IntegrityError as exc:  # pragma: no cover - needs a 159-bit collision
-            _retry_on_serial_clash(attempt, exc)
+        except StoreConflict as exc:  # pragma: no cover - needs a 159-bit collision
+            _retry_on_conflict(attempt, exc)
     log.info("pki: issued %s certificate %s", chosen.name, record.serial)
     return IssueResult(record, chain_of(store, record.serial)[1:], private_key, signer_id)
 
@@ -591,7 +610,7 @@ def issue_crl(
     )
     issuer = _signer(store, authority, passphrase(settings))
     next_update = now + dt.timedelta(days=days)
-    for attempt in range(3):
+    for attempt in range(5):
         with store.connect() as conn:
             number = (
                 conn.execute(
@@ -620,8 +639,8 @@ def issue_crl(
                     )
                 )
             break
-        except IntegrityError as exc:  # another worker published the same number first
-            _retry_on_serial_clash(attempt, exc)
+        except StoreConflict as exc:  # another worker published the same number first
+            _retry_on_conflict(attempt, exc)
     return CrlResult(authority.record, number, now, next_update, len(entries), crl.dump())
 
 

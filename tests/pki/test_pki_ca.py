@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asn1crypto import x509 as asn1_x509
@@ -291,3 +292,25 @@ def test_certificates_round_trip_through_pem_and_der(
         "某市电子政务根CA",
     ]
     assert isinstance(record.certificate, asn1_x509.Certificate)
+
+
+def test_concurrent_workers_get_unique_serials_and_crl_numbers(
+    store: Store, pki_settings: Settings, authority: ca.InitResult
+) -> None:
+    signer = ca.open_signer(store, pki_settings)
+    csr = x509.build_csr(parse_subject("CN=worker"), SM2PrivateKey.generate()).dump()
+
+    def worker(index: int) -> tuple[list[str], list[int]]:
+        serials, numbers = [], []
+        for _ in range(3):
+            issued = ca.issue_certificate(store, pki_settings, profile="device", csr_data=csr, signer=signer)
+            serials.append(issued.record.serial)
+            numbers.append(ca.issue_crl(store, pki_settings).number)
+        return serials, numbers
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(worker, range(4)))
+    serials = [s for r in results for s in r[0]]
+    numbers = [n for r in results for n in r[1]]
+    assert len(set(serials)) == 12
+    assert sorted(numbers) == list(range(1, 13))  # every CRL got its own number, none was lost
