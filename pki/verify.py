@@ -196,6 +196,32 @@ def _basic_constraints(cert: asn1_x509.Certificate, name: str, below: int | None
     )
 
 
+# Extensions this validator acts on (or that never restrict use); RFC 5280 4.2: a certificate with
+# any other extension marked critical must be rejected.
+_UNDERSTOOD = {
+    "basic_constraints",
+    "key_usage",
+    "extended_key_usage",
+    "subject_alt_name",
+    "key_identifier",
+    "authority_key_identifier",
+    "crl_distribution_points",
+}
+
+
+def _critical_extensions(cert: asn1_x509.Certificate, name: str) -> CheckResult:
+    unknown = sorted(
+        ext["extn_id"].native
+        for ext in cert["tbs_certificate"]["extensions"]
+        if ext["critical"].native and ext["extn_id"].native not in _UNDERSTOOD
+    )
+    if unknown:
+        return CheckResult.failed(
+            name, "unrecognised critical extension(s): " + ", ".join(unknown), unknown=unknown
+        )
+    return CheckResult.passed(name, "no unrecognised critical extension")
+
+
 def _usages(cert: asn1_x509.Certificate) -> tuple[set[str] | None, set[str] | None]:
     ku = x509.extension(cert, "key_usage")
     eku = x509.extension(cert, "extended_key_usage")
@@ -351,6 +377,7 @@ def verify_path(
         below = None if index == 0 else index - 1
         checks.append(_basic_constraints(current, f"basic_constraints[{label}]", below))
         checks.append(_key_usage(current, f"key_usage[{label}]", index > 0, policy.purpose))
+        checks.append(_critical_extensions(current, f"critical_extensions[{label}]"))
         is_anchor = anchored and index == len(path) - 1
         if not is_anchor:
             name = f"revocation[{label}]"

@@ -182,3 +182,21 @@ def test_crl_from_a_stranger_is_ignored(chain: ChainFactory) -> None:
     verdict = verify_path(leaf.cert, intermediates=[chain.inter.cert], roots=[chain.root.cert], crls=[forged])
     status, reason = _check(verdict, "revocation[leaf")
     assert status is Status.INDETERMINATE and "does not verify" in reason
+
+
+def test_unrecognised_critical_extension_fails(chain: ChainFactory) -> None:
+    leaf = chain.leaf()
+    tbs = leaf.cert["tbs_certificate"].copy()
+    odd_extension = asn1_x509.Extension({"extn_id": "1.2.3.4.5", "critical": True, "extn_value": b"\x05\x00"})
+    tbs["extensions"] = [*tbs["extensions"], odd_extension]
+    signature = chain.inter.key.sign(tbs.dump())
+    odd = asn1_x509.Certificate(
+        {
+            "tbs_certificate": tbs,
+            "signature_algorithm": {"algorithm": x509.SM2_SM3_OID},
+            "signature_value": signature,
+        }
+    )
+    verdict = verify_path(odd, intermediates=[chain.inter.cert], roots=[chain.root.cert])
+    assert [c.name for c in verdict.failures] == ["critical_extensions[leaf: www.gov.example]"]
+    assert "1.2.3.4.5" in verdict.failures[0].reason
