@@ -88,9 +88,10 @@ def init(
 ) -> None:
     """Create the root CA (SM2 key, self-signed SM3withSM2 certificate) and optionally an intermediate."""
     from govnet.pki.ca import init_ca
+    from govnet.pki.profiles import parse_subject
 
     inter_name = intermediate_name or (
-        f"{name.split('CN=')[-1].split(',')[0]} Issuing CA" if intermediate else None
+        f"CN={parse_subject(name).common_name} Issuing CA" if intermediate else None
     )
     with _service() as (store, settings):
         result = init_ca(
