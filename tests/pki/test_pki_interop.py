@@ -199,3 +199,27 @@ def test_openssl_default_empty_id_is_named_and_allowed_only_by_policy(tmp_path: 
     assert x509.check_csr_signature(request, "leaf.csr")[1].signer_id is x509.SignerId.EMPTY
     # and OpenSSL agrees with govnet about which ID signed it
     assert openssl("verify", "-CAfile", tmp_path / "root.pem", tmp_path / "leaf.pem").returncode == 0
+
+
+def test_openssl_ca_crls_are_read_and_their_sm2_id_policed(tmp_path: Path) -> None:
+    root, leaf = _openssl_chain(tmp_path, ("-sigopt", DISTID))
+    (tmp_path / "index.txt").write_text("")
+    (tmp_path / "crlnumber").write_text("1000\n")
+    (tmp_path / "ca.cnf").write_text(
+        "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\ncrlnumber = crlnumber\ncertificate = root.pem\n"
+        "private_key = root.key\ndefault_md = sm3\ndefault_crl_days = 7\n"
+    )
+    openssl("ca", "-config", "ca.cnf", "-revoke", "leaf.pem", "-crl_reason", "keyCompromise", cwd=tmp_path)
+    openssl("ca", "-config", "ca.cnf", "-gencrl", "-sigopt", DISTID, "-out", "standard.crl", cwd=tmp_path)
+    openssl("ca", "-config", "ca.cnf", "-gencrl", "-out", "empty-id.crl", cwd=tmp_path)
+    standard = x509.load_crl((tmp_path / "standard.crl").read_bytes(), "standard.crl")
+    verdict = verify_path(leaf, roots=[root], crls=[standard])
+    revocation = next(c for c in verdict.checks if c.name.startswith("revocation["))
+    assert revocation.status is Status.FAILED
+    assert "reason: keyCompromise (CRL #4096)" in revocation.reason  # crlnumber 1000 is hex
+    empty = x509.load_crl((tmp_path / "empty-id.crl").read_bytes(), "empty-id.crl")
+    verdict = verify_path(leaf, roots=[root], crls=[empty])
+    revocation = next(c for c in verdict.checks if c.name.startswith("revocation["))
+    assert revocation.status is Status.INDETERMINATE and EMPTY_ID_REFUSED in revocation.reason
+    verdict = verify_path(leaf, roots=[root], crls=[empty], policy=Policy(allow_empty_sm2_id=True))
+    assert next(c for c in verdict.checks if c.name.startswith("revocation[")).status is Status.FAILED
