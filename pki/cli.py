@@ -147,7 +147,8 @@ def issue(
     key_passphrase: Annotated[
         str | None,
         typer.Option(
-            help="env:NAME or file:PATH: decrypts --key, encrypts --key-out (default: the PKI passphrase)."
+            help="env:NAME or file:PATH: decrypts an encrypted --key (no default); encrypts --key-out "
+            "(default: the PKI passphrase)."
         ),
     ] = None,
     as_json: JsonOption = False,
