@@ -12,8 +12,11 @@ and reports which one verified, so callers can accept or refuse the latter by po
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
+import re
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -166,21 +169,43 @@ def to_pem(kind: str, der: bytes) -> bytes:
     return pem.armor(kind, der)
 
 
-def _der_blocks(data: bytes, kinds: tuple[str, ...], source: str) -> Iterator[bytes]:
-    """The DER inside ``data``: every PEM block of one of ``kinds``, or the whole of it as DER."""
-    if pem.detect(data):
-        found = False
-        try:
-            for kind, _headers, der in pem.unarmor(data, multiple=True):
-                if kind in kinds:
-                    found = True
-                    yield der
-        except ValueError as exc:
-            raise InputError(f"{source}: malformed PEM ({exc})") from None
-        if not found:
-            raise InputError(f"{source}: no PEM block of type {' or '.join(kinds)}")
-    else:
-        yield data
+_PEM_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----")
+
+
+def _der_blocks(data: bytes, kinds: tuple[str, ...], source: str) -> Iterator[tuple[bytes, str]]:
+    """(DER, where) for every PEM block of one of ``kinds`` — where names the file and the block's
+    first line — or the whole of ``data`` as DER."""
+    if not pem.detect(data):
+        yield data, source
+        return
+    text = data.decode("utf-8", errors="replace")
+    label: str | None = None
+    start, found = 0, False
+    body: list[str] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if label is None:
+            match = _PEM_BEGIN.fullmatch(stripped)
+            if match:
+                label, start, body = match.group(1), number, []
+            continue
+        if stripped == f"-----END {label}-----":
+            if label in kinds:
+                found = True
+                try:
+                    der = base64.b64decode("".join(b for b in body if ":" not in b), validate=True)
+                except (binascii.Error, ValueError):
+                    raise InputError(
+                        f"{source}: line {start}: the {label} block is not valid base64"
+                    ) from None
+                yield der, f"{source}: line {start}"
+            label = None
+            continue
+        body.append(stripped)
+    if label is not None:
+        raise InputError(f"{source}: line {start}: the {label} block has no END line")
+    if not found:
+        raise InputError(f"{source}: no PEM block of type {' or '.join(kinds)}")
 
 
 def _load(spec: Any, der: bytes, source: str, what: str) -> Any:
@@ -200,8 +225,10 @@ def _first_line(exc: Exception) -> str:
 def load_certificates(data: bytes, source: str) -> list[asn1_x509.Certificate]:
     """Every certificate in a PEM bundle, or the one DER certificate."""
     return [
-        _load(asn1_x509.Certificate, der, source, "X.509 certificate")
-        for der in _der_blocks(data, (PEM_CERTIFICATE, "X509 CERTIFICATE", "TRUSTED CERTIFICATE"), source)
+        _load(asn1_x509.Certificate, der, where, "X.509 certificate")
+        for der, where in _der_blocks(
+            data, (PEM_CERTIFICATE, "X509 CERTIFICATE", "TRUSTED CERTIFICATE"), source
+        )
     ]
 
 
@@ -216,14 +243,14 @@ def load_csr(data: bytes, source: str) -> csr.CertificationRequest:
     blocks = list(_der_blocks(data, (PEM_CSR, "NEW CERTIFICATE REQUEST"), source))
     if len(blocks) != 1:
         raise InputError(f"{source}: expected one certificate request, found {len(blocks)}")
-    return _load(csr.CertificationRequest, blocks[0], source, "PKCS#10 certificate request")
+    return _load(csr.CertificationRequest, *blocks[0], "PKCS#10 certificate request")
 
 
 def load_crl(data: bytes, source: str) -> asn1_crl.CertificateList:
     blocks = list(_der_blocks(data, (PEM_CRL,), source))
     if len(blocks) != 1:
         raise InputError(f"{source}: expected one CRL, found {len(blocks)}")
-    return _load(asn1_crl.CertificateList, blocks[0], source, "CRL")
+    return _load(asn1_crl.CertificateList, *blocks[0], "CRL")
 
 
 # --- names --------------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ def test_input_errors_exit_2_and_write_nothing(
     garbage.write_text("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n")
     before = len(_json(govnet, "pki", "list"))
     cases = [
-        (("pki", "verify", str(garbage)), "garbage.pem: not a valid X.509 certificate"),
+        (("pki", "verify", str(garbage)), "garbage.pem: line 1: not a valid X.509 certificate"),
         (("pki", "verify", str(tmp_path / "missing.pem")), "missing.pem: cannot read"),
         (
             ("pki", "issue", "--profile", "signer", "--csr", str(garbage)),

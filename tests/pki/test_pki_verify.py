@@ -200,3 +200,22 @@ def test_unrecognised_critical_extension_fails(chain: ChainFactory) -> None:
     verdict = verify_path(odd, intermediates=[chain.inter.cert], roots=[chain.root.cert])
     assert [c.name for c in verdict.failures] == ["critical_extensions[leaf: www.gov.example]"]
     assert "1.2.3.4.5" in verdict.failures[0].reason
+
+
+def test_malformed_files_are_named_with_their_line(chain: ChainFactory) -> None:
+    bundle = (
+        chain.root.pem + b"\n" + b"-----BEGIN CERTIFICATE-----\nMIIB!!notbase64\n-----END CERTIFICATE-----\n"
+    )
+    second = chain.root.pem.count(b"\n") + 2  # the line where the second block begins
+    with pytest.raises(
+        InputError, match=rf"^bundle\.pem: line {second}: the CERTIFICATE block is not valid base64$"
+    ):
+        x509.load_certificates(bundle, "bundle.pem")
+    truncated = chain.root.pem.split(b"-----END")[0]
+    with pytest.raises(InputError, match=r"^cut\.pem: line 1: the CERTIFICATE block has no END line$"):
+        x509.load_certificates(truncated, "cut.pem")
+    good_then_bad = chain.root.pem + x509.to_pem(x509.PEM_CERTIFICATE, b"\x30\x03\x02\x01\x01")
+    with pytest.raises(InputError, match=rf"^two\.pem: line {second - 1}: not a valid X\.509 certificate"):
+        x509.load_certificates(good_then_bad, "two.pem")
+    with pytest.raises(InputError, match=r"^raw\.der: not a valid X\.509 certificate"):
+        x509.load_certificate(b"\x30\x03\x02\x01\x01", "raw.der")
