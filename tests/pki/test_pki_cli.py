@@ -269,3 +269,39 @@ def test_verbose_logs_never_carry_secrets(  # type: ignore[no-untyped-def]
     assert "pki: issued device certificate" in logged
     for text in (logged, out, err):
         assert PASSPHRASE not in text and "PRIVATE KEY" not in text
+
+
+def test_a_certificate_from_another_city_verifies_with_its_root_and_crl(  # type: ignore[no-untyped-def]
+    govnet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """一地发证、全网互信互认: city B issues, city A verifies with B's root and CRL."""
+    monkeypatch.setenv("GOVNET_HOME", str(tmp_path / "city-b"))
+    _json(govnet, "pki", "init", "--name", "CN=B市电子政务根CA", "--intermediate")
+    issued = _json(
+        govnet,
+        "pki",
+        "issue",
+        "--profile",
+        "signer",
+        "--subject",
+        "CN=李四",
+        "--out",
+        str(tmp_path / "li.pem"),
+    )
+    bundle = tmp_path / "b-chain.pem"
+    assert govnet("pki", "export", issued["serial"], "--chain", "--out", str(bundle))[0] == 0
+    roots = _json(govnet, "pki", "list", "--profile", "root")
+    assert govnet("pki", "export", roots[0]["serial"], "--out", str(tmp_path / "b-root.pem"))[0] == 0
+    _json(govnet, "pki", "crl", "--out", str(tmp_path / "b-issuing.crl"))
+    _json(govnet, "pki", "crl", "--ca", roots[0]["serial"], "--out", str(tmp_path / "b-root.crl"), "--der")
+
+    monkeypatch.setenv("GOVNET_HOME", str(tmp_path / "city-a"))
+    _json(govnet, "pki", "init", "--name", "CN=A市电子政务根CA")
+    args = ["pki", "verify", str(tmp_path / "li.pem"), "--chain", str(bundle), "--json"]
+    code, out, _ = govnet(*args)
+    assert code == 1 and "not a trusted root" in json.loads(out)["checks"][0]["reason"]
+    code, out, _ = govnet(*args, "--trust", str(tmp_path / "b-root.pem"))
+    assert code == 1 and json.loads(out)["status"] == "INDETERMINATE"  # no CRLs from city B yet
+    crls = ["--crl", str(tmp_path / "b-issuing.crl"), "--crl", str(tmp_path / "b-root.crl")]
+    code, out, _ = govnet(*args, "--trust", str(tmp_path / "b-root.pem"), *crls, "--purpose", "signer")
+    assert code == 0 and json.loads(out)["status"] == "PASSED"
