@@ -451,13 +451,13 @@ def issue_certificate(
                 "pki.allow_empty_sm2_id"
             )
         signer_id = check.signer_id
-        requested = x509.subject_from_name(request["certification_request_info"]["subject"])
+        requested = x509.subject_from_name(request["certification_request_info"]["subject"], csr_source)
         parsed_subject = (
             parse_subject(subject, organisation=organisation, credit_code=credit_code)
             if subject
             else _with(requested, organisation, credit_code)
         )
-        alt_names = alt_names or x509.csr_alt_names(request)
+        alt_names = alt_names or x509.csr_alt_names(request, csr_source)
     else:
         if not subject:
             raise InputError("give the subject (--subject) or a certificate request (--csr)")

@@ -26,7 +26,7 @@ from typing import Any
 from asn1crypto import algos, core, csr, keys, pem
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
-from govnet.pki.profiles import AltName, Profile, Subject
+from govnet.pki.profiles import AltName, Profile, Subject, parse_san
 from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey, SM2PublicKey
 
 from govnet.errors import InputError, InvalidSignature
@@ -513,8 +513,9 @@ def check_crl_signature(crl: asn1_crl.CertificateList, issuer_key: SM2PublicKey)
     )
 
 
-def csr_alt_names(request: csr.CertificationRequest) -> tuple[AltName, ...]:
-    """subjectAltName entries the CSR asks for (extensionRequest attribute), DNS/IP/e-mail only."""
+def csr_alt_names(request: csr.CertificationRequest, source: str = "CSR") -> tuple[AltName, ...]:
+    """subjectAltName entries the CSR asks for (extensionRequest attribute), DNS/IP/e-mail only,
+    each checked as if the operator had typed it."""
     found: list[AltName] = []
     for attribute in request["certification_request_info"]["attributes"]:
         if attribute["type"].native != "extension_request":
@@ -523,22 +524,27 @@ def csr_alt_names(request: csr.CertificationRequest) -> tuple[AltName, ...]:
             for ext in extensions:
                 if ext["extn_id"].native == "subject_alt_name":
                     for general in ext["extn_value"].parsed:
-                        if general.name in ("dns_name", "ip_address", "rfc822_name"):
-                            value = general.native
-                            if general.name == "ip_address":
-                                value = str(value).split("/")[0]
-                            found.append(AltName(general.name, value))
+                        prefix = {"dns_name": "DNS", "ip_address": "IP", "rfc822_name": "email"}.get(
+                            general.name
+                        )
+                        if prefix is None:
+                            continue
+                        value = str(general.native).split("/")[0] if prefix == "IP" else str(general.native)
+                        try:
+                            found.append(parse_san(f"{prefix}:{value}"))
+                        except InputError as exc:
+                            raise InputError(f"{source}: requested {exc}") from None
     return tuple(found)
 
 
-def subject_from_name(name: asn1_x509.Name) -> Subject:
+def subject_from_name(name: asn1_x509.Name, source: str = "CSR") -> Subject:
     """A CSR's subject as our Subject (attributes we know; others are refused, not silently dropped)."""
     pairs = []
     for rdn in name.chosen:
         for atv in rdn:
             attribute = atv["type"].native
             if attribute not in _SHORT:
-                raise InputError(f"subject attribute {atv['type'].dotted} is not supported")
+                raise InputError(f"{source}: subject attribute {atv['type'].dotted} is not supported")
             pairs.append((attribute, str(atv["value"].native)))
     return Subject(tuple(pairs))
 

@@ -305,3 +305,27 @@ def test_a_certificate_from_another_city_verifies_with_its_root_and_crl(  # type
     crls = ["--crl", str(tmp_path / "b-issuing.crl"), "--crl", str(tmp_path / "b-root.crl")]
     code, out, _ = govnet(*args, "--trust", str(tmp_path / "b-root.pem"), *crls, "--purpose", "signer")
     assert code == 0 and json.loads(out)["status"] == "PASSED"
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="the openssl binary is not installed")
+def test_csr_contents_are_checked_like_typed_input(govnet, initialised, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    subprocess.run(
+        ["openssl", "genpkey", "-algorithm", "ec", "-pkeyopt", "ec_paramgen_curve:SM2", "-out", "k.pem"],
+        cwd=tmp_path, check=True, capture_output=True,
+    )  # fmt: skip
+    requests = {
+        "bad-san.csr": (
+            "/CN=x",
+            ["-addext", "subjectAltName=DNS:bad_name!"],
+            "bad-san.csr: requested subjectAltName",
+        ),
+        "odd-dn.csr": ("/DC=example/CN=x", [], "odd-dn.csr: subject attribute 0.9.2342.19200300.100.1.25"),
+    }
+    for name, (subject, extra, message) in requests.items():
+        subprocess.run(
+            ["openssl", "req", "-new", "-key", "k.pem", "-sm3", "-sigopt", "distid:1234567812345678",
+             "-subj", subject, *extra, "-out", name],
+            cwd=tmp_path, check=True, capture_output=True,
+        )  # fmt: skip
+        code, _, err = govnet("pki", "issue", "--profile", "device", "--csr", str(tmp_path / name))
+        assert code == 2 and message in err, err
