@@ -256,7 +256,9 @@ def _publish(url: str, der: bytes) -> str | None:
     from urllib.parse import unquote, urlparse
 
     path = Path(unquote(urlparse(url).path))
-    _write(path, der)
+    staging = path.with_name(path.name + ".new")
+    _write(staging, der)
+    staging.replace(path)  # atomically: a reader sees the old CRL or the new one, never half of one
     return str(path)
 
 
