@@ -470,6 +470,7 @@ def issue_certificate(
     if issuer.name.dump() != authority.record.certificate.subject.dump():
         raise InputError("the signer given is not the issuing CA")
     not_after = min(now + dt.timedelta(days=days or chosen.default_days), authority.record.not_after)
+    sealed = _seal(private_key, secret) if private_key is not None else None  # slow: outside the transaction
     for attempt in range(5):
         serial = x509.random_serial()
         serial_text = x509.serial_hex(serial)
@@ -487,15 +488,9 @@ def issue_certificate(
         try:
             with store.begin() as conn:
                 key_id = None
-                if private_key is not None:
+                if sealed is not None:
                     key_id = f"key-{serial_text}"
-                    _insert_key(
-                        conn,
-                        key_id,
-                        x509.name_text(cert.subject),
-                        _seal(private_key, secret),
-                        now,
-                    )
+                    _insert_key(conn, key_id, x509.name_text(cert.subject), sealed, now)
                 record = _insert_certificate(
                     conn,
                     cert,
