@@ -131,3 +131,12 @@ class ChainFactory:
 @pytest.fixture(scope="session")
 def chain() -> ChainFactory:
     return ChainFactory()
+
+
+@pytest.fixture
+def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seal keys with a cheap scrypt: for tests of the CA's logic that seal and unseal keys dozens of
+    times. The production KDF is covered by the keystore's own tests and by the CLI tests."""
+    from govnet.pki import keystore
+
+    monkeypatch.setattr(keystore, "default_kdf", lambda: keystore.KdfParams.scrypt(n=1 << 10))

@@ -20,6 +20,8 @@ from govnet.verdict import Status
 
 CODE = "914403001922038216"
 
+pytestmark = pytest.mark.usefixtures("cheap_kdf")
+
 
 @pytest.fixture
 def authority(store: Store, pki_settings: Settings) -> ca.InitResult:
