@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -199,23 +198,15 @@ def passphrase(settings: Settings) -> str:
     return resolve_passphrase(settings.pki)
 
 
-# cryptography's multi-lane Argon2id deadlocks when two threads derive at once (seen with
-# cryptography 50 here: two threads, lanes=4, both hang). Key sealing is rare and already slow by
-# design, so serialising it costs nothing a worker would notice.
-_KDF_LOCK = threading.Lock()
-
-
 def _seal(key: SM2PrivateKey, secret: str) -> bytes:
-    with _KDF_LOCK:
-        return encrypt_private_key(key, secret)
+    return encrypt_private_key(key, secret)
 
 
 def _load_key(conn: Connection, key_id: str | None, passphrase_value: str) -> SM2PrivateKey:
     row = conn.execute(select(pki_keys.c.blob).where(pki_keys.c.id == key_id)).first() if key_id else None
     if row is None:
         raise NotFoundError(f"the CA's private key {key_id} is not in the store")
-    with _KDF_LOCK:
-        return decrypt_private_key(bytes(row.blob), passphrase_value)
+    return decrypt_private_key(bytes(row.blob), passphrase_value)
 
 
 def _signer(store: Store, authority: Authority, passphrase_value: str) -> x509.Issuer:

@@ -27,6 +27,7 @@ import os
 import secrets
 import stat
 import struct
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,7 +114,14 @@ class KdfParams:
             raise UnsupportedAlgorithm(
                 "this key file uses Argon2id, which this build of 'cryptography' lacks (it needs 44+)"
             ) from None
-        return kdf.derive(passphrase)
+        with _ARGON2_LOCK:
+            return kdf.derive(passphrase)
+
+
+# cryptography's multi-lane Argon2id deadlocks when two threads derive at once (seen with
+# cryptography 50 here: two threads, lanes=4, both hang for good). Deriving a key-at-rest key is
+# rare and slow by design, so serialising it here, for every caller, costs nothing a worker notices.
+_ARGON2_LOCK = threading.Lock()
 
 
 def default_kdf() -> KdfParams:

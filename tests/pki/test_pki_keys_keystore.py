@@ -201,3 +201,15 @@ def test_property_damaged_key_files_never_open_and_fail_cleanly(position: int, v
     with pytest.raises((KeyDecryptionError, InputError)) as info:
         keystore.decrypt_private_key(_armour(data), PASSPHRASE, source="fuzz.key")
     assert "fuzz.key" in str(info.value) or "<data>" in str(info.value)
+
+
+@pytest.mark.timeout(120)
+def test_concurrent_decryption_with_the_default_kdf_does_not_hang() -> None:
+    """Several signing workers (threads) unseal keys at once; multi-lane Argon2id must not deadlock."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    key = SM2PrivateKey.generate()
+    blob = keystore.encrypt_private_key(key, "correct horse battery")
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        keys = list(pool.map(lambda _: keystore.decrypt_private_key(blob, "correct horse battery"), range(3)))
+    assert {k.secret_scalar_bytes() for k in keys} == {key.secret_scalar_bytes()}
