@@ -145,15 +145,12 @@ def apply_day0(state: DeviceState, spec: DeviceSpec) -> None:
         return
     state.ssh_server = True
     state.vty.auth_mode = "aaa"
-    state.local_users.append(
-        LocalUser(
-            day0.username, hash_password(day0.password, salt=_salt(spec.hostname)), 15, {"ssh", "terminal"}
-        )
-    )
-    if day0.enable_secret:
-        state.enable_secret_hash = hash_password(
-            day0.enable_secret, "8", salt=_salt(spec.hostname + "/enable")
-        )
+    # IOS users have no service types (the VTY's `transport input` decides); VRP and Comware users do.
+    services = {"ssh", "telnet", "terminal"} if spec.vendor == "cisco_ios" else {"ssh", "terminal"}
+    password_hash = hash_password(day0.password, salt=_salt(spec.hostname))
+    state.local_users.append(LocalUser(day0.username, password_hash, 15, services))
+    if day0.enable_secret and spec.vendor == "cisco_ios":  # VRP and Comware have no enable mode
+        state.enable_secret_hash = hash_password(day0.enable_secret, salt=_salt(spec.hostname + "/enable"))
     mgmt = state.interface(hw["mgmt"])
     if mgmt is not None:
         if day0.mgmt_ipv4:

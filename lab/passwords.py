@@ -39,9 +39,12 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(digest.hex(), m["digest"])
 
 
-def as_hash(text: str, tag: str) -> str:
-    """A config argument that is either a hash already (kept) or a plain password (hashed)."""
-    return text if is_hash(text) else hash_password(text, tag)
+def as_hash(text: str) -> str:
+    """A config argument that is either a hash already or a plain password, as the stored hash.
+
+    Stored hashes carry one tag (``1c``) whatever vendor wrote them; each dialect shows its own.
+    """
+    return retag(text, "1c") if is_hash(text) else hash_password(text, "1c")
 
 
 def obscure(secret: str, prefix: str = "%^%#", suffix: str = "%^%#") -> str:

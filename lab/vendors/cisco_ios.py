@@ -33,8 +33,10 @@ from govnet.lab.vendors.huawei_vrp import (
     h_itf_acl,
     h_itf_ospfv3,
     h_loghost,
+    h_loghost6,
     h_noop,
     h_ntp_server,
+    h_ntp_server6,
     h_ospf_cost,
     h_rate_limit,
     h_router_id,
@@ -232,13 +234,15 @@ def h_numbered_acl(session: CliSession, args: Args) -> None:
         if acl is not None:
             state.acls.remove(acl)
         return
-    if acl is None:
-        acl = Acl(name, kind="basic" if n < 100 or 1300 <= n < 2000 else "advanced")
-        state.acls.append(acl)
     action = args["action"].lower()
     if action not in ("permit", "deny"):
         raise CommandError("wrong-parameter")
+    if acl is None:
+        acl = Acl(name, kind="basic" if n < 100 or 1300 <= n < 2000 else "advanced")
+        state.acls.append(acl)
     _add_rule(acl, None, action, " ".join(args.get("rest", "").split()), negated(args))
+    if not acl.rules:  # a numbered ACL exists only through its entries
+        state.acls.remove(acl)
 
 
 def h_line_vty(session: CliSession, args: Args) -> None:
@@ -303,12 +307,8 @@ def h_username(session: CliSession, args: Args) -> None:
         return
     words = args.get("rest", "").split()
     low = [w.lower() for w in words]
-    user = state.user(name)
-    if user is None:
-        user = LocalUser(name, password_hash="", privilege=1, services={"ssh", "telnet", "terminal"})
-        state.local_users.append(user)
-    if "privilege" in low[:-1]:
-        user.privilege = number(words[low.index("privilege") + 1], 0, 15)
+    privilege = number(words[low.index("privilege") + 1], 0, 15) if "privilege" in low[:-1] else None
+    password_hash = None
     for keyword in ("secret", "password"):
         if keyword in low[:-1]:
             rest = words[low.index(keyword) + 1 :]
@@ -320,7 +320,15 @@ def h_username(session: CliSession, args: Args) -> None:
                 raise CommandError(
                     "failed", detail=f"% Password too short - must be at least {min_length} characters."
                 )
-            user.password_hash = as_hash(secret, "8")
+            password_hash = as_hash(secret)
+    user = state.user(name)
+    if user is None:
+        user = LocalUser(name, password_hash="", privilege=1, services={"ssh", "telnet", "terminal"})
+        state.local_users.append(user)
+    if privilege is not None:
+        user.privilege = privilege
+    if password_hash is not None:
+        user.password_hash = password_hash
 
 
 def h_enable_secret(session: CliSession, args: Args) -> None:
@@ -330,7 +338,7 @@ def h_enable_secret(session: CliSession, args: Args) -> None:
     words = args["rest"].split()
     if len(words) >= 2 and words[0] in ("0", "5", "8", "9"):
         words = words[1:]
-    session.state.enable_secret_hash = as_hash(" ".join(words), "8")
+    session.state.enable_secret_hash = as_hash(" ".join(words))
 
 
 def h_login_block(session: CliSession, args: Args) -> None:
@@ -338,8 +346,8 @@ def h_login_block(session: CliSession, args: Args) -> None:
     if negated(args):
         lockout.max_failures = 0
         return
-    lockout.lock_minutes = max(1, number(args["seconds"], 1, 65535) // 60)
-    lockout.max_failures = number(args["attempts"], 1, 65535)
+    minutes, attempts = max(1, number(args["seconds"], 1, 65535) // 60), number(args["attempts"], 1, 65535)
+    lockout.lock_minutes, lockout.max_failures = minutes, attempts
 
 
 def h_min_length(session: CliSession, args: Args) -> None:
@@ -354,6 +362,7 @@ def h_snmp_community(session: CliSession, args: Args) -> None:
     name = words[0]
     snmp.communities = [c for c in snmp.communities if c.name != name]
     if negated(args):
+        _derive_versions(session)
         return
     access = "ro"
     acl = None
@@ -364,7 +373,15 @@ def h_snmp_community(session: CliSession, args: Args) -> None:
             acl = w
     snmp.communities.append(SnmpCommunity(name, access, acl))
     snmp.enabled = True
-    snmp.versions |= {"v1", "v2c"}
+    _derive_versions(session)
+
+
+def _derive_versions(session: CliSession) -> None:
+    """IOS has no version switch: communities mean v1/v2c, groups and users mean v3."""
+    snmp = session.state.snmp
+    snmp.versions = ({"v1", "v2c"} if snmp.communities else set()) | (
+        {"v3"} if snmp.groups or snmp.users else set()
+    )
 
 
 def h_snmp_group(session: CliSession, args: Args) -> None:
@@ -372,14 +389,14 @@ def h_snmp_group(session: CliSession, args: Args) -> None:
 
     snmp = session.state.snmp
     name = args["group"]
-    snmp.groups = [g for g in snmp.groups if g.name != name]
-    if negated(args):
-        return
-    level = {"priv": "privacy", "auth": "authentication", "noauth": "noauthentication"}.get(
-        args["level"].lower()
-    )
+    levels = {"priv": "privacy", "auth": "authentication", "noauth": "noauthentication"}
+    level = levels.get(args["level"].lower())
     if level is None:
         raise CommandError("wrong-parameter")
+    snmp.groups = [g for g in snmp.groups if g.name != name]
+    if negated(args):
+        _derive_versions(session)
+        return
     words = args.get("rest", "").split()
     low = [w.lower() for w in words]
     group = SnmpGroup(name, level)
@@ -391,69 +408,90 @@ def h_snmp_group(session: CliSession, args: Args) -> None:
         group.acl = words[low.index("access") + 1]
     snmp.groups.append(group)
     snmp.enabled = True
-    snmp.versions.add("v3")
+    _derive_versions(session)
 
 
 def h_snmp_user(session: CliSession, args: Args) -> None:
-    """``snmp-server user U G v3 auth sha KEY priv aes 128 KEY [access ACL]``."""
+    """``snmp-server user U G v3 [auth sha|md5|sha-2 256 KEY] [priv aes 128|256|des KEY] [access ACL]``."""
     from govnet.lab.state import SnmpV3User
 
     snmp = session.state.snmp
     name = args["user"]
-    snmp.users = [u for u in snmp.users if u.name != name]
     if negated(args):
+        snmp.users = [u for u in snmp.users if u.name != name]
+        _derive_versions(session)
         return
     words = args["rest"].split()
     low = [w.lower() for w in words]
     if len(words) < 2 or low[1] != "v3":
         raise CommandError("incomplete")
+
+    def after(keyword: str, count: int) -> list[str]:
+        i = low.index(keyword)
+        values = words[i + 1 : i + 1 + count]
+        if len(values) < count:
+            raise CommandError("incomplete")
+        return values
+
     user = SnmpV3User(name, words[0], auth_protocol=None, priv_protocol=None)
-    if "auth" in low[:-2]:
-        i = low.index("auth")
-        user.auth_protocol = {"sha": "sha", "md5": "md5", "sha-2": "sha256"}.get(low[i + 1])
-        if low[i + 1] == "sha-2":
-            i += 1
-            user.auth_protocol = "sha256"
-        user.auth_key = words[i + 2]
-    if "priv" in low[:-2]:
-        i = low.index("priv")
-        proto = low[i + 1]
-        if proto == "aes":
-            bits = words[i + 2]
-            user.priv_protocol = "aes" if bits == "128" else "aes256"
-            user.priv_key = words[i + 3] if len(words) > i + 3 else None
+    if "auth" in low:
+        proto = after("auth", 1)[0].lower()
+        if proto == "sha-2":
+            bits, key = after("auth", 3)[1:]
+            if bits != "256":
+                raise CommandError("wrong-parameter")
+            user.auth_protocol, user.auth_key = "sha256", key
+        elif proto in ("sha", "md5"):
+            user.auth_protocol, user.auth_key = proto, after("auth", 2)[1]
         else:
-            user.priv_protocol = "des"
-            user.priv_key = words[i + 2]
-    if "access" in low[:-1]:
-        user.acl = words[low.index("access") + 1]
+            raise CommandError("wrong-parameter")
+    if "priv" in low:
+        proto = after("priv", 1)[0].lower()
+        if proto == "aes":
+            bits, key = after("priv", 3)[1:]
+            if bits not in ("128", "256"):
+                raise CommandError("wrong-parameter")
+            user.priv_protocol, user.priv_key = ("aes" if bits == "128" else "aes256"), key
+        elif proto == "des":
+            user.priv_protocol, user.priv_key = "des", after("priv", 2)[1]
+        else:
+            raise CommandError("wrong-parameter")
+    if "access" in low:
+        user.acl = after("access", 1)[0]
+    snmp.users = [u for u in snmp.users if u.name != name]
     snmp.users.append(user)
     snmp.enabled = True
-    snmp.versions.add("v3")
+    _derive_versions(session)
 
 
 def h_snmp_host(session: CliSession, args: Args) -> None:
+    """``snmp-server host IP [version 1|2c|3 [priv|auth|noauth]] NAME [udp-port P]``."""
     from govnet.lab.state import SnmpTrapHost
 
     snmp = session.state.snmp
     address = args["host"]
-    snmp.trap_hosts = [t for t in snmp.trap_hosts if t.address != address]
-    if negated(args):
-        return
     words = args.get("rest", "").split()
     low = [w.lower() for w in words]
     host = SnmpTrapHost(address, version="v1")
+    skip: set[int] = set()
     if "version" in low[:-1]:
-        v = low[low.index("version") + 1]
-        host.version = {"1": "v1", "2c": "v2c", "3": "v3"}.get(v, "v2c")
-    rest = [
-        w for w in words if w.lower() not in ("version", "1", "2c", "3", "priv", "auth", "noauth", "traps")
-    ]
-    host.params = rest[0] if rest else ""
+        i = low.index("version")
+        versions = {"1": "v1", "2c": "v2c", "3": "v3"}
+        if low[i + 1] not in versions:
+            raise CommandError("wrong-parameter")
+        host.version = versions[low[i + 1]]
+        skip |= {i, i + 1}
+        if i + 2 < len(low) and low[i + 2] in ("priv", "auth", "noauth"):
+            skip.add(i + 2)
     if "udp-port" in low[:-1]:
-        host.port = number(words[low.index("udp-port") + 1], 1, 65535)
-        host.params = next((w for w in rest if w.lower() != "udp-port" and not w.isdecimal()), "")
-    snmp.trap_hosts.append(host)
+        i = low.index("udp-port")
+        host.port = number(words[i + 1], 1, 65535)
+        skip |= {i, i + 1}
+    names = [w for i, w in enumerate(words) if i not in skip and w.lower() != "traps"]
+    host.params = names[0] if names else ""
+    snmp.trap_hosts = [t for t in snmp.trap_hosts if t.address != address]
+    if not negated(args):
+        snmp.trap_hosts.append(host)
 
 
 def h_snmp_traps(session: CliSession, args: Args) -> None:
@@ -721,10 +759,10 @@ class CiscoIos(Dialect):
             cmd("snmp-server contact <text...>", h_snmp_contact),
             cmd("snmp-server location <text...>", h_snmp_location),
             cmd("logging host <host>", h_loghost),
-            cmd("logging host ipv6 <host>", h_loghost),
+            cmd("logging host ipv6 <host>", h_loghost6),
             cmd("logging on", h_logging_on),
             cmd("ntp server <host>", h_ntp_server),
-            cmd("ntp server ipv6 <host>", h_ntp_server),
+            cmd("ntp server ipv6 <host>", h_ntp_server6),
             cmd("clock timezone <rest...>", h_timezone),
             cmd("ip ssh version <n>", h_ip_ssh),
             cmd("crypto key generate rsa <rest...>", h_ip_ssh),

@@ -143,7 +143,8 @@ def _interface(itf: Interface) -> list[str]:
 
 def _snmp(state: DeviceState) -> list[str]:
     snmp = state.snmp
-    if not snmp.enabled:
+    configured = snmp.communities or snmp.users or snmp.groups or snmp.trap_hosts or snmp.versions
+    if not snmp.enabled and not (configured or snmp.contact or snmp.location or snmp.trap_enabled):
         return []
     out = [" snmp-agent"]
     for c in snmp.communities:
@@ -176,9 +177,13 @@ def _snmp(state: DeviceState) -> list[str]:
         if u.priv_protocol and u.priv_key:
             proto = {"aes": "aes128", "aes256": "aes256", "des": "des56"}[u.priv_protocol]
             line += f" privacy-mode {proto} {obscure(u.priv_key, *_C3)}"
+        if u.acl:
+            line += f" acl {u.acl}"
         out.append(line)
     if snmp.trap_enabled:
         out.append(" snmp-agent trap enable")
+    if not snmp.enabled:
+        out.append(" undo snmp-agent")  # configured, but the agent is off
     out.append("#")
     return out
 

@@ -39,8 +39,10 @@ from govnet.lab.vendors.huawei_vrp import (
     h_itf_acl,
     h_itf_ospfv3,
     h_loghost,
+    h_loghost6,
     h_noop,
     h_ntp_server,
+    h_ntp_server6,
     h_ospf,
     h_ospf_cost,
     h_ospfv3,
@@ -101,7 +103,7 @@ def h_luser_password(session: CliSession, args: Args) -> None:
         raise CommandError("failed", detail=f"The password is too short (at least {policy.min_length}).")
     if args["form"].lower() not in ("simple", "hashed", "cipher"):
         raise CommandError("wrong-parameter")
-    user.password_hash = as_hash(secret, "h")
+    user.password_hash = as_hash(secret)
 
 
 def h_luser_service(session: CliSession, args: Args) -> None:
@@ -135,8 +137,10 @@ def h_pwctl_attempt(session: CliSession, args: Args) -> None:
     if negated(args):
         lockout.max_failures = 0
         return
-    lockout.max_failures = number(args["times"], 2, 10)
-    lockout.lock_minutes = number(args.get("minutes", "1"), 1, 360)
+    lockout.max_failures, lockout.lock_minutes = (
+        number(args["times"], 2, 10),
+        number(args.get("minutes", "1"), 1, 360),
+    )
 
 
 def h_header_comware(session: CliSession, args: Args) -> None:
@@ -153,6 +157,15 @@ def h_header_comware(session: CliSession, args: Args) -> None:
         session.state.banners.motd = text
     else:
         raise CommandError("wrong-parameter")
+
+
+def h_snmp_usm_user_comware(session: CliSession, args: Args) -> None:
+    """Comware names the group right after the user: ``snmp-agent usm-user v3 USER GROUP [...]``."""
+    words = args.get("rest", "").split()
+    keywords = ("cipher", "simple", "authentication-mode", "privacy-mode", "acl", "group")
+    if not negated(args) and (not words or words[0].lower() in keywords):
+        raise CommandError("incomplete")
+    h_snmp_usm_user(session, args)
 
 
 def h_save_force(session: CliSession, args: Args) -> str:
@@ -345,16 +358,16 @@ class H3cComware(HuaweiVrp):
             cmd("snmp-agent community <rest...>", h_snmp_community),
             cmd("snmp-agent group v3 <group>", lambda s, a: h_snmp_group(s, {**a, "rest": ""})),
             cmd("snmp-agent group v3 <group> <rest...>", h_snmp_group),
-            cmd("snmp-agent usm-user v3 <user>", h_snmp_usm_user),
-            cmd("snmp-agent usm-user v3 <user> <rest...>", h_snmp_usm_user),
+            undo_only("snmp-agent usm-user v3 <user>", h_snmp_usm_user),
+            cmd("snmp-agent usm-user v3 <user> <rest...>", h_snmp_usm_user_comware),
             cmd("snmp-agent target-host <rest...>", h_snmp_target),
             cmd("snmp-agent trap enable", h_snmp_trap_enable),
             cmd("info-center enable", h_info_center),
             cmd("info-center loghost <host>", h_loghost),
-            cmd("info-center loghost ipv6 <host>", h_loghost),
+            cmd("info-center loghost ipv6 <host>", h_loghost6),
             cmd("ntp-service enable", h_noop),
             cmd("ntp-service unicast-server <host>", h_ntp_server),
-            cmd("ntp-service ipv6 unicast-server <host>", h_ntp_server),
+            cmd("ntp-service ipv6 unicast-server <host>", h_ntp_server6),
             cmd("clock timezone <rest...>", h_timezone),
             cmd("ssh server enable", flag_handler("ssh_server")),
             cmd("telnet server enable", flag_handler("telnet_server")),

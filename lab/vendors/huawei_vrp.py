@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from ipaddress import ip_address
 
 from govnet.lab.passwords import as_hash, obscure, reveal
 from govnet.lab.state import (
@@ -243,11 +244,11 @@ def h_static_route6(session: CliSession, args: Args) -> None:
 def _route(session: CliSession, args: Args, prefix: str) -> None:
     routes = session.state.static_routes
     hop = args["nexthop"]
+    extra = args.get("rest", "").split()
+    pref = number(extra[extra.index("preference") + 1], 1, 255) if "preference" in extra[:-1] else None
+    desc = " ".join(extra[extra.index("description") + 1 :]) if "description" in extra else ""
     routes[:] = [r for r in routes if not (r.prefix == prefix and r.next_hop == hop)]
     if not negated(args):
-        extra = args.get("rest", "").split()
-        pref = int(extra[extra.index("preference") + 1]) if "preference" in extra[:-1] else None
-        desc = " ".join(extra[extra.index("description") + 1 :]) if "description" in extra else ""
         routes.append(StaticRoute(prefix, hop, pref, desc))
 
 
@@ -401,7 +402,7 @@ def h_local_user_password(session: CliSession, args: Args) -> None:
     secret = args["secret"]
     if not secret.startswith("$") and len(secret) < max(policy.min_length, 1):
         raise CommandError("failed", detail=f"The password length must be at least {policy.min_length}.")
-    _user(session, args["user"]).password_hash = as_hash(secret, "1c")
+    _user(session, args["user"]).password_hash = as_hash(secret)
 
 
 def h_local_user_delete(session: CliSession, args: Args) -> None:
@@ -428,8 +429,10 @@ def h_lockout_vrp(session: CliSession, args: Args) -> None:
     if negated(args):
         lockout.max_failures = 0
         return
-    lockout.max_failures = number(args["times"], 1, 65535)
-    lockout.lock_minutes = number(args["block"], 1, 65535)
+    lockout.max_failures, lockout.lock_minutes = (
+        number(args["times"], 1, 65535),
+        number(args["block"], 1, 65535),
+    )
 
 
 def h_password_policy(session: CliSession, args: Args) -> None:
@@ -483,15 +486,13 @@ def h_snmp_community(session: CliSession, args: Args) -> None:
         raise CommandError("incomplete")
     name = reveal(words.pop(0), *session.dialect.cipher_marks())
     acl = words[words.index("acl") + 1] if "acl" in words[:-1] else None
-    snmp.communities = [c for c in snmp.communities if c.name != name]
-    if negated(args):
-        return
-    if access is None:
+    if access is None and not negated(args):
         raise CommandError("incomplete")
+    snmp.communities = [c for c in snmp.communities if c.name != name]
+    if negated(args) or access is None:
+        return
     snmp.communities.append(SnmpCommunity(name, access, acl))
     snmp.enabled = True
-    if not snmp.versions:
-        snmp.versions = {"v2c"}
 
 
 def h_snmp_group(session: CliSession, args: Args) -> None:
@@ -537,18 +538,18 @@ def h_snmp_usm_user(session: CliSession, args: Args) -> None:
         user.group = words[0]
     if "authentication-mode" in low[:-1]:
         i = low.index("authentication-mode")
-        user.auth_protocol = _auth_proto(low[i + 1])
+        protocol = _auth_proto(low[i + 1])
         key = [w for w in words[i + 2 :][:2] if w.lower() not in ("cipher", "simple")]
         if not key:
             raise CommandError("incomplete")
-        user.auth_key = reveal(key[0], *marks)
+        user.auth_protocol, user.auth_key = protocol, reveal(key[0], *marks)
     if "privacy-mode" in low[:-1]:
         i = low.index("privacy-mode")
-        user.priv_protocol = _priv_proto(low[i + 1])
+        protocol = _priv_proto(low[i + 1])
         key = [w for w in words[i + 2 :][:2] if w.lower() not in ("cipher", "simple")]
         if not key:
             raise CommandError("incomplete")
-        user.priv_key = reveal(key[0], *marks)
+        user.priv_protocol, user.priv_key = protocol, reveal(key[0], *marks)
     if "acl" in low[:-1]:
         user.acl = words[low.index("acl") + 1]
     snmp.enabled = True
@@ -576,29 +577,45 @@ def h_snmp_target(session: CliSession, args: Args) -> None:
     if "udp-domain" not in low[:-1]:
         raise CommandError("incomplete")
     address = words[low.index("udp-domain") + 1]
-    snmp.trap_hosts = [t for t in snmp.trap_hosts if t.address != address]
-    if negated(args):
-        return
     host = SnmpTrapHost(address)
     if "udp-port" in low[:-1]:
         host.port = number(words[low.index("udp-port") + 1], 1, 65535)
     if "securityname" in low[:-1]:
         host.params = reveal(words[low.index("securityname") + 1], *session.dialect.cipher_marks())
     host.version = "v3" if "v3" in low else ("v1" if "v1" in low else "v2c")
-    snmp.trap_hosts.append(host)
+    snmp.trap_hosts = [t for t in snmp.trap_hosts if t.address != address]
+    if not negated(args):
+        snmp.trap_hosts.append(host)
 
 
 def h_snmp_trap_enable(session: CliSession, args: Args) -> None:
     session.state.snmp.trap_enabled = not negated(args)
 
 
-def h_loghost(session: CliSession, args: Args) -> None:
-    hosts = session.state.syslog_hosts
-    host = args["host"]
+def server_address(args: Args, *, ipv6: bool) -> str:
+    """A syslog/NTP server: an IPv4 address, or IPv6 in the ``... ipv6 ADDRESS`` form (canonical text)."""
+    try:
+        address = ip_address(args["host"])
+    except ValueError:
+        raise CommandError("wrong-parameter") from None
+    if ipv6 and address.version != 6:
+        raise CommandError("wrong-parameter")
+    return str(address)
+
+
+def _server_list(servers: list[str], host: str, args: Args) -> None:
     if negated(args):
-        hosts[:] = [h for h in hosts if h != host]
-    elif host not in hosts:
-        hosts.append(host)
+        servers[:] = [h for h in servers if h != host]
+    elif host not in servers:
+        servers.append(host)
+
+
+def h_loghost(session: CliSession, args: Args) -> None:
+    _server_list(session.state.syslog_hosts, server_address(args, ipv6=False), args)
+
+
+def h_loghost6(session: CliSession, args: Args) -> None:
+    _server_list(session.state.syslog_hosts, server_address(args, ipv6=True), args)
 
 
 def h_info_center(session: CliSession, args: Args) -> None:
@@ -606,12 +623,11 @@ def h_info_center(session: CliSession, args: Args) -> None:
 
 
 def h_ntp_server(session: CliSession, args: Args) -> None:
-    servers = session.state.ntp_servers
-    host = args["host"]
-    if negated(args):
-        servers[:] = [h for h in servers if h != host]
-    elif host not in servers:
-        servers.append(host)
+    _server_list(session.state.ntp_servers, server_address(args, ipv6=False), args)
+
+
+def h_ntp_server6(session: CliSession, args: Args) -> None:
+    _server_list(session.state.ntp_servers, server_address(args, ipv6=True), args)
 
 
 def h_timezone(session: CliSession, args: Args) -> None:
@@ -869,9 +885,9 @@ class HuaweiVrp(Dialect):
             cmd("snmp-agent trap enable", h_snmp_trap_enable),
             cmd("info-center enable", h_info_center),
             cmd("info-center loghost <host>", h_loghost),
-            cmd("info-center loghost ipv6 <host>", h_loghost),
+            cmd("info-center loghost ipv6 <host>", h_loghost6),
             cmd("ntp-service unicast-server <host>", h_ntp_server),
-            cmd("ntp-service unicast-server ipv6 <host>", h_ntp_server),
+            cmd("ntp-service unicast-server ipv6 <host>", h_ntp_server6),
             cmd("clock timezone <rest...>", h_timezone),
             cmd("stelnet server enable", flag_handler("ssh_server")),
             cmd("telnet server enable", flag_handler("telnet_server")),
@@ -907,7 +923,7 @@ class HuaweiVrp(Dialect):
         return [
             cmd("rule <id#> <action> <rest...>", h_acl_rule),
             cmd("rule <id#> <action>", h_acl_rule),
-            cmd("rule <id#>", h_acl_rule),
+            undo_only("rule <id#>", h_acl_rule),
             cmd("rule permit <rest...>", lambda s, a: h_acl_rule_auto(s, {**a, "action": "permit"})),
             cmd("rule deny <rest...>", lambda s, a: h_acl_rule_auto(s, {**a, "action": "deny"})),
             cmd("description <text...>", h_description),

@@ -166,7 +166,8 @@ def _interface(itf: Interface) -> list[str]:
 
 def _snmp(state: DeviceState) -> list[str]:
     snmp = state.snmp
-    if not snmp.enabled:
+    configured = snmp.communities or snmp.users or snmp.groups or snmp.trap_hosts or snmp.versions
+    if not snmp.enabled and not (configured or snmp.contact or snmp.location or snmp.trap_enabled):
         return []
     out = ["snmp-agent"]
     for community in snmp.communities:
@@ -206,8 +207,12 @@ def _snmp(state: DeviceState) -> list[str]:
             out.append(
                 f"snmp-agent usm-user v3 {user.name} privacy-mode {proto} cipher {obscure(user.priv_key)}"
             )
+        if user.acl:
+            out.append(f"snmp-agent usm-user v3 {user.name} acl {user.acl}")
     if snmp.trap_enabled:
         out.append("snmp-agent trap enable")
+    if not snmp.enabled:
+        out.append("undo snmp-agent")  # configured, but the agent is off
     out.append("#")
     return out
 
