@@ -63,6 +63,7 @@ def running(ctx: DemoContext) -> Iterator[dict[str, Any]]:
     """Start the lab as a background process for the demo's inventory; always stop it on exit."""
     from govnet.lab.service import LabPaths, start_background, stop_lab
 
+    ctx.section("Device lab: one simulated device per inventory device (SSH and SNMP on loopback)")
     generated = ensure_lab_secrets()
     if generated:
         ctx.console.print(f"lab: generated random values for {', '.join(generated)} (not shown)")
