@@ -20,8 +20,8 @@ from govnet.lab.vendors.base import (
     number,
     undo_only,
 )
-from govnet.lab.vendors.huawei_vrp import (
-    _dotted,
+from govnet.lab.vendors.handlers import (
+    dotted_area,
     flag_handler,
     h_bandwidth,
     h_description,
@@ -52,9 +52,9 @@ from govnet.lab.vendors.huawei_vrp import (
 
 
 def _config_root(session: CliSession) -> View:
-    from govnet.lab.vendors.huawei_vrp import _system_view
+    from govnet.lab.vendors.handlers import config_root_view
 
-    return _system_view(session)
+    return config_root_view(session)
 
 
 def sub_view(session: CliSession, kind: str, key: str = "", data: object = None) -> None:
@@ -168,7 +168,7 @@ def _ospf(session: CliSession, args: Args, version: int, kind: str) -> None:
 def h_ospf_network_area(session: CliSession, args: Args) -> None:
     process = session.view.data
     assert isinstance(process, OspfProcess)
-    area = process.area(_dotted(args["area"]))
+    area = process.area(dotted_area(args["area"]))
     entry = f"{args['address']} {args['wildcard']}"
     area.networks = [n for n in area.networks if n != entry]
     if not negated(args):

@@ -192,7 +192,7 @@ def _snmp(state: DeviceState) -> list[str]:
 
 
 def h_display_cur(session: CliSession, args: Args) -> str:
-    from govnet.lab.vendors.huawei_vrp import h_display_cur as vrp_display_cur
+    from govnet.lab.vendors.handlers import h_display_cur as vrp_display_cur
 
     return vrp_display_cur(session, args)
 
@@ -271,7 +271,7 @@ def ipv6_interface_brief(session: CliSession, args: Args) -> str:
 
 
 def interface_detail(session: CliSession, args: Args) -> str:
-    from govnet.lab.vendors.huawei_vrp import canonical_interface
+    from govnet.lab.vendors.handlers import canonical_interface
 
     state = session.state
     itf = state.interface(canonical_interface(state, args["name"], session.dialect.logical_interfaces))

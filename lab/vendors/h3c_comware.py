@@ -19,9 +19,7 @@ from govnet.lab.vendors.base import (
     number,
     undo_only,
 )
-from govnet.lab.vendors.huawei_vrp import (
-    HuaweiVrp,
-    _user,
+from govnet.lab.vendors.handlers import (
     flag_handler,
     goto,
     h_acl,
@@ -69,7 +67,9 @@ from govnet.lab.vendors.huawei_vrp import (
     h_vty,
     h_vty_acl,
     h_vty_privilege,
+    local_user,
 )
+from govnet.lab.vendors.huawei_vrp import HuaweiVrp
 
 
 def h_acl_comware(session: CliSession, args: Args) -> None:
@@ -84,12 +84,12 @@ def h_local_user_view(session: CliSession, args: Args) -> None:
     if negated(args):
         session.state.local_users = [u for u in session.state.local_users if u.name != name]
         return
-    user = _user(session, name)
+    user = local_user(session, name)
     goto(session, "luser", name, user)
 
 
 def _luser(session: CliSession) -> LocalUser:
-    return _user(session, session.view.key, create=False)
+    return local_user(session, session.view.key, create=False)
 
 
 def h_luser_password(session: CliSession, args: Args) -> None:

@@ -203,7 +203,7 @@ def show_running(session: CliSession, args: Args) -> str:
     assert isinstance(session.dialect, CiscoIos)
     body = render_ios(session.dialect, session.state, for_display=True)
     if "name" in args:  # show running-config interface Gi0/0/1
-        from govnet.lab.vendors.huawei_vrp import canonical_interface
+        from govnet.lab.vendors.handlers import canonical_interface
 
         state = session.state
         name = canonical_interface(state, args["name"], session.dialect.logical_interfaces)
@@ -251,7 +251,7 @@ def ipv6_interface_brief(session: CliSession, args: Args) -> str:
 
 
 def interfaces(session: CliSession, args: Args) -> str:
-    from govnet.lab.vendors.huawei_vrp import canonical_interface
+    from govnet.lab.vendors.handlers import canonical_interface
 
     state = session.state
     chosen = state.interfaces

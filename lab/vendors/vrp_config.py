@@ -53,14 +53,14 @@ def render_vrp(dialect: HuaweiVrp, state: DeviceState) -> str:
                 f"ospf {process.process_id}{' router-id ' + process.router_id if process.router_id else ''}"
             )
             for area in process.areas:
-                out.append(f" area {_dotted(area.area)}")
+                out.append(f" area {dotted_area(area.area)}")
                 out += [f"  network {n}" for n in area.networks]
         else:
             out.append(f"ospfv3 {process.process_id}")
             if process.router_id:
                 out.append(f" router-id {process.router_id}")
             for area in process.areas:
-                out.append(f" area {_dotted(area.area)}")
+                out.append(f" area {dotted_area(area.area)}")
         out.append("#")
     for route in state.static_routes:
         extra = (f" preference {route.preference}" if route.preference else "") + (
@@ -217,7 +217,7 @@ def _snmp(state: DeviceState) -> list[str]:
     return out
 
 
-def _dotted(area: str) -> str:
+def dotted_area(area: str) -> str:
     if area.isdecimal():
         value = int(area)
         return ".".join(str((value >> s) & 255) for s in (24, 16, 8, 0))

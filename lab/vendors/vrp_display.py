@@ -93,7 +93,7 @@ def ipv6_interface_brief(session: CliSession, args: Args) -> str:
 
 
 def interface_detail(session: CliSession, args: Args) -> str:
-    from govnet.lab.vendors.huawei_vrp import canonical_interface
+    from govnet.lab.vendors.handlers import canonical_interface
 
     state = session.state
     itf = state.interface(canonical_interface(state, args["name"], session.dialect.logical_interfaces))

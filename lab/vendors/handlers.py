@@ -1,0 +1,721 @@
+"""Command handlers shared by the dialects: each turns one parsed command into a DeviceState change.
+
+VRP, Comware and IOS spell their commands differently (their tables are in ``huawei_vrp.py``,
+``h3c_comware.py``, ``cisco_ios.py``) but mean the same changes; the handlers are vendor-neutral
+and validate every argument before they change anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from ipaddress import ip_address
+
+from govnet.lab.passwords import as_hash, reveal
+from govnet.lab.state import (
+    Acl,
+    AclRule,
+    DeviceState,
+    Interface,
+    LocalUser,
+    OspfArea,
+    OspfProcess,
+    SnmpCommunity,
+    SnmpGroup,
+    SnmpTrapHost,
+    SnmpV3User,
+    StaticRoute,
+)
+from govnet.lab.vendors.base import (
+    Args,
+    CliSession,
+    CommandError,
+    View,
+    config_section,
+    ipv4_interface,
+    ipv6_interface,
+    mask_to_len,
+    negated,
+    number,
+    unquote,
+)
+
+LOGICAL_PREFIXES = (
+    "loopback",
+    "vlanif",
+    "vlan-interface",
+    "tunnel",
+    "nve",
+    "eth-trunk",
+    "bridge-aggregation",
+)
+
+
+# --- handlers shared with Comware -------------------------------------------------------------
+
+
+def goto(session: CliSession, kind: str, key: str = "", data: object = None) -> None:
+    session.view = View(kind, key, parent=config_root_view(session), data=data)
+
+
+def config_root_view(session: CliSession) -> View:
+    """The top configuration view above the current one (VRP/Comware system view, IOS config)."""
+    root = session.dialect.config_root
+    view: View | None = session.view
+    while view is not None and view.kind != root:
+        view = view.parent
+    return view or View(root, parent=View(session.dialect.exec_root))
+
+
+def h_system_view(session: CliSession, args: Args) -> str:
+    session.view = View("system", parent=View("user"))
+    return session.dialect.system_view_notice()
+
+
+def h_quit(session: CliSession, args: Args) -> str | None:
+    if session.view.parent is None:
+        session.closed = True
+        return None
+    session.view = session.view.parent
+    return None
+
+
+def h_return(session: CliSession, args: Args) -> None:
+    view = session.view
+    while view.parent is not None:
+        view = view.parent
+    session.view = view
+
+
+def h_sysname(session: CliSession, args: Args) -> None:
+    session.state.hostname = session.dialect.factory_hostname if negated(args) else args["name"]
+
+
+def h_interface(session: CliSession, args: Args) -> str | None:
+    state = session.state
+    name = canonical_interface(state, args["name"], session.dialect.logical_interfaces)
+    itf = state.interface(name)
+    if negated(args):
+        if itf is None or not itf.name.lower().startswith(LOGICAL_PREFIXES):
+            raise CommandError("wrong-parameter")
+        state.interfaces.remove(itf)
+        return None
+    if itf is None:
+        if not name.lower().startswith(LOGICAL_PREFIXES):
+            raise CommandError("wrong-parameter", detail=name)
+        itf = state.add_interface(name, speed_mbps=1000 if not name.lower().startswith("loop") else 8000)
+        itf.counters_since = session.clock()
+    goto(session, "interface", itf.name, itf)
+    return None
+
+
+def canonical_interface(
+    state: DeviceState, typed: str, logical: tuple[str, ...] = ("LoopBack", "Vlanif", "Tunnel")
+) -> str:
+    """Expand abbreviations (GE0/0/1, g0/0/1, loop0) against the device's interface names."""
+    low = typed.lower()
+    for itf in state.interfaces:
+        if itf.name.lower() == low:
+            return itf.name
+    head = low.rstrip("0123456789/.:")
+    tail = typed[len(head) :]
+    aliases = {
+        "ge": "gigabitethernet",
+        "xge": "xgigabitethernet",
+        "eth": "ethernet",
+        "te": "tengigabitethernet",
+    }
+    head = aliases.get(head, head)
+    for itf in state.interfaces:
+        itf_head = itf.name.lower().rstrip("0123456789/.:")
+        if head and itf_head.startswith(head) and itf.name[len(itf_head) :] == tail:
+            return itf.name
+    for full in logical:
+        if head and full.lower().startswith(head) and tail:
+            return full + tail
+    return typed
+
+
+def itf_of(session: CliSession) -> Interface:
+    assert isinstance(session.view.data, Interface)
+    return session.view.data
+
+
+def h_description(session: CliSession, args: Args) -> None:
+    data = session.view.data
+    text = "" if negated(args) else args.get("text", "")
+    if isinstance(data, Interface):
+        data.description = text
+    elif isinstance(data, Acl):
+        pass
+
+
+def h_ip_address(session: CliSession, args: Args) -> None:
+    itf = itf_of(session)
+    if negated(args) and "address" not in args:
+        itf.ipv4.clear()
+        return
+    address = ipv4_interface(args["address"], args["mask"])
+    if negated(args):
+        itf.ipv4 = [a for a in itf.ipv4 if a != address]
+    elif "sub" in args:
+        if address not in itf.ipv4:
+            itf.ipv4.append(address)
+    else:
+        itf.ipv4 = [address, *itf.ipv4[1:]]
+
+
+def h_ip_address_sub(session: CliSession, args: Args) -> None:
+    h_ip_address(session, {**args, "sub": "1"})
+
+
+def h_ipv6_enable(session: CliSession, args: Args) -> None:
+    itf = itf_of(session)
+    itf.ipv6_enabled = not negated(args)
+    if negated(args):
+        itf.ipv6.clear()
+
+
+def h_ipv6_address(session: CliSession, args: Args) -> None:
+    itf = itf_of(session)
+    text = args["address"]
+    length = args.get("length")
+    if negated(args) and text.lower() == "all":
+        itf.ipv6.clear()
+        return
+    address = ipv6_interface(text, length)
+    if negated(args):
+        itf.ipv6 = [a for a in itf.ipv6 if a != address]
+    elif address not in itf.ipv6:
+        itf.ipv6.append(address)
+        itf.ipv6_enabled = True
+
+
+def h_shutdown(session: CliSession, args: Args) -> None:
+    itf_of(session).set_admin(session.clock(), shutdown=not negated(args))
+
+
+def h_bandwidth(session: CliSession, args: Args) -> None:
+    itf_of(session).bandwidth_kbps = None if negated(args) else number(args["kbps"], 1, 400_000_000)
+
+
+def h_rate_limit(session: CliSession, args: Args) -> None:
+    itf_of(session).rate_limit_kbps = None if negated(args) else number(args["kbps"], 8, 400_000_000)
+
+
+def h_ospf_cost(session: CliSession, args: Args) -> None:
+    itf_of(session).ospf_cost = None if negated(args) else number(args["cost"], 1, 65535)
+
+
+def h_itf_acl(session: CliSession, args: Args) -> None:
+    itf_of(session).acl_in = None if negated(args) else args["acl"]
+
+
+def h_itf_ospfv3(session: CliSession, args: Args) -> None:
+    itf = itf_of(session)
+    pid = number(args["pid"], 1, 65535)
+    process = session.state.ospf_process(pid, 3)
+    if process is None:
+        process = OspfProcess(pid, version=3)
+        session.state.ospf.append(process)
+    area = process.area(dotted_area(args["area"]))
+    if negated(args):
+        area.interfaces = [i for i in area.interfaces if i != itf.name]
+    elif itf.name not in area.interfaces:
+        area.interfaces.append(itf.name)
+
+
+def h_static_route(session: CliSession, args: Args) -> None:
+    length = mask_to_len(args["mask"])
+    prefix = ipv4_interface(args["dest"], str(length)).network
+    _route(session, args, str(prefix))
+
+
+def h_static_route6(session: CliSession, args: Args) -> None:
+    prefix = ipv6_interface(args["dest"], args["length"]).network
+    _route(session, args, str(prefix))
+
+
+def _route(session: CliSession, args: Args, prefix: str) -> None:
+    routes = session.state.static_routes
+    hop = args["nexthop"]
+    extra = args.get("rest", "").split()
+    pref = number(extra[extra.index("preference") + 1], 1, 255) if "preference" in extra[:-1] else None
+    desc = " ".join(extra[extra.index("description") + 1 :]) if "description" in extra else ""
+    routes[:] = [r for r in routes if not (r.prefix == prefix and r.next_hop == hop)]
+    if not negated(args):
+        routes.append(StaticRoute(prefix, hop, pref, desc))
+
+
+def h_ospf(session: CliSession, args: Args, version: int = 2) -> None:
+    pid = number(args.get("pid", "1"), 1, 65535)
+    state = session.state
+    process = state.ospf_process(pid, version)
+    if negated(args):
+        if process is not None:
+            state.ospf.remove(process)
+        return
+    if process is None:
+        process = OspfProcess(pid, version=version)
+        state.ospf.append(process)
+    if "rid" in args:
+        process.router_id = args["rid"]
+    goto(session, "ospf" if version == 2 else "ospfv3", str(pid), process)
+
+
+def h_ospfv3(session: CliSession, args: Args) -> None:
+    h_ospf(session, args, 3)
+
+
+def h_router_id(session: CliSession, args: Args) -> None:
+    process = session.view.data
+    assert isinstance(process, OspfProcess)
+    process.router_id = None if negated(args) else args["rid"]
+
+
+def h_ospf_area(session: CliSession, args: Args) -> None:
+    process = session.view.data
+    assert isinstance(process, OspfProcess)
+    area_id = dotted_area(args["area"])
+    if negated(args):
+        process.areas = [a for a in process.areas if a.area != area_id]
+        return
+    area = process.area(area_id)
+    session.view = View(f"{session.view.kind}-area", area_id, parent=session.view, data=area)
+
+
+def h_ospf_network(session: CliSession, args: Args) -> None:
+    area = session.view.data
+    assert isinstance(area, OspfArea)
+    entry = f"{args['address']} {args['wildcard']}"
+    area.networks = [n for n in area.networks if n != entry]
+    if not negated(args):
+        area.networks.append(entry)
+
+
+def h_acl(session: CliSession, args: Args) -> None:
+    """``acl [number] N``, ``acl name X [N]``, ``acl ipv6 [number] N`` (Comware: ``acl basic N``)."""
+    state = session.state
+    ipv6 = "ipv6" in args
+    name = args["acl"]
+    acl = state.acl(name, ipv6=ipv6)
+    if negated(args):
+        if acl is not None:
+            state.acls.remove(acl)
+        return
+    if acl is None:
+        kind = args.get("kind") or ("basic" if name.isdecimal() and int(name) < 3000 else "advanced")
+        acl = Acl(name, ipv6=ipv6, kind=kind)
+        state.acls.append(acl)
+    goto(session, "acl6" if ipv6 else "acl", name, acl)
+
+
+def h_acl_rule(session: CliSession, args: Args) -> None:
+    acl = session.view.data
+    assert isinstance(acl, Acl)
+    rule_id = int(args["id"]) if args.get("id", "").isdecimal() else None
+    if negated(args):
+        acl.rules = [r for r in acl.rules if r.rule_id != rule_id]
+        return
+    action = args["action"].lower()
+    if action not in ("permit", "deny"):
+        raise CommandError("wrong-parameter")
+    if rule_id is None:
+        rule_id = max((r.rule_id or 0 for r in acl.rules), default=0) // 5 * 5 + 5
+    acl.rules = [r for r in acl.rules if r.rule_id != rule_id]
+    acl.rules.append(AclRule(rule_id, action, " ".join(args.get("rest", "").split())))
+    acl.rules.sort(key=lambda r: r.rule_id or 0)
+
+
+def h_acl_rule_auto(session: CliSession, args: Args) -> None:
+    h_acl_rule(session, {k: v for k, v in args.items() if k != "id"})
+
+
+def h_vty(session: CliSession, args: Args) -> None:
+    vty = session.state.vty
+    vty.first, vty.last = number(args["first"], 0, 63), number(args["last"], 0, 63)
+    goto(session, "vty", f"{vty.first} {vty.last}", vty)
+
+
+def h_auth_mode(session: CliSession, args: Args) -> None:
+    mode = args["mode"].lower()
+    table = {"aaa": "aaa", "scheme": "aaa", "password": "password", "none": "none"}
+    if mode not in table:
+        raise CommandError("wrong-parameter")
+    session.state.vty.auth_mode = "none" if negated(args) else table[mode]
+
+
+def h_protocol_inbound(session: CliSession, args: Args) -> None:
+    proto = args["proto"].lower()
+    table = {"ssh": {"ssh"}, "telnet": {"telnet"}, "all": {"ssh", "telnet"}}
+    if proto not in table:
+        raise CommandError("wrong-parameter")
+    session.state.vty.protocols = {"ssh", "telnet"} if negated(args) else set(table[proto])
+
+
+def h_idle_timeout(session: CliSession, args: Args) -> None:
+    if negated(args):
+        session.state.vty.idle_timeout_s = 600
+        return
+    minutes = number(args["minutes"], 0, 35791)
+    seconds = number(args.get("seconds", "0"), 0, 59)
+    session.state.vty.idle_timeout_s = minutes * 60 + seconds
+
+
+def h_vty_acl(session: CliSession, args: Args) -> None:
+    vty = session.state.vty
+    value = None if negated(args) else args["acl"]
+    if "ipv6" in args:
+        vty.acl6_in = value
+    else:
+        vty.acl_in = value
+
+
+def h_vty_privilege(session: CliSession, args: Args) -> None:
+    session.state.vty.privilege = None if negated(args) else number(args["level"], 0, 15)
+
+
+def h_aaa(session: CliSession, args: Args) -> None:
+    goto(session, "aaa")
+
+
+def local_user(session: CliSession, name: str, create: bool = True) -> LocalUser:
+    user = session.state.user(name)
+    if user is None:
+        if not create:
+            raise CommandError("failed", detail=f"The user {name} does not exist.")
+        user = LocalUser(name, password_hash="")
+        session.state.local_users.append(user)
+    return user
+
+
+def h_local_user_password(session: CliSession, args: Args) -> None:
+    if negated(args):
+        session.state.local_users = [u for u in session.state.local_users if u.name != args["user"]]
+        return
+    policy = session.state.password_policy
+    secret = args["secret"]
+    if not secret.startswith("$") and len(secret) < max(policy.min_length, 1):
+        raise CommandError("failed", detail=f"The password length must be at least {policy.min_length}.")
+    local_user(session, args["user"]).password_hash = as_hash(secret)
+
+
+def h_local_user_delete(session: CliSession, args: Args) -> None:
+    session.state.local_users = [u for u in session.state.local_users if u.name != args["user"]]
+
+
+def h_local_user_level(session: CliSession, args: Args) -> None:
+    local_user(session, args["user"], create=False).privilege = (
+        15 if negated(args) else number(args["level"], 0, 15)
+    )
+
+
+def h_local_user_service(session: CliSession, args: Args) -> None:
+    user = local_user(session, args["user"], create=False)
+    known = {"ssh", "telnet", "terminal", "http", "ftp"}
+    wanted = {"ssh" if s == "stelnet" else s for s in args["services"].lower().split()}
+    if not wanted <= known:
+        raise CommandError("wrong-parameter")
+    user.services = set() if negated(args) else wanted
+
+
+def h_lockout_vrp(session: CliSession, args: Args) -> None:
+    lockout = session.state.lockout
+    if negated(args):
+        lockout.max_failures = 0
+        return
+    lockout.max_failures, lockout.lock_minutes = (
+        number(args["times"], 1, 65535),
+        number(args["block"], 1, 65535),
+    )
+
+
+def h_password_policy(session: CliSession, args: Args) -> None:
+    goto(session, "password-policy")
+
+
+def h_password_expire(session: CliSession, args: Args) -> None:
+    session.state.password_policy.expire_days = 0 if negated(args) else number(args["days"], 0, 999)
+
+
+def h_password_min_length(session: CliSession, args: Args) -> None:
+    session.state.password_policy.min_length = 0 if negated(args) else number(args["length"], 4, 32)
+
+
+def h_password_complexity(session: CliSession, args: Args) -> None:
+    session.state.password_policy.complexity = not negated(args)
+
+
+def h_snmp_agent(session: CliSession, args: Args) -> None:
+    session.state.snmp.enabled = not negated(args)
+
+
+def h_snmp_version(session: CliSession, args: Args) -> None:
+    snmp = session.state.snmp
+    words = {w.lower() for w in args["versions"].split()}
+    versions = {"v1", "v2c", "v3"} if "all" in words else words & {"v1", "v2c", "v3"}
+    if not versions:
+        raise CommandError("wrong-parameter")
+    snmp.versions = snmp.versions - versions if negated(args) else snmp.versions | versions
+    snmp.enabled = snmp.enabled or not negated(args)
+
+
+def h_snmp_contact(session: CliSession, args: Args) -> None:
+    session.state.snmp.contact = "" if negated(args) else unquote(args["text"])
+
+
+def h_snmp_location(session: CliSession, args: Args) -> None:
+    session.state.snmp.location = "" if negated(args) else unquote(args["text"])
+
+
+def h_snmp_community(session: CliSession, args: Args) -> None:
+    """``snmp-agent community read|write [cipher] NAME [acl N]`` (and ``undo snmp-agent community NAME``)."""
+    snmp = session.state.snmp
+    words = args["rest"].split()
+    access = None
+    if words and words[0].lower() in ("read", "write"):
+        access = "ro" if words.pop(0).lower() == "read" else "rw"
+    if words and words[0].lower() in ("cipher", "simple"):
+        words.pop(0)
+    if not words:
+        raise CommandError("incomplete")
+    name = reveal(words.pop(0), *session.dialect.cipher_marks())
+    acl = words[words.index("acl") + 1] if "acl" in words[:-1] else None
+    if access is None and not negated(args):
+        raise CommandError("incomplete")
+    snmp.communities = [c for c in snmp.communities if c.name != name]
+    if negated(args) or access is None:
+        return
+    snmp.communities.append(SnmpCommunity(name, access, acl))
+    snmp.enabled = True
+
+
+def h_snmp_group(session: CliSession, args: Args) -> None:
+    """``snmp-agent group v3 NAME [authentication|privacy|noauthentication] [read-view V] [acl N]``."""
+    snmp = session.state.snmp
+    words = args["rest"].split()
+    name = args["group"]
+    snmp.groups = [g for g in snmp.groups if g.name != name]
+    if negated(args):
+        return
+    level = "noauthentication"
+    for w in words:
+        if w.lower() in ("authentication", "privacy", "noauthentication"):
+            level = w.lower()
+    group = SnmpGroup(name, level)
+    if "read-view" in words[:-1]:
+        group.read_view = words[words.index("read-view") + 1]
+    if "write-view" in words[:-1]:
+        group.write_view = words[words.index("write-view") + 1]
+    if "acl" in words[:-1]:
+        group.acl = words[words.index("acl") + 1]
+    snmp.groups.append(group)
+
+
+def h_snmp_usm_user(session: CliSession, args: Args) -> None:
+    """VRP: ``snmp-agent usm-user v3 NAME [group G]`` then ``... authentication-mode sha KEY`` and
+    ``... privacy-mode aes128 KEY`` as separate commands (as VRP's config shows them)."""
+    snmp = session.state.snmp
+    name = args["user"]
+    words = args.get("rest", "").split()
+    user = next((u for u in snmp.users if u.name == name), None)
+    if negated(args):
+        snmp.users = [u for u in snmp.users if u.name != name]
+        return
+    if user is None:
+        user = SnmpV3User(name, group="", auth_protocol=None, priv_protocol=None)
+        snmp.users.append(user)
+    marks = session.dialect.cipher_marks()
+    low = [w.lower() for w in words]
+    if "group" in low[:-1]:
+        user.group = words[low.index("group") + 1]
+    elif words and low[0] not in ("authentication-mode", "privacy-mode", "acl"):
+        user.group = words[0]
+    if "authentication-mode" in low[:-1]:
+        i = low.index("authentication-mode")
+        protocol = _auth_proto(low[i + 1])
+        key = [w for w in words[i + 2 :][:2] if w.lower() not in ("cipher", "simple")]
+        if not key:
+            raise CommandError("incomplete")
+        user.auth_protocol, user.auth_key = protocol, reveal(key[0], *marks)
+    if "privacy-mode" in low[:-1]:
+        i = low.index("privacy-mode")
+        protocol = _priv_proto(low[i + 1])
+        key = [w for w in words[i + 2 :][:2] if w.lower() not in ("cipher", "simple")]
+        if not key:
+            raise CommandError("incomplete")
+        user.priv_protocol, user.priv_key = protocol, reveal(key[0], *marks)
+    if "acl" in low[:-1]:
+        user.acl = words[low.index("acl") + 1]
+    snmp.enabled = True
+
+
+def _auth_proto(word: str) -> str:
+    table = {"sha": "sha", "sha1": "sha", "sha2-256": "sha256", "sha256": "sha256", "md5": "md5"}
+    if word not in table:
+        raise CommandError("wrong-parameter")
+    return table[word]
+
+
+def _priv_proto(word: str) -> str:
+    table = {"aes128": "aes", "aes": "aes", "aes256": "aes256", "des56": "des", "des": "des"}
+    if word not in table:
+        raise CommandError("wrong-parameter")
+    return table[word]
+
+
+def h_snmp_target(session: CliSession, args: Args) -> None:
+    """``snmp-agent target-host trap address udp-domain IP [udp-port P] params securityname N [v2c|v3]``."""
+    snmp = session.state.snmp
+    words = args["rest"].split()
+    low = [w.lower() for w in words]
+    if "udp-domain" not in low[:-1]:
+        raise CommandError("incomplete")
+    address = words[low.index("udp-domain") + 1]
+    host = SnmpTrapHost(address)
+    if "udp-port" in low[:-1]:
+        host.port = number(words[low.index("udp-port") + 1], 1, 65535)
+    if "securityname" in low[:-1]:
+        host.params = reveal(words[low.index("securityname") + 1], *session.dialect.cipher_marks())
+    host.version = "v3" if "v3" in low else ("v1" if "v1" in low else "v2c")
+    snmp.trap_hosts = [t for t in snmp.trap_hosts if t.address != address]
+    if not negated(args):
+        snmp.trap_hosts.append(host)
+
+
+def h_snmp_trap_enable(session: CliSession, args: Args) -> None:
+    session.state.snmp.trap_enabled = not negated(args)
+
+
+def server_address(args: Args, *, ipv6: bool) -> str:
+    """A syslog/NTP server: an IPv4 address, or IPv6 in the ``... ipv6 ADDRESS`` form (canonical text)."""
+    try:
+        address = ip_address(args["host"])
+    except ValueError:
+        raise CommandError("wrong-parameter") from None
+    if ipv6 and address.version != 6:
+        raise CommandError("wrong-parameter")
+    return str(address)
+
+
+def _server_list(servers: list[str], host: str, args: Args) -> None:
+    if negated(args):
+        servers[:] = [h for h in servers if h != host]
+    elif host not in servers:
+        servers.append(host)
+
+
+def h_loghost(session: CliSession, args: Args) -> None:
+    _server_list(session.state.syslog_hosts, server_address(args, ipv6=False), args)
+
+
+def h_loghost6(session: CliSession, args: Args) -> None:
+    _server_list(session.state.syslog_hosts, server_address(args, ipv6=True), args)
+
+
+def h_info_center(session: CliSession, args: Args) -> None:
+    session.state.syslog_enabled = not negated(args)
+
+
+def h_ntp_server(session: CliSession, args: Args) -> None:
+    _server_list(session.state.ntp_servers, server_address(args, ipv6=False), args)
+
+
+def h_ntp_server6(session: CliSession, args: Args) -> None:
+    _server_list(session.state.ntp_servers, server_address(args, ipv6=True), args)
+
+
+def h_timezone(session: CliSession, args: Args) -> None:
+    session.state.timezone = "" if negated(args) else args["rest"]
+
+
+def flag_handler(attribute: str) -> Callable[[CliSession, Args], None]:
+    def handler(session: CliSession, args: Args) -> None:
+        setattr(session.state, attribute, not negated(args))
+
+    return handler
+
+
+def h_header(session: CliSession, args: Args) -> None:
+    kind = args["kind"].lower()
+    text = "" if negated(args) else unquote(args.get("text", "").removeprefix("information").strip())
+    if kind.startswith("login"):
+        session.state.banners.login = text
+    elif kind.startswith("shell"):
+        session.state.banners.motd = text
+    else:
+        raise CommandError("wrong-parameter")
+
+
+def h_screen_length(session: CliSession, args: Args) -> None:
+    lines = number(args.get("n", "0"), 0, 512)
+    session.paging = lines != 0
+    session.page_lines = lines or None
+
+
+def h_noop(session: CliSession, args: Args) -> None:
+    return None
+
+
+def h_save(session: CliSession, args: Args) -> str:
+    dialect = session.dialect
+
+    def answer(s: CliSession, reply: str) -> str:
+        if reply.strip().lower() not in ("y", "yes"):
+            return ""
+        s.save()
+        return dialect.save_done_text()
+
+    session.ask(answer)
+    return dialect.save_question()
+
+
+def h_ssh_user(session: CliSession, args: Args) -> None:
+    # `ssh user NAME authentication-type password` / `service-type stelnet`: accepted, no state.
+    return None
+
+
+def h_display_cur(session: CliSession, args: Args) -> str:
+    text = session.dialect.render_config(session.state)
+    if "name" in args:  # display current-configuration interface GE0/0/1
+        state = session.state
+        name = canonical_interface(state, args["name"], session.dialect.logical_interfaces)
+        if state.interface(name) is None:
+            raise CommandError("wrong-parameter", column=len("display current-configuration interface "))
+        block = config_section(text, rf"interface {re.escape(name)}$")
+        return f"#\n{block}\n#\nreturn"
+    return text
+
+
+# The config line that opens each view, for `display this`.
+VIEW_HEADERS = {
+    "interface": r"interface {key}$",
+    "acl": r"acl .*\b{key}$",
+    "acl6": r"acl ipv6 .*\b{key}$",
+    "ospf": r"ospf {key}\b",
+    "ospfv3": r"ospfv3 {key}\b",
+    "vty": r"(user-interface|line) vty",
+    "aaa": r"aaa$",
+    "luser": r"local-user {key}\b",
+}
+
+
+def h_display_this(session: CliSession, args: Args) -> str:
+    text = session.dialect.render_config(session.state)
+    view = session.view
+    header = VIEW_HEADERS.get(view.kind)
+    if header is None:
+        return text
+    block = config_section(text, header.format(key=re.escape(view.key)))
+    return f"#\n{block}\n#\nreturn"
+
+
+def h_display_saved(session: CliSession, args: Args) -> str:
+    return session.state.saved_config or ""
+
+
+def dotted_area(area: str) -> str:
+    if area.isdecimal():
+        value = int(area)
+        return ".".join(str((value >> s) & 255) for s in (24, 16, 8, 0))
+    return area
