@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     home: Path = default_home()
     # SQLAlchemy URL; empty means SQLite in the home directory.
     store_url: str = ""
-    log_level: str = "WARNING"
+    # The inventory commands read when given no PATH (a file or folder).
+    inventory: Path | None = None
     pki: PkiSettings = PkiSettings()
     lab: LabSettings = LabSettings()
 

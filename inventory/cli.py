@@ -14,6 +14,7 @@ from rich.text import Text
 
 from govnet.errors import InputError
 from govnet.output import console, emit
+from govnet.settings import load_settings
 
 app = typer.Typer(
     help="The extranet's inventory: sites, devices, links, address plan, Ansible export.",
@@ -23,9 +24,8 @@ app = typer.Typer(
 PathArg = Annotated[
     Path | None,
     typer.Argument(
-        help="Inventory file or folder (default: $GOVNET_INVENTORY).",
+        help="Inventory file or folder (default: the `inventory` setting, $GOVNET_INVENTORY).",
         show_default=False,
-        envvar="GOVNET_INVENTORY",
     ),
 ]
 OverlayOpt = Annotated[
@@ -36,6 +36,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")
 
 
 def _path(path: Path | None) -> Path:
+    if path is None:
+        path = load_settings().inventory
     if path is None:
         raise InputError("no inventory given: pass PATH or set GOVNET_INVENTORY")
     return path
