@@ -277,20 +277,27 @@ def stop_lab(settings: Settings, timeout: float = 30.0) -> int | None:
 
 
 def lab_status(settings: Settings) -> dict[str, Any] | None:
-    """The running lab's status, with whether each SSH port accepts connections; None if not running."""
+    """The running lab's status, with whether each device's SSH server greets a client (an
+    unreachable device accepts the TCP connection but never says ``SSH-2.0``); None if not running."""
+    from concurrent.futures import ThreadPoolExecutor
+
     paths = LabPaths.of(settings)
     if running_pid(paths) is None:
         return None
     status = dict(control.call(paths.socket, {"op": "status"}))
-    for device in status["devices"]:
-        device["ssh_answers"] = all(_port_open(host, port) for host, port in device["ssh"].items())
+    devices = status["devices"]
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        answers = list(pool.map(lambda d: all(_ssh_greets(h, p) for h, p in d["ssh"].items()), devices))
+    for device, answer in zip(devices, answers, strict=True):
+        device["ssh_answers"] = answer
     return status
 
 
-def _port_open(host: str, port: int) -> bool:
+def _ssh_greets(host: str, port: int, timeout: float = 1.5) -> bool:
     try:
-        with socket.create_connection((host, port), timeout=1.0):
-            return True
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            return sock.recv(64).startswith(b"SSH-")
     except OSError:
         return False
 

@@ -96,9 +96,9 @@ def test_lab_lifecycle_through_the_cli(secrets: dict[str, str], isolated_govnet_
         fault = govnet("lab", "fault", "sg-d-czj-acc-1", "unreachable")
         assert "injected" in fault.stdout
         after = json.loads(govnet("lab", "status", "--json", check=False).stdout)
-        assert next(d for d in after["devices"] if d["hostname"] == "sg-d-czj-acc-1")["faults"] == [
-            "unreachable"
-        ]
+        faulty = next(d for d in after["devices"] if d["hostname"] == "sg-d-czj-acc-1")
+        assert faulty["faults"] == ["unreachable"] and faulty["ssh_answers"] is False
+        assert govnet("lab", "status", check=False).returncode == 1  # a device does not answer
         govnet("lab", "fault", "sg-d-czj-acc-1", "unreachable", "--clear")
 
         wrong = govnet("lab", "fault", "sg-d-czj-acc-1", "link-down", check=False)
