@@ -30,7 +30,6 @@ from govnet.pki import ca, x509
 from govnet.pki.profiles import PROFILES, parse_san, parse_subject
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.verify import Policy, verify_path
-
 from govnet.settings import load_settings
 from govnet.store import Store
 

@@ -25,6 +25,7 @@ import subprocess
 from collections.abc import Callable
 
 from gmssl.sm2 import CryptSM2
+
 from govnet.pki import sm2
 from govnet.pki.sm2 import SM2PrivateKey
 

@@ -17,9 +17,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from govnet.lab.runtime import Lab
-
 from govnet.errors import DeviceError, GovnetError, InputError
+from govnet.lab.runtime import Lab
 
 MAX_REQUEST = 64 * 1024
 

@@ -107,11 +107,11 @@ def run(ctx: DemoContext) -> None:
 
 
 def _drive(ctx: DemoContext) -> None:
+    from netmiko import ConnectHandler
+
     from govnet.inventory.loader import load_inventory
     from govnet.lab.service import inject_fault
     from govnet.lab.vendors import NETMIKO_DEVICE_TYPES
-    from netmiko import ConnectHandler
-
     from govnet.secrets import resolve_secret
 
     inventory = load_inventory(_inventory_path(ctx), overlay=ctx.state["lab_overlay"])

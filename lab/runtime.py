@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import asyncssh
+
+from govnet.errors import DeviceError, InputError, NotFoundError
 from govnet.lab.bootstrap import DeviceSpec, boot, reboot_in_place
 from govnet.lab.ssh_server import SshDevice, SshListener
 from govnet.lab.state import DeviceState, Fault, FaultKind
-
-from govnet.errors import DeviceError, InputError, NotFoundError
 from govnet.secrets import write_secret_file
 
 log = logging.getLogger(__name__)

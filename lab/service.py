@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from govnet.errors import DeviceError, InputError
 from govnet.lab import control
 from govnet.lab.bootstrap import DeviceSpec, specs_from_inventory
 from govnet.lab.runtime import Endpoints, Lab
-
-from govnet.errors import DeviceError, InputError
 from govnet.secrets import resolve_secret, write_secret_file
 from govnet.settings import Settings
 

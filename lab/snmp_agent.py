@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from govnet.errors import InputError
 from govnet.lab import snmp_ber as ber
 from govnet.lab.snmp_ber import BerError, Oid, Pdu
 from govnet.lab.snmp_mib import (
@@ -53,8 +54,6 @@ from govnet.lab.snmp_v3 import (
 )
 from govnet.lab.snmp_vendors import snmp_vendor
 from govnet.lab.state import DeviceState, FaultKind, SnmpV3User
-
-from govnet.errors import InputError
 
 log = logging.getLogger(__name__)
 

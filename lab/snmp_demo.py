@@ -163,7 +163,6 @@ def _links_table(title: str, rows: list[dict[str, Any]]) -> Table:
 async def _running_lab(ctx: Any) -> None:
     from govnet.inventory.loader import load_inventory
     from govnet.lab.service import inject_fault
-
     from govnet.secrets import resolve_secret
 
     expect = _expect(ctx)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncssh
+
 from govnet.lab.passwords import verify_password
 from govnet.lab.state import DeviceState, FaultKind
 from govnet.lab.vendors import dialect_for

@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 import paramiko
+
 from govnet.lab.bootstrap import Day0, DeviceSpec, PortSpec
 
 PASSWORD = "Lab@Passw0rd-1"

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from asn1crypto import x509 as asn1_x509
+from sqlalchemy import Connection, func, select
+
+from govnet.errors import InputError, NotFoundError, SecretError
 from govnet.pki import x509
 from govnet.pki.keystore import decrypt_private_key, encrypt_private_key, resolve_passphrase
 from govnet.pki.profiles import (
@@ -31,9 +34,6 @@ from govnet.pki.profiles import (
     parse_subject,
 )
 from govnet.pki.sm2 import SM2PrivateKey, SM2PublicKey
-from sqlalchemy import Connection, func, select
-
-from govnet.errors import InputError, NotFoundError, SecretError
 from govnet.settings import Settings
 from govnet.store import (
     Store,

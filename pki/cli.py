@@ -14,9 +14,9 @@ from govnet.errors import InputError
 from govnet.output import emit
 
 if TYPE_CHECKING:
-    from govnet.pki.ca import CertificateRecord
     from rich.console import Console
 
+    from govnet.pki.ca import CertificateRecord
     from govnet.settings import Settings
     from govnet.store import Store
     from govnet.verdict import Verdict
@@ -156,7 +156,6 @@ def issue(
     """Issue an end-entity certificate from a CSR, for an existing key, or for a new SM2 key pair."""
     from govnet.pki import keys
     from govnet.pki.ca import issue_certificate, passphrase
-
     from govnet.secrets import resolve_secret, write_secret_file
 
     if key_out and (csr or key):
@@ -306,7 +305,6 @@ def export(
 
     from govnet.pki import keys
     from govnet.pki.ca import chain_of, get_certificate, passphrase, private_key_of
-
     from govnet.secrets import resolve_secret, write_secret_file
 
     if der and chain:

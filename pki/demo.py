@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from govnet.pki import ca, x509
 from govnet.pki.verify import Policy, verify_path
-
 from govnet.secrets import write_secret_file
 from govnet.store import Store
 from govnet.verdict import Status, Verdict

@@ -36,9 +36,9 @@ from cryptography.hazmat.primitives import hashes, padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from govnet.pki.sm2 import SM2PrivateKey, SM2PublicKey
 
 from govnet.errors import InputError, SecretError
+from govnet.pki.sm2 import SM2PrivateKey, SM2PublicKey
 
 SM2_CURVE_OID = "1.2.156.10197.1.301"
 EC_PUBLIC_KEY_OID = "1.2.840.10045.2.1"

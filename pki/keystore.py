@@ -36,10 +36,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.exceptions import UnsupportedAlgorithm as CryptographyUnsupported
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from govnet.pki.keys import KeyDecryptionError, parse_pem, pem_encode
-from govnet.pki.sm2 import SM2PrivateKey, SM2PublicKey
 
 from govnet.errors import InputError, SecretError, UnsupportedAlgorithm
+from govnet.pki.keys import KeyDecryptionError, parse_pem, pem_encode
+from govnet.pki.sm2 import SM2PrivateKey, SM2PublicKey
 from govnet.secrets import read_secret_file, write_secret_file
 from govnet.settings import PkiSettings
 

@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from govnet.pki.uscc import validate_credit_code
-
 from govnet.errors import InputError
+from govnet.pki.uscc import validate_credit_code
 
 # RFC 9336 id-kp-documentSigning: signing documents (seals and e-signatures), not e-mail or code.
 DOCUMENT_SIGNING = "1.3.6.1.5.5.7.3.36"

@@ -26,6 +26,7 @@ import threading
 import warnings
 from typing import Any
 
+from govnet.errors import InputError, InvalidSignature, UnsupportedAlgorithm
 from govnet.pki.sm2_base import (
     DEFAULT_ID,
     SCALAR_LENGTH,
@@ -38,8 +39,6 @@ from govnet.pki.sm2_base import (
     normalize_point,
 )
 from govnet.pki.sm3 import sm3
-
-from govnet.errors import InputError, InvalidSignature, UnsupportedAlgorithm
 
 __all__ = [
     "DEFAULT_ID",

@@ -17,10 +17,10 @@ from __future__ import annotations
 import secrets
 
 from gmssl.sm2 import CryptSM2
-from govnet.pki.sm2_base import N, decode_signature, encode_signature, z_value_input
-from govnet.pki.sm3 import sm3
 
 from govnet.errors import InputError
+from govnet.pki.sm2_base import N, decode_signature, encode_signature, z_value_input
+from govnet.pki.sm3 import sm3
 
 
 def _engine(private_hex: str, public_hex: str) -> CryptSM2:

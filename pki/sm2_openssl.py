@@ -37,10 +37,10 @@ from functools import cache
 from typing import Any
 
 from asn1crypto import keys as asn1_keys
-from govnet.pki.sm2_base import SCALAR_LENGTH, N, encode_signature, z_value_input
-from govnet.pki.sm3 import sm3
 
 from govnet.errors import InputError, UnsupportedAlgorithm
+from govnet.pki.sm2_base import SCALAR_LENGTH, N, encode_signature, z_value_input
+from govnet.pki.sm3 import sm3
 
 _CFunc = Callable[..., Any]  # a ctypes foreign function with restype/argtypes set
 

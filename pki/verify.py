@@ -17,11 +17,11 @@ from functools import lru_cache
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
+
+from govnet.errors import InputError
 from govnet.pki import x509
 from govnet.pki.profiles import get_profile
 from govnet.pki.sm2 import SM2PublicKey
-
-from govnet.errors import InputError
 from govnet.verdict import CheckResult, Verdict
 
 MAX_PATH = 8

@@ -26,10 +26,10 @@ from typing import Any
 from asn1crypto import algos, core, csr, keys, pem
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
-from govnet.pki.profiles import AltName, Profile, Subject, parse_san
-from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey, SM2PublicKey
 
 from govnet.errors import InputError, InvalidSignature
+from govnet.pki.profiles import AltName, Profile, Subject, parse_san
+from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey, SM2PublicKey
 
 SM2_CURVE_OID = "1.2.156.10197.1.301"
 SM3_OID = "1.2.156.10197.1.401"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import importlib
 
-from govnet.lab.vendors.base import Dialect
-
 from govnet.errors import InputError
+from govnet.lab.vendors.base import Dialect
 
 # govnet vendor key -> netmiko device_type (collectors and provisioning reuse this table).
 NETMIKO_DEVICE_TYPES: dict[str, str] = {

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from inventory_examples import SAMPLE
+
 from govnet.inventory import ansible
 from govnet.inventory.loader import load_inventory
 from govnet.inventory.service import plan_at
-from inventory_examples import SAMPLE
 
 ANSIBLE_INVENTORY = Path(sys.executable).parent / "ansible-inventory"
 

@@ -8,11 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from govnet.inventory import demo
 from inventory_examples import BROKEN, SAMPLE
 from rich.console import Console
 
 from govnet.demo import DemoContext
+from govnet.inventory import demo
 from govnet.settings import load_settings
 
 GOVNET = [sys.executable, "-m", "govnet.cli"]

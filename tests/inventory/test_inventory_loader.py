@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from govnet.inventory.loader import load_inventory, read_inventory
-from govnet.inventory.models import SiteLevel, Tier, Vendor
 from inventory_examples import SAMPLE
 
 from govnet.errors import InputError
+from govnet.inventory.loader import load_inventory, read_inventory
+from govnet.inventory.models import SiteLevel, Tier, Vendor
 
 
 def test_sample_loads_with_every_entity() -> None:

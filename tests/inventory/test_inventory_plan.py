@@ -7,14 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from inventory_examples import SAMPLE, TINY
+
+from govnet.errors import InputError
 from govnet.inventory.loader import load_inventory
 from govnet.inventory.models import LinkPurpose
 from govnet.inventory.planfile import plan_path_for, read_plan
 from govnet.inventory.service import plan_at
 from govnet.inventory.validate import check_inventory
-from inventory_examples import SAMPLE, TINY
-
-from govnet.errors import InputError
 
 NEW_TOWN_SITE = """\
   - id: sg-lechang-t00

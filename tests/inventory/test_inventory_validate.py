@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from govnet.inventory.problems import Severity
-from govnet.inventory.validate import RULES, check_inventory
-from govnet.inventory.yamlsafe import YamlLimits
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from inventory_examples import BROKEN, SAMPLE, TINY
+
+from govnet.inventory.problems import Severity
+from govnet.inventory.validate import RULES, check_inventory
+from govnet.inventory.yamlsafe import YamlLimits
 
 EXPECTED = json.loads((BROKEN / "expected.json").read_text(encoding="utf-8"))
 

@@ -6,16 +6,16 @@ import contextlib
 import dataclasses
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govnet.errors import InputError
 from govnet.lab.bootstrap import boot
 from govnet.lab.passwords import verify_password
 from govnet.lab.state import DeviceState
 from govnet.lab.testing import PORTS, spec
 from govnet.lab.vendors import dialect_for
 from govnet.lab.vendors.base import CliSession
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from govnet.errors import InputError
 
 
 def session(vendor: str) -> CliSession:

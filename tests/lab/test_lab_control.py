@@ -8,11 +8,11 @@ import stat
 from pathlib import Path
 
 import pytest
+
+from govnet.errors import DeviceError, InputError
 from govnet.lab import control
 from govnet.lab.runtime import Lab
 from govnet.lab.testing import spec
-
-from govnet.errors import DeviceError, InputError
 
 
 async def _raw(path: Path, payload: bytes) -> dict[str, object]:

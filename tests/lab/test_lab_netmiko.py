@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from netmiko import ConnectHandler
+
 from govnet.lab.runtime import LabThread
 from govnet.lab.testing import ENABLE, PASSWORD, PORTS, Terminal, spec
 from govnet.lab.vendors import NETMIKO_DEVICE_TYPES
-from netmiko import ConnectHandler
 
 SHOW_BRIEF = {
     "huawei_vrp": "display ip interface brief",

@@ -4,11 +4,12 @@ devices' output (what netmiko's ``use_textfsm=True`` uses), and the parsed value
 from __future__ import annotations
 
 import pytest
+from ntc_templates.parse import parse_output
+
 from govnet.lab.bootstrap import boot
 from govnet.lab.testing import spec
 from govnet.lab.vendors import dialect_for
 from govnet.lab.vendors.base import CliSession
-from ntc_templates.parse import parse_output
 
 SETUP = {
     "huawei_vrp": [

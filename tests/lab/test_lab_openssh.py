@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from govnet.lab.runtime import LabThread
 from govnet.lab.testing import PASSWORD, spec
 

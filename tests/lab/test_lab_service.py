@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from govnet.inventory.loader import load_inventory
 from govnet.lab.bootstrap import boot, specs_from_inventory
 from govnet.lab.service import sample_inventory
 from govnet.lab.testing import Terminal
 from govnet.lab.vendors import dialect_for
-
 from govnet.secrets import resolve_secret
 
 SECRETS = {

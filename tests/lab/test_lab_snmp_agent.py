@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pysnmp.hlapi.v3arch import asyncio as hl
+
+from govnet.errors import InputError
 from govnet.lab.snmp_agent import SnmpAgentPool
 from govnet.lab.state import (
     COUNTER64,
@@ -24,9 +27,6 @@ from govnet.lab.state import (
     SnmpV3User,
     TrafficProfile,
 )
-from pysnmp.hlapi.v3arch import asyncio as hl
-
-from govnet.errors import InputError
 
 SYS_DESCR = "1.3.6.1.2.1.1.1.0"
 SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"

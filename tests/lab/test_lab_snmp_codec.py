@@ -8,6 +8,12 @@ import time
 from ipaddress import IPv4Interface, IPv6Interface
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pyasn1.codec.ber import decoder, encoder
+from pyasn1.type import univ
+from pysnmp.proto import api
+
 from govnet.lab import snmp_ber as ber
 from govnet.lab import snmp_mib as mib
 from govnet.lab.snmp_agent import Responder, acl_permits
@@ -23,11 +29,6 @@ from govnet.lab.state import (
     SnmpV3User,
     TrafficProfile,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from pyasn1.codec.ber import decoder, encoder
-from pyasn1.type import univ
-from pysnmp.proto import api
 
 V2C = api.PROTOCOL_MODULES[api.SNMP_VERSION_2C]
 

@@ -7,10 +7,10 @@ import secrets
 from pathlib import Path
 
 import pytest
-from govnet.lab import snmp_demo
 from rich.console import Console
 
 from govnet.demo import DemoContext
+from govnet.lab import snmp_demo
 from govnet.settings import load_settings
 
 

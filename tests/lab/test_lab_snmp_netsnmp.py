@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from govnet.lab import snmp_mib
 from govnet.lab.snmp_agent import SnmpAgentPool
 from govnet.lab.state import DeviceState, SnmpCommunity, SnmpConfig, SnmpGroup, SnmpV3User, TrafficProfile

@@ -7,6 +7,9 @@ import time
 from typing import Any
 
 import pytest
+from pyasn1.codec.ber import decoder
+from pysnmp.proto import api
+
 from govnet.lab import snmp_ber as ber
 from govnet.lab.snmp_agent import SnmpAgentPool
 from govnet.lab.snmp_mib import default_engine_id
@@ -14,8 +17,6 @@ from govnet.lab.snmp_traps import COLD_START, LINK_DOWN, LINK_UP
 from govnet.lab.snmp_usm import decrypt, localize_user, verify
 from govnet.lab.snmp_v3 import FLAG_AUTH, FLAG_PRIV, parse_scoped_pdu, parse_v3
 from govnet.lab.state import DeviceState, SnmpConfig, SnmpGroup, SnmpTrapHost, SnmpV3User
-from pyasn1.codec.ber import decoder
-from pysnmp.proto import api
 
 V2C = api.PROTOCOL_MODULES[api.SNMP_VERSION_2C]
 TRAP_OID = "1.3.6.1.6.3.1.1.4.1.0"

@@ -7,11 +7,11 @@ import time
 
 import paramiko
 import pytest
+
+from govnet.errors import InputError, NotFoundError
 from govnet.lab.runtime import LabThread
 from govnet.lab.state import COUNTER64
 from govnet.lab.testing import PASSWORD, PORTS, Terminal, port_accepts, spec
-
-from govnet.errors import InputError, NotFoundError
 
 
 def _start(lab: LabThread, vendor: str = "huawei_vrp") -> tuple[str, int]:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
+from postgres import PostgresServer, find_postgres_bin
+
 from govnet.pki import x509
 from govnet.pki.profiles import PROFILES, check_request, parse_san, parse_subject
 from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey
-from postgres import PostgresServer, find_postgres_bin
-
 from govnet.settings import Settings, load_settings
 from govnet.store import Store
 

@@ -7,13 +7,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asn1crypto import x509 as asn1_x509
+from sqlalchemy import func, select
+
+from govnet.errors import InputError, NotFoundError, SecretError
 from govnet.pki import ca, x509
 from govnet.pki.profiles import parse_subject
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.verify import Policy, verify_path
-from sqlalchemy import func, select
-
-from govnet.errors import InputError, NotFoundError, SecretError
 from govnet.settings import Settings
 from govnet.store import Store, pki_certificates, pki_keys
 from govnet.verdict import Status

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from conftest import PASSPHRASE
-from govnet.pki import keys, x509
 
 from govnet.cli import main
+from govnet.pki import keys, x509
 
 CODE = "914403001922038216"
 

@@ -6,10 +6,10 @@ import io
 from pathlib import Path
 
 import pytest
-from govnet.pki import demo
 from rich.console import Console
 
 from govnet.demo import DemoContext
+from govnet.pki import demo
 from govnet.settings import load_settings
 
 

@@ -11,9 +11,9 @@ import pytest
 from asn1crypto import x509 as asn1_x509
 from conftest import ChainFactory, Party
 from cryptography import x509 as cx509
+
 from govnet.pki import x509
 from govnet.pki.verify import EMPTY_ID_REFUSED, Policy, verify_path
-
 from govnet.verdict import Status
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="the openssl binary is not installed")

@@ -6,14 +6,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from govnet.pki import keys
-from govnet.pki.keys import KeyDecryptionError
-from govnet.pki.sm2 import SM2PrivateKey
-from govnet.pki.sm2_base import N
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govnet.errors import InputError, SecretError
+from govnet.pki import keys
+from govnet.pki.keys import KeyDecryptionError
+from govnet.pki.sm2 import SM2PrivateKey
+from govnet.pki.sm2_base import N
 
 PASS = "Tr0ub4dor&3 政务"
 

@@ -10,14 +10,14 @@ import traceback
 from pathlib import Path
 
 import pytest
-from govnet.pki import keystore
-from govnet.pki.keys import KeyDecryptionError, parse_pem
-from govnet.pki.keystore import KdfParams
-from govnet.pki.sm2 import SM2PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govnet.errors import InputError, SecretError
+from govnet.pki import keystore
+from govnet.pki.keys import KeyDecryptionError, parse_pem
+from govnet.pki.keystore import KdfParams
+from govnet.pki.sm2 import SM2PrivateKey
 from govnet.settings import PkiSettings
 
 PASSPHRASE = "correct horse battery staple"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from govnet.pki.profiles import PROFILES, check_request, get_profile, parse_san, parse_subject
-from govnet.pki.uscc import ALPHABET, check_character, validate_credit_code
 from hypothesis import given
 from hypothesis import strategies as st
 
 from govnet.errors import InputError
+from govnet.pki.profiles import PROFILES, check_request, get_profile, parse_san, parse_subject
+from govnet.pki.uscc import ALPHABET, check_character, validate_credit_code
 
 # Published codes of real companies (their certificates of incorporation).
 REAL_CODES = ["914403001922038216", "9144030071526726XG", "91110000802100433B", "91330100716105852F"]

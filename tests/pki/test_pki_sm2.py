@@ -9,15 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from govnet.errors import InputError, InvalidSignature
 from govnet.pki import sm2
 from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey, SM2PublicKey
 from govnet.pki.sm2_base import GX, GY, N, P, Sm2Backend, decode_signature, encode_signature
 from govnet.pki.sm2_gmssl import GmsslBackend, digest_to_sign
 from govnet.pki.sm2_openssl import libcrypto_sm2_problem
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from govnet.errors import InputError, InvalidSignature
 
 # GM/T 0003 / GB/T 32918.2 example on the recommended curve (see /work/shared/BRIEF.md).
 VECTOR_D = 0x3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8
@@ -376,6 +376,7 @@ def test_openssl_backend_uses_the_libcrypto_python_ssl_links() -> None:
     import subprocess
 
     import psycopg  # noqa: F401  (maps a second, bundled libcrypto into the process)
+
     from govnet.pki.sm2_openssl import OpensslBackend
 
     ldd = subprocess.run(["ldd", _ssl.__file__], capture_output=True, text=True, check=True).stdout

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from govnet.errors import InvalidSignature
 from govnet.pki import keys, sm2
 from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey
 from govnet.pki.sm2_base import decode_signature
 from govnet.pki.sm2_openssl import libcrypto_sm2_problem
-
-from govnet.errors import InvalidSignature
 
 PROBLEM = libcrypto_sm2_problem()
 BACKENDS = [

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from gmssl import sm3 as gmssl_sm3
-from govnet.pki.sm3 import sm3, sm3_file, sm3_hex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govnet.errors import InputError
+from govnet.pki.sm3 import sm3, sm3_file, sm3_hex
 
 # GB/T 32905-2016 appendix A.
 VECTORS = {

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from asn1crypto import x509 as asn1_x509
 from conftest import NOW, ChainFactory
-from govnet.pki import x509
-from govnet.pki.verify import EMPTY_ID_REFUSED, Policy, verify_path
 
 from govnet.errors import InputError
+from govnet.pki import x509
+from govnet.pki.verify import EMPTY_ID_REFUSED, Policy, verify_path
 from govnet.verdict import Status, Verdict
 
 
