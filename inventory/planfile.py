@@ -7,6 +7,8 @@ reserved) until a plan with ``prune`` frees them.
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import json
 import os
 import re
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from govnet.errors import InputError
 
-from .yamlsafe import YamlLimits, YamlProblem, load_document
+from .yamlsafe import YamlLimits, YamlProblem, load_document, locate
 
 PLAN_VERSION = 1
 PLAN_FIELDS = {
@@ -84,7 +86,37 @@ def read_plan(path: Path, limits: YamlLimits | None = None) -> PlanData:
                     " to addresses"
                 )
             target[str(entity_id)] = dict(entry)
+    _check_addresses(path, plan, limits)
     return plan
+
+
+def _address_problem(section: str, key: str, value: str) -> str | None:
+    """Why ``value`` cannot be the plan's ``key`` of a ``section`` entry, or None when it can."""
+    family = 6 if key.endswith("ipv6") else 4
+    try:
+        parsed: ipaddress.IPv4Address | ipaddress.IPv6Address | ipaddress.IPv4Network | ipaddress.IPv6Network
+        if section == "devices":
+            parsed = ipaddress.ip_address(value)
+        else:
+            parsed = ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        return str(exc)
+    if parsed.version != family:
+        return f"{value!r} is not an IPv{family} {'address' if section == 'devices' else 'network'}"
+    return None
+
+
+def _check_addresses(path: Path, plan: PlanData, limits: YamlLimits | None) -> None:
+    """Refuse a plan whose values are not addresses of the right family: name the file and line."""
+    for section in PLAN_FIELDS:
+        for entity_id, entry in plan.section(section).items():
+            for key, value in entry.items():
+                problem = _address_problem(section, key, value)
+                if problem is None:
+                    continue
+                found = locate(path, [(section, entity_id, key)], limits)
+                line, column = found.get((section, entity_id, key), (1, 1))
+                raise InputError(f"{path}:{line}:{column}: plan entry {section}.{entity_id}.{key}: {problem}")
 
 
 _PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
@@ -110,5 +142,10 @@ def write_plan(path: Path, plan: PlanData) -> None:
             fields = ", ".join(f'{k}: "{v}"' for k, v in sorted(entries[entity_id].items()))
             lines.append(f"  {_yaml_key(entity_id)}: {{{fields}}}")
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write the plan: {exc.strerror or exc}") from None
