@@ -238,6 +238,13 @@ class Dialect:
 
     # --- tables -------------------------------------------------------------------------------
     def tables(self) -> dict[str, CommandTable]:
+        """The command tables per view kind, built once per dialect class (they are immutable)."""
+        cls = type(self)
+        if cls not in _TABLES:
+            _TABLES[cls] = self.build_tables()
+        return _TABLES[cls]
+
+    def build_tables(self) -> dict[str, CommandTable]:
         raise NotImplementedError
 
     def parent_kind(self, kind: str) -> str | None:
@@ -328,9 +335,15 @@ class Dialect:
     def render_config(self, state: DeviceState) -> str:
         raise NotImplementedError
 
+    def top_config_view(self) -> View:
+        """A fresh top configuration view (VRP/Comware system view, IOS config) under its exec view."""
+        return View(self.config_root, parent=View(self.exec_root))
+
     def config_session(self, state: DeviceState) -> CliSession:
         """A session sitting in the view a config file is replayed from."""
-        raise NotImplementedError
+        session = CliSession(self, state)
+        session.view = self.top_config_view()
+        return session
 
     def load_config(self, state: DeviceState, text: str) -> list[str]:
         """Replay a config file into ``state``; return the lines the device refused."""
@@ -353,6 +366,9 @@ class Dialect:
             if "^" in out or out.startswith(("Error", "%")):
                 problems.append(f"line {number}: {stripped}: {out.strip().splitlines()[-1]}")
         return problems
+
+
+_TABLES: dict[type[Dialect], dict[str, CommandTable]] = {}
 
 
 def config_section(text: str, header: str) -> str:

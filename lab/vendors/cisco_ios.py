@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from govnet.lab.passwords import as_hash, verify_password
-from govnet.lab.state import Acl, AclRule, DeviceState, LocalUser, OspfProcess
+from govnet.lab.state import Acl, DeviceState, LocalUser, OspfProcess
 from govnet.lab.vendors.base import (
     Args,
     CliSession,
@@ -21,10 +21,16 @@ from govnet.lab.vendors.base import (
     undo_only,
 )
 from govnet.lab.vendors.handlers import (
+    acl_view,
+    config_root_view,
     dotted_area,
+    drop_local_user,
     flag_handler,
+    goto,
     h_bandwidth,
     h_description,
+    h_enter_config,
+    h_info_center,
     h_interface,
     h_ip_address,
     h_ip_address_sub,
@@ -40,26 +46,25 @@ from govnet.lab.vendors.handlers import (
     h_ospf_cost,
     h_rate_limit,
     h_router_id,
+    h_save_now,
+    h_screen_length,
     h_shutdown,
     h_snmp_contact,
     h_snmp_location,
+    h_snmp_trap_enable,
     h_static_route,
     h_static_route6,
     h_sysname,
     h_timezone,
+    h_vty_acl,
+    h_vty_privilege,
     itf_of,
+    ospf_view,
+    put_rule,
+    set_area_network,
+    set_idle_timeout,
+    set_lockout,
 )
-
-
-def _config_root(session: CliSession) -> View:
-    from govnet.lab.vendors.handlers import config_root_view
-
-    return config_root_view(session)
-
-
-def sub_view(session: CliSession, kind: str, key: str = "", data: object = None) -> None:
-    session.view = View(kind, key, parent=_config_root(session), data=data)
-
 
 # --- exec -------------------------------------------------------------------------------------
 
@@ -100,33 +105,16 @@ def h_exit(session: CliSession, args: Args) -> None:
     elif session.view.kind == "config":
         session.view = session.view.parent or View("exec")
     else:
-        session.view = _config_root(session)
+        session.view = config_root_view(session)
 
 
 def h_end(session: CliSession, args: Args) -> None:
     session.view = View("exec")
 
 
-def h_configure(session: CliSession, args: Args) -> str:
-    session.view = View("config", parent=View("exec"))
-    return "Enter configuration commands, one per line.  End with CNTL/Z."
-
-
-def h_terminal(session: CliSession, args: Args) -> None:
-    lines = number(args["n"], 0, 512)
-    session.paging = lines != 0
-    session.page_lines = lines or None
-
-
-def h_write(session: CliSession, args: Args) -> str:
-    session.save()
-    return "Building configuration...\n[OK]"
-
-
 def h_copy_run_start(session: CliSession, args: Args) -> str:
     def answer(s: CliSession, typed: str) -> str:
-        s.save()
-        return "Building configuration...\n[OK]"
+        return h_save_now(s, {})
 
     session.ask(answer)
     return "Destination filename [startup-config]? "
@@ -145,72 +133,39 @@ def h_do(session: CliSession, args: Args) -> str | None:
 
 
 def h_router_ospf(session: CliSession, args: Args) -> None:
-    _ospf(session, args, 2, "router")
+    ospf_view(session, args, 2, "router")
 
 
 def h_ipv6_router_ospf(session: CliSession, args: Args) -> None:
-    _ospf(session, args, 3, "rtr")
-
-
-def _ospf(session: CliSession, args: Args, version: int, kind: str) -> None:
-    pid = number(args["pid"], 1, 65535)
-    process = session.state.ospf_process(pid, version)
-    if negated(args):
-        if process is not None:
-            session.state.ospf.remove(process)
-        return
-    if process is None:
-        process = OspfProcess(pid, version=version)
-        session.state.ospf.append(process)
-    sub_view(session, kind, str(pid), process)
+    ospf_view(session, args, 3, "rtr")
 
 
 def h_ospf_network_area(session: CliSession, args: Args) -> None:
     process = session.view.data
     assert isinstance(process, OspfProcess)
-    area = process.area(dotted_area(args["area"]))
-    entry = f"{args['address']} {args['wildcard']}"
-    area.networks = [n for n in area.networks if n != entry]
-    if not negated(args):
-        area.networks.append(entry)
+    set_area_network(process.area(dotted_area(args["area"])), args)
 
 
 def h_ip_access_list(session: CliSession, args: Args) -> None:
     kind = args["kind"].lower()
     if kind not in ("standard", "extended"):
         raise CommandError("wrong-parameter")
-    _acl_view(session, args["acl"], ipv6=False, kind="basic" if kind == "standard" else "advanced", args=args)
+    acl_view(session, args, args["acl"], ipv6=False, kind="basic" if kind == "standard" else "advanced")
 
 
 def h_ipv6_access_list(session: CliSession, args: Args) -> None:
-    _acl_view(session, args["acl"], ipv6=True, kind="advanced", args=args)
-
-
-def _acl_view(session: CliSession, name: str, *, ipv6: bool, kind: str, args: Args) -> None:
-    state = session.state
-    acl = state.acl(name, ipv6=ipv6)
-    if negated(args):
-        if acl is not None:
-            state.acls.remove(acl)
-        return
-    if acl is None:
-        acl = Acl(name, ipv6=ipv6, kind=kind)
-        state.acls.append(acl)
-    sub_view(session, "acl6" if ipv6 else "acl", name, acl)
+    acl_view(session, args, args["acl"], ipv6=True, kind="advanced")
 
 
 def _add_rule(acl: Acl, seq: int | None, action: str, text: str, remove: bool) -> None:
+    """IOS removes an entry by sequence number or by its text (``no permit ...``)."""
     if remove:
         if seq is not None:
             acl.rules = [r for r in acl.rules if r.rule_id != seq]
         else:
             acl.rules = [r for r in acl.rules if not (r.action == action and r.text == text)]
         return
-    if seq is None:
-        seq = max((r.rule_id or 0 for r in acl.rules), default=0) // 10 * 10 + 10
-    acl.rules = [r for r in acl.rules if r.rule_id != seq]
-    acl.rules.append(AclRule(seq, action, text))
-    acl.rules.sort(key=lambda r: r.rule_id or 0)
+    put_rule(acl, seq, action, text, step=10)
 
 
 def h_acl_entry(session: CliSession, args: Args) -> None:
@@ -248,7 +203,7 @@ def h_numbered_acl(session: CliSession, args: Args) -> None:
 def h_line_vty(session: CliSession, args: Args) -> None:
     vty = session.state.vty
     vty.first, vty.last = number(args["first"], 0, 1500), number(args["last"], 0, 1500)
-    sub_view(session, "line", f"{vty.first} {vty.last}", vty)
+    goto(session, "line", f"{vty.first} {vty.last}", vty)
 
 
 def h_login(session: CliSession, args: Args) -> None:
@@ -278,24 +233,7 @@ def h_transport_input(session: CliSession, args: Args) -> None:
 
 
 def h_exec_timeout(session: CliSession, args: Args) -> None:
-    vty = session.state.vty
-    if negated(args):
-        vty.idle_timeout_s = 600
-        return
-    vty.idle_timeout_s = number(args["minutes"], 0, 35791) * 60 + number(args.get("seconds", "0"), 0, 2147483)
-
-
-def h_access_class(session: CliSession, args: Args) -> None:
-    vty = session.state.vty
-    value = None if negated(args) else args["acl"]
-    if "ipv6" in args:
-        vty.acl6_in = value
-    else:
-        vty.acl_in = value
-
-
-def h_line_privilege(session: CliSession, args: Args) -> None:
-    session.state.vty.privilege = None if negated(args) else number(args["level"], 0, 15)
+    set_idle_timeout(session, args, max_seconds=2147483)
 
 
 def h_username(session: CliSession, args: Args) -> None:
@@ -303,7 +241,7 @@ def h_username(session: CliSession, args: Args) -> None:
     state = session.state
     name = args["user"]
     if negated(args):
-        state.local_users = [u for u in state.local_users if u.name != name]
+        drop_local_user(session, name)
         return
     words = args.get("rest", "").split()
     low = [w.lower() for w in words]
@@ -342,12 +280,11 @@ def h_enable_secret(session: CliSession, args: Args) -> None:
 
 
 def h_login_block(session: CliSession, args: Args) -> None:
-    lockout = session.state.lockout
-    if negated(args):
-        lockout.max_failures = 0
-        return
-    minutes, attempts = max(1, number(args["seconds"], 1, 65535) // 60), number(args["attempts"], 1, 65535)
-    lockout.lock_minutes, lockout.max_failures = minutes, attempts
+    def parse() -> tuple[int, int]:
+        minutes = max(1, number(args["seconds"], 1, 65535) // 60)
+        return number(args["attempts"], 1, 65535), minutes
+
+    set_lockout(session, args, parse)
 
 
 def h_min_length(session: CliSession, args: Args) -> None:
@@ -494,18 +431,6 @@ def h_snmp_host(session: CliSession, args: Args) -> None:
         snmp.trap_hosts.append(host)
 
 
-def h_snmp_traps(session: CliSession, args: Args) -> None:
-    session.state.snmp.trap_enabled = not negated(args)
-
-
-def h_logging_on(session: CliSession, args: Args) -> None:
-    session.state.syslog_enabled = not negated(args)
-
-
-def h_ip_ssh(session: CliSession, args: Args) -> None:
-    session.state.ssh_server = not negated(args)
-
-
 def h_banner(session: CliSession, args: Args) -> str | None:
     """``banner login ^C text ^C``: single or multi-line, delimited by its first character(s)."""
     kind = args["kind"].lower()
@@ -534,10 +459,6 @@ def h_banner(session: CliSession, args: Args) -> str | None:
 
     session.ask(more)
     return f"Enter TEXT message.  End with the character '{delimiter[-1]}'."
-
-
-def h_ospfv3_itf(session: CliSession, args: Args) -> None:
-    h_itf_ospfv3(session, args)
 
 
 class CiscoIos(Dialect):
@@ -601,16 +522,16 @@ class CiscoIos(Dialect):
     def more_prompt(self) -> str:
         return " --More-- "
 
+    def system_view_notice(self) -> str:
+        return "Enter configuration commands, one per line.  End with CNTL/Z."
+
+    def save_done_text(self) -> str:
+        return "Building configuration...\n[OK]"
+
     def ctrl_z(self, session: CliSession) -> str:
         if session.view.kind not in ("user", "exec"):
             session.view = View("exec")
         return ""
-
-    def tables(self) -> dict[str, CommandTable]:
-        global _TABLES
-        if _TABLES is None:
-            _TABLES = self.build_tables()
-        return _TABLES
 
     def build_tables(self) -> dict[str, CommandTable]:
         from govnet.lab.vendors import ios_render as r
@@ -638,7 +559,7 @@ class CiscoIos(Dialect):
             cmd("show clock", r.clock, negate=False),
         ]
         terminal = [
-            cmd("terminal length <n>", h_terminal, negate=False),
+            cmd("terminal length <n>", h_screen_length, negate=False),
             cmd("terminal width <n>", h_noop, negate=False),
             cmd("terminal no monitor", h_noop, negate=False),
             cmd("terminal monitor", h_noop, negate=False),
@@ -670,9 +591,9 @@ class CiscoIos(Dialect):
                     *leave,
                     cmd("enable", h_enable, negate=False),
                     cmd("disable", h_disable, negate=False),
-                    cmd("configure terminal", h_configure, negate=False),
-                    cmd("write memory", h_write, negate=False),
-                    cmd("write", h_write, negate=False),
+                    cmd("configure terminal", h_enter_config, negate=False),
+                    cmd("write memory", h_save_now, negate=False),
+                    cmd("write", h_save_now, negate=False),
                     cmd("copy running-config startup-config", h_copy_run_start, negate=False),
                 ]
             ),
@@ -715,9 +636,9 @@ class CiscoIos(Dialect):
                     cmd("transport input <protocols...>", h_transport_input),
                     cmd("exec-timeout <minutes>", h_exec_timeout),
                     cmd("exec-timeout <minutes> <seconds>", h_exec_timeout),
-                    cmd("access-class <acl> in", h_access_class),
-                    cmd("ipv6 access-class <acl> in", lambda s, a: h_access_class(s, {**a, "ipv6": "1"})),
-                    cmd("privilege level <level>", h_line_privilege),
+                    cmd("access-class <acl> in", h_vty_acl),
+                    cmd("ipv6 access-class <acl> in", lambda s, a: h_vty_acl(s, {**a, "ipv6": "1"})),
+                    cmd("privilege level <level>", h_vty_privilege),
                     *sub_common,
                 ]
             ),
@@ -754,18 +675,18 @@ class CiscoIos(Dialect):
             cmd("snmp-server user <user> <rest...>", h_snmp_user),
             cmd("snmp-server host <host>", h_snmp_host),
             cmd("snmp-server host <host> <rest...>", h_snmp_host),
-            cmd("snmp-server enable traps", h_snmp_traps),
-            cmd("snmp-server enable traps <rest...>", h_snmp_traps),
+            cmd("snmp-server enable traps", h_snmp_trap_enable),
+            cmd("snmp-server enable traps <rest...>", h_snmp_trap_enable),
             cmd("snmp-server contact <text...>", h_snmp_contact),
             cmd("snmp-server location <text...>", h_snmp_location),
             cmd("logging host <host>", h_loghost),
             cmd("logging host ipv6 <host>", h_loghost6),
-            cmd("logging on", h_logging_on),
+            cmd("logging on", h_info_center),
             cmd("ntp server <host>", h_ntp_server),
             cmd("ntp server ipv6 <host>", h_ntp_server6),
             cmd("clock timezone <rest...>", h_timezone),
-            cmd("ip ssh version <n>", h_ip_ssh),
-            cmd("crypto key generate rsa <rest...>", h_ip_ssh),
+            cmd("ip ssh version <n>", flag_handler("ssh_server")),
+            cmd("crypto key generate rsa <rest...>", flag_handler("ssh_server")),
             cmd("ip http server", flag_handler("http_server")),
             cmd("ip http secure-server", flag_handler("https_server")),
             cmd("banner <kind> <text...>", h_banner),
@@ -790,18 +711,13 @@ class CiscoIos(Dialect):
             cmd("bandwidth <kbps>", h_bandwidth),
             cmd("rate-limit output <bps> <rest...>", _ios_rate_limit),
             cmd("ip ospf cost <cost>", h_ospf_cost),
-            cmd("ospfv3 <pid> ipv6 area <area>", h_ospfv3_itf),
-            cmd("ipv6 ospf <pid> area <area>", h_ospfv3_itf),
+            cmd("ospfv3 <pid> ipv6 area <area>", h_itf_ospfv3),
+            cmd("ipv6 ospf <pid> area <area>", h_itf_ospfv3),
             cmd("ip access-group <acl> in", h_itf_acl),
             cmd("ipv6 traffic-filter <acl> in", h_itf_acl),
             cmd("negotiation auto", h_noop),
             cmd("media-type <type>", h_noop),
         ]
-
-    def config_session(self, state: DeviceState) -> CliSession:
-        session = CliSession(self, state, privileged=True)
-        session.view = View("config", parent=View("exec"))
-        return session
 
     def render_config(self, state: DeviceState) -> str:
         from govnet.lab.vendors.ios_render import render_ios
@@ -815,9 +731,6 @@ class CiscoIos(Dialect):
             if not line.startswith(("Building configuration", "Current configuration"))
         ]
         return super().load_config(state, "\n".join(body))
-
-
-_TABLES: dict[str, CommandTable] | None = None
 
 
 def _ios_route(session: CliSession, args: Args) -> None:

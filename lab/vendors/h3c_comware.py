@@ -27,6 +27,7 @@ from govnet.lab.vendors.handlers import (
     h_bandwidth,
     h_description,
     h_display_this,
+    h_enter_config,
     h_idle_timeout,
     h_info_center,
     h_interface,
@@ -62,7 +63,6 @@ from govnet.lab.vendors.handlers import (
     h_static_route,
     h_static_route6,
     h_sysname,
-    h_system_view,
     h_timezone,
     h_vty,
     h_vty_acl,
@@ -297,7 +297,7 @@ class H3cComware(HuaweiVrp):
         )
         tables["user"] = CommandTable(
             [
-                cmd("system-view", h_system_view, negate=False),
+                cmd("system-view", h_enter_config, negate=False),
                 cmd("screen-length disable", h_screen_length, negate=False),
                 cmd("save force", h_save_force, negate=False),
                 cmd("save", h_save_ask, negate=False),

@@ -64,11 +64,12 @@ def config_root_view(session: CliSession) -> View:
     view: View | None = session.view
     while view is not None and view.kind != root:
         view = view.parent
-    return view or View(root, parent=View(session.dialect.exec_root))
+    return view or session.dialect.top_config_view()
 
 
-def h_system_view(session: CliSession, args: Args) -> str:
-    session.view = View("system", parent=View("user"))
+def h_enter_config(session: CliSession, args: Args) -> str:
+    """VRP/Comware ``system-view``, IOS ``configure terminal``."""
+    session.view = session.dialect.top_config_view()
     return session.dialect.system_view_notice()
 
 
@@ -247,7 +248,8 @@ def _route(session: CliSession, args: Args, prefix: str) -> None:
         routes.append(StaticRoute(prefix, hop, pref, desc))
 
 
-def h_ospf(session: CliSession, args: Args, version: int = 2) -> None:
+def ospf_view(session: CliSession, args: Args, version: int, view_kind: str) -> None:
+    """Enter (creating it) or remove an OSPF process: VRP/Comware ``ospf [PID]``, IOS ``router ospf PID``."""
     pid = number(args.get("pid", "1"), 1, 65535)
     state = session.state
     process = state.ospf_process(pid, version)
@@ -260,11 +262,15 @@ def h_ospf(session: CliSession, args: Args, version: int = 2) -> None:
         state.ospf.append(process)
     if "rid" in args:
         process.router_id = args["rid"]
-    goto(session, "ospf" if version == 2 else "ospfv3", str(pid), process)
+    goto(session, view_kind, str(pid), process)
+
+
+def h_ospf(session: CliSession, args: Args) -> None:
+    ospf_view(session, args, 2, "ospf")
 
 
 def h_ospfv3(session: CliSession, args: Args) -> None:
-    h_ospf(session, args, 3)
+    ospf_view(session, args, 3, "ospfv3")
 
 
 def h_router_id(session: CliSession, args: Args) -> None:
@@ -287,6 +293,11 @@ def h_ospf_area(session: CliSession, args: Args) -> None:
 def h_ospf_network(session: CliSession, args: Args) -> None:
     area = session.view.data
     assert isinstance(area, OspfArea)
+    set_area_network(area, args)
+
+
+def set_area_network(area: OspfArea, args: Args) -> None:
+    """Add (at the end) or remove ``network ADDRESS WILDCARD`` in an OSPF area."""
     entry = f"{args['address']} {args['wildcard']}"
     area.networks = [n for n in area.networks if n != entry]
     if not negated(args):
@@ -295,16 +306,20 @@ def h_ospf_network(session: CliSession, args: Args) -> None:
 
 def h_acl(session: CliSession, args: Args) -> None:
     """``acl [number] N``, ``acl name X [N]``, ``acl ipv6 [number] N`` (Comware: ``acl basic N``)."""
-    state = session.state
-    ipv6 = "ipv6" in args
     name = args["acl"]
+    kind = args.get("kind") or ("basic" if name.isdecimal() and int(name) < 3000 else "advanced")
+    acl_view(session, args, name, ipv6="ipv6" in args, kind=kind)
+
+
+def acl_view(session: CliSession, args: Args, name: str, *, ipv6: bool, kind: str) -> None:
+    """Enter (creating it as ``kind``) or remove a named or numbered ACL."""
+    state = session.state
     acl = state.acl(name, ipv6=ipv6)
     if negated(args):
         if acl is not None:
             state.acls.remove(acl)
         return
     if acl is None:
-        kind = args.get("kind") or ("basic" if name.isdecimal() and int(name) < 3000 else "advanced")
         acl = Acl(name, ipv6=ipv6, kind=kind)
         state.acls.append(acl)
     goto(session, "acl6" if ipv6 else "acl", name, acl)
@@ -320,10 +335,15 @@ def h_acl_rule(session: CliSession, args: Args) -> None:
     action = args["action"].lower()
     if action not in ("permit", "deny"):
         raise CommandError("wrong-parameter")
+    put_rule(acl, rule_id, action, " ".join(args.get("rest", "").split()), step=5)
+
+
+def put_rule(acl: Acl, rule_id: int | None, action: str, text: str, *, step: int) -> None:
+    """Add or replace a rule; without an ID it goes after the last one, on the vendor's step."""
     if rule_id is None:
-        rule_id = max((r.rule_id or 0 for r in acl.rules), default=0) // 5 * 5 + 5
+        rule_id = max((r.rule_id or 0 for r in acl.rules), default=0) // step * step + step
     acl.rules = [r for r in acl.rules if r.rule_id != rule_id]
-    acl.rules.append(AclRule(rule_id, action, " ".join(args.get("rest", "").split())))
+    acl.rules.append(AclRule(rule_id, action, text))
     acl.rules.sort(key=lambda r: r.rule_id or 0)
 
 
@@ -354,11 +374,16 @@ def h_protocol_inbound(session: CliSession, args: Args) -> None:
 
 
 def h_idle_timeout(session: CliSession, args: Args) -> None:
+    set_idle_timeout(session, args, max_seconds=59)
+
+
+def set_idle_timeout(session: CliSession, args: Args, *, max_seconds: int) -> None:
+    """``idle-timeout MIN [SEC]`` / IOS ``exec-timeout MIN [SEC]``; negated: the 10-minute default."""
     if negated(args):
         session.state.vty.idle_timeout_s = 600
         return
     minutes = number(args["minutes"], 0, 35791)
-    seconds = number(args.get("seconds", "0"), 0, 59)
+    seconds = number(args.get("seconds", "0"), 0, max_seconds)
     session.state.vty.idle_timeout_s = minutes * 60 + seconds
 
 
@@ -389,9 +414,13 @@ def local_user(session: CliSession, name: str, create: bool = True) -> LocalUser
     return user
 
 
+def drop_local_user(session: CliSession, name: str) -> None:
+    session.state.local_users = [u for u in session.state.local_users if u.name != name]
+
+
 def h_local_user_password(session: CliSession, args: Args) -> None:
     if negated(args):
-        session.state.local_users = [u for u in session.state.local_users if u.name != args["user"]]
+        drop_local_user(session, args["user"])
         return
     policy = session.state.password_policy
     secret = args["secret"]
@@ -401,7 +430,7 @@ def h_local_user_password(session: CliSession, args: Args) -> None:
 
 
 def h_local_user_delete(session: CliSession, args: Args) -> None:
-    session.state.local_users = [u for u in session.state.local_users if u.name != args["user"]]
+    drop_local_user(session, args["user"])
 
 
 def h_local_user_level(session: CliSession, args: Args) -> None:
@@ -420,14 +449,17 @@ def h_local_user_service(session: CliSession, args: Args) -> None:
 
 
 def h_lockout_vrp(session: CliSession, args: Args) -> None:
+    set_lockout(session, args, lambda: (number(args["times"], 1, 65535), number(args["block"], 1, 65535)))
+
+
+def set_lockout(session: CliSession, args: Args, parse: Callable[[], tuple[int, int]]) -> None:
+    """Lock a user out after failed logins; ``parse`` validates the vendor's (failures, minutes).
+    Negated: no lockout."""
     lockout = session.state.lockout
     if negated(args):
         lockout.max_failures = 0
         return
-    lockout.max_failures, lockout.lock_minutes = (
-        number(args["times"], 1, 65535),
-        number(args["block"], 1, 65535),
-    )
+    lockout.max_failures, lockout.lock_minutes = parse()
 
 
 def h_password_policy(session: CliSession, args: Args) -> None:
@@ -637,14 +669,21 @@ def flag_handler(attribute: str) -> Callable[[CliSession, Args], None]:
 
 
 def h_header(session: CliSession, args: Args) -> None:
-    kind = args["kind"].lower()
+    """VRP ``header login|shell information "TEXT"``."""
     text = "" if negated(args) else unquote(args.get("text", "").removeprefix("information").strip())
-    if kind.startswith("login"):
-        session.state.banners.login = text
-    elif kind.startswith("shell"):
-        session.state.banners.motd = text
-    else:
+    set_banner(session, args["kind"], text, ("login", "shell"))
+
+
+def set_banner(session: CliSession, kind: str, text: str, kinds: tuple[str, ...]) -> None:
+    """``header KIND``: ``login`` is the login banner, every other kind the dialect knows (``shell``,
+    Comware's ``motd``) the banner after login."""
+    low = kind.lower()
+    if not any(low.startswith(k) for k in kinds):
         raise CommandError("wrong-parameter")
+    if low.startswith("login"):
+        session.state.banners.login = text
+    else:
+        session.state.banners.motd = text
 
 
 def h_screen_length(session: CliSession, args: Args) -> None:
@@ -655,6 +694,12 @@ def h_screen_length(session: CliSession, args: Args) -> None:
 
 def h_noop(session: CliSession, args: Args) -> None:
     return None
+
+
+def h_save_now(session: CliSession, args: Args) -> str:
+    """Save without asking (Comware ``save force``, IOS ``write memory``)."""
+    session.save()
+    return session.dialect.save_done_text()
 
 
 def h_save(session: CliSession, args: Args) -> str:

@@ -30,6 +30,7 @@ from govnet.lab.vendors.handlers import (
     h_display_cur,
     h_display_saved,
     h_display_this,
+    h_enter_config,
     h_header,
     h_idle_timeout,
     h_info_center,
@@ -80,7 +81,6 @@ from govnet.lab.vendors.handlers import (
     h_static_route,
     h_static_route6,
     h_sysname,
-    h_system_view,
     h_timezone,
     h_vty,
     h_vty_acl,
@@ -188,7 +188,7 @@ class HuaweiVrp(Dialect):
             ),
             "user": CommandTable(
                 [
-                    cmd("system-view", h_system_view, negate=False),
+                    cmd("system-view", h_enter_config, negate=False),
                     cmd("screen-length <n#> temporary", h_screen_length),
                     cmd("screen-width <n> temporary", h_noop, negate=False),
                     cmd("terminal monitor", h_noop),
