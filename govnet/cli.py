@@ -7,12 +7,14 @@ its result. Exit codes: 0 ok, 1 findings or failures, 2 usage or input errors.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import os
 import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from govnet import __version__
 from govnet.errors import GovnetError
@@ -69,11 +71,18 @@ def demo(
     raise typer.Exit(run_demo(workdir))
 
 
+def _json_error(message: str, exit_code: int, kind: str) -> None:
+    """A script that asked for --json reads JSON on failure too: the error as an object on stdout."""
+    if "--json" in sys.argv[1:]:
+        print(json.dumps({"error": message, "kind": kind, "exit_code": exit_code}, ensure_ascii=False))
+
+
 def main() -> None:
     try:
         app()
     except GovnetError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
+        _json_error(str(exc), exc.exit_code, type(exc).__name__)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err_console.print("interrupted")
@@ -81,9 +90,12 @@ def main() -> None:
     except Exception as exc:  # a bug: say so briefly; the traceback only when asked for
         if os.environ.get("GOVNET_DEBUG"):
             raise
+        message = f"{type(exc).__name__}: {exc}"
         err_console.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (set GOVNET_DEBUG=1 for a traceback)"
+            f"[bold red]internal error:[/] {escape(message)} (set GOVNET_DEBUG=1 for a traceback)",
+            highlight=False,
         )
+        _json_error(f"internal error: {message}", 1, "InternalError")
         sys.exit(1)
 
 

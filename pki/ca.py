@@ -50,6 +50,17 @@ log = logging.getLogger(__name__)
 REASONS = x509.REASONS
 
 
+# The longest validity any command accepts: a century. Longer is surely a typo, and far longer
+# overflows the calendar (X.509 times end in 9999).
+MAX_DAYS = 36_525
+
+
+def check_days(days: int | None, what: str = "--days") -> None:
+    """Refuse a validity that is not a positive number of days, or absurdly long."""
+    if days is not None and not 0 < days <= MAX_DAYS:
+        raise InputError(f"{what} must be between 1 and {MAX_DAYS} days, got {days}")
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
@@ -289,6 +300,8 @@ def init_ca(
 ) -> InitResult:
     """Create the root CA (and an issuing intermediate if named); refuse if a CA exists already."""
     now = now or _now()
+    check_days(root_days)
+    check_days(intermediate_days, "the intermediate's validity")
     if authorities(store):
         raise InputError("this store already has a certificate authority; init runs once")
     secret = passphrase(settings)
@@ -417,8 +430,7 @@ def issue_certificate(
         raise InputError(
             f"profile {profile!r} is for CAs (made by init); issue one of: {', '.join(END_ENTITY_PROFILES)}"
         )
-    if days is not None and days <= 0:
-        raise InputError(f"--days must be positive, got {days}")
+    check_days(days)
     authority = issuing_authority(store)
     alt_names: tuple[AltName, ...] = tuple(parse_san(s) for s in san)
     public_key: SM2PublicKey
@@ -587,8 +599,7 @@ def issue_crl(
 ) -> CrlResult:
     """Sign a fresh CRL for one CA (default: the issuing CA) listing every certificate it revoked."""
     now = now or _now()
-    if days <= 0:
-        raise InputError(f"the CRL's validity must be positive, got {days} days")
+    check_days(days, "the CRL's validity (--days)")
     authority = (
         authority_for(store, x509.serial_hex(x509.parse_serial(ca_serial)))
         if ca_serial

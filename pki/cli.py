@@ -53,6 +53,26 @@ def _write(path: Path, data: bytes) -> None:
         raise InputError(f"{path}: cannot write: {exc.strerror}") from None
 
 
+def _check_writable(path: Path) -> None:
+    """Fail before anything is issued when an output file cannot be written: an error then must not
+    leave a certificate (or a key) in the store that the user never received."""
+    import contextlib
+    import os
+
+    probe = path.with_name(f".{path.name}.govnet-probe")
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "Is a directory")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            probe.unlink()
+
+
 def _cert_table(console: Console, records: list[CertificateRecord], title: str) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -162,6 +182,9 @@ def issue(
         raise InputError("--key-out is for generated keys; with --csr or --key the requester keeps its key")
     if csr and key:
         raise InputError("give --csr or --key, not both")
+    for target in (out, key_out):
+        if target is not None:
+            _check_writable(target)
     with _service() as (store, settings):
         key_secret = resolve_secret(key_passphrase) if key_passphrase else None
         if key_out and key_secret is None:
@@ -317,6 +340,7 @@ def export(
         )
     data = records[0].der if der else b"".join(r.pem for r in records)
     if key and private is not None and key_secret is not None:
+        _check_writable(key)
         write_secret_file(key, keys.dump_private_key_pem(private, key_secret))
     if out:
         _write(out, data)

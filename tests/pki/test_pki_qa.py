@@ -1,0 +1,85 @@
+"""Regressions found by trying to break `govnet pki` as a user would (QA pass): subprocess-level."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GOVNET = [sys.executable, "-m", "govnet.cli"]
+PASSPHRASE = "qa passphrase, long enough"
+
+
+def govnet(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "250", "GOVNET_HOME": str(home), "GOVNET_PKI_PASSPHRASE": PASSPHRASE}
+    env.pop("GOVNET_DEBUG", None)
+    return subprocess.run([*GOVNET, *args], capture_output=True, text=True, timeout=120, env=env)
+
+
+def assert_input_error(run: subprocess.CompletedProcess[str], *expected: str) -> None:
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
+    for text in expected:
+        assert text in run.stderr, run.stderr
+
+
+def serials(home: Path) -> list[str]:
+    run = govnet(home, "pki", "list", "--json")
+    assert run.returncode == 0, run.stderr
+    return [c["serial"] for c in json.loads(run.stdout)]
+
+
+@pytest.fixture(scope="module")
+def ca_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("qa-pki")
+    run = govnet(home, "pki", "init", "--name", "CN=QA Root", "--intermediate")
+    assert run.returncode == 0, run.stderr
+    return home
+
+
+def test_unwritable_out_files_issue_nothing(ca_home: Path, tmp_path: Path) -> None:
+    before = serials(ca_home)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    for option in ("--out", "--key-out"):
+        target = blocker / "cert.pem"
+        run = govnet(
+            ca_home, "pki", "issue", "--profile", "device", "--subject", "CN=r1", option, str(target)
+        )
+        assert_input_error(run, f"{target}: cannot write")
+    run = govnet(ca_home, "pki", "issue", "--profile", "device", "--subject", "CN=r1", "--out", str(tmp_path))
+    assert_input_error(run, f"{tmp_path}: cannot write: Is a directory")
+    # The error came before the CA signed anything: no certificate the user never received.
+    assert serials(ca_home) == before
+
+
+def test_absurd_validity_is_an_input_error(ca_home: Path, tmp_path: Path) -> None:
+    before = serials(ca_home)
+    run = govnet(ca_home, "pki", "issue", "--profile", "device", "--subject", "CN=r1", "--days", "99999999")
+    assert_input_error(run, "--days must be between 1 and 36525 days, got 99999999")
+    run = govnet(ca_home, "pki", "crl", "--days", "99999999")
+    assert_input_error(run, "must be between 1 and 36525 days")
+    assert serials(ca_home) == before
+
+
+@pytest.mark.parametrize("days", ["-5", "0", "99999999"])
+def test_init_refuses_a_root_validity_that_is_not_positive(tmp_path: Path, days: str) -> None:
+    # -5 used to make a root whose notAfter is before its notBefore; 0 silently meant 7300.
+    run = govnet(tmp_path, "pki", "init", "--name", "CN=Bad Root", "--days", days)
+    assert_input_error(run, f"--days must be between 1 and 36525 days, got {days}")
+    assert serials(tmp_path) == []
+
+
+def test_json_is_printed_on_input_errors_too(ca_home: Path, tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_bytes(os.urandom(300))
+    run = govnet(ca_home, "pki", "verify", str(garbage), "--json")
+    assert run.returncode == 2
+    error = json.loads(run.stdout)
+    assert error["exit_code"] == 2 and str(garbage) in error["error"]
+    run = govnet(ca_home, "pki", "revoke", "nosuch", "--json")
+    assert run.returncode == 2 and json.loads(run.stdout)["kind"] == "InputError"

@@ -1,0 +1,44 @@
+"""Regressions in the shared CLI core found in the QA pass: error rendering and --json failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+GOVNET = [sys.executable, "-m", "govnet.cli"]
+BROKEN = Path(__file__).resolve().parents[1] / "inventory" / "examples" / "broken"
+
+
+def govnet(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "250"}
+    env.pop("GOVNET_DEBUG", None)
+    return subprocess.run([*GOVNET, *args], capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_error_text_with_brackets_is_printed_as_written(tmp_path: Path) -> None:
+    # Error messages were read as Rich markup: "[/b]" in a path crashed the error printer, and the
+    # rule names in "[yaml.syntax]" vanished from messages.
+    odd = tmp_path / "x[/b]"
+    run = govnet("inventory", "validate", str(odd))
+    assert run.returncode == 2, run.stderr
+    assert f"{odd}: no such inventory file or folder" in run.stderr
+    assert "Traceback" not in run.stderr
+    run = govnet("inventory", "summary", str(BROKEN / "invalid-yaml.yaml"))
+    assert run.returncode == 2
+    assert "[yaml.syntax]" in run.stderr
+
+
+def test_json_commands_print_a_json_error_object(tmp_path: Path) -> None:
+    run = govnet("inventory", "summary", str(tmp_path / "missing"), "--json")
+    assert run.returncode == 2
+    assert json.loads(run.stdout) == {
+        "error": f"{tmp_path / 'missing'}: no such inventory file or folder",
+        "kind": "InputError",
+        "exit_code": 2,
+    }
+    # Without --json, stdout stays empty: the error goes to stderr only.
+    run = govnet("inventory", "summary", str(tmp_path / "missing"))
+    assert run.returncode == 2 and run.stdout == ""
