@@ -85,6 +85,8 @@ class _TomlFileSource(PydanticBaseSettingsSource):
             return tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read the config file: {exc.strerror or exc}") from None
 
 
 def load_settings(**overrides: Any) -> Settings:

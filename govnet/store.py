@@ -170,7 +170,18 @@ class Store:
         if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
             parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3 is the driver we ship
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigError(
+                    f"store URL {_mask(url)!r}: cannot create the folder {folder}: "
+                    + (
+                        "a file is in the way"
+                        if isinstance(exc, FileExistsError)
+                        else str(exc.strerror or exc)
+                    )
+                ) from None
         try:
             engine = create_engine(parsed, pool_pre_ping=True)
         except (ArgumentError, ImportError) as exc:

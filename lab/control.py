@@ -90,7 +90,7 @@ class ControlServer:
             str(request.get("kind", "")),
             str(request.get("target") or ""),
             clear=bool(request.get("clear")),
-            seconds=float(request.get("seconds") or 2.0),
+            seconds=_seconds(request.get("seconds")),
         )
 
     async def _reset(self, request: dict[str, Any]) -> Any:
@@ -100,6 +100,16 @@ class ControlServer:
     async def _stop(self, request: dict[str, Any]) -> Any:
         asyncio.get_running_loop().call_soon(self.on_stop)
         return "stopping"
+
+
+def _seconds(value: Any) -> float:
+    """The request's seconds (0 included: a slow fault of 0 s is no delay), 2 when absent."""
+    if value is None:
+        return 2.0
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"seconds must be a number, got {value!r}") from None
 
 
 def call(path: Path, request: dict[str, Any], timeout: float = 30.0) -> Any:

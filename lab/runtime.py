@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,10 @@ from govnet.lab.state import DeviceState, Fault, FaultKind
 from govnet.secrets import write_secret_file
 
 log = logging.getLogger(__name__)
+
+# The longest delay (slow) or wrap horizon (counter-wrap) a fault takes: an hour. Longer delays are
+# indistinguishable from `unreachable`, and huge ones overflow the event loop's timers.
+MAX_FAULT_SECONDS = 3600.0
 
 
 @dataclass
@@ -168,13 +173,23 @@ class Lab:
             raise InputError(
                 f"unknown fault {kind!r}; known: {', '.join(k.value for k in FaultKind)}"
             ) from None
+        if not (math.isfinite(seconds) and 0 <= seconds <= MAX_FAULT_SECONDS):
+            raise InputError(f"--seconds must be between 0 and {MAX_FAULT_SECONDS:.0f}, got {seconds}")
+        if clear and fault_kind in (FaultKind.REBOOT, FaultKind.COUNTER_WRAP):
+            raise InputError(f"{kind} is an event, not a lasting fault: there is nothing to clear")
         now = time.time()
         needs_target = fault_kind in (FaultKind.LINK_DOWN, FaultKind.SURGE)
-        if needs_target:
+        takes_target = needs_target or fault_kind == FaultKind.COUNTER_WRAP
+        if target and not takes_target:
+            raise InputError(f"fault {kind} applies to the whole device: it takes no --interface")
+        if takes_target and (needs_target or target):
             itf = state.interface(target) if target else None
             if itf is None:
                 names = ", ".join(i.name for i in state.interfaces)
-                raise InputError(f"fault {kind} needs --interface, one of: {names}")
+                what = (
+                    f"{hostname} has no interface {target!r}" if target else f"fault {kind} needs --interface"
+                )
+                raise InputError(f"{what}; one of: {names}")
             target = itf.name
         fault = Fault(fault_kind, target)
         if fault_kind == FaultKind.REBOOT:

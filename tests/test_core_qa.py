@@ -42,3 +42,22 @@ def test_json_commands_print_a_json_error_object(tmp_path: Path) -> None:
     # Without --json, stdout stays empty: the error goes to stderr only.
     run = govnet("inventory", "summary", str(tmp_path / "missing"))
     assert run.returncode == 2 and run.stdout == ""
+
+
+def test_config_path_that_is_a_folder_is_a_config_error(tmp_path: Path) -> None:
+    env = {**os.environ, "GOVNET_CONFIG": str(tmp_path), "COLUMNS": "250"}
+    env.pop("GOVNET_DEBUG", None)
+    run = subprocess.run([*GOVNET, "pki", "list"], capture_output=True, text=True, timeout=60, env=env)
+    assert run.returncode == 2, run.stderr
+    assert f"{tmp_path}: cannot read the config file: Is a directory" in run.stderr
+
+
+def test_sqlite_store_behind_a_file_is_a_config_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x\n")
+    env = {**os.environ, "GOVNET_STORE_URL": f"sqlite:///{blocker}/govnet.db", "COLUMNS": "250"}
+    env.pop("GOVNET_DEBUG", None)
+    run = subprocess.run([*GOVNET, "pki", "list"], capture_output=True, text=True, timeout=60, env=env)
+    assert run.returncode == 2, run.stderr
+    assert f"cannot create the folder {blocker}: a file is in the way" in run.stderr
+    assert "internal error" not in run.stderr
