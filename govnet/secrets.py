@@ -40,7 +40,8 @@ def resolve_secret(reference: str) -> str:
         return value
     if kind == "file" and name:
         return read_secret_file(Path(name).expanduser())
-    raise SecretError(f"secret reference {reference!r} must be 'env:NAME' or 'file:PATH'")
+    # Not a reference: perhaps the secret itself, typed where its reference belongs. Never repeat it.
+    raise SecretError("a secret reference must be 'env:NAME' or 'file:PATH' (the value given is not shown)")
 
 
 def write_secret_file(path: Path, value: str | bytes) -> None:

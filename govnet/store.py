@@ -11,7 +11,9 @@ masked, so a connection string never reaches a terminal or a log.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -182,6 +184,7 @@ class Store:
                         else str(exc.strerror or exc)
                     )
                 ) from None
+            _create_private(Path(parsed.database))
         try:
             engine = create_engine(parsed, pool_pre_ping=True)
         except (ArgumentError, ImportError) as exc:
@@ -262,6 +265,13 @@ class Store:
                     )
                 current[component] = len(steps)
             return current
+
+
+def _create_private(path: Path) -> None:
+    """Create a new SQLite file readable by its owner only: it holds (encrypted) keys. SQLite gives its
+    -wal and -shm files the database file's mode."""
+    with contextlib.suppress(OSError):  # exists already, or SQLite will name the problem when it opens it
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
