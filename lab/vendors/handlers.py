@@ -29,14 +29,17 @@ from govnet.lab.state import (
 from govnet.lab.vendors.base import (
     Args,
     CliSession,
+    Command,
     CommandError,
     View,
+    cmd,
     config_section,
     ipv4_interface,
     ipv6_interface,
     mask_to_len,
     negated,
     number,
+    undo_only,
     unquote,
 )
 
@@ -149,6 +152,18 @@ def h_description(session: CliSession, args: Args) -> None:
         data.description = text
     elif isinstance(data, Acl):
         pass
+
+
+def interface_address_commands(*, secondary: str) -> list[Command]:
+    """Description and IPv4 address forms, spelled alike by all three vendors but for the keyword
+    of a secondary address (VRP/Comware ``sub``, IOS ``secondary``)."""
+    return [
+        cmd("description <text...>", h_description),
+        undo_only("description", h_description),
+        cmd("ip address <address> <mask>", h_ip_address),
+        cmd(f"ip address <address> <mask> {secondary}", h_ip_address_sub),
+        undo_only("ip address", h_ip_address),
+    ]
 
 
 def h_ip_address(session: CliSession, args: Args) -> None:
@@ -703,16 +718,18 @@ def h_save_now(session: CliSession, args: Args) -> str:
 
 
 def h_save(session: CliSession, args: Args) -> str:
-    dialect = session.dialect
+    """VRP ``save``: one Y/N question."""
+    session.ask(save_if_yes)
+    return session.dialect.save_question()
 
-    def answer(s: CliSession, reply: str) -> str:
-        if reply.strip().lower() not in ("y", "yes"):
-            return ""
-        s.save()
-        return dialect.save_done_text()
 
-    session.ask(answer)
-    return dialect.save_question()
+def is_yes(reply: str) -> bool:
+    return reply.strip().lower() in ("y", "yes")
+
+
+def save_if_yes(session: CliSession, reply: str) -> str:
+    """The answer to a save question: saved on yes, nothing on anything else."""
+    return h_save_now(session, {}) if is_yes(reply) else ""
 
 
 def h_ssh_user(session: CliSession, args: Args) -> None:

@@ -6,6 +6,8 @@ commands and texts that differ. The handlers behind the commands are in ``handle
 
 from __future__ import annotations
 
+import importlib
+
 from govnet.lab.state import DeviceState
 from govnet.lab.vendors.base import (
     CliSession,
@@ -35,8 +37,6 @@ from govnet.lab.vendors.handlers import (
     h_idle_timeout,
     h_info_center,
     h_interface,
-    h_ip_address,
-    h_ip_address_sub,
     h_ipv6_address,
     h_ipv6_enable,
     h_itf_acl,
@@ -85,10 +85,43 @@ from govnet.lab.vendors.handlers import (
     h_vty,
     h_vty_acl,
     h_vty_privilege,
+    interface_address_commands,
+)
+
+# The errors a typed command can get, worded alike by VRP and Comware (each adds its own prefix).
+ERROR_WORDS = {
+    "unrecognized": "Unrecognized command",
+    "incomplete": "Incomplete command",
+    "ambiguous": "Ambiguous command",
+    "wrong-parameter": "Wrong parameter",
+}
+
+# ``display`` commands both dialects have, each shown by the function of that name in the
+# dialect's display module (``display_module``).
+VRP_FAMILY_DISPLAYS: tuple[tuple[str, str], ...] = (
+    ("display interface brief", "interface_brief"),
+    ("display interface <name>", "interface_detail"),
+    ("display ip interface brief", "ip_interface_brief"),
+    ("display ipv6 interface brief", "ipv6_interface_brief"),
+    ("display version", "version"),
+    ("display ssh server status", "ssh_server_status"),
+    ("display info-center", "info_center"),
+    ("display ntp-service status", "ntp_status"),
+    ("display snmp-agent community", "snmp_community"),
+    ("display snmp-agent usm-user", "snmp_usm_user"),
+    ("display snmp-agent target-host", "snmp_target_host"),
+    ("display snmp-agent sys-info", "snmp_sys_info"),
+    ("display acl all", "acl_all"),
+    ("display acl ipv6 all", "acl6_all"),
+    ("display ip routing-table", "routing_table"),
+    ("display local-user", "local_users"),
+    ("display clock", "clock"),
 )
 
 
 class HuaweiVrp(Dialect):
+    """VRP, and the hooks through which Comware (its descendant) says what it does differently."""
+
     vendor = "huawei_vrp"
     netmiko_device_type = "huawei"
     negation = "undo"
@@ -96,6 +129,17 @@ class HuaweiVrp(Dialect):
     factory_hostname = "HUAWEI"
     default_model = "AR6140-16G4XG"
     version_text = "V300R021C10SPC100"
+    display_module = "govnet.lab.vendors.vrp_display"
+    displays: tuple[tuple[str, str], ...] = (
+        *VRP_FAMILY_DISPLAYS,
+        ("display snmp-agent community <access>", "snmp_community"),
+        ("display interface description", "interface_description"),
+        ("display telnet server status", "telnet_server_status"),
+        ("display http server", "http_server"),
+        ("display user-interface", "user_interface"),
+    )
+    error_prefix = "Error:"
+    vty_view = "ui-vty"  # the VTY view's name in the prompt
 
     # --- texts --------------------------------------------------------------------------------
     def prompt(self, session: CliSession) -> str:
@@ -103,20 +147,28 @@ class HuaweiVrp(Dialect):
         view = session.view
         if view.kind == "user":
             return f"<{name}>"
-        suffix = {
+        return f"[{name}{self.view_suffixes(view).get(view.kind, '')}]"
+
+    def view_suffixes(self, view: View) -> dict[str, str]:
+        """What the prompt adds after the hostname in each view."""
+        pid = view.parent.key if view.parent else ""
+        acl_kind = "basic" if view.key.isdecimal() and int(view.key) < 3000 else "adv"
+        return {
             "system": "",
             "interface": f"-{view.key}",
-            "acl": f"-acl-{'basic' if view.key.isdecimal() and int(view.key) < 3000 else 'adv'}-{view.key}",
-            "acl6": f"-acl6-{'basic' if view.key.isdecimal() and int(view.key) < 3000 else 'adv'}-{view.key}",
+            "acl": f"-acl-{acl_kind}-{view.key}",
+            "acl6": f"-acl6-{acl_kind}-{view.key}",
             "ospf": f"-ospf-{view.key}",
-            "ospf-area": f"-ospf-{view.parent.key if view.parent else ''}-area-{dotted_area(view.key)}",
+            "ospf-area": f"-ospf-{pid}-area-{self.area_label(view.key)}",
             "ospfv3": f"-ospfv3-{view.key}",
-            "ospfv3-area": f"-ospfv3-{view.parent.key if view.parent else ''}-area-{dotted_area(view.key)}",
-            "vty": f"-ui-vty{view.key.replace(' ', '-')}",
+            "ospfv3-area": f"-ospfv3-{pid}-area-{self.area_label(view.key)}",
+            "vty": f"-{self.vty_view}{view.key.replace(' ', '-')}",
             "aaa": "-aaa",
             "password-policy": "-aaa-lupp-admin",
-        }.get(view.kind, "")
-        return f"[{name}{suffix}]"
+        }
+
+    def area_label(self, area: str) -> str:
+        return dotted_area(area)
 
     def cipher_marks(self) -> tuple[str, str]:
         return ("%^%#", "%^%#")
@@ -132,71 +184,38 @@ class HuaweiVrp(Dialect):
 
     def error_text(self, session: CliSession, err: CommandError, line: str) -> str:
         if err.kind == "failed":
-            return f"Error: {err.detail}"
+            return self.failed_text(err.detail)
         caret = " " * (len(session.prompt()) + err.column) + "^"
-        word = {
-            "unrecognized": "Unrecognized command",
-            "incomplete": "Incomplete command",
-            "ambiguous": "Ambiguous command",
-            "wrong-parameter": "Wrong parameter",
-        }[err.kind]
-        return f"{caret}\nError: {word} found at '^' position."
+        return f"{caret}\n{self.error_prefix} {ERROR_WORDS[err.kind]} found at '^' position."
+
+    def failed_text(self, detail: str) -> str:
+        """A command the device understood but refused."""
+        return f"Error: {detail}"
 
     def motd(self, session: CliSession) -> str:
         banner = session.state.banners.motd
-        info = "Info: The max number of VTY users is 5, the number of current VTY users online is 1."
-        return f"{banner}\n{info}" if banner else info
+        notice = self.login_notice()
+        return f"{banner}\n{notice}" if banner else notice
+
+    def login_notice(self) -> str:
+        """What the device prints after every login, below the configured banner."""
+        return "Info: The max number of VTY users is 5, the number of current VTY users online is 1."
 
     # --- tables -------------------------------------------------------------------------------
-    def tables(self) -> dict[str, CommandTable]:
-        return _vrp_tables(type(self))
-
     def build_tables(self) -> dict[str, CommandTable]:
-        from govnet.lab.vendors import vrp_display as d
-
         common = [cmd("quit", h_quit, negate=False), cmd("return", h_return, negate=False)]
         return {
-            "any": CommandTable(
-                [
-                    cmd("display current-configuration", h_display_cur, negate=False),
-                    cmd("display current-configuration interface <name>", h_display_cur, negate=False),
-                    cmd("display this", h_display_this, negate=False),
-                    cmd("display saved-configuration", h_display_saved, negate=False),
-                    cmd("display interface brief", d.interface_brief, negate=False),
-                    cmd("display interface <name>", d.interface_detail, negate=False),
-                    cmd("display ip interface brief", d.ip_interface_brief, negate=False),
-                    cmd("display ipv6 interface brief", d.ipv6_interface_brief, negate=False),
-                    cmd("display version", d.version, negate=False),
-                    cmd("display ssh server status", d.ssh_server_status, negate=False),
-                    cmd("display info-center", d.info_center, negate=False),
-                    cmd("display ntp-service status", d.ntp_status, negate=False),
-                    cmd("display snmp-agent community", d.snmp_community, negate=False),
-                    cmd("display snmp-agent community <access>", d.snmp_community, negate=False),
-                    cmd("display interface description", d.interface_description, negate=False),
-                    cmd("display telnet server status", d.telnet_server_status, negate=False),
-                    cmd("display http server", d.http_server, negate=False),
-                    cmd("display snmp-agent usm-user", d.snmp_usm_user, negate=False),
-                    cmd("display snmp-agent target-host", d.snmp_target_host, negate=False),
-                    cmd("display snmp-agent sys-info", d.snmp_sys_info, negate=False),
-                    cmd("display acl all", d.acl_all, negate=False),
-                    cmd("display acl ipv6 all", d.acl6_all, negate=False),
-                    cmd("display ip routing-table", d.routing_table, negate=False),
-                    cmd("display local-user", d.local_users, negate=False),
-                    cmd("display user-interface", d.user_interface, negate=False),
-                    cmd("display clock", d.clock, negate=False),
-                ]
-            ),
+            "any": CommandTable(self.display_commands()),
             "user": CommandTable(
                 [
                     cmd("system-view", h_enter_config, negate=False),
-                    cmd("screen-length <n#> temporary", h_screen_length),
-                    cmd("screen-width <n> temporary", h_noop, negate=False),
+                    *self.paging_commands(),
                     cmd("terminal monitor", h_noop),
-                    cmd("save", h_save, negate=False),
+                    *self.save_commands(),
                     *common,
                 ]
             ),
-            "system": CommandTable([*self.system_commands(), cmd("save", h_save, negate=False), *common]),
+            "system": CommandTable([*self.system_commands(), *self.save_commands(), *common]),
             "interface": CommandTable(self.interface_commands() + common),
             "acl": CommandTable(self.acl_commands() + common),
             "acl6": CommandTable(self.acl_commands() + common),
@@ -209,25 +228,44 @@ class HuaweiVrp(Dialect):
             ),
             "ospfv3-area": CommandTable(common),
             "vty": CommandTable(self.vty_commands() + common),
-            "aaa": CommandTable(self.aaa_commands() + common),
-            "password-policy": CommandTable(
-                [
-                    cmd("password expire <days>", h_password_expire),
-                    cmd("password min-length <length>", h_password_min_length),
-                    cmd("password complexity", h_password_complexity),
-                    *common,
-                ]
-            ),
+            **{kind: CommandTable(commands + common) for kind, commands in self.user_view_commands().items()},
+        }
+
+    def display_commands(self) -> list[Command]:
+        module = importlib.import_module(self.display_module)
+        return [
+            cmd("display current-configuration", h_display_cur, negate=False),
+            cmd("display current-configuration interface <name>", h_display_cur, negate=False),
+            cmd("display this", h_display_this, negate=False),
+            cmd("display saved-configuration", h_display_saved, negate=False),
+            *(cmd(pattern, getattr(module, name), negate=False) for pattern, name in self.displays),
+        ]
+
+    def paging_commands(self) -> list[Command]:
+        return [
+            cmd("screen-length <n#> temporary", h_screen_length),
+            cmd("screen-width <n> temporary", h_noop, negate=False),
+        ]
+
+    def save_commands(self) -> list[Command]:
+        return [cmd("save", h_save, negate=False)]
+
+    def user_view_commands(self) -> dict[str, list[Command]]:
+        """The views where local users and their password rules are configured."""
+        return {
+            "aaa": self.aaa_commands(),
+            "password-policy": [
+                cmd("password expire <days>", h_password_expire),
+                cmd("password min-length <length>", h_password_min_length),
+                cmd("password complexity", h_password_complexity),
+            ],
         }
 
     def system_commands(self) -> list[Command]:
         return [
             cmd("sysname <name>", h_sysname),
             cmd("interface <name>", h_interface),
-            cmd("ip route-static <dest> <mask> <nexthop>", h_static_route),
-            cmd("ip route-static <dest> <mask> <nexthop> <rest...>", h_static_route),
-            cmd("ipv6 route-static <dest> <length> <nexthop>", h_static_route6),
-            cmd("ipv6 route-static <dest> <length> <nexthop> <rest...>", h_static_route6),
+            *self.static_route_commands(),
             cmd("ipv6", flag_handler("ipv6_enabled")),
             cmd("ospf", h_ospf),
             cmd("ospf <pid>", h_ospf),
@@ -241,20 +279,8 @@ class HuaweiVrp(Dialect):
             cmd("acl ipv6 number <acl>", lambda s, a: h_acl(s, {**a, "ipv6": "1"})),
             cmd("user-interface vty <first> <last>", h_vty),
             cmd("aaa", h_aaa),
-            cmd("snmp-agent", h_snmp_agent),
-            cmd("snmp-agent sys-info version <versions...>", h_snmp_version),
-            cmd("snmp-agent sys-info contact <text...>", h_snmp_contact),
-            cmd("snmp-agent sys-info location <text...>", h_snmp_location),
-            cmd("snmp-agent community <rest...>", h_snmp_community),
-            cmd("snmp-agent group v3 <group>", lambda s, a: h_snmp_group(s, {**a, "rest": ""})),
-            cmd("snmp-agent group v3 <group> <rest...>", h_snmp_group),
-            cmd("snmp-agent usm-user v3 <user>", h_snmp_usm_user),
-            cmd("snmp-agent usm-user v3 <user> <rest...>", h_snmp_usm_user),
-            cmd("snmp-agent target-host <rest...>", h_snmp_target),
-            cmd("snmp-agent trap enable", h_snmp_trap_enable),
-            cmd("info-center enable", h_info_center),
-            cmd("info-center loghost <host>", h_loghost),
-            cmd("info-center loghost ipv6 <host>", h_loghost6),
+            *self.snmp_agent_commands(),
+            *self.info_center_commands(),
             cmd("ntp-service unicast-server <host>", h_ntp_server),
             cmd("ntp-service unicast-server ipv6 <host>", h_ntp_server6),
             cmd("clock timezone <rest...>", h_timezone),
@@ -268,24 +294,66 @@ class HuaweiVrp(Dialect):
             undo_only("header <kind>", h_header),
         ]
 
+    def static_route_commands(self) -> list[Command]:
+        return [
+            cmd("ip route-static <dest> <mask> <nexthop>", h_static_route),
+            cmd("ip route-static <dest> <mask> <nexthop> <rest...>", h_static_route),
+            cmd("ipv6 route-static <dest> <length> <nexthop>", h_static_route6),
+            cmd("ipv6 route-static <dest> <length> <nexthop> <rest...>", h_static_route6),
+        ]
+
+    def snmp_agent_commands(self) -> list[Command]:
+        return [
+            cmd("snmp-agent", h_snmp_agent),
+            cmd("snmp-agent sys-info version <versions...>", h_snmp_version),
+            cmd("snmp-agent sys-info contact <text...>", h_snmp_contact),
+            cmd("snmp-agent sys-info location <text...>", h_snmp_location),
+            cmd("snmp-agent community <rest...>", h_snmp_community),
+            cmd("snmp-agent group v3 <group>", lambda s, a: h_snmp_group(s, {**a, "rest": ""})),
+            cmd("snmp-agent group v3 <group> <rest...>", h_snmp_group),
+            *self.usm_user_commands(),
+            cmd("snmp-agent target-host <rest...>", h_snmp_target),
+            cmd("snmp-agent trap enable", h_snmp_trap_enable),
+        ]
+
+    def usm_user_commands(self) -> list[Command]:
+        return [
+            cmd("snmp-agent usm-user v3 <user>", h_snmp_usm_user),
+            cmd("snmp-agent usm-user v3 <user> <rest...>", h_snmp_usm_user),
+        ]
+
+    def info_center_commands(self) -> list[Command]:
+        return [
+            cmd("info-center enable", h_info_center),
+            cmd("info-center loghost <host>", h_loghost),
+            cmd("info-center loghost ipv6 <host>", h_loghost6),
+        ]
+
     def interface_commands(self) -> list[Command]:
         return [
-            cmd("description <text...>", h_description),
-            undo_only("description", h_description),
-            cmd("ip address <address> <mask>", h_ip_address),
-            cmd("ip address <address> <mask> sub", h_ip_address_sub),
-            undo_only("ip address", h_ip_address),
+            *interface_address_commands(secondary="sub"),
             cmd("ipv6 enable", h_ipv6_enable),
+            *self.ipv6_address_commands(),
+            *self.link_commands(),
+            cmd("traffic-filter inbound acl <acl>", h_itf_acl),
+            cmd("traffic-filter inbound acl name <acl>", h_itf_acl),
+        ]
+
+    def ipv6_address_commands(self) -> list[Command]:
+        return [
             cmd("ipv6 address <address>", h_ipv6_address),
             cmd("ipv6 address <address> <length>", h_ipv6_address),
+        ]
+
+    def link_commands(self) -> list[Command]:
+        """An interface's state, bandwidth, rate limit and OSPF settings."""
+        return [
             cmd("shutdown", h_shutdown),
             cmd("bandwidth <kbps>", h_bandwidth),
             cmd("qos lr outbound cir <kbps>", h_rate_limit),
             cmd("qos lr outbound cir <kbps> <rest...>", h_rate_limit),
             cmd("ospf cost <cost>", h_ospf_cost),
             cmd("ospfv3 <pid> area <area>", h_itf_ospfv3),
-            cmd("traffic-filter inbound acl <acl>", h_itf_acl),
-            cmd("traffic-filter inbound acl name <acl>", h_itf_acl),
         ]
 
     def acl_commands(self) -> list[Command]:
@@ -300,14 +368,20 @@ class HuaweiVrp(Dialect):
 
     def vty_commands(self) -> list[Command]:
         return [
+            *self.vty_access_commands(),
+            cmd("user privilege level <level>", h_vty_privilege),
+            cmd("shell", h_noop),
+        ]
+
+    def vty_access_commands(self) -> list[Command]:
+        """How the VTY lines authenticate, which protocols and sources they take, their timeout."""
+        return [
             cmd("authentication-mode <mode>", h_auth_mode),
             cmd("protocol inbound <proto>", h_protocol_inbound),
             cmd("idle-timeout <minutes>", h_idle_timeout),
             cmd("idle-timeout <minutes> <seconds>", h_idle_timeout),
             cmd("acl <acl> inbound", h_vty_acl),
             cmd("acl ipv6 <acl> inbound", lambda s, a: h_vty_acl(s, {**a, "ipv6": "1"})),
-            cmd("user privilege level <level>", h_vty_privilege),
-            cmd("shell", h_noop),
         ]
 
     def aaa_commands(self) -> list[Command]:
@@ -327,22 +401,7 @@ class HuaweiVrp(Dialect):
         ]
 
     # --- configuration ------------------------------------------------------------------------
-    def config_session(self, state: DeviceState) -> CliSession:
-        session = CliSession(self, state)
-        session.view = View("system", parent=View("user"))
-        return session
-
     def render_config(self, state: DeviceState) -> str:
         from govnet.lab.vendors.vrp_config import render_vrp
 
         return render_vrp(self, state)
-
-
-_TABLES: dict[type[HuaweiVrp], dict[str, CommandTable]] = {}
-
-
-def _vrp_tables(dialect_type: type[HuaweiVrp]) -> dict[str, CommandTable]:
-    """Command tables are built once per dialect class (they are immutable)."""
-    if dialect_type not in _TABLES:
-        _TABLES[dialect_type] = dialect_type().build_tables()
-    return _TABLES[dialect_type]
