@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,6 +37,15 @@ OverlayOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """File-system errors while writing ``path`` are the user's to fix: name the path, exit 2."""
+    try:
+        yield
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
 def _path(path: Path | None) -> Path:
     if path is None:
         path = load_settings().inventory
@@ -55,6 +66,8 @@ def validate_cmd(
     from .service import validate_at
     from .yamlsafe import YamlLimits
 
+    if max_bytes < 1:
+        raise InputError(f"--max-bytes must be positive, got {max_bytes}")
     report = validate_at(_path(path), overlay=overlay, limits=YamlLimits(max_bytes=max_bytes))
 
     def render(out: Console) -> None:
@@ -198,9 +211,12 @@ def ansible_cmd(
         from .loader import load_inventory
 
         load_inventory(inventory_path, overlay=overlay)  # refuse to point Ansible at a broken inventory
-        ansible.write_script(write_script, inventory_path, overlay)
+        with _writing(write_script):
+            ansible.write_script(write_script, inventory_path, overlay)
         console.print(f"wrote {write_script}: use it as `ansible-inventory -i {write_script} --list`")
         return
+    if list_ and host is not None:
+        raise InputError("--list and --host exclude each other (Ansible asks for one at a time)")
     if host is not None:
         text = json.dumps(ansible_host_at(inventory_path, host, overlay), ensure_ascii=False, indent=2)
     elif static:
@@ -214,8 +230,9 @@ def ansible_cmd(
         text = json.dumps(ansible_list_at(inventory_path, overlay), ensure_ascii=False, indent=2)
     if output is not None:
         tmp = output.with_name(output.name + ".tmp")
-        tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        os.replace(tmp, output)
+        with _writing(output):
+            tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            os.replace(tmp, output)
         console.print(f"wrote {output}")
     else:
         print(text)
@@ -227,13 +244,28 @@ def generate_cmd(
     sites: Annotated[int, typer.Option(help="How many sites (at least 3).")] = 72,
     seed: Annotated[int, typer.Option(help="Same seed, same extranet.")] = 1,
     sample: Annotated[bool, typer.Option(help="Write the shipped sample's shape (ignores --sites).")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Replace the YAML files (and drop the plan) of a folder that has some.")
+    ] = False,
 ) -> None:
     """A realistic synthetic extranet of any size, for tests and benchmarks."""
     from .generate import SAMPLE_SHAPE, generate
 
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} exists and is not a folder")
-    counts = generate(out, sites if not sample else None, shape=SAMPLE_SHAPE if sample else None, seed=seed)
+    existing = (
+        sorted(p.name for p in out.glob("*.y*ml") if p.suffix in (".yaml", ".yml")) if out.is_dir() else []
+    )
+    if existing and not force:
+        shown = ", ".join(existing[:5]) + (", ..." if len(existing) > 5 else "")
+        raise InputError(
+            f"{out} already holds YAML files ({shown}):"
+            " generating would replace them and drop the plan; pass --force to do so"
+        )
+    with _writing(out):
+        counts = generate(
+            out, sites if not sample else None, shape=SAMPLE_SHAPE if sample else None, seed=seed
+        )
     console.print(
         f"wrote {out}: {counts['sites']} sites, {counts['devices']} devices, {counts['links']} links"
     )

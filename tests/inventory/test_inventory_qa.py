@@ -46,3 +46,39 @@ def test_a_plan_file_with_the_wrong_address_family_is_refused(sample_copy: Path)
     assert_clean_input_error(run, f"{plan}:3:13: plan entry sites.sg-city.ipv4:", "not an IPv4 network")
     # Nothing was lost: the user's plan file is as they wrote it.
     assert "2001:db8::/48" in plan.read_text(encoding="utf-8")
+
+
+def test_generate_refuses_to_overwrite_an_inventory_without_force(sample_copy: Path) -> None:
+    plan = govnet("inventory", "plan", str(sample_copy))
+    assert plan.returncode == 0, plan.stderr
+    sites_before = (sample_copy / "sites.yaml").read_text(encoding="utf-8")
+    run = govnet("inventory", "generate", "--sites", "10", "--out", str(sample_copy))
+    assert_clean_input_error(run, "already holds YAML files", "--force")
+    # Nothing lost: the user's sites and plan are still there.
+    assert (sample_copy / "sites.yaml").read_text(encoding="utf-8") == sites_before
+    assert (sample_copy / "plan.yaml").exists()
+    run = govnet("inventory", "generate", "--sites", "10", "--out", str(sample_copy), "--force")
+    assert run.returncode == 0 and "10 sites" in run.stdout
+    assert not (sample_copy / "plan.yaml").exists()
+
+
+def test_unwritable_outputs_are_input_errors(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    sample = Path(__file__).resolve().parents[2] / "inventory" / "examples" / "tiny.yaml"
+    for args, target in (
+        (["generate", "--sites", "10", "--out", str(blocker / "gen")], blocker / "gen"),
+        (["ansible", str(sample), "--write-script", str(blocker / "inv")], blocker / "inv"),
+        (["ansible", str(sample), "--static", "-o", str(blocker / "hosts.yaml")], blocker / "hosts.yaml"),
+    ):
+        assert_clean_input_error(govnet("inventory", *args), f"{target}: cannot write")
+
+
+def test_conflicting_or_nonsense_options_are_usage_errors() -> None:
+    sample = Path(__file__).resolve().parents[2] / "inventory" / "examples" / "tiny.yaml"
+    run = govnet("inventory", "ansible", str(sample), "--list", "--host", "city-core-1")
+    assert_clean_input_error(run, "--list and --host exclude each other")
+    assert run.stdout == ""
+    assert_clean_input_error(
+        govnet("inventory", "validate", str(sample), "--max-bytes", "-1"), "--max-bytes must be positive"
+    )
