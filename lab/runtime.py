@@ -33,6 +33,22 @@ log = logging.getLogger(__name__)
 MAX_FAULT_SECONDS = 3600.0
 
 
+def read_saved_config(path: Path) -> str | None:
+    """A device's saved configuration text, None when it has none. A damaged file is an input error
+    naming it: booting from day 0 instead would overwrite what the user saved."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: the saved configuration is not UTF-8 text (byte {exc.start}); it is damaged: "
+            "repair it, or delete it to boot this device from factory defaults and day 0"
+        ) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the saved configuration: {exc.strerror or exc}") from None
+
+
 @dataclass
 class Endpoints:
     hostname: str
@@ -75,7 +91,7 @@ class Lab:
         now = time.time()
         for spec in specs:
             saved_path = self._saved_path(spec.hostname)
-            saved = saved_path.read_text(encoding="utf-8") if saved_path.exists() else None
+            saved = read_saved_config(saved_path)
             state, problems = boot(spec, saved, now)
             if saved is None:
                 self._persist(spec.hostname, state)  # day 0 was saved by the installer
@@ -276,7 +292,13 @@ class Lab:
         if self._host_key is None:
             path = self.state_dir / "ssh_host_ed25519_key"
             if path.exists():
-                self._host_key = asyncssh.read_private_key(str(path))
+                try:
+                    self._host_key = asyncssh.read_private_key(str(path))
+                except (asyncssh.KeyImportError, OSError) as exc:
+                    raise InputError(
+                        f"{path}: cannot read the lab's SSH host key ({exc}); delete it to make a new one"
+                        " (SSH clients will then see a changed host key)"
+                    ) from None
             else:
                 self._host_key = asyncssh.generate_private_key("ssh-ed25519")
                 write_secret_file(path, self._host_key.export_private_key())

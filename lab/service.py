@@ -26,7 +26,7 @@ import yaml
 from govnet.errors import DeviceError, InputError
 from govnet.lab import control
 from govnet.lab.bootstrap import DeviceSpec, specs_from_inventory
-from govnet.lab.runtime import Endpoints, Lab
+from govnet.lab.runtime import Endpoints, Lab, read_saved_config
 from govnet.secrets import resolve_secret, write_secret_file
 from govnet.settings import Settings
 
@@ -113,6 +113,8 @@ def running_pid(paths: LabPaths) -> int | None:
         return None
     try:
         os.kill(pid, 0)
+        if _zombie(pid):  # killed, not yet reaped (a container without an init reaps late or never)
+            raise ProcessLookupError
     except ProcessLookupError:  # the lab died without cleaning up: its files describe nothing now
         for stale in (paths.pid, paths.overlay, paths.socket):
             stale.unlink(missing_ok=True)
@@ -120,6 +122,14 @@ def running_pid(paths: LabPaths) -> int | None:
     except PermissionError:
         pass
     return pid
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc here: trust kill(0)
+    return stat_line.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 # --- foreground -------------------------------------------------------------------------------
@@ -208,7 +218,9 @@ def start_background(
     pid = running_pid(paths)
     if pid is not None:
         raise InputError(f"a lab is already running (pid {pid}); stop it with `govnet lab down`")
-    load_specs(inventory_path, only, load_percent)  # fail here, in the caller's terminal, on bad input
+    # Fail here, in the caller's terminal, on bad input: the inventory, its secrets, damaged saved configs.
+    for spec in load_specs(inventory_path, only, load_percent):
+        read_saved_config(paths.state_dir / f"{spec.hostname}.cfg")
     paths.root.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "govnet.cli", "--verbose", "lab", "up"]
     if inventory_path is not None:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from govnet.errors import InputError
-from govnet.lab import control
+from govnet.lab import control, service
 from govnet.lab.runtime import Lab
 from govnet.lab.state import FaultKind
 from govnet.lab.testing import spec
@@ -74,3 +79,63 @@ async def test_control_socket_keeps_zero_seconds(lab: Lab, tmp_path: Path) -> No
         assert lab.device("R1").state.slow_seconds == 0.0
     finally:
         await server.stop()
+
+
+LAB_SECRETS = {
+    "GOVNET_LAB_PASSWORD": "Qa@Passw0rd-1",
+    "GOVNET_LAB_SNMP_AUTH": "Qa-Auth-Key-1",
+    "GOVNET_LAB_SNMP_PRIV": "Qa-Priv-Key-1",
+    "GOVNET_LAB_SNMP_COMMUNITY": "Qa-Community-1",
+}
+TINY = Path(__file__).resolve().parents[2] / "inventory" / "examples" / "tiny.yaml"
+
+
+async def test_a_damaged_saved_config_stops_the_lab_before_it_overwrites_it(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    damaged = state / "R1.cfg"
+    damaged.write_bytes(b"sysname R1\n\xcb\xff\x00 garbage\n")
+    lab = Lab(state, snmp=False)
+    with pytest.raises(InputError, match=r"R1.cfg: the saved configuration is not UTF-8 text \(byte 11\)"):
+        await lab.start([spec("huawei_vrp", "R1")])
+    await lab.stop()
+    assert damaged.read_bytes() == b"sysname R1\n\xcb\xff\x00 garbage\n"  # kept for the user to repair
+
+
+def test_lab_up_background_names_a_damaged_saved_config(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    damaged = home / "lab" / "state" / "city-core-1.cfg"
+    damaged.parent.mkdir(parents=True)
+    damaged.write_bytes(os.urandom(64) + b"\xff")
+    env = {**os.environ, **LAB_SECRETS, "GOVNET_HOME": str(home), "COLUMNS": "250"}
+    env.pop("GOVNET_DEBUG", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "govnet.cli", "lab", "up", "-i", str(TINY), "--background"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert f"{damaged}: the saved configuration is not UTF-8 text" in run.stderr
+    assert not (home / "lab" / "lab.pid").exists()
+
+
+def test_a_killed_but_unreaped_lab_is_not_running(tmp_path: Path) -> None:
+    # After `kill -9`, a process without a reaping parent stays a zombie: kill(pid, 0) still works,
+    # so `lab status` used to try the dead lab's socket ("Connection refused", exit 1).
+    paths = service.LabPaths(tmp_path / "lab")
+    paths.root.mkdir()
+    child = subprocess.Popen(["sleep", "60"])
+    try:
+        child.send_signal(signal.SIGKILL)
+        for _ in range(100):  # wait until it is a zombie, without reaping it
+            if service._zombie(child.pid):
+                break
+            time.sleep(0.02)
+        paths.pid.write_text(f"{child.pid}\n")
+        paths.socket.write_text("")
+        assert service.running_pid(paths) is None
+        assert not paths.pid.exists() and not paths.socket.exists()
+    finally:
+        child.wait()
