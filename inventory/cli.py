@@ -116,6 +116,8 @@ def plan_cmd(
     """Allocate addresses from the pools; keep existing ones; write plan.yaml next to the inventory."""
     from .service import plan_at
 
+    if show < 0:
+        raise InputError(f"--show must not be negative, got {show}")
     outcome = plan_at(_path(path), dry_run=dry_run, prune=prune, renumber=renumber or ())
     r = outcome.result
 

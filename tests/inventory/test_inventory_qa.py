@@ -82,3 +82,7 @@ def test_conflicting_or_nonsense_options_are_usage_errors() -> None:
     assert_clean_input_error(
         govnet("inventory", "validate", str(sample), "--max-bytes", "-1"), "--max-bytes must be positive"
     )
+    # A negative --show used to list all but the last few and report more "more" than there were.
+    assert_clean_input_error(
+        govnet("inventory", "plan", str(sample), "--dry-run", "--show", "-5"), "--show must not be negative"
+    )
