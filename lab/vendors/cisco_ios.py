@@ -28,12 +28,9 @@ from govnet.lab.vendors.handlers import (
     flag_handler,
     goto,
     h_bandwidth,
-    h_description,
     h_enter_config,
     h_info_center,
     h_interface,
-    h_ip_address,
-    h_ip_address_sub,
     h_ipv6_address,
     h_ipv6_enable,
     h_itf_acl,
@@ -58,6 +55,7 @@ from govnet.lab.vendors.handlers import (
     h_timezone,
     h_vty_acl,
     h_vty_privilege,
+    interface_address_commands,
     itf_of,
     ospf_view,
     put_rule,
@@ -700,11 +698,7 @@ class CiscoIos(Dialect):
 
     def interface_commands(self) -> list[Command]:
         return [
-            cmd("description <text...>", h_description),
-            undo_only("description", h_description),
-            cmd("ip address <address> <mask>", h_ip_address),
-            cmd("ip address <address> <mask> secondary", h_ip_address_sub),
-            undo_only("ip address", h_ip_address),
+            *interface_address_commands(secondary="secondary"),
             cmd("ipv6 enable", h_ipv6_enable),
             cmd("ipv6 address <address>", h_ipv6_address),
             cmd("shutdown", h_shutdown),

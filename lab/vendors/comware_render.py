@@ -5,11 +5,28 @@ The config lines replay through ``H3cComware``'s command tables (that is how a s
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from govnet.lab.passwords import obscure, retag
-from govnet.lab.state import DeviceState, Interface
-from govnet.lab.vendors.base import Args, CliSession, CommandError, len_to_mask
+from govnet.lab.state import Acl, DeviceState, Interface
+from govnet.lab.vendors.base import Args, CliSession
+from govnet.lab.vendors.handlers import typed_interface
+from govnet.lab.vendors.render_common import (
+    acl_listing,
+    current_state,
+    idle_timeout_words,
+    ipv4_address_lines,
+    ipv6_address_lines,
+    physical_state,
+    protocols_word,
+    snmp_agent_shown,
+    uptime_text,
+    vrp_link_lines,
+    vrp_loghost_lines,
+    vrp_route_options,
+    vrp_vty_acl_lines,
+)
 
 if TYPE_CHECKING:
     from govnet.lab.vendors.h3c_comware import H3cComware
@@ -54,19 +71,11 @@ def render_comware(dialect: H3cComware, state: DeviceState) -> str:
         out.append("#")
     for route in state.static_routes:
         net, length = route.prefix.split("/")
-        extra = (f" preference {route.preference}" if route.preference else "") + (
-            f" description {route.description}" if route.description else ""
-        )
         word = "ipv6 route-static" if ":" in net else "ip route-static"
-        out.append(f" {word} {net} {length} {route.next_hop}{extra}")
+        out.append(f" {word} {net} {length} {route.next_hop}{vrp_route_options(route)}")
     if state.static_routes:
         out.append("#")
-    if not state.syslog_enabled:
-        out.append(" undo info-center enable")
-    for host in state.syslog_hosts:
-        out.append(f" info-center loghost {'ipv6 ' if ':' in host else ''}{host}")
-    if state.syslog_hosts or not state.syslog_enabled:
-        out.append("#")
+    out += vrp_loghost_lines(state, indent=" ")
     out += _snmp(state)
     out.append(" ssh server enable" if state.ssh_server else " undo ssh server enable")
     out.append("#")
@@ -85,13 +94,10 @@ def render_comware(dialect: H3cComware, state: DeviceState) -> str:
     out.append(f" authentication-mode {'scheme' if vty.auth_mode == 'aaa' else vty.auth_mode}")
     if vty.privilege == 15:
         out.append(" user-role network-admin")
-    out.append(" protocol inbound " + ("all" if len(vty.protocols) != 1 else next(iter(vty.protocols))))
-    if vty.idle_timeout_s != 600:
-        out.append(f" idle-timeout {vty.idle_timeout_s // 60} {vty.idle_timeout_s % 60}")
-    if vty.acl_in:
-        out.append(f" acl {vty.acl_in} inbound")
-    if vty.acl6_in:
-        out.append(f" acl ipv6 {vty.acl6_in} inbound")
+    out.append(f" protocol inbound {protocols_word(vty.protocols)}")
+    if idle := idle_timeout_words(state):
+        out.append(f" idle-timeout {idle}")
+    out += vrp_vty_acl_lines(state)
     out.append("#")
     for user in state.local_users:
         out.append(f"local-user {user.name} class manage")
@@ -124,18 +130,11 @@ def _interface(itf: Interface) -> list[str]:
         out.append(f" description {itf.description}")
     if itf.shutdown:
         out.append(" shutdown")
-    for i, address in enumerate(itf.ipv4):
-        out.append(f" ip address {address.ip} {len_to_mask(address.network.prefixlen)}{' sub' if i else ''}")
+    out += ipv4_address_lines(itf, "sub")
     if itf.ipv6_enabled and not itf.ipv6:
         out.append(" ipv6 address auto link-local")
-    for address6 in itf.ipv6:
-        out.append(f" ipv6 address {address6.ip}/{address6.network.prefixlen}")
-    if itf.bandwidth_kbps:
-        out.append(f" bandwidth {itf.bandwidth_kbps}")
-    if itf.rate_limit_kbps:
-        out.append(f" qos lr outbound cir {itf.rate_limit_kbps}")
-    if itf.ospf_cost:
-        out.append(f" ospf cost {itf.ospf_cost}")
+    out += ipv6_address_lines(itf)
+    out += vrp_link_lines(itf)
     if itf.acl_in:
         out.append(f" packet-filter {itf.acl_in} inbound")
     return out
@@ -143,8 +142,7 @@ def _interface(itf: Interface) -> list[str]:
 
 def _snmp(state: DeviceState) -> list[str]:
     snmp = state.snmp
-    configured = snmp.communities or snmp.users or snmp.groups or snmp.trap_hosts or snmp.versions
-    if not snmp.enabled and not (configured or snmp.contact or snmp.location or snmp.trap_enabled):
+    if not snmp_agent_shown(snmp):
         return []
     out = [" snmp-agent"]
     for c in snmp.communities:
@@ -189,16 +187,6 @@ def _snmp(state: DeviceState) -> list[str]:
 
 
 # --- display ----------------------------------------------------------------------------------
-
-
-def h_display_cur(session: CliSession, args: Args) -> str:
-    from govnet.lab.vendors.handlers import h_display_cur as vrp_display_cur
-
-    return vrp_display_cur(session, args)
-
-
-def h_display_saved(session: CliSession, args: Args) -> str:
-    return session.state.saved_config or ""
 
 
 def _short(name: str) -> str:
@@ -247,10 +235,9 @@ def ip_interface_brief(session: CliSession, args: Args) -> str:
         f"{'VPN instance':<13}Description",
     ]
     for itf in session.state.interfaces:
-        phy = "*down" if itf.shutdown else ("up" if itf.link_up else "down")
         ip = str(itf.ipv4[0]) if itf.ipv4 else "--"
         lines.append(
-            f"{_short(itf.name):<25}{phy:<9}{_proto(itf).lower():<9}{ip:<19}{'--':<13}{itf.description[:12]}"
+            f"{_short(itf.name):<25}{physical_state(itf):<9}{_proto(itf).lower():<9}{ip:<19}{'--':<13}{itf.description[:12]}"
         )
     return "\n".join(lines)
 
@@ -264,26 +251,19 @@ def ipv6_interface_brief(session: CliSession, args: Args) -> str:
     for itf in session.state.interfaces:
         if not (itf.ipv6 or itf.ipv6_enabled):
             continue
-        phy = "*down" if itf.shutdown else ("up" if itf.link_up else "down")
         address = str(itf.ipv6[0].ip).upper() if itf.ipv6 else "Unassigned"
-        lines.append(f"{itf.name:<41}{phy:<22}{_proto(itf).lower():<22}{address}")
+        lines.append(f"{itf.name:<41}{physical_state(itf):<22}{_proto(itf).lower():<22}{address}")
     return "\n".join(lines)
 
 
 def interface_detail(session: CliSession, args: Args) -> str:
-    from govnet.lab.vendors.handlers import canonical_interface
-
-    state = session.state
-    itf = state.interface(canonical_interface(state, args["name"], session.dialect.logical_interfaces))
-    if itf is None:
-        raise CommandError("wrong-parameter", column=len("display interface "))
+    itf = typed_interface(session, args["name"], "wrong-parameter", len("display interface "))
     c = itf.counters(session.clock())
     in_bps, out_bps = itf.current_rates()
-    state_word = "Administratively DOWN" if itf.shutdown else ("UP" if itf.link_up else "DOWN")
     return "\n".join(
         [
             itf.name,
-            f"Current state: {state_word}",
+            f"Current state: {current_state(itf)}",
             f"Line protocol state: {_proto(itf)}",
             f"Description: {itf.description or itf.name + ' Interface'}",
             f"Bandwidth: {itf.speed_mbps * 1000} kbps",
@@ -297,15 +277,13 @@ def interface_detail(session: CliSession, args: Args) -> str:
 
 
 def version(session: CliSession, args: Args) -> str:
-    from govnet.lab.vendors.vrp_display import _uptime
-
     state = session.state
     model = state.model or session.dialect.default_model
     return "\n".join(
         [
             f"H3C Comware Software, Version {state.software_version or session.dialect.version_text}",
             "Copyright (c) 2004-2024 New H3C Technologies Co., Ltd. All rights reserved.",
-            f"H3C {model} uptime is 0 weeks, {_uptime(state, session.clock())}",
+            f"H3C {model} uptime is 0 weeks, {uptime_text(state, session.clock())}",
         ]
     )
 
@@ -407,23 +385,20 @@ def snmp_sys_info(session: CliSession, args: Args) -> str:
     )
 
 
-def _acls(session: CliSession, ipv6: bool) -> str:
-    lines = []
-    for acl in (a for a in session.state.acls if a.ipv6 == ipv6):
-        family = "IPv6" if ipv6 else "IPv4"
-        lines.append(f"{family} {acl.kind} ACL {acl.name}, {len(acl.rules)} rule,")
-        lines.append("ACL's step is 5, start ID is 0")
-        lines += [f" rule {r.rule_id} {r.action} {r.text}".rstrip() for r in acl.rules]
-        lines.append("")
-    return "\n".join(lines)
+def acl_all(session: CliSession, args: Args, *, ipv6: bool = False) -> str:
+    """``display acl [ipv6] all``."""
+
+    def heading(acl: Acl) -> list[str]:
+        family = "IPv6" if acl.ipv6 else "IPv4"
+        return [
+            f"{family} {acl.kind} ACL {acl.name}, {len(acl.rules)} rule,",
+            "ACL's step is 5, start ID is 0",
+        ]
+
+    return "\n".join(acl_listing(session.state, ipv6, heading))
 
 
-def acl_all(session: CliSession, args: Args) -> str:
-    return _acls(session, False)
-
-
-def acl6_all(session: CliSession, args: Args) -> str:
-    return _acls(session, True)
+acl6_all = partial(acl_all, ipv6=True)
 
 
 def password_control(session: CliSession, args: Args) -> str:

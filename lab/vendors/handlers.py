@@ -140,6 +140,16 @@ def canonical_interface(
     return typed
 
 
+def typed_interface(session: CliSession, typed: str, error: str, column: int) -> Interface:
+    """The interface a display command names (abbreviations expanded); a name the device does not
+    have is the vendor's error (``error``, ``column``)."""
+    state = session.state
+    itf = state.interface(canonical_interface(state, typed, session.dialect.logical_interfaces))
+    if itf is None:
+        raise CommandError(error, column=column)
+    return itf
+
+
 def itf_of(session: CliSession) -> Interface:
     assert isinstance(session.view.data, Interface)
     return session.view.data
@@ -740,11 +750,9 @@ def h_ssh_user(session: CliSession, args: Args) -> None:
 def h_display_cur(session: CliSession, args: Args) -> str:
     text = session.dialect.render_config(session.state)
     if "name" in args:  # display current-configuration interface GE0/0/1
-        state = session.state
-        name = canonical_interface(state, args["name"], session.dialect.logical_interfaces)
-        if state.interface(name) is None:
-            raise CommandError("wrong-parameter", column=len("display current-configuration interface "))
-        block = config_section(text, rf"interface {re.escape(name)}$")
+        column = len("display current-configuration interface ")
+        itf = typed_interface(session, args["name"], "wrong-parameter", column)
+        block = config_section(text, rf"interface {re.escape(itf.name)}$")
         return f"#\n{block}\n#\nreturn"
     return text
 

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from govnet.lab.passwords import retag
 from govnet.lab.state import DeviceState, Interface
-from govnet.lab.vendors.base import Args, CliSession, CommandError, config_section, len_to_mask
+from govnet.lab.vendors.base import Args, CliSession, config_section, len_to_mask
+from govnet.lab.vendors.handlers import typed_interface
+from govnet.lab.vendors.render_common import ipv4_address_lines, ipv6_address_lines, uptime_text
 
 if TYPE_CHECKING:
     from govnet.lab.vendors.cisco_ios import CiscoIos
@@ -131,10 +133,7 @@ def _interface(itf: Interface) -> list[str]:
         out.append(f" bandwidth {itf.bandwidth_kbps}")
     if not itf.ipv4:
         out.append(" no ip address")
-    for i, address in enumerate(itf.ipv4):
-        out.append(
-            f" ip address {address.ip} {len_to_mask(address.network.prefixlen)}{' secondary' if i else ''}"
-        )
+    out += ipv4_address_lines(itf, "secondary")
     if itf.acl_in and not any(":" in a for a in [itf.acl_in]):
         out.append(f" ip access-group {itf.acl_in} in")
     if itf.ospf_cost:
@@ -148,8 +147,7 @@ def _interface(itf: Interface) -> list[str]:
         out.append(" shutdown")
     if itf.ipv6_enabled:
         out.append(" ipv6 enable")
-    for address6 in itf.ipv6:
-        out.append(f" ipv6 address {address6.ip}/{address6.network.prefixlen}")
+    out += ipv6_address_lines(itf)
     if not itf.is_loopback:
         out.append(" negotiation auto")
     return out
@@ -203,13 +201,8 @@ def show_running(session: CliSession, args: Args) -> str:
     assert isinstance(session.dialect, CiscoIos)
     body = render_ios(session.dialect, session.state, for_display=True)
     if "name" in args:  # show running-config interface Gi0/0/1
-        from govnet.lab.vendors.handlers import canonical_interface
-
-        state = session.state
-        name = canonical_interface(state, args["name"], session.dialect.logical_interfaces)
-        if state.interface(name) is None:
-            raise CommandError("unrecognized", column=len("show running-config interface "))
-        block = config_section(body, rf"interface {re.escape(name)}$")
+        itf = typed_interface(session, args["name"], "unrecognized", len("show running-config interface "))
+        block = config_section(body, rf"interface {re.escape(itf.name)}$")
         return f"Building configuration...\n\nCurrent configuration : {len(block) + 1} bytes\n!\n{block}\nend"
     return f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n{body}"
 
@@ -251,15 +244,9 @@ def ipv6_interface_brief(session: CliSession, args: Args) -> str:
 
 
 def interfaces(session: CliSession, args: Args) -> str:
-    from govnet.lab.vendors.handlers import canonical_interface
-
-    state = session.state
-    chosen = state.interfaces
+    chosen = session.state.interfaces
     if "name" in args:
-        itf = state.interface(canonical_interface(state, args["name"], session.dialect.logical_interfaces))
-        if itf is None:
-            raise CommandError("unrecognized", column=len("show interfaces "))
-        chosen = [itf]
+        chosen = [typed_interface(session, args["name"], "unrecognized", len("show interfaces "))]
     now = session.clock()
     lines = []
     for itf in chosen:
@@ -285,10 +272,7 @@ def interfaces(session: CliSession, args: Args) -> str:
 
 def version(session: CliSession, args: Args) -> str:
     state = session.state
-    seconds = int(session.clock() - state.boot_time)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    model = state.model or "ISR4331/K9"
+    model = state.model or session.dialect.default_model
     return "\n".join(
         [
             f"Cisco IOS XE Software, Version {state.software_version or '16.9.4'}",
@@ -297,7 +281,7 @@ def version(session: CliSession, args: Args) -> str:
             "Technical Support: http://www.cisco.com/techsupport",
             "Copyright (c) 1986-2019 by Cisco Systems, Inc.",
             "",
-            f"{state.hostname} uptime is {days} days, {hours} hours, {rest // 60} minutes",
+            f"{state.hostname} uptime is {uptime_text(state, session.clock())}",
             'System image file is "bootflash:isr4300-universalk9.16.09.04.SPA.bin"',
             "",
             f"cisco {model} (1RU) processor with 1795999K/6147K bytes of memory.",

@@ -11,6 +11,18 @@ from typing import TYPE_CHECKING
 from govnet.lab.passwords import obscure, retag
 from govnet.lab.state import DeviceState, Interface
 from govnet.lab.vendors.base import len_to_mask
+from govnet.lab.vendors.handlers import dotted_area
+from govnet.lab.vendors.render_common import (
+    idle_timeout_words,
+    ipv4_address_lines,
+    ipv6_address_lines,
+    protocols_word,
+    snmp_agent_shown,
+    vrp_link_lines,
+    vrp_loghost_lines,
+    vrp_route_options,
+    vrp_vty_acl_lines,
+)
 
 if TYPE_CHECKING:
     from govnet.lab.vendors.huawei_vrp import HuaweiVrp
@@ -20,12 +32,7 @@ def render_vrp(dialect: HuaweiVrp, state: DeviceState) -> str:
     out: list[str] = [f"!Software Version {dialect.version_text}", "#", f"sysname {state.hostname}", "#"]
     if state.ipv6_enabled:
         out += ["ipv6", "#"]
-    if state.syslog_enabled is False:
-        out.append("undo info-center enable")
-    for host in state.syslog_hosts:
-        out.append(f"info-center loghost {'ipv6 ' if ':' in host else ''}{host}")
-    if state.syslog_hosts or not state.syslog_enabled:
-        out.append("#")
+    out += vrp_loghost_lines(state, indent="")
     if state.timezone:
         out += [f"clock timezone {state.timezone}", "#"]
     out.append("telnet server enable" if state.telnet_server else "undo telnet server enable")
@@ -63,15 +70,12 @@ def render_vrp(dialect: HuaweiVrp, state: DeviceState) -> str:
                 out.append(f" area {dotted_area(area.area)}")
         out.append("#")
     for route in state.static_routes:
-        extra = (f" preference {route.preference}" if route.preference else "") + (
-            f" description {route.description}" if route.description else ""
-        )
+        net, length = route.prefix.split("/")
         if ":" in route.prefix:
-            net, length = route.prefix.split("/")
-            out.append(f"ipv6 route-static {net} {length} {route.next_hop}{extra}")
+            out.append(f"ipv6 route-static {net} {length} {route.next_hop}{vrp_route_options(route)}")
         else:
-            net, length = route.prefix.split("/")
-            out.append(f"ip route-static {net} {len_to_mask(int(length))} {route.next_hop}{extra}")
+            mask = len_to_mask(int(length))
+            out.append(f"ip route-static {net} {mask} {route.next_hop}{vrp_route_options(route)}")
     if state.static_routes:
         out.append("#")
     out += _snmp(state)
@@ -96,18 +100,10 @@ def render_vrp(dialect: HuaweiVrp, state: DeviceState) -> str:
     out.append(f" authentication-mode {vty.auth_mode}")
     if vty.privilege is not None:
         out.append(f" user privilege level {vty.privilege}")
-    if vty.idle_timeout_s != 600:
-        out.append(f" idle-timeout {vty.idle_timeout_s // 60} {vty.idle_timeout_s % 60}")
-    if vty.protocols == {"ssh"}:
-        out.append(" protocol inbound ssh")
-    elif vty.protocols == {"telnet"}:
-        out.append(" protocol inbound telnet")
-    else:
-        out.append(" protocol inbound all")
-    if vty.acl_in:
-        out.append(f" acl {vty.acl_in} inbound")
-    if vty.acl6_in:
-        out.append(f" acl ipv6 {vty.acl6_in} inbound")
+    if idle := idle_timeout_words(state):
+        out.append(f" idle-timeout {idle}")
+    out.append(f" protocol inbound {protocols_word(vty.protocols)}")
+    out += vrp_vty_acl_lines(state)
     out.append("#")
     out += state.extra_lines
     out.append("return")
@@ -149,16 +145,9 @@ def _interface(itf: Interface) -> list[str]:
         out.append(f" description {itf.description}")
     if itf.ipv6_enabled:
         out.append(" ipv6 enable")
-    for i, address in enumerate(itf.ipv4):
-        out.append(f" ip address {address.ip} {len_to_mask(address.network.prefixlen)}{' sub' if i else ''}")
-    for address6 in itf.ipv6:
-        out.append(f" ipv6 address {address6.ip}/{address6.network.prefixlen}")
-    if itf.bandwidth_kbps:
-        out.append(f" bandwidth {itf.bandwidth_kbps}")
-    if itf.rate_limit_kbps:
-        out.append(f" qos lr outbound cir {itf.rate_limit_kbps}")
-    if itf.ospf_cost:
-        out.append(f" ospf cost {itf.ospf_cost}")
+    out += ipv4_address_lines(itf, "sub")
+    out += ipv6_address_lines(itf)
+    out += vrp_link_lines(itf)
     if itf.acl_in:
         out.append(f" traffic-filter inbound acl {itf.acl_in}")
     return out
@@ -166,8 +155,7 @@ def _interface(itf: Interface) -> list[str]:
 
 def _snmp(state: DeviceState) -> list[str]:
     snmp = state.snmp
-    configured = snmp.communities or snmp.users or snmp.groups or snmp.trap_hosts or snmp.versions
-    if not snmp.enabled and not (configured or snmp.contact or snmp.location or snmp.trap_enabled):
+    if not snmp_agent_shown(snmp):
         return []
     out = ["snmp-agent"]
     for community in snmp.communities:
@@ -215,10 +203,3 @@ def _snmp(state: DeviceState) -> list[str]:
         out.append("undo snmp-agent")  # configured, but the agent is off
     out.append("#")
     return out
-
-
-def dotted_area(area: str) -> str:
-    if area.isdecimal():
-        value = int(area)
-        return ".".join(str((value >> s) & 255) for s in (24, 16, 8, 0))
-    return area

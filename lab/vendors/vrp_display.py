@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 
-from govnet.lab.state import DeviceState, Interface
+from govnet.lab.state import Acl, Interface
 from govnet.lab.vendors.base import Args, CliSession, CommandError
-
-
-def _phy(itf: Interface) -> str:
-    if itf.shutdown:
-        return "*down"
-    return "up" if itf.link_up else "down"
+from govnet.lab.vendors.handlers import typed_interface
+from govnet.lab.vendors.render_common import acl_listing, current_state, physical_state, uptime_text
 
 
 def _proto(itf: Interface) -> str:
@@ -46,7 +43,7 @@ def interface_brief(session: CliSession, args: Args) -> str:
         c = itf.counters(now)
         in_u, out_u = _uti(itf)
         lines.append(
-            f"{itf.name:<28}{_phy(itf):<6}{_proto(itf):<10}{in_u:>6} {out_u:>6}"
+            f"{itf.name:<28}{physical_state(itf):<6}{_proto(itf):<10}{in_u:>6} {out_u:>6}"
             f" {c.in_errors:>10} {c.out_errors:>10}"
         )
     return "\n".join(lines)
@@ -71,7 +68,7 @@ def ip_interface_brief(session: CliSession, args: Args) -> str:
     ]
     for itf in itfs:
         address = str(itf.ipv4[0]) if itf.ipv4 else "unassigned"
-        lines.append(f"{itf.name:<34}{address:<21}{_phy(itf):<11}{_proto(itf):<10}")
+        lines.append(f"{itf.name:<34}{address:<21}{physical_state(itf):<11}{_proto(itf):<10}")
     return "\n".join(lines)
 
 
@@ -85,7 +82,7 @@ def ipv6_interface_brief(session: CliSession, args: Args) -> str:
     for itf in session.state.interfaces:
         if not (itf.ipv6_enabled or itf.ipv6):
             continue
-        lines.append(f"{itf.name:<34}{_phy(itf):<22}{_proto(itf):<10}")
+        lines.append(f"{itf.name:<34}{physical_state(itf):<22}{_proto(itf):<10}")
         addresses = [str(a.ip).upper() for a in itf.ipv6] or ["unassigned"]
         lines.append(f"[IPv6 Address] {addresses[0]}")
         lines += [f"               {a}" for a in addresses[1:]]
@@ -93,18 +90,11 @@ def ipv6_interface_brief(session: CliSession, args: Args) -> str:
 
 
 def interface_detail(session: CliSession, args: Args) -> str:
-    from govnet.lab.vendors.handlers import canonical_interface
-
-    state = session.state
-    itf = state.interface(canonical_interface(state, args["name"], session.dialect.logical_interfaces))
-    if itf is None:
-        raise CommandError("wrong-parameter", column=len("display interface "))
-    now = session.clock()
-    c = itf.counters(now)
+    itf = typed_interface(session, args["name"], "wrong-parameter", len("display interface "))
+    c = itf.counters(session.clock())
     in_bps, out_bps = itf.current_rates()
-    state_word = "Administratively DOWN" if itf.shutdown else ("UP" if itf.link_up else "DOWN")
     lines = [
-        f"{itf.name} current state : {state_word}",
+        f"{itf.name} current state : {current_state(itf)}",
         f"Line protocol current state : {'UP' if _proto(itf).startswith('up') else 'DOWN'}",
         f"Description:{itf.description}",
         "Route Port,The Maximum Transmit Unit is 1500",
@@ -122,13 +112,6 @@ def interface_detail(session: CliSession, args: Args) -> str:
     return "\n".join(lines)
 
 
-def _uptime(state: DeviceState, now: float) -> str:
-    seconds = int(now - state.boot_time)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    return f"{days} days, {hours} hours, {rest // 60} minutes"
-
-
 def version(session: CliSession, args: Args) -> str:
     state = session.state
     dialect = session.dialect
@@ -138,7 +121,7 @@ def version(session: CliSession, args: Args) -> str:
             "Huawei Versatile Routing Platform Software",
             f"VRP (R) software, Version 5.170 ({model} {state.software_version or dialect.version_text})",
             "Copyright (C) 2011-2024 HUAWEI TECH CO., LTD",
-            f"Huawei {model} Router uptime is {_uptime(state, session.clock())}",
+            f"Huawei {model} Router uptime is {uptime_text(state, session.clock())}",
         ]
     )
 
@@ -232,7 +215,7 @@ def interface_description(session: CliSession, args: Args) -> str:
         f"{'Interface':<28}{'PHY':<7}{'Protocol':<9}Description",
     ]
     for itf in session.state.interfaces:
-        lines.append(f"{itf.name:<28}{_phy(itf):<7}{_proto(itf):<9}{itf.description}".rstrip())
+        lines.append(f"{itf.name:<28}{physical_state(itf):<7}{_proto(itf):<9}{itf.description}".rstrip())
     return "\n".join(lines)
 
 
@@ -329,24 +312,19 @@ def snmp_sys_info(session: CliSession, args: Args) -> str:
     )
 
 
-def _acls(session: CliSession, ipv6: bool) -> str:
-    acls = [a for a in session.state.acls if a.ipv6 == ipv6]
-    lines = [f"Total quantity of nonempty ACL number is {sum(1 for a in acls if a.rules)}", ""]
-    for acl in acls:
+def acl_all(session: CliSession, args: Args, *, ipv6: bool = False) -> str:
+    """``display acl [ipv6] all``."""
+
+    def heading(acl: Acl) -> list[str]:
         kind = "Basic" if acl.kind == "basic" else "Advanced"
-        lines.append(f"{kind} ACL{'6' if ipv6 else ''} {acl.name}, {len(acl.rules)} rule")
-        lines.append("Acl's step is 5")
-        lines += [f" rule {r.rule_id} {r.action} {r.text}".rstrip() for r in acl.rules]
-        lines.append("")
-    return "\n".join(lines)
+        return [f"{kind} ACL{'6' if ipv6 else ''} {acl.name}, {len(acl.rules)} rule", "Acl's step is 5"]
+
+    nonempty = sum(1 for a in session.state.acls if a.ipv6 == ipv6 and a.rules)
+    lines = [f"Total quantity of nonempty ACL number is {nonempty}", ""]
+    return "\n".join(lines + acl_listing(session.state, ipv6, heading))
 
 
-def acl_all(session: CliSession, args: Args) -> str:
-    return _acls(session, False)
-
-
-def acl6_all(session: CliSession, args: Args) -> str:
-    return _acls(session, True)
+acl6_all = partial(acl_all, ipv6=True)
 
 
 def routing_table(session: CliSession, args: Args) -> str:
