@@ -61,6 +61,24 @@ def check_days(days: int | None, what: str = "--days") -> None:
         raise InputError(f"{what} must be between 1 and {MAX_DAYS} days, got {days}")
 
 
+CRL_URL_SCHEMES = ("http", "https", "ftp", "ldap", "file")
+
+
+def check_crl_url(url: str, option: str = "--crl-url") -> None:
+    """A CRL distribution point is written into every certificate the CA signs, for its lifetime:
+    refuse anything a relying party could not fetch (RFC 5280 4.2.1.13: a URI with a scheme)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    ok = parts.scheme in CRL_URL_SCHEMES and not any(c.isspace() for c in url)
+    ok = ok and (bool(parts.path) if parts.scheme == "file" else bool(parts.netloc))
+    if not ok:
+        raise InputError(
+            f"{option} {url!r} is not a URL a relying party can fetch a CRL from; "
+            f"use {', '.join(s + '://' for s in CRL_URL_SCHEMES)}..."
+        )
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
@@ -302,6 +320,9 @@ def init_ca(
     now = now or _now()
     check_days(root_days)
     check_days(intermediate_days, "the intermediate's validity")
+    for option, url in (("--crl-url", crl_url), ("--intermediate-crl-url", intermediate_crl_url)):
+        if url is not None:
+            check_crl_url(url, option)
     if authorities(store):
         raise InputError("this store already has a certificate authority; init runs once")
     secret = passphrase(settings)

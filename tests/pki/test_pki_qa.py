@@ -98,3 +98,19 @@ def test_a_passphrase_typed_instead_of_its_reference_is_never_echoed(ca_home: Pa
 
 def test_the_sqlite_store_holding_keys_is_private(ca_home: Path) -> None:
     assert (ca_home / "govnet.db").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("url", ["not a url", "http://", "crl.gov.example/root.crl", "gopher://x/y"])
+def test_init_refuses_a_crl_url_nobody_could_fetch(tmp_path: Path, url: str) -> None:
+    # The URL is written into every certificate for its lifetime: it used to be taken as given.
+    run = govnet(tmp_path, "pki", "init", "--name", "CN=Root", "--crl-url", url)
+    assert_input_error(run, f"--crl-url {url!r} is not a URL")
+    assert serials(tmp_path) == []
+
+
+def test_init_accepts_http_and_file_crl_urls(tmp_path: Path) -> None:
+    run = govnet(
+        tmp_path, "pki", "init", "--name", "CN=Root", "--crl-url", "http://crl.gov.example/root.crl",
+        "--intermediate", "--intermediate-crl-url", f"file://{tmp_path}/issuing.crl", "--json",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
