@@ -8,12 +8,13 @@ where a secret lives (an environment variable or a file), see ``govnet.secrets``
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from govnet.errors import ConfigError
@@ -34,8 +35,26 @@ class PkiSettings(BaseModel):
 
 
 class LabSettings(BaseModel):
+    # The lab's simulated devices ship factory defaults (telnet on, weak SNMP): they listen on this
+    # machine's loopback only, never where the network could reach them. host6 "" turns IPv6 off.
     host: str = "127.0.0.1"
     host6: str = "::1"
+
+    @field_validator("host", "host6")
+    @classmethod
+    def _loopback(cls, value: str, info: ValidationInfo) -> str:
+        if value == "" and info.field_name == "host6":
+            return value
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an IP address") from None
+        want = 6 if info.field_name == "host6" else 4
+        if address.version != want or not address.is_loopback:
+            raise ValueError(
+                f"{value!r} is not an IPv{want} loopback address: the lab listens on loopback only"
+            )
+        return value
 
 
 class Settings(BaseSettings):

@@ -61,3 +61,14 @@ def test_sqlite_store_behind_a_file_is_a_config_error(tmp_path: Path) -> None:
     assert run.returncode == 2, run.stderr
     assert f"cannot create the folder {blocker}: a file is in the way" in run.stderr
     assert "internal error" not in run.stderr
+
+
+def test_the_lab_refuses_to_listen_beyond_loopback(tmp_path: Path) -> None:
+    # GOVNET_LAB__HOST=0.0.0.0 used to put every simulated device (factory defaults: telnet on,
+    # weak SNMP) on every interface of the machine.
+    for variable, value in (("GOVNET_LAB__HOST", "0.0.0.0"), ("GOVNET_LAB__HOST6", "::")):
+        env = {**os.environ, variable: value, "GOVNET_HOME": str(tmp_path), "COLUMNS": "250"}
+        env.pop("GOVNET_DEBUG", None)
+        run = subprocess.run([*GOVNET, "lab", "status"], capture_output=True, text=True, timeout=60, env=env)
+        assert run.returncode == 2, run.stderr
+        assert "loopback address: the lab listens on loopback only" in run.stderr
