@@ -338,6 +338,9 @@ def reset(settings: Settings, device: str | None) -> list[str]:
         return list(control.call(paths.socket, {"op": "reset", "device": device}))
     if device is not None:
         saved = paths.state_dir / f"{device}.cfg"
+        if "/" in device or "\\" in device or device.startswith(".") or saved.parent != paths.state_dir:
+            # Only a device's own saved config may go: never a path that leads out of the state folder.
+            raise InputError(f"{device!r} is not a device hostname")
         if not saved.exists():
             raise InputError(f"no saved configuration for {device!r} in {paths.state_dir}")
         saved.unlink()

@@ -139,3 +139,21 @@ def test_a_killed_but_unreaped_lab_is_not_running(tmp_path: Path) -> None:
         assert not paths.pid.exists() and not paths.socket.exists()
     finally:
         child.wait()
+
+
+def test_offline_reset_never_deletes_outside_the_state_folder(tmp_path: Path) -> None:
+    # `govnet lab reset ../../victim` (no lab running) used to delete <home>/victim.cfg.
+    from govnet.settings import load_settings
+
+    settings = load_settings(home=tmp_path)
+    paths = service.LabPaths.of(settings)
+    paths.state_dir.mkdir(parents=True)
+    victim = tmp_path / "victim.cfg"
+    victim.write_text("keep me\n")
+    (paths.state_dir / "R1.cfg").write_text("sysname R1\n")
+    for name in ("../../victim", f"{tmp_path}/victim", ".hidden"):
+        with pytest.raises(InputError, match="is not a device hostname"):
+            service.reset(settings, name)
+    assert victim.read_text() == "keep me\n"
+    assert service.reset(settings, "R1") == ["R1"]
+    assert not (paths.state_dir / "R1.cfg").exists()
