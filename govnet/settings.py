@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from govnet.errors import ConfigError
@@ -25,6 +25,8 @@ def default_home() -> Path:
 
 
 class PkiSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key is an error, not silently ignored
+
     # "auto": OpenSSL's libcrypto when it has SM2, else gmssl with a warning.
     sm2_backend: Literal["auto", "openssl", "gmssl"] = "auto"
     # Where the CA's key passphrase comes from: an environment variable name or a file path.
@@ -35,6 +37,8 @@ class PkiSettings(BaseModel):
 
 
 class LabSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     # The lab's simulated devices ship factory defaults (telnet on, weak SNMP): they listen on this
     # machine's loopback only, never where the network could reach them. host6 "" turns IPv6 off.
     host: str = "127.0.0.1"

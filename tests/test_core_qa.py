@@ -72,3 +72,15 @@ def test_the_lab_refuses_to_listen_beyond_loopback(tmp_path: Path) -> None:
         run = subprocess.run([*GOVNET, "lab", "status"], capture_output=True, text=True, timeout=60, env=env)
         assert run.returncode == 2, run.stderr
         assert "loopback address: the lab listens on loopback only" in run.stderr
+
+
+def test_a_misspelt_key_in_a_config_section_is_an_error(tmp_path: Path) -> None:
+    # `[pki] passphrase_fle = ...` used to be ignored silently: the CA then looked elsewhere.
+    config = tmp_path / "govnet.toml"
+    config.write_text('[pki]\npassphrase_fle = "/tmp/pw"\n[lab]\nhots = "127.0.0.1"\n', encoding="utf-8")
+    env = {**os.environ, "GOVNET_CONFIG": str(config), "GOVNET_HOME": str(tmp_path), "COLUMNS": "250"}
+    env.pop("GOVNET_DEBUG", None)
+    run = subprocess.run([*GOVNET, "pki", "list"], capture_output=True, text=True, timeout=60, env=env)
+    assert run.returncode == 2, run.stderr
+    assert "pki.passphrase_fle: Extra inputs are not permitted" in run.stderr
+    assert "lab.hots: Extra inputs are not permitted" in run.stderr
