@@ -160,7 +160,7 @@ def inventory_files(path: Path) -> list[Path]:
             p
             for p in path.iterdir()
             if p.suffix in YAML_SUFFIXES
-            and p.is_file()
+            and (p.is_file() or (p.is_symlink() and not p.exists()))  # a dangling link is reported
             and p.name != "plan.yaml"
             and not p.name.endswith(".plan.yaml")
         )

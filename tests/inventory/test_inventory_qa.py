@@ -86,3 +86,12 @@ def test_conflicting_or_nonsense_options_are_usage_errors() -> None:
     assert_clean_input_error(
         govnet("inventory", "plan", str(sample), "--dry-run", "--show", "-5"), "--show must not be negative"
     )
+
+
+def test_a_dangling_symlink_in_an_inventory_folder_is_reported(sample_copy: Path, tmp_path: Path) -> None:
+    # It used to be skipped silently: the part of the inventory it should hold was simply missing.
+    link = sample_copy / "more-sites.yaml"
+    link.symlink_to(tmp_path / "moved-away.yaml")
+    run = govnet("inventory", "validate", str(sample_copy))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"{link}:1:1: error: file: cannot read file: No such file or directory" in run.stdout
