@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from govnet.errors import InputError
+from govnet.errors import GovnetError, InputError
 from govnet.output import emit
 
 if TYPE_CHECKING:
@@ -246,7 +246,14 @@ def crl(
 
     with _service() as (store, settings):
         result = issue_crl(store, settings, ca_serial=ca, days=days)
-        published = _publish(authority_for(store, result.issuer.serial).crl_url, result.der)
+        try:
+            published = _publish(authority_for(store, result.issuer.serial).crl_url, result.der)
+        except InputError as exc:
+            # The CRL is signed and in the store (`verify` consults it): say so, and exit 1, not 2.
+            raise GovnetError(
+                f"CRL #{result.number} is signed and stored, but publishing it failed: {exc}; "
+                "fix that and run `govnet pki crl` again"
+            ) from None
     if out:
         _write(out, result.der if der else result.pem)
     data = {

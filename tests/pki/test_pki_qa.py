@@ -114,3 +114,14 @@ def test_init_accepts_http_and_file_crl_urls(tmp_path: Path) -> None:
         "--intermediate", "--intermediate-crl-url", f"file://{tmp_path}/issuing.crl", "--json",
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
+
+
+def test_a_crl_that_cannot_be_published_says_it_was_stored(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    url = f"file://{blocker}/root.crl"
+    assert govnet(tmp_path, "pki", "init", "--name", "CN=Root", "--crl-url", url).returncode == 0
+    run = govnet(tmp_path, "pki", "crl")
+    assert run.returncode == 1, run.stderr  # not 2: something was written (the CRL, in the store)
+    assert "CRL #1 is signed and stored, but publishing it failed" in run.stderr
+    assert "internal error" not in run.stderr
