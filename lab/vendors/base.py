@@ -290,10 +290,7 @@ class Dialect:
 
     def ctrl_z(self, session: CliSession) -> str:
         """Ctrl+Z: back to the top view (VRP/Comware `return`, IOS `end`)."""
-        view = session.view
-        while view.parent is not None:
-            view = view.parent
-        session.view = view
+        session.view = top_view(session.view)
         return ""
 
     # --- execution ----------------------------------------------------------------------------
@@ -369,6 +366,13 @@ class Dialect:
 
 
 _TABLES: dict[type[Dialect], dict[str, CommandTable]] = {}
+
+
+def top_view(view: View) -> View:
+    """The outermost view above ``view`` (the user or exec view a session started in)."""
+    while view.parent is not None:
+        view = view.parent
+    return view
 
 
 def config_section(text: str, header: str) -> str:
@@ -469,6 +473,12 @@ def number(text: str, low: int, high: int) -> int:
     if not (text.isascii() and text.isdecimal()) or not low <= int(text) <= high:
         raise CommandError("wrong-parameter")
     return int(text)
+
+
+def word_after(words: list[str], keyword: str, *, fold_case: bool = True) -> str | None:
+    """The word that follows ``keyword`` among a command's words; None when it is absent or last."""
+    keys = [w.lower() for w in words] if fold_case else words
+    return words[keys.index(keyword) + 1] if keyword in keys[:-1] else None
 
 
 def unquote(text: str) -> str:

@@ -19,6 +19,7 @@ from govnet.lab.vendors.base import (
     negated,
     number,
     undo_only,
+    word_after,
 )
 from govnet.lab.vendors.handlers import (
     acl_view,
@@ -57,7 +58,7 @@ from govnet.lab.vendors.handlers import (
     h_vty_privilege,
     interface_address_commands,
     itf_of,
-    ospf_view,
+    ospf_view_handler,
     put_rule,
     set_area_network,
     set_idle_timeout,
@@ -128,14 +129,6 @@ def h_do(session: CliSession, args: Args) -> str | None:
 
 
 # --- config -----------------------------------------------------------------------------------
-
-
-def h_router_ospf(session: CliSession, args: Args) -> None:
-    ospf_view(session, args, 2, "router")
-
-
-def h_ipv6_router_ospf(session: CliSession, args: Args) -> None:
-    ospf_view(session, args, 3, "rtr")
 
 
 def h_ospf_network_area(session: CliSession, args: Args) -> None:
@@ -243,7 +236,8 @@ def h_username(session: CliSession, args: Args) -> None:
         return
     words = args.get("rest", "").split()
     low = [w.lower() for w in words]
-    privilege = number(words[low.index("privilege") + 1], 0, 15) if "privilege" in low[:-1] else None
+    level = word_after(words, "privilege")
+    privilege = number(level, 0, 15) if level is not None else None
     password_hash = None
     for keyword in ("secret", "password"):
         if keyword in low[:-1]:
@@ -333,14 +327,10 @@ def h_snmp_group(session: CliSession, args: Args) -> None:
         _derive_versions(session)
         return
     words = args.get("rest", "").split()
-    low = [w.lower() for w in words]
     group = SnmpGroup(name, level)
-    if "read" in low[:-1]:
-        group.read_view = words[low.index("read") + 1]
-    if "write" in low[:-1]:
-        group.write_view = words[low.index("write") + 1]
-    if "access" in low[:-1]:
-        group.acl = words[low.index("access") + 1]
+    group.read_view = word_after(words, "read")
+    group.write_view = word_after(words, "write")
+    group.acl = word_after(words, "access")
     snmp.groups.append(group)
     snmp.enabled = True
     _derive_versions(session)
@@ -652,8 +642,8 @@ class CiscoIos(Dialect):
             cmd("ipv6 route <prefix> <nexthop>", _ios_route6),
             cmd("ipv6 route <prefix> <nexthop> <rest...>", _ios_route6),
             cmd("ipv6 unicast-routing", flag_handler("ipv6_enabled")),
-            cmd("router ospf <pid>", h_router_ospf),
-            cmd("ipv6 router ospf <pid>", h_ipv6_router_ospf),
+            cmd("router ospf <pid>", ospf_view_handler(2, "router")),
+            cmd("ipv6 router ospf <pid>", ospf_view_handler(3, "rtr")),
             cmd("ip access-list <kind> <acl>", h_ip_access_list),
             cmd("ipv6 access-list <acl>", h_ipv6_access_list),
             cmd("access-list <acl> <action> <rest...>", h_numbered_acl),
@@ -729,26 +719,25 @@ class CiscoIos(Dialect):
 
 def _ios_route(session: CliSession, args: Args) -> None:
     """``ip route DEST MASK NH [AD] [name X]``: VRP's ``preference``/``description`` spelled IOS's way."""
-    words = args.get("rest", "").split()
-    extra: list[str] = []
-    if words and words[0].isdecimal():
-        extra += ["preference", words.pop(0)]
-    if "name" in words[:-1]:
-        extra += ["description", words[words.index("name") + 1]]
-    h_static_route(session, {**args, "rest": " ".join(extra)})
+    h_static_route(session, {**args, "rest": _vrp_route_options(args)})
 
 
 def _ios_route6(session: CliSession, args: Args) -> None:
     prefix, _, length = args["prefix"].partition("/")
     if not length:
         raise CommandError("wrong-parameter")
+    h_static_route6(session, {**args, "dest": prefix, "length": length, "rest": _vrp_route_options(args)})
+
+
+def _vrp_route_options(args: Args) -> str:
+    """IOS's ``[AD] [name X]`` after a route, as the shared handler's ``preference N description X``."""
     words = args.get("rest", "").split()
     extra: list[str] = []
     if words and words[0].isdecimal():
         extra += ["preference", words.pop(0)]
     if "name" in words[:-1]:
         extra += ["description", words[words.index("name") + 1]]
-    h_static_route6(session, {**args, "dest": prefix, "length": length, "rest": " ".join(extra)})
+    return " ".join(extra)
 
 
 def _ios_rate_limit(session: CliSession, args: Args) -> None:

@@ -9,7 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from govnet.lab.passwords import obscure, retag
-from govnet.lab.state import Acl, DeviceState, Interface
+from govnet.lab.state import Acl, DeviceState, Interface, SnmpV3User
 from govnet.lab.vendors.base import Args, CliSession
 from govnet.lab.vendors.handlers import typed_interface
 from govnet.lab.vendors.render_common import (
@@ -20,18 +20,16 @@ from govnet.lab.vendors.render_common import (
     ipv6_address_lines,
     physical_state,
     protocols_word,
-    snmp_agent_shown,
     uptime_text,
     vrp_link_lines,
     vrp_loghost_lines,
     vrp_route_options,
+    vrp_snmp_agent_lines,
     vrp_vty_acl_lines,
 )
 
 if TYPE_CHECKING:
     from govnet.lab.vendors.h3c_comware import H3cComware
-
-_C3 = ("$c$3$", "")
 
 
 def render_comware(dialect: H3cComware, state: DeviceState) -> str:
@@ -76,7 +74,7 @@ def render_comware(dialect: H3cComware, state: DeviceState) -> str:
     if state.static_routes:
         out.append("#")
     out += vrp_loghost_lines(state, indent=" ")
-    out += _snmp(state)
+    out += _snmp(state, dialect.cipher_marks())
     out.append(" ssh server enable" if state.ssh_server else " undo ssh server enable")
     out.append("#")
     if state.ntp_servers:
@@ -140,50 +138,27 @@ def _interface(itf: Interface) -> list[str]:
     return out
 
 
-def _snmp(state: DeviceState) -> list[str]:
-    snmp = state.snmp
-    if not snmp_agent_shown(snmp):
-        return []
-    out = [" snmp-agent"]
-    for c in snmp.communities:
-        acl = f" acl {c.acl}" if c.acl else ""
-        out.append(
-            f" snmp-agent community {'read' if c.access == 'ro' else 'write'}"
-            f" cipher {obscure(c.name, *_C3)}{acl}"
-        )
-    if snmp.contact:
-        out.append(f" snmp-agent sys-info contact {snmp.contact}")
-    if snmp.location:
-        out.append(f" snmp-agent sys-info location {snmp.location}")
-    if snmp.versions:
-        out.append(f" snmp-agent sys-info version {' '.join(sorted(snmp.versions))}")
-    for g in snmp.groups:
-        level = "" if g.security_level == "noauthentication" else f" {g.security_level}"
-        extra = "".join(f" {k} {v}" for k, v in (("read-view", g.read_view), ("acl", g.acl)) if v)
-        out.append(f" snmp-agent group v3 {g.name}{level}{extra}")
-    for h in snmp.trap_hosts:
-        level = " privacy" if h.version == "v3" else ""
-        out.append(
-            f" snmp-agent target-host trap address udp-domain {h.address} udp-port {h.port} "
-            f"params securityname {obscure(h.params, *_C3)} {h.version}{level}"
-        )
-    for u in snmp.users:
-        line = f" snmp-agent usm-user v3 {u.name} {u.group} cipher"
+def _snmp(state: DeviceState, marks: tuple[str, str]) -> list[str]:
+    def user_lines(u: SnmpV3User) -> list[str]:
+        line = f" {u.group} cipher"  # every setting on the one line
         if u.auth_protocol and u.auth_key:
             proto = {"sha": "sha", "sha256": "sha256", "md5": "md5"}[u.auth_protocol]
-            line += f" authentication-mode {proto} {obscure(u.auth_key, *_C3)}"
+            line += f" authentication-mode {proto} {obscure(u.auth_key, *marks)}"
         if u.priv_protocol and u.priv_key:
             proto = {"aes": "aes128", "aes256": "aes256", "des": "des56"}[u.priv_protocol]
-            line += f" privacy-mode {proto} {obscure(u.priv_key, *_C3)}"
+            line += f" privacy-mode {proto} {obscure(u.priv_key, *marks)}"
         if u.acl:
             line += f" acl {u.acl}"
-        out.append(line)
-    if snmp.trap_enabled:
-        out.append(" snmp-agent trap enable")
-    if not snmp.enabled:
-        out.append(" undo snmp-agent")  # configured, but the agent is off
-    out.append("#")
-    return out
+        return [line]
+
+    return vrp_snmp_agent_lines(
+        state.snmp,
+        indent=" ",
+        marks=marks,
+        sys_info_order=("contact", "location", "version"),
+        group_options=("read-view", "acl"),
+        user_lines=user_lines,
+    )
 
 
 # --- display ----------------------------------------------------------------------------------

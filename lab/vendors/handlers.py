@@ -31,6 +31,7 @@ from govnet.lab.vendors.base import (
     CliSession,
     Command,
     CommandError,
+    Handler,
     View,
     cmd,
     config_section,
@@ -39,8 +40,10 @@ from govnet.lab.vendors.base import (
     mask_to_len,
     negated,
     number,
+    top_view,
     undo_only,
     unquote,
+    word_after,
 )
 
 LOGICAL_PREFIXES = (
@@ -85,10 +88,7 @@ def h_quit(session: CliSession, args: Args) -> str | None:
 
 
 def h_return(session: CliSession, args: Args) -> None:
-    view = session.view
-    while view.parent is not None:
-        view = view.parent
-    session.view = view
+    session.view = top_view(session.view)
 
 
 def h_sysname(session: CliSession, args: Args) -> None:
@@ -273,29 +273,30 @@ def _route(session: CliSession, args: Args, prefix: str) -> None:
         routes.append(StaticRoute(prefix, hop, pref, desc))
 
 
-def ospf_view(session: CliSession, args: Args, version: int, view_kind: str) -> None:
-    """Enter (creating it) or remove an OSPF process: VRP/Comware ``ospf [PID]``, IOS ``router ospf PID``."""
-    pid = number(args.get("pid", "1"), 1, 65535)
-    state = session.state
-    process = state.ospf_process(pid, version)
-    if negated(args):
-        if process is not None:
-            state.ospf.remove(process)
-        return
-    if process is None:
-        process = OspfProcess(pid, version=version)
-        state.ospf.append(process)
-    if "rid" in args:
-        process.router_id = args["rid"]
-    goto(session, view_kind, str(pid), process)
+def ospf_view_handler(version: int, view_kind: str) -> Handler:
+    """The handler that enters (creating it) or removes an OSPF process and its view:
+    VRP/Comware ``ospf [PID] [router-id RID]``/``ospfv3 [PID]``, IOS ``[ipv6] router ospf PID``."""
+
+    def handler(session: CliSession, args: Args) -> None:
+        pid = number(args.get("pid", "1"), 1, 65535)
+        state = session.state
+        process = state.ospf_process(pid, version)
+        if negated(args):
+            if process is not None:
+                state.ospf.remove(process)
+            return
+        if process is None:
+            process = OspfProcess(pid, version=version)
+            state.ospf.append(process)
+        if "rid" in args:
+            process.router_id = args["rid"]
+        goto(session, view_kind, str(pid), process)
+
+    return handler
 
 
-def h_ospf(session: CliSession, args: Args) -> None:
-    ospf_view(session, args, 2, "ospf")
-
-
-def h_ospfv3(session: CliSession, args: Args) -> None:
-    ospf_view(session, args, 3, "ospfv3")
+h_ospf = ospf_view_handler(2, "ospf")
+h_ospfv3 = ospf_view_handler(3, "ospfv3")
 
 
 def h_router_id(session: CliSession, args: Args) -> None:
@@ -537,7 +538,7 @@ def h_snmp_community(session: CliSession, args: Args) -> None:
     if not words:
         raise CommandError("incomplete")
     name = reveal(words.pop(0), *session.dialect.cipher_marks())
-    acl = words[words.index("acl") + 1] if "acl" in words[:-1] else None
+    acl = word_after(words, "acl", fold_case=False)
     if access is None and not negated(args):
         raise CommandError("incomplete")
     snmp.communities = [c for c in snmp.communities if c.name != name]
@@ -560,12 +561,9 @@ def h_snmp_group(session: CliSession, args: Args) -> None:
         if w.lower() in ("authentication", "privacy", "noauthentication"):
             level = w.lower()
     group = SnmpGroup(name, level)
-    if "read-view" in words[:-1]:
-        group.read_view = words[words.index("read-view") + 1]
-    if "write-view" in words[:-1]:
-        group.write_view = words[words.index("write-view") + 1]
-    if "acl" in words[:-1]:
-        group.acl = words[words.index("acl") + 1]
+    group.read_view = word_after(words, "read-view", fold_case=False)
+    group.write_view = word_after(words, "write-view", fold_case=False)
+    group.acl = word_after(words, "acl", fold_case=False)
     snmp.groups.append(group)
 
 
@@ -584,41 +582,37 @@ def h_snmp_usm_user(session: CliSession, args: Args) -> None:
         snmp.users.append(user)
     marks = session.dialect.cipher_marks()
     low = [w.lower() for w in words]
-    if "group" in low[:-1]:
-        user.group = words[low.index("group") + 1]
+    if (group := word_after(words, "group")) is not None:
+        user.group = group
     elif words and low[0] not in ("authentication-mode", "privacy-mode", "acl"):
         user.group = words[0]
     if "authentication-mode" in low[:-1]:
-        i = low.index("authentication-mode")
-        protocol = _auth_proto(low[i + 1])
-        key = [w for w in words[i + 2 :][:2] if w.lower() not in ("cipher", "simple")]
-        if not key:
-            raise CommandError("incomplete")
-        user.auth_protocol, user.auth_key = protocol, reveal(key[0], *marks)
+        user.auth_protocol, user.auth_key = _mode_and_key(
+            words, "authentication-mode", _AUTH_PROTOCOLS, marks
+        )
     if "privacy-mode" in low[:-1]:
-        i = low.index("privacy-mode")
-        protocol = _priv_proto(low[i + 1])
-        key = [w for w in words[i + 2 :][:2] if w.lower() not in ("cipher", "simple")]
-        if not key:
-            raise CommandError("incomplete")
-        user.priv_protocol, user.priv_key = protocol, reveal(key[0], *marks)
-    if "acl" in low[:-1]:
-        user.acl = words[low.index("acl") + 1]
+        user.priv_protocol, user.priv_key = _mode_and_key(words, "privacy-mode", _PRIV_PROTOCOLS, marks)
+    if (acl := word_after(words, "acl")) is not None:
+        user.acl = acl
     snmp.enabled = True
 
 
-def _auth_proto(word: str) -> str:
-    table = {"sha": "sha", "sha1": "sha", "sha2-256": "sha256", "sha256": "sha256", "md5": "md5"}
-    if word not in table:
-        raise CommandError("wrong-parameter")
-    return table[word]
+_AUTH_PROTOCOLS = {"sha": "sha", "sha1": "sha", "sha2-256": "sha256", "sha256": "sha256", "md5": "md5"}
+_PRIV_PROTOCOLS = {"aes128": "aes", "aes": "aes", "aes256": "aes256", "des56": "des", "des": "des"}
 
 
-def _priv_proto(word: str) -> str:
-    table = {"aes128": "aes", "aes": "aes", "aes256": "aes256", "des56": "des", "des": "des"}
-    if word not in table:
+def _mode_and_key(
+    words: list[str], keyword: str, protocols: dict[str, str], marks: tuple[str, str]
+) -> tuple[str, str]:
+    """``authentication-mode|privacy-mode PROTO [cipher|simple] KEY``: the protocol and the key."""
+    i = [w.lower() for w in words].index(keyword)
+    protocol = protocols.get(words[i + 1].lower())
+    if protocol is None:
         raise CommandError("wrong-parameter")
-    return table[word]
+    key = [w for w in words[i + 2 :][:2] if w.lower() not in ("cipher", "simple")]
+    if not key:
+        raise CommandError("incomplete")
+    return protocol, reveal(key[0], *marks)
 
 
 def h_snmp_target(session: CliSession, args: Args) -> None:
@@ -630,10 +624,10 @@ def h_snmp_target(session: CliSession, args: Args) -> None:
         raise CommandError("incomplete")
     address = words[low.index("udp-domain") + 1]
     host = SnmpTrapHost(address)
-    if "udp-port" in low[:-1]:
-        host.port = number(words[low.index("udp-port") + 1], 1, 65535)
-    if "securityname" in low[:-1]:
-        host.params = reveal(words[low.index("securityname") + 1], *session.dialect.cipher_marks())
+    if (port := word_after(words, "udp-port")) is not None:
+        host.port = number(port, 1, 65535)
+    if (params := word_after(words, "securityname")) is not None:
+        host.params = reveal(params, *session.dialect.cipher_marks())
     host.version = "v3" if "v3" in low else ("v1" if "v1" in low else "v2c")
     snmp.trap_hosts = [t for t in snmp.trap_hosts if t.address != address]
     if not negated(args):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from govnet.lab.state import Acl, DeviceState, Interface, SnmpConfig, StaticRoute
+from govnet.lab.passwords import obscure
+from govnet.lab.state import Acl, DeviceState, Interface, SnmpConfig, SnmpV3User, StaticRoute
 from govnet.lab.vendors.base import len_to_mask
 
 # --- config lines -----------------------------------------------------------------------------
@@ -74,10 +75,52 @@ def idle_timeout_words(state: DeviceState) -> str | None:
     return None if seconds == 600 else f"{seconds // 60} {seconds % 60}"
 
 
-def snmp_agent_shown(snmp: SnmpConfig) -> bool:
-    """VRP and Comware show an ``snmp-agent`` section while the agent is on or anything is configured."""
+def vrp_snmp_agent_lines(
+    snmp: SnmpConfig,
+    *,
+    indent: str,
+    marks: tuple[str, str],
+    sys_info_order: tuple[str, ...],
+    group_options: tuple[str, ...],
+    user_lines: Callable[[SnmpV3User], list[str]],
+) -> list[str]:
+    """The ``snmp-agent`` section as VRP and Comware write it. What differs is passed in: the indent,
+    the cipher marks, the order of the sys-info lines, the group options shown, and the words after
+    ``snmp-agent usm-user v3 NAME`` (one line per returned text)."""
     configured = snmp.communities or snmp.users or snmp.groups or snmp.trap_hosts or snmp.versions
-    return bool(snmp.enabled or configured or snmp.contact or snmp.location or snmp.trap_enabled)
+    if not (snmp.enabled or configured or snmp.contact or snmp.location or snmp.trap_enabled):
+        return []
+    agent = f"{indent}snmp-agent"
+    out = [agent]
+    for c in snmp.communities:
+        access = "read" if c.access == "ro" else "write"
+        acl = f" acl {c.acl}" if c.acl else ""
+        out.append(f"{agent} community {access} cipher {obscure(c.name, *marks)}{acl}")
+    sys_info = {
+        "version": " ".join(sorted(snmp.versions)),
+        "contact": snmp.contact,
+        "location": snmp.location,
+    }
+    out += [f"{agent} sys-info {key} {sys_info[key]}" for key in sys_info_order if sys_info[key]]
+    for g in snmp.groups:
+        level = "" if g.security_level == "noauthentication" else f" {g.security_level}"
+        options = {"read-view": g.read_view, "write-view": g.write_view, "acl": g.acl}
+        extra = "".join(f" {key} {options[key]}" for key in group_options if options[key])
+        out.append(f"{agent} group v3 {g.name}{level}{extra}")
+    for h in snmp.trap_hosts:
+        level = " privacy" if h.version == "v3" else ""
+        out.append(
+            f"{agent} target-host trap address udp-domain {h.address} udp-port {h.port} "
+            f"params securityname {obscure(h.params, *marks)} {h.version}{level}"
+        )
+    for u in snmp.users:
+        out += [f"{agent} usm-user v3 {u.name}{words}" for words in user_lines(u)]
+    if snmp.trap_enabled:
+        out.append(f"{agent} trap enable")
+    if not snmp.enabled:
+        out.append(f"{indent}undo snmp-agent")  # configured, but the agent is off
+    out.append("#")
+    return out
 
 
 # --- display fields ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from govnet.lab.passwords import obscure, retag
-from govnet.lab.state import DeviceState, Interface
+from govnet.lab.state import DeviceState, Interface, SnmpV3User
 from govnet.lab.vendors.base import len_to_mask
 from govnet.lab.vendors.handlers import dotted_area
 from govnet.lab.vendors.render_common import (
@@ -17,10 +17,10 @@ from govnet.lab.vendors.render_common import (
     ipv4_address_lines,
     ipv6_address_lines,
     protocols_word,
-    snmp_agent_shown,
     vrp_link_lines,
     vrp_loghost_lines,
     vrp_route_options,
+    vrp_snmp_agent_lines,
     vrp_vty_acl_lines,
 )
 
@@ -78,7 +78,7 @@ def render_vrp(dialect: HuaweiVrp, state: DeviceState) -> str:
             out.append(f"ip route-static {net} {mask} {route.next_hop}{vrp_route_options(route)}")
     if state.static_routes:
         out.append("#")
-    out += _snmp(state)
+    out += _snmp(state, dialect.cipher_marks())
     out.append("stelnet server enable" if state.ssh_server else "undo stelnet server enable")
     for user in state.local_users:
         if "ssh" in user.services:
@@ -153,53 +153,24 @@ def _interface(itf: Interface) -> list[str]:
     return out
 
 
-def _snmp(state: DeviceState) -> list[str]:
-    snmp = state.snmp
-    if not snmp_agent_shown(snmp):
-        return []
-    out = ["snmp-agent"]
-    for community in snmp.communities:
-        access = "read" if community.access == "ro" else "write"
-        acl = f" acl {community.acl}" if community.acl else ""
-        out.append(f"snmp-agent community {access} cipher {obscure(community.name)}{acl}")
-    if snmp.versions:
-        out.append(f"snmp-agent sys-info version {' '.join(sorted(snmp.versions))}")
-    if snmp.contact:
-        out.append(f"snmp-agent sys-info contact {snmp.contact}")
-    if snmp.location:
-        out.append(f"snmp-agent sys-info location {snmp.location}")
-    for group in snmp.groups:
-        extra = "".join(
-            f" {k} {v}"
-            for k, v in (("read-view", group.read_view), ("write-view", group.write_view), ("acl", group.acl))
-            if v
-        )
-        level = "" if group.security_level == "noauthentication" else f" {group.security_level}"
-        out.append(f"snmp-agent group v3 {group.name}{level}{extra}")
-    for host in snmp.trap_hosts:
-        level = " privacy" if host.version == "v3" else ""
-        out.append(
-            f"snmp-agent target-host trap address udp-domain {host.address} udp-port {host.port} "
-            f"params securityname {obscure(host.params)} {host.version}{level}"
-        )
-    for user in snmp.users:
-        out.append(f"snmp-agent usm-user v3 {user.name}" + (f" group {user.group}" if user.group else ""))
+def _snmp(state: DeviceState, marks: tuple[str, str]) -> list[str]:
+    def user_lines(user: SnmpV3User) -> list[str]:
+        lines = [f" group {user.group}" if user.group else ""]  # each setting on a line of its own
         if user.auth_protocol and user.auth_key:
             proto = {"sha": "sha", "sha256": "sha2-256", "md5": "md5"}[user.auth_protocol]
-            out.append(
-                f"snmp-agent usm-user v3 {user.name} authentication-mode {proto} "
-                f"cipher {obscure(user.auth_key)}"
-            )
+            lines.append(f" authentication-mode {proto} cipher {obscure(user.auth_key, *marks)}")
         if user.priv_protocol and user.priv_key:
             proto = {"aes": "aes128", "aes256": "aes256", "des": "des56"}[user.priv_protocol]
-            out.append(
-                f"snmp-agent usm-user v3 {user.name} privacy-mode {proto} cipher {obscure(user.priv_key)}"
-            )
+            lines.append(f" privacy-mode {proto} cipher {obscure(user.priv_key, *marks)}")
         if user.acl:
-            out.append(f"snmp-agent usm-user v3 {user.name} acl {user.acl}")
-    if snmp.trap_enabled:
-        out.append("snmp-agent trap enable")
-    if not snmp.enabled:
-        out.append("undo snmp-agent")  # configured, but the agent is off
-    out.append("#")
-    return out
+            lines.append(f" acl {user.acl}")
+        return lines
+
+    return vrp_snmp_agent_lines(
+        state.snmp,
+        indent="",
+        marks=marks,
+        sys_info_order=("version", "contact", "location"),
+        group_options=("read-view", "write-view", "acl"),
+        user_lines=user_lines,
+    )
