@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -133,7 +134,7 @@ def plan_cmd(
         verb = "would write" if dry_run else "wrote"
         out.print(
             f"{len(r.new)} new, {r.kept} kept, {len(r.reserved)} reserved for deleted entities,"
-            f" {len(r.pruned)} pruned; {verb} {outcome.plan_path}"
+            f" {len(r.pruned)} pruned; {verb} {escape(str(outcome.plan_path))}"
             + ("" if r.new or r.pruned or not dry_run else " (nothing to change)")
         )
 
@@ -161,7 +162,8 @@ def show_cmd(path: PathArg = None, overlay: OverlayOpt = None, as_json: JsonOpt 
 
 def render_summary(out: Console, data: dict[str, Any], level3_rows: int = 15) -> None:
     out.print(
-        f"[bold]{data['name']}[/]: {data['sites']} sites, {data['devices']} devices, {data['links']} links"
+        f"[bold]{escape(str(data['name']))}[/]: "
+        f"{data['sites']} sites, {data['devices']} devices, {data['links']} links"
     )
     levels = Table("level", "sites", "level 3", title="sites per level")
     for level, count in data["sites_per_level"].items():
@@ -179,7 +181,12 @@ def render_summary(out: Console, data: dict[str, Any], level3_rows: int = 15) ->
     for row in data["level3"][:level3_rows]:
         redundant = {True: "[green]yes[/]", False: "[red]NO[/]", None: "top (not judged)"}[row["redundant"]]
         l3.add_row(
-            row["site"], row["name"], row["level"], str(row["uplinks"]), str(len(row["devices"])), redundant
+            row["site"],
+            Text(row["name"]),
+            row["level"],
+            str(row["uplinks"]),
+            str(len(row["devices"])),
+            redundant,
         )
     out.print(l3)
     if len(data["level3"]) > level3_rows:
@@ -215,7 +222,9 @@ def ansible_cmd(
         load_inventory(inventory_path, overlay=overlay)  # refuse to point Ansible at a broken inventory
         with _writing(write_script):
             ansible.write_script(write_script, inventory_path, overlay)
-        console.print(f"wrote {write_script}: use it as `ansible-inventory -i {write_script} --list`")
+        console.print(
+            f"wrote {write_script}: use it as `ansible-inventory -i {write_script} --list`", markup=False
+        )
         return
     if list_ and host is not None:
         raise InputError("--list and --host exclude each other (Ansible asks for one at a time)")
@@ -235,7 +244,7 @@ def ansible_cmd(
         with _writing(output):
             tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
             os.replace(tmp, output)
-        console.print(f"wrote {output}")
+        console.print(f"wrote {output}", markup=False)
     else:
         print(text)
 
@@ -269,5 +278,6 @@ def generate_cmd(
             out, sites if not sample else None, shape=SAMPLE_SHAPE if sample else None, seed=seed
         )
     console.print(
-        f"wrote {out}: {counts['sites']} sites, {counts['devices']} devices, {counts['links']} links"
+        f"wrote {out}: {counts['sites']} sites, {counts['devices']} devices, {counts['links']} links",
+        markup=False,
     )

@@ -59,7 +59,9 @@ def up(
         )
         if not as_json:
             console.print(
-                f"overlay: {paths.overlay}   log: {paths.log}   stop: govnet lab down", highlight=False
+                f"overlay: {paths.overlay}   log: {paths.log}   stop: govnet lab down",
+                highlight=False,
+                markup=False,
             )
         return
     specs = service.load_specs(inventory, only, load)
@@ -69,7 +71,9 @@ def up(
         emit(rows, as_json=as_json, render=lambda c: _render_endpoints(c, rows))
         if not as_json:
             console.print(
-                f"overlay: {paths.overlay} — Ctrl+C (or `govnet lab down`) stops the lab", highlight=False
+                f"overlay: {paths.overlay} — Ctrl+C (or `govnet lab down`) stops the lab",
+                highlight=False,
+                markup=False,
             )
 
     service.run_foreground(settings, specs, ipv6=ipv6, on_ready=ready)
@@ -110,7 +114,9 @@ def reset(
     from govnet.lab import service
 
     names = service.reset(load_settings(), device)
-    console.print(f"reset {len(names)} device(s): {', '.join(names) if names else '-'}", highlight=False)
+    console.print(
+        f"reset {len(names)} device(s): {', '.join(names) if names else '-'}", highlight=False, markup=False
+    )
 
 
 @app.command()
@@ -138,6 +144,7 @@ def fault(
     console.print(
         service.inject_fault(load_settings(), device, kind, interface or "", clear=clear, seconds=seconds),
         highlight=False,
+        markup=False,
     )
 
 

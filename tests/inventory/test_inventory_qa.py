@@ -95,3 +95,16 @@ def test_a_dangling_symlink_in_an_inventory_folder_is_reported(sample_copy: Path
     run = govnet("inventory", "validate", str(sample_copy))
     assert run.returncode == 1, run.stdout + run.stderr
     assert f"{link}:1:1: error: file: cannot read file: No such file or directory" in run.stdout
+
+
+def test_names_with_brackets_are_shown_as_written(tmp_path: Path) -> None:
+    # Inventory names went through Rich markup: "[/b]" in a name crashed `summary` (internal error).
+    tiny = Path(__file__).resolve().parents[2] / "inventory" / "examples" / "tiny.yaml"
+    text = tiny.read_text(encoding="utf-8")
+    text = text.replace("\n    name: 韶关市\n", '\n    name: "韶关市[/b]"\n', 1)
+    text = 'name: "市[/b]外网"\n' + "\n".join(ln for ln in text.splitlines() if not ln.startswith("name:"))
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(text + "\n", encoding="utf-8")
+    run = govnet("inventory", "summary", str(odd))
+    assert run.returncode == 0, run.stderr
+    assert "市[/b]外网: 3 sites" in run.stdout and "韶关市[/b]" in run.stdout
