@@ -19,6 +19,7 @@ from govnet.lab.vendors.render_common import (
     ipv4_address_lines,
     ipv6_address_lines,
     physical_state,
+    protocol_state,
     protocols_word,
     uptime_text,
     vrp_link_lines,
@@ -182,11 +183,8 @@ def _link(itf: Interface) -> str:
 
 
 def _proto(itf: Interface) -> str:
-    if not itf.oper_up:
-        return "DOWN"
-    if itf.is_loopback:
-        return "UP(s)"
-    return "UP" if (itf.ipv4 or itf.ipv6) else "DOWN"
+    """The Protocol column in Comware's capitals."""
+    return {"up": "UP", "up(s)": "UP(s)", "down": "DOWN"}[protocol_state(itf)]
 
 
 def interface_brief(session: CliSession, args: Args) -> str:
@@ -212,7 +210,7 @@ def ip_interface_brief(session: CliSession, args: Args) -> str:
     for itf in session.state.interfaces:
         ip = str(itf.ipv4[0]) if itf.ipv4 else "--"
         lines.append(
-            f"{_short(itf.name):<25}{physical_state(itf):<9}{_proto(itf).lower():<9}{ip:<19}{'--':<13}{itf.description[:12]}"
+            f"{_short(itf.name):<25}{physical_state(itf):<9}{protocol_state(itf):<9}{ip:<19}{'--':<13}{itf.description[:12]}"
         )
     return "\n".join(lines)
 
@@ -227,7 +225,7 @@ def ipv6_interface_brief(session: CliSession, args: Args) -> str:
         if not (itf.ipv6 or itf.ipv6_enabled):
             continue
         address = str(itf.ipv6[0].ip).upper() if itf.ipv6 else "Unassigned"
-        lines.append(f"{itf.name:<41}{physical_state(itf):<22}{_proto(itf).lower():<22}{address}")
+        lines.append(f"{itf.name:<41}{physical_state(itf):<22}{protocol_state(itf):<22}{address}")
     return "\n".join(lines)
 
 

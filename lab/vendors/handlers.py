@@ -649,31 +649,29 @@ def server_address(args: Args, *, ipv6: bool) -> str:
     return str(address)
 
 
-def _server_list(servers: list[str], host: str, args: Args) -> None:
-    if negated(args):
-        servers[:] = [h for h in servers if h != host]
-    elif host not in servers:
-        servers.append(host)
+def server_list_handler(attribute: str, *, ipv6: bool) -> Handler:
+    """The handler that adds or removes one server of a state list: ``info-center loghost [ipv6] HOST``,
+    ``ntp-service unicast-server [ipv6] HOST`` and their IOS spellings."""
+
+    def handler(session: CliSession, args: Args) -> None:
+        host = server_address(args, ipv6=ipv6)
+        servers: list[str] = getattr(session.state, attribute)
+        if negated(args):
+            servers[:] = [h for h in servers if h != host]
+        elif host not in servers:
+            servers.append(host)
+
+    return handler
 
 
-def h_loghost(session: CliSession, args: Args) -> None:
-    _server_list(session.state.syslog_hosts, server_address(args, ipv6=False), args)
-
-
-def h_loghost6(session: CliSession, args: Args) -> None:
-    _server_list(session.state.syslog_hosts, server_address(args, ipv6=True), args)
+h_loghost = server_list_handler("syslog_hosts", ipv6=False)
+h_loghost6 = server_list_handler("syslog_hosts", ipv6=True)
+h_ntp_server = server_list_handler("ntp_servers", ipv6=False)
+h_ntp_server6 = server_list_handler("ntp_servers", ipv6=True)
 
 
 def h_info_center(session: CliSession, args: Args) -> None:
     session.state.syslog_enabled = not negated(args)
-
-
-def h_ntp_server(session: CliSession, args: Args) -> None:
-    _server_list(session.state.ntp_servers, server_address(args, ipv6=False), args)
-
-
-def h_ntp_server6(session: CliSession, args: Args) -> None:
-    _server_list(session.state.ntp_servers, server_address(args, ipv6=True), args)
 
 
 def h_timezone(session: CliSession, args: Args) -> None:

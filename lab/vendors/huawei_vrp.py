@@ -170,9 +170,6 @@ class HuaweiVrp(Dialect):
     def area_label(self, area: str) -> str:
         return dotted_area(area)
 
-    def cipher_marks(self) -> tuple[str, str]:
-        return ("%^%#", "%^%#")
-
     def system_view_notice(self) -> str:
         return "Enter system view, return user view with return command."
 

@@ -133,6 +133,16 @@ def physical_state(itf: Interface) -> str:
     return "up" if itf.link_up else "down"
 
 
+def protocol_state(itf: Interface) -> str:
+    """``up``, ``up(s)`` (a loopback spoofs up) or ``down``: VRP's Protocol column (Comware's,
+    in its own case)."""
+    if not itf.oper_up:
+        return "down"
+    if itf.is_loopback:
+        return "up(s)"
+    return "up" if (itf.ipv4 or itf.ipv6) else "down"
+
+
 def current_state(itf: Interface) -> str:
     """VRP's and Comware's ``current state`` of one interface."""
     return "Administratively DOWN" if itf.shutdown else ("UP" if itf.link_up else "DOWN")

@@ -8,15 +8,13 @@ from functools import partial
 from govnet.lab.state import Acl, Interface
 from govnet.lab.vendors.base import Args, CliSession, CommandError
 from govnet.lab.vendors.handlers import typed_interface
-from govnet.lab.vendors.render_common import acl_listing, current_state, physical_state, uptime_text
-
-
-def _proto(itf: Interface) -> str:
-    if not itf.oper_up:
-        return "down"
-    if itf.is_loopback:
-        return "up(s)"
-    return "up" if (itf.ipv4 or itf.ipv6) else "down"
+from govnet.lab.vendors.render_common import (
+    acl_listing,
+    current_state,
+    physical_state,
+    protocol_state,
+    uptime_text,
+)
 
 
 def _uti(itf: Interface) -> tuple[str, str]:
@@ -43,7 +41,7 @@ def interface_brief(session: CliSession, args: Args) -> str:
         c = itf.counters(now)
         in_u, out_u = _uti(itf)
         lines.append(
-            f"{itf.name:<28}{physical_state(itf):<6}{_proto(itf):<10}{in_u:>6} {out_u:>6}"
+            f"{itf.name:<28}{physical_state(itf):<6}{protocol_state(itf):<10}{in_u:>6} {out_u:>6}"
             f" {c.in_errors:>10} {c.out_errors:>10}"
         )
     return "\n".join(lines)
@@ -52,7 +50,7 @@ def interface_brief(session: CliSession, args: Args) -> str:
 def ip_interface_brief(session: CliSession, args: Args) -> str:
     itfs = session.state.interfaces
     up_phy = sum(1 for i in itfs if i.oper_up)
-    up_proto = sum(1 for i in itfs if _proto(i).startswith("up"))
+    up_proto = sum(1 for i in itfs if protocol_state(i).startswith("up"))
     lines = [
         "*down: administratively down",
         "^down: standby",
@@ -68,7 +66,7 @@ def ip_interface_brief(session: CliSession, args: Args) -> str:
     ]
     for itf in itfs:
         address = str(itf.ipv4[0]) if itf.ipv4 else "unassigned"
-        lines.append(f"{itf.name:<34}{address:<21}{physical_state(itf):<11}{_proto(itf):<10}")
+        lines.append(f"{itf.name:<34}{address:<21}{physical_state(itf):<11}{protocol_state(itf):<10}")
     return "\n".join(lines)
 
 
@@ -82,7 +80,7 @@ def ipv6_interface_brief(session: CliSession, args: Args) -> str:
     for itf in session.state.interfaces:
         if not (itf.ipv6_enabled or itf.ipv6):
             continue
-        lines.append(f"{itf.name:<34}{physical_state(itf):<22}{_proto(itf):<10}")
+        lines.append(f"{itf.name:<34}{physical_state(itf):<22}{protocol_state(itf):<10}")
         addresses = [str(a.ip).upper() for a in itf.ipv6] or ["unassigned"]
         lines.append(f"[IPv6 Address] {addresses[0]}")
         lines += [f"               {a}" for a in addresses[1:]]
@@ -95,7 +93,7 @@ def interface_detail(session: CliSession, args: Args) -> str:
     in_bps, out_bps = itf.current_rates()
     lines = [
         f"{itf.name} current state : {current_state(itf)}",
-        f"Line protocol current state : {'UP' if _proto(itf).startswith('up') else 'DOWN'}",
+        f"Line protocol current state : {'UP' if protocol_state(itf).startswith('up') else 'DOWN'}",
         f"Description:{itf.description}",
         "Route Port,The Maximum Transmit Unit is 1500",
     ]
@@ -215,7 +213,9 @@ def interface_description(session: CliSession, args: Args) -> str:
         f"{'Interface':<28}{'PHY':<7}{'Protocol':<9}Description",
     ]
     for itf in session.state.interfaces:
-        lines.append(f"{itf.name:<28}{physical_state(itf):<7}{_proto(itf):<9}{itf.description}".rstrip())
+        lines.append(
+            f"{itf.name:<28}{physical_state(itf):<7}{protocol_state(itf):<9}{itf.description}".rstrip()
+        )
     return "\n".join(lines)
 
 
