@@ -29,6 +29,7 @@ from govnet.pki.profiles import (
     AltName,
     Subject,
     check_request,
+    check_subject_values,
     get_profile,
     parse_san,
     parse_subject,
@@ -479,7 +480,7 @@ def issue_certificate(
         parsed_subject = (
             parse_subject(subject, organisation=organisation, credit_code=credit_code)
             if subject
-            else _with(requested, organisation, credit_code)
+            else _with(requested, organisation, credit_code, csr_source)
         )
         alt_names = alt_names or x509.csr_alt_names(request, csr_source)
     else:
@@ -534,11 +535,12 @@ def open_signer(store: Store, settings: Settings) -> x509.Issuer:
     return _signer(store, issuing_authority(store), passphrase(settings))
 
 
-def _with(subject: Subject, organisation: str | None, credit_code: str | None) -> Subject:
+def _with(subject: Subject, organisation: str | None, credit_code: str | None, source: str) -> Subject:
     pairs = list(subject.attributes)
     for attribute, value in (("organization_name", organisation), ("serial_number", credit_code)):
         if value:
             pairs = [p for p in pairs if p[0] != attribute] + [(attribute, value)]
+    check_subject_values(pairs, f"{source}: subject", unique=False)  # a CSR may repeat OU, say
     if not any(a == "country_name" for a, _ in pairs):
         pairs.append(("country_name", "CN"))
     return Subject(tuple(pairs))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -164,6 +165,12 @@ class Subject:
         return tuple(sorted(self.attributes, key=lambda av: _DN_ORDER.index(av[0])))
 
 
+# What the attributes' ASN.1 string types can carry: IA5String (ASCII) for e-mail addresses,
+# PrintableString for serialNumber (X.680 41.4).
+_EMAIL = re.compile(r"[\x21-\x7e]+@[A-Za-z0-9.-]+")
+_PRINTABLE = re.compile(r"[A-Za-z0-9 '()+,\-./:=?]+")
+
+
 def parse_subject(text: str, *, credit_code: str | None = None, organisation: str | None = None) -> Subject:
     """``"CN=Zhang San,O=某市政务服务局,C=CN"`` or a bare common name; commas inside values as ``\\,``."""
     text = text.strip()
@@ -187,18 +194,32 @@ def parse_subject(text: str, *, credit_code: str | None = None, organisation: st
         pairs = [p for p in pairs if p[0] != "organization_name"] + [("organization_name", organisation)]
     if credit_code:
         pairs = [p for p in pairs if p[0] != "serial_number"] + [("serial_number", credit_code)]
-    seen: set[str] = set()
-    for attribute, value in pairs:
-        if attribute in seen:
-            raise InputError(f"subject {text!r}: {attribute} given more than once")
-        seen.add(attribute)
-        if attribute == "country_name" and not re.fullmatch(r"[A-Z]{2}", value):
-            raise InputError(f"subject {text!r}: country must be two capital letters (C=CN), got {value!r}")
-        if len(value) > 256:
-            raise InputError(f"subject {text!r}: {attribute} is longer than 256 characters")
-    if "country_name" not in seen:
+    check_subject_values(pairs, f"subject {text!r}")
+    if not any(attribute == "country_name" for attribute, _ in pairs):
         pairs.append(("country_name", "CN"))
     return Subject(tuple(pairs))
+
+
+def check_subject_values(
+    pairs: list[tuple[str, str]] | tuple[tuple[str, str], ...], context: str, *, unique: bool = True
+) -> None:
+    """Each attribute once, and each value one its ASN.1 string type can carry; no control characters
+    (they would reach every terminal and log that shows the certificate). Typed subjects and CSRs alike."""
+    seen: set[str] = set()
+    for attribute, value in pairs:
+        if unique and attribute in seen:
+            raise InputError(f"{context}: {attribute} given more than once")
+        seen.add(attribute)
+        if attribute == "country_name" and not re.fullmatch(r"[A-Z]{2}", value):
+            raise InputError(f"{context}: country must be two capital letters (C=CN), got {value!r}")
+        if len(value) > 256:
+            raise InputError(f"{context}: {attribute} is longer than 256 characters")
+        if any(unicodedata.category(ch) == "Cc" for ch in value):
+            raise InputError(f"{context}: {attribute} holds control characters")
+        if attribute == "email_address" and not _EMAIL.fullmatch(value):
+            raise InputError(f"{context}: emailAddress {value!r} is not an e-mail address")
+        if attribute == "serial_number" and not _PRINTABLE.fullmatch(value):
+            raise InputError(f"{context}: serialNumber may hold only letters, digits, spaces and '()+,-./:=?")
 
 
 # --- subject alternative names -----------------------------------------------------------------

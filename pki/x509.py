@@ -273,7 +273,7 @@ def build_name(subject: Subject) -> asn1_x509.Name:
         if attribute in ("country_name", "serial_number"):
             encoded: core.Asn1Value = core.PrintableString(value)
         elif attribute == "email_address":
-            encoded = core.IA5String(value)
+            encoded = asn1_x509.EmailAddress(value)
         else:
             encoded = asn1_x509.DirectoryString(name="utf8_string", value=value)
         rdns.append(
