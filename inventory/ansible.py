@@ -16,9 +16,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from govnet.errors import NotFoundError
+from govnet.errors import InputError, NotFoundError
 
 from .models import Device, Inventory
+from .validate import _SECRET_REF  # one definition of what a secret reference looks like
 
 _GROUP_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
@@ -40,6 +41,17 @@ def secret_lookup(reference: str | None) -> str | None:
     return None
 
 
+def _reference(device: Device, field: str, value: str | None) -> str | None:
+    """A secret reference as it may go into Ansible's inventory; a secret typed into the inventory
+    (validation's secret.inline) stops the export rather than land in Ansible's variables and logs."""
+    if value is None or _SECRET_REF.match(value):
+        return value
+    raise InputError(
+        f"device {device.hostname}: {field} must name a secret (env:NAME or file:PATH), not hold one;"
+        " not exported (govnet inventory validate lists every such problem)"
+    )
+
+
 def _host_vars(
     inv: Inventory, device: Device, sites: dict[str, Any], interfaces: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -56,14 +68,14 @@ def _host_vars(
         "port": snmp.port,
     }
     if snmp.community:
-        snmp_vars["community_ref"] = snmp.community
+        snmp_vars["community_ref"] = _reference(device, "snmp.community", snmp.community)
     if snmp.v3 is not None:
         snmp_vars.update(
             user=snmp.v3.user,
             auth_protocol=snmp.v3.auth_protocol,
-            auth_key_ref=snmp.v3.auth_key,
+            auth_key_ref=_reference(device, "snmp.v3.auth_key", snmp.v3.auth_key),
             priv_protocol=snmp.v3.priv_protocol,
-            priv_key_ref=snmp.v3.priv_key,
+            priv_key_ref=_reference(device, "snmp.v3.priv_key", snmp.v3.priv_key),
         )
     out: dict[str, Any] = {
         "ansible_host": host,
@@ -87,8 +99,8 @@ def _host_vars(
         "govnet_site_ipv6_prefix": str(site.ipv6_prefix) if site and site.ipv6_prefix else None,
         "govnet_credentials": {
             "username": creds.username,
-            "password_ref": creds.password,
-            "enable_secret_ref": creds.enable_secret,
+            "password_ref": _reference(device, "credentials.password", creds.password),
+            "enable_secret_ref": _reference(device, "credentials.enable_secret", creds.enable_secret),
         },
         "govnet_snmp": snmp_vars,
         "govnet_interfaces": interfaces,

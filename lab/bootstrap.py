@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from ipaddress import IPv4Interface, IPv6Interface
 from typing import TYPE_CHECKING
 
+from govnet.errors import GovnetError
 from govnet.lab.passwords import hash_password
 from govnet.lab.state import (
     DeviceState,
@@ -246,13 +247,17 @@ def specs_from_inventory(
     for device in inventory.devices:
         if only and not fnmatch.fnmatch(device.hostname, only):
             continue
+        try:
+            day0 = _day0(device, resolve)
+        except GovnetError as exc:  # say which device's secret it is (the message never holds a value)
+            raise type(exc)(f"device {device.hostname}: {exc}") from None
         specs.append(
             DeviceSpec(
                 hostname=device.hostname,
                 vendor=device.vendor.value,
                 model=device.model or "",
                 ports=_unique(ports[device.hostname]),
-                day0=_day0(device, resolve),
+                day0=day0,
                 traffic_fraction=traffic_fraction,
             )
         )

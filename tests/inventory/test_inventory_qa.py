@@ -108,3 +108,20 @@ def test_names_with_brackets_are_shown_as_written(tmp_path: Path) -> None:
     run = govnet("inventory", "summary", str(odd))
     assert run.returncode == 0, run.stderr
     assert "市[/b]外网: 3 sites" in run.stdout and "韶关市[/b]" in run.stdout
+
+
+def test_secrets_typed_into_the_inventory_never_reach_ansible_or_the_terminal(tmp_path: Path) -> None:
+    # `inventory ansible` used to export them as *_ref variables; `lab up` echoed the password
+    # in its error message.
+    tiny = Path(__file__).resolve().parents[2] / "inventory" / "examples" / "tiny.yaml"
+    text = tiny.read_text(encoding="utf-8").replace('"env:GOVNET_LAB_PASSWORD"', '"Hunter2-Typed-In"')
+    text = text.replace('"env:GOVNET_LAB_SNMP_COMMUNITY"', '"Community-Typed-In"')
+    leaky = tmp_path / "leaky.yaml"
+    leaky.write_text(text, encoding="utf-8")
+    for args in (["--list"], ["--static"], ["--host", "city-core-1"]):
+        run = govnet("inventory", "ansible", str(leaky), *args)
+        assert_clean_input_error(run, "must name a secret (env:NAME or file:PATH), not hold one")
+        assert "Typed-In" not in run.stdout + run.stderr
+    run = govnet("lab", "up", "-i", str(leaky), "--background")
+    assert_clean_input_error(run, "device city-core-1: a secret reference must be 'env:NAME' or 'file:PATH'")
+    assert "Typed-In" not in run.stdout + run.stderr
