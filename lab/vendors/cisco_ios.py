@@ -27,7 +27,6 @@ from govnet.lab.vendors.handlers import (
     dotted_area,
     drop_local_user,
     flag_handler,
-    goto,
     h_bandwidth,
     h_enter_config,
     h_info_center,
@@ -63,6 +62,7 @@ from govnet.lab.vendors.handlers import (
     set_area_network,
     set_idle_timeout,
     set_lockout,
+    vty_view_handler,
 )
 
 # --- exec -------------------------------------------------------------------------------------
@@ -189,12 +189,6 @@ def h_numbered_acl(session: CliSession, args: Args) -> None:
     _add_rule(acl, None, action, " ".join(args.get("rest", "").split()), negated(args))
     if not acl.rules:  # a numbered ACL exists only through its entries
         state.acls.remove(acl)
-
-
-def h_line_vty(session: CliSession, args: Args) -> None:
-    vty = session.state.vty
-    vty.first, vty.last = number(args["first"], 0, 1500), number(args["last"], 0, 1500)
-    goto(session, "line", f"{vty.first} {vty.last}", vty)
 
 
 def h_login(session: CliSession, args: Args) -> None:
@@ -648,7 +642,7 @@ class CiscoIos(Dialect):
             cmd("ipv6 access-list <acl>", h_ipv6_access_list),
             cmd("access-list <acl> <action> <rest...>", h_numbered_acl),
             undo_only("access-list <acl>", h_numbered_acl),
-            cmd("line vty <first> <last>", h_line_vty),
+            cmd("line vty <first> <last>", vty_view_handler(1500, "line")),
             cmd("username <user> <rest...>", h_username),
             undo_only("username <user>", h_username),
             cmd("enable secret <rest...>", h_enable_secret),

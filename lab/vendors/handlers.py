@@ -377,10 +377,19 @@ def h_acl_rule_auto(session: CliSession, args: Args) -> None:
     h_acl_rule(session, {k: v for k, v in args.items() if k != "id"})
 
 
-def h_vty(session: CliSession, args: Args) -> None:
-    vty = session.state.vty
-    vty.first, vty.last = number(args["first"], 0, 63), number(args["last"], 0, 63)
-    goto(session, "vty", f"{vty.first} {vty.last}", vty)
+def vty_view_handler(highest: int, view_kind: str) -> Handler:
+    """The handler for VRP ``user-interface vty A B``, Comware and IOS ``line vty A B``: sets the
+    range (lines numbered up to ``highest``) and enters its view."""
+
+    def handler(session: CliSession, args: Args) -> None:
+        vty = session.state.vty
+        vty.first, vty.last = number(args["first"], 0, highest), number(args["last"], 0, highest)
+        goto(session, view_kind, f"{vty.first} {vty.last}", vty)
+
+    return handler
+
+
+h_vty = vty_view_handler(63, "vty")
 
 
 def h_auth_mode(session: CliSession, args: Args) -> None:
