@@ -66,8 +66,17 @@ def demo(
     ] = None,
 ) -> None:
     """Run the full demo on the built-in sample extranet and device lab."""
-    from govnet.demo import run_demo
+    from pathlib import Path
 
+    from govnet.demo import run_demo
+    from govnet.errors import InputError
+
+    if workdir is not None:
+        try:
+            Path(workdir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = "a file is in the way" if isinstance(exc, FileExistsError) else exc.strerror or exc
+            raise InputError(f"--workdir {workdir}: cannot create the folder: {reason}") from None
     raise typer.Exit(run_demo(workdir))
 
 

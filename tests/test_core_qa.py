@@ -84,3 +84,11 @@ def test_a_misspelt_key_in_a_config_section_is_an_error(tmp_path: Path) -> None:
     assert run.returncode == 2, run.stderr
     assert "pki.passphrase_fle: Extra inputs are not permitted" in run.stderr
     assert "lab.hots: Extra inputs are not permitted" in run.stderr
+
+
+def test_demo_workdir_that_cannot_be_made_is_an_input_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x\n")
+    run = govnet("demo", "--workdir", str(blocker))
+    assert run.returncode == 2, run.stderr
+    assert f"--workdir {blocker}: cannot create the folder: a file is in the way" in run.stderr
