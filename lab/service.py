@@ -62,7 +62,13 @@ class LabPaths:
         return self.root / "control.sock"
 
     def check(self) -> None:
-        """Unix socket paths are limited to 107 bytes: say so before anything starts."""
+        """The lab's folder can be made, and unix socket paths (107 bytes at most) fit: say so
+        before anything starts."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = "a file is in the way" if isinstance(exc, FileExistsError) else exc.strerror or exc
+            raise InputError(f"{self.root}: cannot create the lab's folder: {reason}") from None
         if len(os.fsencode(self.socket)) > 107:
             raise InputError(
                 f"{self.socket}: too long for the lab's control socket (107 bytes at most); "
@@ -111,6 +117,8 @@ def running_pid(paths: LabPaths) -> int | None:
         pid = int(paths.pid.read_text().strip())
     except (FileNotFoundError, ValueError):
         return None
+    except OSError as exc:  # e.g. GOVNET_HOME names a file: say where, not a traceback
+        raise InputError(f"{paths.pid}: cannot read the lab's pid file: {exc.strerror or exc}") from None
     try:
         os.kill(pid, 0)
         if _zombie(pid):  # killed, not yet reaped (a container without an init reaps late or never)

@@ -157,3 +157,27 @@ def test_offline_reset_never_deletes_outside_the_state_folder(tmp_path: Path) ->
     assert victim.read_text() == "keep me\n"
     assert service.reset(settings, "R1") == ["R1"]
     assert not (paths.state_dir / "R1.cfg").exists()
+
+
+@pytest.mark.parametrize("command", [["status"], ["down"], ["reset"], ["up", "--background"]])
+def test_a_govnet_home_that_is_a_file_is_an_input_error(tmp_path: Path, command: list[str]) -> None:
+    home = tmp_path / "a-file"
+    home.write_text("x\n")
+    env = {**os.environ, **LAB_SECRETS, "GOVNET_HOME": str(home), "COLUMNS": "250"}
+    env.pop("GOVNET_DEBUG", None)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "govnet.cli",
+            "lab",
+            *command,
+            *(["-i", str(TINY)] if "up" in command else []),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "internal error" not in run.stderr and "Not a directory" in run.stderr
