@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 from ipaddress import IPv4Interface, IPv6Interface
 from typing import TYPE_CHECKING
 
-from govnet.errors import GovnetError
+from govnet.errors import GovnetError, InputError
 from govnet.lab.passwords import hash_password
 from govnet.lab.state import (
     DeviceState,
@@ -292,4 +292,11 @@ def _day0(device: Device, resolve: object) -> Day0:
         day0.snmp_auth_key = resolve(snmp.v3.auth_key)
         day0.snmp_priv_protocol = snmp.v3.priv_protocol
         day0.snmp_priv_key = resolve(snmp.v3.priv_key)
+        for field_name, key in (("auth_key", day0.snmp_auth_key), ("priv_key", day0.snmp_priv_key)):
+            # RFC 3414 11.2: a USM password has at least 8 octets; devices and managers refuse shorter.
+            if key is not None and len(key.encode()) < 8:
+                raise InputError(
+                    f"snmp.v3.{field_name} ({getattr(snmp.v3, field_name)}) is shorter than the 8 characters"
+                    " SNMPv3 requires (RFC 3414)"
+                )
     return day0

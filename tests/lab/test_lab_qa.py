@@ -181,3 +181,22 @@ def test_a_govnet_home_that_is_a_file_is_an_input_error(tmp_path: Path, command:
     )
     assert run.returncode == 2, run.stdout + run.stderr
     assert "internal error" not in run.stderr and "Not a directory" in run.stderr
+
+
+def test_lab_up_refuses_snmpv3_keys_shorter_than_rfc_3414_allows(tmp_path: Path) -> None:
+    # A 3-character key used to be configured; every SNMP manager then refused to use it.
+    env = {**os.environ, **LAB_SECRETS, "GOVNET_LAB_SNMP_AUTH": "abc", "GOVNET_HOME": str(tmp_path)}
+    env.pop("GOVNET_DEBUG", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "govnet.cli", "lab", "up", "--background", "--only", "sg-city-core-1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, "COLUMNS": "250"},
+    )
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert (
+        "device sg-city-core-1: snmp.v3.auth_key (env:GOVNET_LAB_SNMP_AUTH) is shorter than the 8"
+        in run.stderr
+    )
+    assert not (tmp_path / "lab" / "lab.pid").exists()
