@@ -1,7 +1,10 @@
 """Huawei VRP: ``<HOST>`` user view, ``[HOST]`` system view, ``undo`` forms, ``save`` with Y/N.
 
-H3C Comware shares VRP's ancestry: ``h3c_comware.py`` subclasses this dialect and overrides the
-commands and texts that differ. The handlers behind the commands are in ``handlers.py``.
+H3C Comware descends from VRP: ``h3c_comware.py`` subclasses this dialect and overrides its named
+hooks (``view_suffixes``, ``error_prefix``, ``login_notice``, ``paging_commands``, ``save_commands``,
+``displays``, the command groups) only where Comware differs; the rest of the VRP family's logic is
+here once. The handlers behind the commands are in ``handlers.py``; config lines both write alike
+are in ``render_common.py``.
 """
 
 from __future__ import annotations

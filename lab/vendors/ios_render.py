@@ -273,11 +273,12 @@ def interfaces(session: CliSession, args: Args) -> str:
 def version(session: CliSession, args: Args) -> str:
     state = session.state
     model = state.model or session.dialect.default_model
+    release = state.software_version or session.dialect.version_text
     return "\n".join(
         [
-            f"Cisco IOS XE Software, Version {state.software_version or '16.9.4'}",
+            f"Cisco IOS XE Software, Version {release}",
             "Cisco IOS Software [Fuji], ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), "
-            f"Version {state.software_version or '16.9.4'}, RELEASE SOFTWARE (fc2)",
+            f"Version {release}, RELEASE SOFTWARE (fc2)",
             "Technical Support: http://www.cisco.com/techsupport",
             "Copyright (c) 1986-2019 by Cisco Systems, Inc.",
             "",
