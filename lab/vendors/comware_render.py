@@ -10,24 +10,9 @@ from typing import TYPE_CHECKING
 
 from govnet.lab.passwords import obscure, retag
 from govnet.lab.state import Acl, DeviceState, Interface, SnmpV3User
+from govnet.lab.vendors import render_common as common
 from govnet.lab.vendors.base import Args, CliSession
 from govnet.lab.vendors.handlers import typed_interface
-from govnet.lab.vendors.render_common import (
-    acl_listing,
-    current_state,
-    idle_timeout_words,
-    ipv4_address_lines,
-    ipv6_address_lines,
-    physical_state,
-    protocol_state,
-    protocols_word,
-    uptime_text,
-    vrp_link_lines,
-    vrp_loghost_lines,
-    vrp_route_options,
-    vrp_snmp_agent_lines,
-    vrp_vty_acl_lines,
-)
 
 if TYPE_CHECKING:
     from govnet.lab.vendors.h3c_comware import H3cComware
@@ -52,10 +37,7 @@ def render_comware(dialect: H3cComware, state: DeviceState) -> str:
                 f" password-control login-attempt {lock.max_failures} exceed lock-time {lock.lock_minutes}"
             )
         out.append("#")
-    for itf in state.interfaces:
-        out += _interface(itf)
-        out += [f" ospfv3 {pid} area {area}" for pid, area in state.ospfv3_areas(itf.name)]
-        out.append("#")
+    out += common.vrp_interface_sections(state, _interface)
     for process in sorted(state.ospf, key=lambda p: (p.version, p.process_id)):
         word = "ospf" if process.version == 2 else "ospfv3"
         if process.version == 2 and process.router_id:
@@ -71,10 +53,10 @@ def render_comware(dialect: H3cComware, state: DeviceState) -> str:
     for route in state.static_routes:
         net, length = route.prefix.split("/")
         word = "ipv6 route-static" if ":" in net else "ip route-static"
-        out.append(f" {word} {net} {length} {route.next_hop}{vrp_route_options(route)}")
+        out.append(f" {word} {net} {length} {route.next_hop}{common.vrp_route_options(route)}")
     if state.static_routes:
         out.append("#")
-    out += vrp_loghost_lines(state, indent=" ")
+    out += common.vrp_loghost_lines(state, indent=" ")
     out += _snmp(state, dialect.cipher_marks())
     out.append(" ssh server enable" if state.ssh_server else " undo ssh server enable")
     out.append("#")
@@ -93,10 +75,10 @@ def render_comware(dialect: H3cComware, state: DeviceState) -> str:
     out.append(f" authentication-mode {'scheme' if vty.auth_mode == 'aaa' else vty.auth_mode}")
     if vty.privilege == 15:
         out.append(" user-role network-admin")
-    out.append(f" protocol inbound {protocols_word(vty.protocols)}")
-    if idle := idle_timeout_words(state):
+    out.append(f" protocol inbound {common.protocols_word(vty.protocols)}")
+    if idle := common.idle_timeout_words(state):
         out.append(f" idle-timeout {idle}")
-    out += vrp_vty_acl_lines(state)
+    out += common.vrp_vty_acl_lines(state)
     out.append("#")
     for user in state.local_users:
         out.append(f"local-user {user.name} class manage")
@@ -129,11 +111,11 @@ def _interface(itf: Interface) -> list[str]:
         out.append(f" description {itf.description}")
     if itf.shutdown:
         out.append(" shutdown")
-    out += ipv4_address_lines(itf, "sub")
+    out += common.ipv4_address_lines(itf, "sub")
     if itf.ipv6_enabled and not itf.ipv6:
         out.append(" ipv6 address auto link-local")
-    out += ipv6_address_lines(itf)
-    out += vrp_link_lines(itf)
+    out += common.ipv6_address_lines(itf)
+    out += common.vrp_link_lines(itf)
     if itf.acl_in:
         out.append(f" packet-filter {itf.acl_in} inbound")
     return out
@@ -152,7 +134,7 @@ def _snmp(state: DeviceState, marks: tuple[str, str]) -> list[str]:
             line += f" acl {u.acl}"
         return [line]
 
-    return vrp_snmp_agent_lines(
+    return common.vrp_snmp_agent_lines(
         state.snmp,
         indent=" ",
         marks=marks,
@@ -184,7 +166,7 @@ def _link(itf: Interface) -> str:
 
 def _proto(itf: Interface) -> str:
     """The Protocol column in Comware's capitals."""
-    return {"up": "UP", "up(s)": "UP(s)", "down": "DOWN"}[protocol_state(itf)]
+    return {"up": "UP", "up(s)": "UP(s)", "down": "DOWN"}[common.protocol_state(itf)]
 
 
 def interface_brief(session: CliSession, args: Args) -> str:
@@ -210,7 +192,7 @@ def ip_interface_brief(session: CliSession, args: Args) -> str:
     for itf in session.state.interfaces:
         ip = str(itf.ipv4[0]) if itf.ipv4 else "--"
         lines.append(
-            f"{_short(itf.name):<25}{physical_state(itf):<9}{protocol_state(itf):<9}{ip:<19}{'--':<13}{itf.description[:12]}"
+            f"{_short(itf.name):<25}{common.physical_state(itf):<9}{common.protocol_state(itf):<9}{ip:<19}{'--':<13}{itf.description[:12]}"
         )
     return "\n".join(lines)
 
@@ -225,7 +207,9 @@ def ipv6_interface_brief(session: CliSession, args: Args) -> str:
         if not (itf.ipv6 or itf.ipv6_enabled):
             continue
         address = str(itf.ipv6[0].ip).upper() if itf.ipv6 else "Unassigned"
-        lines.append(f"{itf.name:<41}{physical_state(itf):<22}{protocol_state(itf):<22}{address}")
+        lines.append(
+            f"{itf.name:<41}{common.physical_state(itf):<22}{common.protocol_state(itf):<22}{address}"
+        )
     return "\n".join(lines)
 
 
@@ -236,7 +220,7 @@ def interface_detail(session: CliSession, args: Args) -> str:
     return "\n".join(
         [
             itf.name,
-            f"Current state: {current_state(itf)}",
+            f"Current state: {common.current_state(itf)}",
             f"Line protocol state: {_proto(itf)}",
             f"Description: {itf.description or itf.name + ' Interface'}",
             f"Bandwidth: {itf.speed_mbps * 1000} kbps",
@@ -256,7 +240,7 @@ def version(session: CliSession, args: Args) -> str:
         [
             f"H3C Comware Software, Version {state.software_version or session.dialect.version_text}",
             "Copyright (c) 2004-2024 New H3C Technologies Co., Ltd. All rights reserved.",
-            f"H3C {model} uptime is 0 weeks, {uptime_text(state, session.clock())}",
+            f"H3C {model} uptime is 0 weeks, {common.uptime_text(state, session.clock())}",
         ]
     )
 
@@ -368,7 +352,7 @@ def acl_all(session: CliSession, args: Args, *, ipv6: bool = False) -> str:
             "ACL's step is 5, start ID is 0",
         ]
 
-    return "\n".join(acl_listing(session.state, ipv6, heading))
+    return "\n".join(common.acl_listing(session.state, ipv6, heading))
 
 
 acl6_all = partial(acl_all, ipv6=True)

@@ -27,6 +27,18 @@ def ipv6_address_lines(itf: Interface) -> list[str]:
     return [f" ipv6 address {a.ip}/{a.network.prefixlen}" for a in itf.ipv6]
 
 
+def vrp_interface_sections(
+    state: DeviceState, interface_lines: Callable[[Interface], list[str]]
+) -> list[str]:
+    """Each interface's section (the dialect's lines, then its OSPFv3 areas), closed by ``#``."""
+    out: list[str] = []
+    for itf in state.interfaces:
+        out += interface_lines(itf)
+        out += [f" ospfv3 {pid} area {area}" for pid, area in state.ospfv3_areas(itf.name)]
+        out.append("#")
+    return out
+
+
 def vrp_link_lines(itf: Interface) -> list[str]:
     """Bandwidth, rate limit and OSPF cost, as VRP and Comware write them."""
     out = []

@@ -10,19 +10,9 @@ from typing import TYPE_CHECKING
 
 from govnet.lab.passwords import obscure, retag
 from govnet.lab.state import DeviceState, Interface, SnmpV3User
+from govnet.lab.vendors import render_common as common
 from govnet.lab.vendors.base import len_to_mask
 from govnet.lab.vendors.handlers import dotted_area
-from govnet.lab.vendors.render_common import (
-    idle_timeout_words,
-    ipv4_address_lines,
-    ipv6_address_lines,
-    protocols_word,
-    vrp_link_lines,
-    vrp_loghost_lines,
-    vrp_route_options,
-    vrp_snmp_agent_lines,
-    vrp_vty_acl_lines,
-)
 
 if TYPE_CHECKING:
     from govnet.lab.vendors.huawei_vrp import HuaweiVrp
@@ -32,7 +22,7 @@ def render_vrp(dialect: HuaweiVrp, state: DeviceState) -> str:
     out: list[str] = [f"!Software Version {dialect.version_text}", "#", f"sysname {state.hostname}", "#"]
     if state.ipv6_enabled:
         out += ["ipv6", "#"]
-    out += vrp_loghost_lines(state, indent="")
+    out += common.vrp_loghost_lines(state, indent="")
     if state.timezone:
         out += [f"clock timezone {state.timezone}", "#"]
     out.append("telnet server enable" if state.telnet_server else "undo telnet server enable")
@@ -50,10 +40,7 @@ def render_vrp(dialect: HuaweiVrp, state: DeviceState) -> str:
             out.append(f" rule {rule.rule_id} {rule.action}{' ' + rule.text if rule.text else ''}")
         out.append("#")
     out += _aaa(state)
-    for itf in state.interfaces:
-        out += _interface(itf)
-        out += [f" ospfv3 {pid} area {area}" for pid, area in state.ospfv3_areas(itf.name)]
-        out.append("#")
+    out += common.vrp_interface_sections(state, _interface)
     for process in sorted(state.ospf, key=lambda p: (p.version, p.process_id)):
         if process.version == 2:
             out.append(
@@ -72,10 +59,10 @@ def render_vrp(dialect: HuaweiVrp, state: DeviceState) -> str:
     for route in state.static_routes:
         net, length = route.prefix.split("/")
         if ":" in route.prefix:
-            out.append(f"ipv6 route-static {net} {length} {route.next_hop}{vrp_route_options(route)}")
+            out.append(f"ipv6 route-static {net} {length} {route.next_hop}{common.vrp_route_options(route)}")
         else:
             mask = len_to_mask(int(length))
-            out.append(f"ip route-static {net} {mask} {route.next_hop}{vrp_route_options(route)}")
+            out.append(f"ip route-static {net} {mask} {route.next_hop}{common.vrp_route_options(route)}")
     if state.static_routes:
         out.append("#")
     out += _snmp(state, dialect.cipher_marks())
@@ -100,10 +87,10 @@ def render_vrp(dialect: HuaweiVrp, state: DeviceState) -> str:
     out.append(f" authentication-mode {vty.auth_mode}")
     if vty.privilege is not None:
         out.append(f" user privilege level {vty.privilege}")
-    if idle := idle_timeout_words(state):
+    if idle := common.idle_timeout_words(state):
         out.append(f" idle-timeout {idle}")
-    out.append(f" protocol inbound {protocols_word(vty.protocols)}")
-    out += vrp_vty_acl_lines(state)
+    out.append(f" protocol inbound {common.protocols_word(vty.protocols)}")
+    out += common.vrp_vty_acl_lines(state)
     out.append("#")
     out += state.extra_lines
     out.append("return")
@@ -145,9 +132,9 @@ def _interface(itf: Interface) -> list[str]:
         out.append(f" description {itf.description}")
     if itf.ipv6_enabled:
         out.append(" ipv6 enable")
-    out += ipv4_address_lines(itf, "sub")
-    out += ipv6_address_lines(itf)
-    out += vrp_link_lines(itf)
+    out += common.ipv4_address_lines(itf, "sub")
+    out += common.ipv6_address_lines(itf)
+    out += common.vrp_link_lines(itf)
     if itf.acl_in:
         out.append(f" traffic-filter inbound acl {itf.acl_in}")
     return out
@@ -166,7 +153,7 @@ def _snmp(state: DeviceState, marks: tuple[str, str]) -> list[str]:
             lines.append(f" acl {user.acl}")
         return lines
 
-    return vrp_snmp_agent_lines(
+    return common.vrp_snmp_agent_lines(
         state.snmp,
         indent="",
         marks=marks,
