@@ -84,12 +84,19 @@ def sample_inventory() -> Path:
 
 def load_specs(inventory_path: Path | None, only: str | None, load_percent: float = 20.0) -> list[DeviceSpec]:
     """Inventory → device specs, secrets resolved now (a missing one fails before anything starts)."""
-    from govnet.inventory.loader import load_inventory
+    from govnet.inventory.validate import check_inventory
 
     if not 0 <= load_percent <= 100:
         raise InputError(f"--load must be a percentage of line rate (0-100), not {load_percent}")
     path = inventory_path or sample_inventory()
-    inventory = load_inventory(path)
+    # A lab built from an inventory that does not validate would simulate a network that cannot
+    # exist (dangling parents, one interface on two links); refuse it as `inventory validate` would.
+    report = check_inventory(path)
+    if not report.ok:
+        shown = "\n  ".join(str(p) for p in report.errors[:10])
+        more = f"\n  … and {len(report.errors) - 10} more" if len(report.errors) > 10 else ""
+        raise InputError(f"{path}: the inventory has {len(report.errors)} error(s):\n  {shown}{more}")
+    inventory = report.inventory
     specs = specs_from_inventory(inventory, resolve_secret, only, traffic_fraction=load_percent / 100)
     if not specs:
         raise InputError(
