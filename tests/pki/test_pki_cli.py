@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
+from pki_chains import PASSPHRASE
 
 from govnet.cli import main
 from govnet.pki import keys, x509

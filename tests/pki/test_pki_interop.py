@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from asn1crypto import x509 as asn1_x509
-from conftest import ChainFactory, Party
 from cryptography import x509 as cx509
+from pki_chains import ChainFactory, Party
 
 from govnet.pki import x509
 from govnet.pki.verify import EMPTY_ID_REFUSED, Policy, verify_path

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from asn1crypto import x509 as asn1_x509
-from conftest import NOW, ChainFactory
+from pki_chains import NOW, ChainFactory
 
 from govnet.errors import InputError
 from govnet.pki import x509
