@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 
 def _console(stderr: bool = False) -> Console:
@@ -29,3 +38,29 @@ def emit(data: Any, *, as_json: bool, render: Callable[[Console], None]) -> None
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
         render(console)
+
+
+@contextlib.contextmanager
+def progress(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """Show a person how far a long job is: a bar when ``total`` is known, else a spinner.
+
+    Yields ``advance(n)``. Drawn on stderr only when stderr is a terminal, so logs, pipes, CI and
+    ``--json`` output stay clean; the bar disappears when the job ends.
+    """
+    if not err_console.is_terminal:
+
+        def ignore(n: int = 1) -> None:
+            pass
+
+        yield ignore
+        return
+    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    if total is not None:
+        columns += [BarColumn(), MofNCompleteColumn()]
+    with Progress(*columns, TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+
+        def advance(n: int = 1) -> None:
+            bar.advance(task, n)
+
+        yield advance

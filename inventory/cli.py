@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from govnet.errors import InputError
-from govnet.output import console, emit
+from govnet.output import console, emit, progress
 from govnet.settings import load_settings
 
 app = typer.Typer(
@@ -69,7 +69,8 @@ def validate_cmd(
 
     if max_bytes < 1:
         raise InputError(f"--max-bytes must be positive, got {max_bytes}")
-    report = validate_at(_path(path), overlay=overlay, limits=YamlLimits(max_bytes=max_bytes))
+    with progress("loading and checking the inventory"):
+        report = validate_at(_path(path), overlay=overlay, limits=YamlLimits(max_bytes=max_bytes))
 
     def render(out: Console) -> None:
         # One line per problem, compiler style (file:line:column: ...), so editors can jump to it.
@@ -119,7 +120,8 @@ def plan_cmd(
 
     if show < 0:
         raise InputError(f"--show must not be negative, got {show}")
-    outcome = plan_at(_path(path), dry_run=dry_run, prune=prune, renumber=renumber or ())
+    with progress("checking the inventory and planning addresses"):
+        outcome = plan_at(_path(path), dry_run=dry_run, prune=prune, renumber=renumber or ())
     r = outcome.result
 
     def render(out: Console) -> None:
@@ -260,7 +262,7 @@ def generate_cmd(
     ] = False,
 ) -> None:
     """A realistic synthetic extranet of any size, for tests and benchmarks."""
-    from .generate import SAMPLE_SHAPE, generate
+    from .generate import SAMPLE_SHAPE, generate, shape_for
 
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} exists and is not a folder")
@@ -273,10 +275,9 @@ def generate_cmd(
             f"{out} already holds YAML files ({shown}):"
             " generating would replace them and drop the plan; pass --force to do so"
         )
-    with _writing(out):
-        counts = generate(
-            out, sites if not sample else None, shape=SAMPLE_SHAPE if sample else None, seed=seed
-        )
+    shape = SAMPLE_SHAPE if sample else shape_for(sites)
+    with _writing(out), progress(f"writing {shape.sites} sites", total=shape.sites) as advance:
+        counts = generate(out, shape=shape, seed=seed, on_site=advance)
     console.print(
         f"wrote {out}: {counts['sites']} sites, {counts['devices']} devices, {counts['links']} links",
         markup=False,

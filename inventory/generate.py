@@ -13,7 +13,7 @@ import ipaddress
 import json
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -311,9 +311,15 @@ def _city_sites(shape: Shape, rng: random.Random, vendors: list[str]) -> Iterato
 
 
 def generate(
-    out: Path, sites: int | None = None, *, shape: Shape | None = None, seed: int = 1
+    out: Path,
+    sites: int | None = None,
+    *,
+    shape: Shape | None = None,
+    seed: int = 1,
+    on_site: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
-    """Write a synthetic inventory folder to ``out``; returns the counts of sites, devices, links."""
+    """Write a synthetic inventory folder to ``out``; returns the counts of sites, devices, links.
+    ``on_site(1)`` is called after each site is written (the CLI's progress bar)."""
     shape = shape or shape_for(sites or SAMPLE_SHAPE.sites)
     out.mkdir(parents=True, exist_ok=True)
     for stale in ("plan.yaml",):
@@ -334,6 +340,8 @@ def generate(
             ]
             first_device[site.id] = hosts
             _site_links(writer, site, hosts, first_device, children)
+            if on_site is not None:
+                on_site(1)
     finally:
         writer.close()
     (out / "inventory.yaml").write_text(

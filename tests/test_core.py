@@ -101,3 +101,13 @@ def test_cli_reports_config_errors_without_traceback(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "missing.toml" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_progress_draws_nothing_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    from govnet.output import progress
+
+    with progress("working", total=3) as advance:
+        for _ in range(3):
+            advance(1)
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""

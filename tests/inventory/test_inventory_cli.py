@@ -121,3 +121,11 @@ def test_demo_step(tmp_path: Path) -> None:
     assert not (SAMPLE / "plan.yaml").exists()
     text = console.export_text()
     assert "0 error(s)" in text and "nothing moves" in text and "tier-below-policy.yaml:64:5" in text
+
+
+def test_generate_reports_each_site_for_the_progress_bar(tmp_path: Path) -> None:
+    from govnet.inventory.generate import generate
+
+    seen: list[int] = []
+    counts = generate(tmp_path / "gen", 40, on_site=seen.append)
+    assert counts["sites"] == 40 and seen == [1] * 40
