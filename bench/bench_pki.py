@@ -26,21 +26,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchkit import pin_to_one_cpu
+
 from govnet.pki import ca, x509
 from govnet.pki.profiles import PROFILES, parse_san, parse_subject
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.verify import Policy, verify_path
 from govnet.settings import load_settings
 from govnet.store import Store
-
-
-def pin_to_one_cpu() -> int | None:
-    try:
-        cpu = min(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpu})
-    except (AttributeError, OSError):
-        return None
-    return cpu
 
 
 def rate(operation: Callable[[], object], seconds: float) -> float:

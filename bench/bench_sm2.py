@@ -18,27 +18,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import resource
 import subprocess
 from collections.abc import Callable
 
+from benchkit import pin_to_one_cpu
 from gmssl.sm2 import CryptSM2
 
 from govnet.pki import sm2
 from govnet.pki.sm2 import SM2PrivateKey
 
 MESSAGE = bytes(range(20))  # openssl speed signs 20 bytes too
-
-
-def pin_to_one_cpu() -> int | None:
-    try:
-        cpu = min(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpu})
-    except (AttributeError, OSError):
-        return None
-    return cpu
 
 
 def user_cpu() -> float:

@@ -21,6 +21,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from benchkit import pin_to_one_cpu
+
 from govnet.pki.sm3 import sm3_file
 
 
@@ -57,12 +59,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     mib, rounds = (32, 2) if args.quick else (256, 3)
-    cpu_id: int | None = None
-    try:
-        cpu_id = min(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpu_id})
-    except (AttributeError, OSError):
-        cpu_id = None
+    cpu_id = pin_to_one_cpu()
 
     with tempfile.TemporaryDirectory(prefix="govnet-bench-sm3-") as tmp:
         path = Path(tmp) / "blob.bin"
