@@ -86,9 +86,27 @@ def _json_error(message: str, exit_code: int, kind: str) -> None:
         print(json.dumps({"error": message, "kind": kind, "exit_code": exit_code}, ensure_ascii=False))
 
 
+def _run_app() -> int:
+    """Run the Typer app and return its exit code, rendering usage errors ourselves so that a
+    script that asked for --json gets a JSON object for those too."""
+    try:
+        result = app(standalone_mode=False)
+    except typer.Abort:
+        err_console.print("aborted")
+        return 1
+    except typer.TyperException as exc:  # usage errors: bad option, missing argument, no such command
+        from typer import rich_utils
+
+        rich_utils.rich_format_error(exc)  # type: ignore[arg-type]  # typer's own rendering
+        exit_code = int(getattr(exc, "exit_code", 2))
+        _json_error(getattr(exc, "format_message", exc.__str__)(), exit_code, "UsageError")
+        return exit_code
+    return result if isinstance(result, int) else 0  # typer.Exit(n) comes back as n
+
+
 def main() -> None:
     try:
-        app()
+        sys.exit(_run_app())
     except GovnetError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         _json_error(str(exc), exc.exit_code, type(exc).__name__)

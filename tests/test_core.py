@@ -111,3 +111,16 @@ def test_progress_draws_nothing_when_stderr_is_not_a_terminal(capsys: pytest.Cap
             advance(1)
     captured = capsys.readouterr()
     assert captured.err == "" and captured.out == ""
+
+
+def test_usage_errors_under_json_print_a_json_object() -> None:
+    import json
+
+    done = subprocess.run([*GOVNET, "pki", "verify", "--json"], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert json.loads(done.stdout) == {
+        "error": "Missing argument 'cert'.",
+        "kind": "UsageError",
+        "exit_code": 2,
+    }
+    assert "Missing argument 'cert'" in done.stderr  # people still get typer's own message
