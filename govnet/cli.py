@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -27,6 +27,38 @@ AREAS: dict[str, str] = {
     "lab": "govnet.lab.cli",
     "pki": "govnet.pki.cli",
 }
+
+
+def _tidy_help() -> None:
+    """Help pages that read well at 80 columns: plain flags show no ``<bool>``, and option names
+    are never cut (``--intermediate-crl-…``); the help text column wraps instead."""
+    from rich.table import Table
+    from typer import core, rich_utils
+
+    typed = core.TyperOption.display_type_rich
+    if getattr(typed, "govnet_tidy", False):
+        return
+
+    def display_type_rich(self: core.TyperOption, ctx: typer.Context) -> str | None:
+        return None if self.is_bool_flag else typed(self, ctx)
+
+    display_type_rich.govnet_tidy = True  # type: ignore[attr-defined]
+    core.TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+    class HelpTable(Table):
+        """typer's options table: its columns come from the first row; all but the help text
+        (the last) keep their width."""
+
+        def add_row(self, *renderables: Any, **options: Any) -> None:
+            if not self.columns:
+                for index in range(len(renderables)):
+                    self.add_column(no_wrap=index < len(renderables) - 1)
+            super().add_row(*renderables, **options)
+
+    rich_utils.Table = HelpTable  # type: ignore[attr-defined,misc]
+
+
+_tidy_help()
 
 app = typer.Typer(
     name="govnet",
