@@ -132,7 +132,7 @@ def plan_cmd(
             title = "would assign" if dry_run else "assigned"
             table = Table("entity", "field", "address", title=f"{title} ({len(r.new)})")
             for a in r.new[:show]:
-                table.add_row(f"{a.section[:-1]} {a.id}", a.field, a.value)
+                table.add_row(Text(f"{a.section[:-1]} {a.id}"), Text(a.field), Text(a.value))
             out.print(table)
             if len(r.new) > show:
                 out.print(f"... and {len(r.new) - show} more (--json lists all)")
@@ -186,7 +186,7 @@ def render_summary(out: Console, data: dict[str, Any], level3_rows: int = 15) ->
     for row in data["level3"][:level3_rows]:
         redundant = {True: "[green]yes[/]", False: "[red]NO[/]", None: "top (not judged)"}[row["redundant"]]
         l3.add_row(
-            row["site"],
+            Text(row["site"]),
             Text(row["name"]),
             row["level"],
             str(row["uplinks"]),
