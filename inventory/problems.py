@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
@@ -63,3 +65,27 @@ def as_verdict(subject: str, problems: list[Problem], rules_checked: list[str]) 
         else:
             checks.append(CheckResult.passed(rule, f"{len(found)} warning(s)" if found else "", **evidence))
     return Verdict(subject, tuple(checks))
+
+
+def closest(value: object, choices: Iterable[str]) -> str | None:
+    """The one of ``choices`` that ``value`` was probably meant to be, if any.
+
+    Case and ``-``/``_`` slips first (``100m``, ``redundancy-group``), then spelling (``parnet``,
+    ``qy-qingchen``) by difflib's similarity ratio.
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    options = [c for c in dict.fromkeys(choices) if c != value]
+
+    def folded(text: str) -> str:
+        return text.casefold().replace("-", "_")
+
+    same = [c for c in options if folded(c) == folded(value)]
+    close = same or difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(value: object, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` to append to a message when ``closest`` finds one, else ``""``."""
+    match = closest(value, choices)
+    return f" (did you mean {match!r}?)" if match is not None else ""
