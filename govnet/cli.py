@@ -118,18 +118,34 @@ def _json_error(message: str, exit_code: int, kind: str) -> None:
         print(json.dumps({"error": message, "kind": kind, "exit_code": exit_code}, ensure_ascii=False))
 
 
+def _usage_error(exc: typer.TyperException) -> None:
+    """typer's boxed rendering on a terminal; whole lines elsewhere (a box wraps the message)."""
+    from typer import rich_utils
+
+    if err_console.is_terminal:
+        rich_utils.rich_format_error(exc)  # type: ignore[arg-type]
+        return
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        usage = " ".join([ctx.command_path, *ctx.command.collect_usage_pieces(ctx)])
+        err_console.print(f"Usage: {usage}", markup=False, highlight=False)
+        if ctx.command.get_help_option(ctx) is not None:
+            hint = f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help."
+            err_console.print(hint, markup=False, highlight=False)
+    message = getattr(exc, "format_message", exc.__str__)()
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+
+
 def _run_app() -> int:
     """Run the Typer app and return its exit code, rendering usage errors ourselves so that a
     script that asked for --json gets a JSON object for those too."""
     try:
-        result = app(standalone_mode=False)
+        result = app(standalone_mode=False, prog_name="govnet")
     except typer.Abort:
         err_console.print("aborted")
         return 1
     except typer.TyperException as exc:  # usage errors: bad option, missing argument, no such command
-        from typer import rich_utils
-
-        rich_utils.rich_format_error(exc)  # type: ignore[arg-type]  # typer's own rendering
+        _usage_error(exc)
         exit_code = int(getattr(exc, "exit_code", 2))
         _json_error(getattr(exc, "format_message", exc.__str__)(), exit_code, "UsageError")
         return exit_code

@@ -119,3 +119,13 @@ def test_errors_off_a_terminal_are_never_wrapped(tmp_path: Path, run_govnet: Run
     run = run_govnet("inventory", "validate", str(deep), env={"COLUMNS": "80"})
     assert run.returncode == 2
     assert f"error: {deep}: no such inventory file or folder\n" in run.stderr
+
+
+def test_usage_errors_off_a_terminal_are_whole_lines(run_govnet: RunGovnet) -> None:
+    # typer drew usage errors in a box at the console width, wrapping the message inside it.
+    value = "not-a-number-" * 8
+    run = run_govnet("inventory", "plan", "--show", value, env={"COLUMNS": "60"})
+    assert run.returncode == 2
+    assert "error: Invalid value for '--show': Input should be a valid integer" in run.stderr
+    assert "Try 'govnet inventory plan --help' for help." in run.stderr
+    assert "╭" not in run.stderr
