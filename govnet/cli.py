@@ -39,7 +39,7 @@ def _tidy_help() -> None:
     if getattr(typed, "govnet_tidy", False):
         return
 
-    def display_type_rich(self: core.TyperOption, ctx: typer.Context) -> str | None:
+    def display_type_rich(self: core.TyperOption, ctx: Any) -> str | None:
         return None if self.is_bool_flag else typed(self, ctx)
 
     display_type_rich.govnet_tidy = True  # type: ignore[attr-defined]
@@ -55,7 +55,7 @@ def _tidy_help() -> None:
                     self.add_column(no_wrap=index < len(renderables) - 1)
             super().add_row(*renderables, **options)
 
-    rich_utils.Table = HelpTable  # type: ignore[attr-defined,misc]
+    rich_utils.Table = HelpTable  # type: ignore[misc]
 
 
 _tidy_help()

@@ -38,7 +38,7 @@ from .models import (
     Tier,
 )
 from .planfile import PlanData, plan_path_for, read_plan
-from .problems import Problem, Severity, did_you_mean, errors, sort_problems
+from .problems import Problem, Severity, closest, did_you_mean, errors, sort_problems
 from .yamlsafe import PathKey, YamlLimits, YamlProblem, load_document, locate, quiet_gc
 
 log = logging.getLogger(__name__)
@@ -348,6 +348,18 @@ def _policy(
         return defaults
 
 
+def _without_follow_ons(model: type[BaseModel], errs: list[Any]) -> list[Any]:
+    """A misspelt field is reported once, as unknown (with its hint), not also as missing."""
+    meant = set()
+    for err in errs:
+        if err["type"] == "extra_forbidden" and err["loc"]:
+            *parent, name = err["loc"]
+            match = closest(str(name), _field_names(model, tuple(parent)))
+            if match is not None:
+                meant.add((*parent, match))
+    return [e for e in errs if not (e["type"] == "missing" and tuple(e["loc"]) in meant)]
+
+
 def _end_device(end: Any) -> str | None:
     device = end.get("device") if isinstance(end, dict) else None
     return device if isinstance(device, str) else None
@@ -371,7 +383,9 @@ def _field_names(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
     """The fields a (nested) model accepts at ``path``, for "did you mean" on an unknown field."""
     for part in path:
         info = model.model_fields.get(str(part))
-        inner = [t for t in (info.annotation, *get_args(info.annotation)) if info is not None]
+        if info is None:
+            return []
+        inner = (info.annotation, *get_args(info.annotation))
         nested = next((t for t in inner if isinstance(t, type) and issubclass(t, BaseModel)), None)
         if nested is None:
             return []
@@ -460,7 +474,7 @@ class _Section:
                 self.invalid_ids.setdefault("device-sites", set()).add(item["site"])
             if self.section == "links" and item.get("purpose", "uplink") not in ("peer", "lan"):
                 self.invalid_uplinks.append((_end_device(item.get("a")), _end_device(item.get("b"))))
-            for err in exc.errors(include_url=False):
+            for err in _without_follow_ons(self.model, exc.errors(include_url=False)):
                 loc = tuple(err["loc"])
                 rule = _rule_for(err)
                 where = ".".join(map(str, loc)) or self.word

@@ -59,6 +59,7 @@ def test_the_expected_positions_point_at_the_offending_text() -> None:
         "tier-spelling.yaml": "tier: 1000M",
         "link-device-typo.yaml": "device: county-agg-l",
         "uplink-field-typo.yaml": "redundancy-group:",
+        "link-end-field-typo.yaml": "devcie: county-agg-1",
     }
     for name, text in looks_for.items():
         line = (BROKEN / name).read_text(encoding="utf-8").splitlines()[EXPECTED[name]["line"] - 1]
