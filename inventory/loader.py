@@ -38,7 +38,7 @@ from .models import (
     Tier,
 )
 from .planfile import PlanData, plan_path_for, read_plan
-from .problems import Problem, Severity, closest, did_you_mean, errors, sort_problems
+from .problems import Problem, Severity, closest, did_you_mean, errors, meant_hint, sort_problems
 from .yamlsafe import PathKey, YamlLimits, YamlProblem, load_document, locate, quiet_gc
 
 log = logging.getLogger(__name__)
@@ -375,7 +375,7 @@ def _enum_hint(loc: tuple[Any, ...], err: Any) -> str:
     if err["type"] != "enum" or not isinstance(value, str):
         return ""
     if loc and loc[-1] == "tier" and (tier := Tier.same_speed(value)) is not None and tier.value != value:
-        return f" (did you mean {tier.value!r}?)"
+        return meant_hint(tier.value)
     return did_you_mean(value, _choices(err))
 
 

@@ -7,6 +7,7 @@ address-overlap sweep, which sorts (O(n log n)).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import itertools
 import re
@@ -22,7 +23,7 @@ from govnet.verdict import Verdict
 from .loader import LoadResult, Reporter, by_id, read_inventory
 from .models import Device, Inventory, Link, LinkPurpose, Site, SiteLevel, Vendor
 from .planfile import PlanData
-from .problems import Problem, Severity, as_verdict, closest, did_you_mean, errors
+from .problems import Problem, Severity, Suggester, as_verdict, did_you_mean, errors, meant_hint
 from .yamlsafe import YamlLimits, quiet_gc
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -206,6 +207,14 @@ class _Context:
         for ends in result.invalid_uplinks:
             self.unknown_uplinks.update(self._lower_site(*ends))
 
+    @functools.cached_property
+    def site_names(self) -> Suggester:
+        return Suggester(self.site_index)
+
+    @functools.cached_property
+    def device_names(self) -> Suggester:
+        return Suggester(self.device_index)
+
     def _lower_site(self, a: str | None, b: str | None) -> set[str]:
         """The site an uplink between devices ``a`` and ``b`` would serve (both when unclear)."""
         sites = [d.site for d in (self.device(a) if a else None, self.device(b) if b else None) if d]
@@ -286,7 +295,7 @@ def _sites(ctx: _Context) -> None:
                     label,
                     "site.dangling-parent",
                     f"parent {site.parent!r} is not a site of this inventory"
-                    + did_you_mean(site.parent, ctx.site_index),
+                    + did_you_mean(site.parent, ctx.site_names),
                 )
             continue
         parent = inv.sites[ctx.site_index[site.parent]]
@@ -311,7 +320,7 @@ def _devices(ctx: _Context) -> None:
     for i, d in enumerate(inv.devices):
         label = f"device {d.hostname}"
         if d.site not in ctx.site_index and d.site not in ctx.invalid.get("sites", ()):
-            meant = closest(d.site, ctx.site_index)
+            meant = ctx.site_names.closest(d.site)
             if meant is not None:
                 ctx.unknown_uplinks.add(meant)  # its device is missing there: judge neither
                 ctx.lost_devices.add(meant)
@@ -322,7 +331,7 @@ def _devices(ctx: _Context) -> None:
                 ("site",),
                 label,
                 "device.dangling-site",
-                f"site {d.site!r} is not a site of this inventory" + did_you_mean(d.site, ctx.site_index),
+                f"site {d.site!r} is not a site of this inventory" + meant_hint(meant),
             )
         if d.mgmt.ipv4 is None and d.mgmt.ipv6 is None and d.ssh.host is None:
             r.at_entity(
@@ -440,7 +449,7 @@ def _links(ctx: _Context) -> None:
                         label,
                         "link.dangling-device",
                         f"{name} end: device {end.device!r} is not in this inventory"
-                        + did_you_mean(end.device, ctx.device_index),
+                        + did_you_mean(end.device, ctx.device_names),
                     )
                 continue
             key = (end.device, end.interface)

@@ -406,3 +406,16 @@ def test_encoding_problems_say_what_to_do(tmp_path: Path) -> None:
     assert [(p.rule, p.message) for p in check_inventory(utf16).problems] == [
         ("yaml.encoding", "UTF-16 text, not UTF-8: save the file as UTF-8")
     ]
+
+
+def test_hints_find_the_meant_id_among_many() -> None:
+    from govnet.inventory.problems import Suggester
+
+    ids = [f"qy-{town}-{n:04d}" for town in ("qingcheng", "yingde", "lianzhou") for n in range(4000)]
+    ids += ["qy-qingcheng", "sg-city", "qy-yingde-jiulong-zhen"]
+    hints = Suggester(ids)
+    assert hints.closest("qy-qingchen") == "qy-qingcheng"
+    assert hints.closest("qy-yingde-jiulnog-zhen") == "qy-yingde-jiulong-zhen"
+    assert hints.closest("SG_CITY") == "sg-city"
+    assert hints.closest("sg-city") is None  # known: nothing to suggest
+    assert hints.closest("zhanjiang-port-authority") is None
