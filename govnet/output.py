@@ -1,7 +1,7 @@
 """Rendering for the CLI: Rich for people, JSON for scripts. Commands call ``emit``.
 
 Everything the CLI prints goes through the consoles made here, so that one place decides how data
-is treated: never as emoji codes (``2001:db8::100::/56`` must not turn into a 💯), and never
+is treated: never as emoji codes (``2001:db8:1000:100::/56`` must not turn into a 💯), and never
 hard-wrapped when the output is not a terminal (a log or a script reads whole lines).
 """
 
