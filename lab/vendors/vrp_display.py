@@ -117,8 +117,9 @@ def version(session: CliSession, args: Args) -> str:
     return "\n".join(
         [
             "Huawei Versatile Routing Platform Software",
-            f"VRP (R) software, Version 5.170 ({model} {state.software_version or dialect.version_text})",
-            "Copyright (C) 2011-2024 HUAWEI TECH CO., LTD",
+            f"VRP (R) software, Version {dialect.spec.factory.platform_version} "
+            f"({model} {state.software_version or dialect.version_text})",
+            dialect.spec.factory.copyright,
             f"Huawei {model} Router uptime is {uptime_text(state, session.clock())}",
         ]
     )
@@ -301,10 +302,10 @@ def snmp_sys_info(session: CliSession, args: Args) -> str:
     return "\n".join(
         [
             "   The contact person for this managed node:",
-            f"           {snmp.contact or 'R&D Beijing, Huawei Technologies co.,Ltd.'}",
+            f"           {session.state.sys_contact()}",
             "",
             "   The physical location of this node:",
-            f"           {snmp.location or 'Beijing China'}",
+            f"           {session.state.sys_location()}",
             "",
             "   SNMP version running in the system:",
             f"           {versions}",
@@ -359,7 +360,7 @@ def local_users(session: CliSession, args: Args) -> str:
     ]
     now = session.clock()
     for user in session.state.local_users:
-        state = "B" if user.locked_until > now else "A"
+        state = "B" if session.state.login(user.name).locked_until > now else "A"
         mask = "".join(
             k
             for k, s in (("S", "ssh"), ("T", "telnet"), ("H", "http"), ("C", "terminal"))
