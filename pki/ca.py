@@ -34,17 +34,10 @@ from govnet.pki.profiles import (
     parse_san,
     parse_subject,
 )
+from govnet.pki.schema import pki_authorities, pki_certificates, pki_crls, pki_keys, pki_revocations
 from govnet.pki.sm2 import SM2PrivateKey, SM2PublicKey
 from govnet.settings import Settings
-from govnet.store import (
-    Store,
-    StoreConflict,
-    pki_authorities,
-    pki_certificates,
-    pki_crls,
-    pki_keys,
-    pki_revocations,
-)
+from govnet.store import Store, StoreConflict
 
 log = logging.getLogger(__name__)
 
