@@ -239,10 +239,6 @@ def passphrase(settings: Settings) -> str:
     return resolve_passphrase(settings.pki)
 
 
-def _seal(key: SM2PrivateKey, secret: str) -> bytes:
-    return encrypt_private_key(key, secret)
-
-
 def _load_key(conn: Connection, key_id: str | None, passphrase_value: str) -> SM2PrivateKey:
     row = conn.execute(select(pki_keys.c.blob).where(pki_keys.c.id == key_id)).first() if key_id else None
     if row is None:
@@ -392,7 +388,7 @@ def init_ca(
             intermediate_crl_url or default_crl_url(settings, inter_hex),
         )
     with store.begin() as conn:
-        _insert_key(conn, f"key-{root_hex}", name, _seal(root_key, secret), now)
+        _insert_key(conn, f"key-{root_hex}", name, encrypt_private_key(root_key, secret), now)
         root_record = _insert_certificate(
             conn, root_cert, profile="root", issuer_serial=root_hex, key_id=f"key-{root_hex}"
         )
@@ -404,7 +400,9 @@ def init_ca(
         inter_record = None
         if inter and intermediate_name:
             inter_key, inter_cert, inter_hex, inter_crl = inter
-            _insert_key(conn, f"key-{inter_hex}", intermediate_name, _seal(inter_key, secret), now)
+            _insert_key(
+                conn, f"key-{inter_hex}", intermediate_name, encrypt_private_key(inter_key, secret), now
+            )
             inter_record = _insert_certificate(
                 conn,
                 inter_cert,
@@ -506,7 +504,9 @@ def issue_certificate(
     if issuer.name.dump() != authority.record.certificate.subject.dump():
         raise InputError("the signer given is not the issuing CA")
     not_after = min(now + dt.timedelta(days=days or chosen.default_days), authority.record.not_after)
-    sealed = _seal(private_key, secret) if private_key is not None else None  # slow: outside the transaction
+    encrypted_key = (
+        encrypt_private_key(private_key, secret) if private_key is not None else None
+    )  # slow: outside the transaction
     for attempt in range(5):
         serial = x509.random_serial()
         serial_text = x509.serial_hex(serial)
@@ -524,9 +524,9 @@ def issue_certificate(
         try:
             with store.begin() as conn:
                 key_id = None
-                if sealed is not None:
+                if encrypted_key is not None:
                     key_id = f"key-{serial_text}"
-                    _insert_key(conn, key_id, x509.name_text(cert.subject), sealed, now)
+                    _insert_key(conn, key_id, x509.name_text(cert.subject), encrypted_key, now)
                 record = _insert_certificate(
                     conn,
                     cert,

@@ -33,7 +33,7 @@ def _settings_with_passphrase(ctx: DemoContext) -> Settings:
     if pki.passphrase_file or os.environ.get(pki.passphrase_env):
         return ctx.settings
     path = ctx.workdir / "pki" / "passphrase"
-    if path.exists():  # a rerun in the same workdir: the CA key is sealed under this one
+    if path.exists():  # a rerun in the same workdir: the CA keys are encrypted under this one
         ctx.console.print(f"PKI passphrase: none configured, using {path} from an earlier run")
     else:
         write_secret_file(path, secrets.token_urlsafe(24))

@@ -153,7 +153,7 @@ class PkiService:
 
         existing: SM2PrivateKey | None = None
         if request.key is not None:
-            existing = keys.load_private_key(
+            existing = keys.load_pkcs8_or_sec1_key(
                 request.key.data, request.key.passphrase, source=request.key.source
             )
         return ca.issue_certificate(

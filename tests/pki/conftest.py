@@ -51,7 +51,7 @@ def chain() -> ChainFactory:
 
 @pytest.fixture
 def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Seal keys with a cheap scrypt: for tests of the CA's logic that seal and unseal keys dozens of
+    """Encrypt keys with a cheap scrypt: for tests of the CA's logic that encrypt and decrypt keys dozens of
     times. The production KDF is covered by the keystore's own tests and by the CLI tests."""
     from govnet.pki import keystore
 
