@@ -56,3 +56,14 @@ def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     from govnet.pki import keystore
 
     monkeypatch.setattr(keystore, "default_kdf", lambda: keystore.KdfParams.scrypt(n=1 << 10))
+
+
+@pytest.fixture(scope="module")
+def ca_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A GOVNET_HOME with a root and an issuing CA made by `govnet pki init` (one per test module)."""
+    from pki_run import govnet
+
+    home = tmp_path_factory.mktemp("pki-home")
+    run = govnet(home, "pki", "init", "--name", "CN=QA Root", "--intermediate")
+    assert run.returncode == 0, run.stderr
+    return home
