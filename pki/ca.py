@@ -176,6 +176,13 @@ def get_certificate(store: Store, serial: str) -> CertificateRecord:
     return _record(row)
 
 
+def find_by_serial(store: Store, serial: int) -> CertificateRecord | None:
+    """The store's certificate with this exact serial, if any (no prefix matching)."""
+    with store.connect() as conn:
+        row = conn.execute(_SELECT.where(pki_certificates.c.serial == x509.serial_hex(serial))).first()
+    return _record(row) if row is not None else None
+
+
 def list_certificates(
     store: Store, *, profile: str | None = None, status: str | None = None, batch: int = 500
 ) -> Iterator[CertificateRecord]:

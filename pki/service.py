@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from asn1crypto import x509 as asn1_x509
+
 from govnet.errors import GovnetError
 from govnet.pki import ca, x509
 from govnet.pki.ca import CertificateRecord, CrlResult, InitResult, IssueResult
 from govnet.pki.sm2 import SM2PrivateKey
-from govnet.pki.verify import Policy, verify_path
+from govnet.pki.verify import Policy, RevocationRecord, verify_path
 from govnet.settings import Settings, load_settings
 from govnet.store import Store
 from govnet.verdict import Verdict
@@ -224,7 +226,22 @@ class PkiService:
         policy = Policy(
             allow_empty_sm2_id=self.settings.pki.allow_empty_sm2_id, at=request.at, purpose=request.purpose
         )
-        return verify_path(target, intermediates=intermediates, roots=roots, crls=crls, policy=policy)
+        return verify_path(
+            target,
+            intermediates=intermediates,
+            roots=roots,
+            crls=crls,
+            policy=policy,
+            records=self._revocation_record,
+        )
+
+    def _revocation_record(self, cert: asn1_x509.Certificate) -> RevocationRecord | None:
+        record = ca.find_by_serial(self.store, cert.serial_number)
+        if record is None:
+            return None
+        return RevocationRecord(
+            record.der, record.serial, record.status, revoked_at=record.revoked_at, reason=record.reason
+        )
 
 
 def write_crl_file(url: str, der: bytes) -> str | None:
