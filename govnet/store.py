@@ -88,11 +88,11 @@ def registered_components() -> dict[str, int]:
 
 
 def create_tables(*tables: Table) -> Migration:
-    """A migration step creating ``tables`` (and their indexes) as they stood when the step was
-    released. Skips tables that exist already, so a step interrupted half-way can run again.
+    """A migration step creating ``tables`` (and their indexes) as they are defined now. Skips
+    tables that exist already, so a step interrupted half-way can run again.
 
-    Build a table's *later* columns with ``add_columns`` steps, never by editing the ``Table`` a
-    released ``create_tables`` step creates: a new database runs every step in order too.
+    A column added later goes on the ``Table`` *and* into a new ``add_columns`` step: a new database
+    gets it here and the ``add_columns`` step skips it; an existing one gets it from that step.
     """
 
     def step(conn: Connection) -> None:
@@ -105,7 +105,8 @@ def create_tables(*tables: Table) -> Migration:
 def add_columns(table: Table, *names: str) -> Migration:
     """A migration step adding the named columns of ``table`` (defined on it) to an existing
     database; columns already present are skipped, so the step is idempotent on SQLite and
-    PostgreSQL alike."""
+    PostgreSQL alike. Columns are added nullable (existing rows have no value): backfill them in a
+    step of your own."""
 
     def step(conn: Connection) -> None:
         have = {c["name"] for c in inspect(conn).get_columns(table.name)}

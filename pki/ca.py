@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -27,6 +27,7 @@ from govnet.pki.profiles import (
     END_ENTITY_PROFILES,
     PROFILES,
     AltName,
+    Profile,
     Subject,
     check_request,
     check_subject_values,
@@ -34,7 +35,16 @@ from govnet.pki.profiles import (
     parse_san,
     parse_subject,
 )
-from govnet.pki.schema import pki_authorities, pki_certificates, pki_crls, pki_keys, pki_revocations
+from govnet.pki.schema import (
+    CUSTODY_CA,
+    CUSTODY_ESCROW,
+    CUSTODY_HELD,
+    pki_authorities,
+    pki_certificates,
+    pki_crls,
+    pki_keys,
+    pki_revocations,
+)
 from govnet.pki.sm2 import SM2PrivateKey, SM2PublicKey
 from govnet.settings import Settings
 from govnet.store import Store, StoreConflict
@@ -118,6 +128,7 @@ class CertificateRecord:
     key_id: str | None
     revoked_at: dt.datetime | None = None
     reason: str | None = None
+    key_custody: str | None = None  # why the store holds its private key (schema.CUSTODY_*), if it does
 
     @cached_property
     def certificate(self) -> asn1_x509.Certificate:
@@ -138,12 +149,13 @@ class CertificateRecord:
             "status": self.status,
             "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
             "reason": self.reason,
+            "key_custody": self.key_custody,
         }
 
 
 _SELECT = (
-    select(pki_certificates, pki_revocations.c.revoked_at, pki_revocations.c.reason)
-    .select_from(pki_certificates.outerjoin(pki_revocations))
+    select(pki_certificates, pki_revocations.c.revoked_at, pki_revocations.c.reason, pki_keys.c.custody)
+    .select_from(pki_certificates.outerjoin(pki_revocations).outerjoin(pki_keys))
     .order_by(pki_certificates.c.created_at, pki_certificates.c.serial)
 )
 
@@ -164,6 +176,7 @@ def _record(row: object) -> CertificateRecord:
         key_id=m["key_id"],
         revoked_at=_aware(m["revoked_at"]) if m["revoked_at"] else None,
         reason=x509.reason_label(m["reason"]) if m["reason"] else None,
+        key_custody=m["custody"],
     )
 
 
@@ -292,8 +305,10 @@ def _insert_certificate(
     return CertificateRecord(**{k: v for k, v in values.items() if k != "created_at"})
 
 
-def _insert_key(conn: Connection, key_id: str, owner: str, blob: bytes, now: dt.datetime) -> None:
-    conn.execute(pki_keys.insert().values(id=key_id, owner=owner, blob=blob, created_at=now))
+def _insert_key(
+    conn: Connection, key_id: str, owner: str, blob: bytes, now: dt.datetime, custody: str
+) -> None:
+    conn.execute(pki_keys.insert().values(id=key_id, owner=owner, blob=blob, created_at=now, custody=custody))
 
 
 def _retry_on_conflict(attempt: int, exc: StoreConflict) -> None:
@@ -395,7 +410,7 @@ def init_ca(
             intermediate_crl_url or default_crl_url(settings, inter_hex),
         )
     with store.begin() as conn:
-        _insert_key(conn, f"key-{root_hex}", name, encrypt_private_key(root_key, secret), now)
+        _insert_key(conn, f"key-{root_hex}", name, encrypt_private_key(root_key, secret), now, CUSTODY_CA)
         root_record = _insert_certificate(
             conn, root_cert, profile="root", issuer_serial=root_hex, key_id=f"key-{root_hex}"
         )
@@ -408,7 +423,12 @@ def init_ca(
         if inter and intermediate_name:
             inter_key, inter_cert, inter_hex, inter_crl = inter
             _insert_key(
-                conn, f"key-{inter_hex}", intermediate_name, encrypt_private_key(inter_key, secret), now
+                conn,
+                f"key-{inter_hex}",
+                intermediate_name,
+                encrypt_private_key(inter_key, secret),
+                now,
+                CUSTODY_CA,
             )
             inter_record = _insert_certificate(
                 conn,
@@ -456,11 +476,20 @@ def issue_certificate(
     now: dt.datetime | None = None,
     signer: x509.Issuer | None = None,
     existing_key: SM2PrivateKey | None = None,
+    escrow: bool = False,
+    before_signing: Callable[[], None] | None = None,
 ) -> IssueResult:
     """Issue an end-entity certificate from a CSR (its signature checked), for an existing private key
-    (``existing_key``, e.g. an imported PKCS#8 file; kept in the store, encrypted) or for a new key pair.
+    (``existing_key``, e.g. an imported PKCS#8 file) or for a new key pair.
+
+    Key custody (docs/pki.md, "Key custody"): for non-repudiation profiles (seal maker, signer) the
+    store keeps no private key — not the requester's, and a generated one only when ``escrow`` is
+    asked for (recorded as such); the caller hands a generated key over once (``private_key``). For
+    other profiles a generated or given key is held, encrypted, for export to the device.
 
     ``signer`` (from ``open_signer``) lets a batch decrypt the CA key once instead of per certificate.
+    ``before_signing`` runs once the request itself has been checked: a caller's own refusals come
+    after the request's (a typo in the subject is reported first).
     """
     now = now or _now()
     chosen = get_profile(profile)
@@ -469,6 +498,10 @@ def issue_certificate(
             f"profile {profile!r} is for CAs (made by init); issue one of: {', '.join(END_ENTITY_PROFILES)}"
         )
     check_days(days)
+    if escrow and not chosen.non_repudiation:
+        raise FieldError("escrow", f"is for non-repudiation profiles; {chosen.name} keys are held anyway")
+    if escrow and (csr_data is not None or existing_key is not None):
+        raise FieldError("escrow", "is for keys the CA generates; the requester keeps its own key")
     authority = issuing_authority(store)
     alt_names: tuple[AltName, ...] = tuple(parse_san(s) for s in san)
     public_key: SM2PublicKey
@@ -506,14 +539,16 @@ def issue_certificate(
         private_key = existing_key or SM2PrivateKey.generate()
         public_key = private_key.public_key()
     checked = check_request(chosen, parsed_subject, alt_names)
-    secret = passphrase(settings) if signer is None or private_key is not None else ""
+    if before_signing is not None:
+        before_signing()
+    custody = _custody(chosen, generated=existing_key is None, escrow=escrow) if private_key else None
+    secret = passphrase(settings) if signer is None or custody is not None else ""
     issuer = signer or _signer(store, authority, secret)  # a wrong passphrase fails here, before any write
     if issuer.name.dump() != authority.record.certificate.subject.dump():
         raise InputError("the signer given is not the issuing CA")
     not_after = min(now + dt.timedelta(days=days or chosen.default_days), authority.record.not_after)
-    encrypted_key = (
-        encrypt_private_key(private_key, secret) if private_key is not None else None
-    )  # slow: outside the transaction
+    # slow (a memory-hard KDF): outside the transaction
+    encrypted_key = encrypt_private_key(private_key, secret) if private_key and custody else None
     for attempt in range(5):
         serial = x509.random_serial()
         serial_text = x509.serial_hex(serial)
@@ -531,9 +566,9 @@ def issue_certificate(
         try:
             with store.begin() as conn:
                 key_id = None
-                if encrypted_key is not None:
+                if encrypted_key is not None and custody is not None:
                     key_id = f"key-{serial_text}"
-                    _insert_key(conn, key_id, x509.name_text(cert.subject), encrypted_key, now)
+                    _insert_key(conn, key_id, x509.name_text(cert.subject), encrypted_key, now, custody)
                 record = _insert_certificate(
                     conn,
                     cert,
@@ -546,6 +581,13 @@ def issue_certificate(
             _retry_on_conflict(attempt, exc)
     log.info("pki: issued %s certificate %s", chosen.name, record.serial)
     return IssueResult(record, chain_of(store, record.serial)[1:], private_key, signer_id)
+
+
+def _custody(profile: Profile, *, generated: bool, escrow: bool) -> str | None:
+    """Whether (and why) the store keeps an end entity's private key: see issue_certificate."""
+    if not profile.non_repudiation:
+        return CUSTODY_HELD
+    return CUSTODY_ESCROW if generated and escrow else None
 
 
 def open_signer(store: Store, settings: Settings) -> x509.Issuer:
@@ -569,7 +611,12 @@ def private_key_of(store: Store, settings: Settings, serial: str) -> SM2PrivateK
     record = get_certificate(store, serial)
     if record.key_id is None:
         raise NotFoundError(
-            f"certificate {record.serial} was issued from a CSR: its private key is not held here"
+            f"certificate {record.serial}: its private key is its holder's and is not held here"
+        )
+    if get_profile(record.profile).non_repudiation and record.key_custody != CUSTODY_ESCROW:
+        raise InputError(
+            f"certificate {record.serial} is a {record.profile} certificate: its private key is not "
+            "handed out (kept before escrow had to be asked for; see docs/pki.md, key custody)"
         )
     secret = passphrase(settings)
     with store.connect() as conn:

@@ -37,12 +37,15 @@ _OPTIONS = {
     "intermediate_crl_url": "--intermediate-crl-url",
     "intermediate_days": "the intermediate's validity",
     "status": "--status",
+    "key_passphrase": "--key-passphrase env:NAME|file:PATH",
+    "escrow": "--escrow",
 }
 
 
 @contextmanager
-def _service() -> Iterator[PkiService]:
-    """The service over the configured store; its errors said in this command line's terms."""
+def _service(options: dict[str, str] | None = None) -> Iterator[PkiService]:
+    """The service over the configured store; its errors said in this command line's terms
+    (``options``: this command's own names for service fields)."""
     from govnet.pki.ca import FieldError, NoAuthorityError
     from govnet.pki.service import PkiService
 
@@ -50,7 +53,8 @@ def _service() -> Iterator[PkiService]:
         with PkiService.open() as service:
             yield service
     except FieldError as exc:
-        raise InputError(f"{_OPTIONS.get(exc.field, exc.field)} {exc.problem}") from None
+        named = {**_OPTIONS, **(options or {})}
+        raise InputError(f"{named.get(exc.field, exc.field)} {exc.problem}") from None
     except NoAuthorityError as exc:
         raise NotFoundError(f"{exc}: run `govnet pki init --name ...`") from None
 
@@ -184,20 +188,30 @@ def issue(
     ] = None,
     der: Annotated[bool, typer.Option(help="Write DER instead of PEM.")] = False,
     key_out: Annotated[
-        Path | None, typer.Option(help="Write the generated private key here (encrypted PKCS#8, mode 0600).")
+        Path | None,
+        typer.Option(
+            help="Hand the generated private key over in this file (encrypted PKCS#8, mode 0600); "
+            "required for seal-maker and signer."
+        ),
     ] = None,
     key_passphrase: Annotated[
         str | None,
         typer.Option(
-            help="env:NAME or file:PATH: decrypts an encrypted --key (no default); encrypts --key-out "
-            "(default: the PKI passphrase)."
+            help="env:NAME or file:PATH: decrypts an encrypted --key; encrypts --key-out (seal-maker, "
+            "signer: the holder's own, required; others: default the PKI passphrase)."
         ),
     ] = None,
+    escrow: Annotated[
+        bool,
+        typer.Option(
+            "--escrow",
+            help="Also keep the generated seal-maker/signer key in the store, encrypted (key escrow; "
+            "recorded as such). Without it the CA keeps no such key.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Issue an end-entity certificate from a CSR, for an existing key, or for a new SM2 key pair."""
-    from govnet.pki import keys
-    from govnet.pki.ca import passphrase
     from govnet.pki.service import IssueRequest, KeyInput
     from govnet.secrets import resolve_secret, write_secret_file
 
@@ -205,16 +219,16 @@ def issue(
         raise InputError("--key-out is for generated keys; with --csr or --key the requester keeps its key")
     if csr and key:
         raise InputError("give --csr or --key, not both")
+    if key_passphrase and not (key or key_out):
+        raise InputError("--key-passphrase is for --key (to decrypt it) or --key-out (to encrypt it)")
     if not subject and not csr:
         raise InputError("give the subject (--subject) or a certificate request (--csr)")
     for target in (out, key_out):
         if target is not None:
             _check_writable(target)
-    with _service() as service:
+    with _service({"key_passphrase": "--key-out FILE with --key-passphrase env:NAME|file:PATH"}) as service:
         key_secret = resolve_secret(key_passphrase) if key_passphrase else None
-        if key_out and key_secret is None:
-            key_secret = passphrase(service.settings)
-        result = service.issue(
+        outcome = service.issue(
             IssueRequest(
                 profile=profile,
                 subject=subject,
@@ -225,16 +239,20 @@ def issue(
                 credit_code=credit_code,
                 san=tuple(san or ()),
                 days=days,
+                key_passphrase=key_secret if key_out else None,
+                escrow=escrow,
             )
         )
+    result = outcome.result
     if out:
         _write(out, result.record.der if der else result.record.pem)
-    if key_out and result.private_key is not None and key_secret is not None:
-        write_secret_file(key_out, keys.dump_private_key_pem(result.private_key, key_secret))
+    if key_out and outcome.key_file is not None:
+        write_secret_file(key_out, outcome.key_file)
     data = {
         **result.record.to_dict(),
         "csr_sm2_id": result.csr_signer_id,
         "certificate_file": str(out) if out else None,
+        "key_file": str(key_out) if key_out and outcome.key_file else None,
     }
     emit(data, as_json=as_json, render=lambda c: _cert_table(c, [result.record], "certificate issued"))
 
@@ -319,34 +337,37 @@ def export(
     out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
     key: Annotated[
         Path | None,
-        typer.Option(help="Also write the private key govnet generated (encrypted PKCS#8, 0600)."),
+        typer.Option(
+            help="Also write the private key the store holds (encrypted PKCS#8, 0600): device and "
+            "server keys, and escrowed seal-maker/signer keys. A holder's own key is never held."
+        ),
     ] = None,
     key_passphrase: Annotated[
         str | None,
-        typer.Option(help="env:NAME or file:PATH to encrypt --key with (default: the PKI passphrase)."),
+        typer.Option(
+            help="env:NAME or file:PATH to encrypt --key with (an escrowed key: the holder's, required; "
+            "others: default the PKI passphrase)."
+        ),
     ] = None,
 ) -> None:
     """Export a certificate (and optionally its chain or its private key)."""
     import sys
 
-    from govnet.pki import keys
-    from govnet.pki.ca import passphrase
     from govnet.secrets import resolve_secret, write_secret_file
 
     if der and chain:
         raise InputError("--der writes one certificate; use PEM for --chain")
+    if key_passphrase and not key:
+        raise InputError("--key-passphrase encrypts --key; give --key FILE too")
+    if key:
+        _check_writable(key)
     with _service() as service:
         records = service.chain(serial) if chain else [service.certificate(serial)]
-        private = service.private_key(serial) if key else None
-        key_secret = (
-            (resolve_secret(key_passphrase) if key_passphrase else passphrase(service.settings))
-            if key
-            else None
-        )
+        key_secret = resolve_secret(key_passphrase) if key_passphrase else None
+        key_file = service.export_private_key(serial, key_secret) if key else None
     data = records[0].der if der else b"".join(r.pem for r in records)
-    if key and private is not None and key_secret is not None:
-        _check_writable(key)
-        write_secret_file(key, keys.dump_private_key_pem(private, key_secret))
+    if key and key_file is not None:
+        write_secret_file(key, key_file)
     if out:
         _write(out, data)
     else:

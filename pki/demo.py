@@ -55,22 +55,30 @@ def run(ctx: DemoContext) -> None:
             return
         ctx.console.print(f"root CA        {made.root.subject}  serial {made.root.serial}")
         ctx.console.print(f"issuing CA     {made.intermediate.subject}  serial {made.intermediate.serial}")
-        seal_maker = service.issue(
+        holders = {name: _holder_passphrase(out, name) for name in ("seal_maker", "signer")}
+        seal_maker_issued = service.issue(
             IssueRequest(
                 profile="seal-maker",
                 subject="CN=示例市市场监督管理局制章人",
                 organisation="示例市市场监督管理局",
                 credit_code=_valid(CREDIT_CODE),
+                key_passphrase=holders["seal_maker"][1],
             )
-        ).record
-        signer = service.issue(
+        )
+        signer_issued = service.issue(
             IssueRequest(
                 profile="signer",
                 subject="CN=王小明",
                 organisation="示例市人力资源和社会保障局",
                 credit_code=_valid(CREDIT_CODE),
+                key_passphrase=holders["signer"][1],
             )
-        ).record
+        )
+        seal_maker, signer = seal_maker_issued.record, signer_issued.record
+        key_files = {}
+        for name, issued in (("seal_maker", seal_maker_issued), ("signer", signer_issued)):
+            key_files[name] = out / f"{name}.key"
+            write_secret_file(key_files[name], issued.key_file or b"")
         doomed = service.issue(
             IssueRequest(
                 profile="device", subject="CN=county-07-router", san=("county-07-router.gov.example",)
@@ -78,6 +86,10 @@ def run(ctx: DemoContext) -> None:
         ).record
         for label, record in (("seal maker", seal_maker), ("signer", signer), ("device", doomed)):
             ctx.console.print(f"issued {label:<11} {record.subject}  serial {record.serial}")
+        ctx.console.print(
+            f"handed over    {key_files['seal_maker'].name}, {key_files['signer'].name}: encrypted under "
+            "each holder's own passphrase; the CA keeps no copy (no escrow asked for)"
+        )
         service.revoke(doomed.serial, "keyCompromise")
         ctx.console.print(f"revoked        {doomed.serial} (keyCompromise)")
         inter_crl = service.publish_crl().crl
@@ -139,6 +151,8 @@ def run(ctx: DemoContext) -> None:
         "signer_serial": signer.serial,
         "revoked_serial": doomed.serial,
         "files": {name: out / f"{name}.pem" for name in files},
+        # The holders' keys (encrypted PKCS#8) and their passphrase files: the store has none.
+        "keys": {name: (key_files[name], holders[name][0]) for name in key_files},
     }
 
 
@@ -154,6 +168,16 @@ def _authority(ctx: DemoContext, service: PkiService) -> ca.InitResult:
         credit_code=_valid(CREDIT_CODE),
         intermediate_name="CN=示例市电子政务业务CA",
     ).result
+
+
+def _holder_passphrase(out: Path, name: str) -> tuple[Path, str]:
+    """A key holder's own passphrase (a 0600 file; reused on a rerun in the same workdir)."""
+    from govnet.secrets import read_secret_file
+
+    path = out / f"{name}.key.passphrase"
+    if not path.exists():
+        write_secret_file(path, secrets.token_urlsafe(24))
+    return path, read_secret_file(path)
 
 
 def _valid(code: str) -> str:

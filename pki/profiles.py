@@ -43,6 +43,11 @@ class Profile:
     def end_entity(self) -> bool:
         return not self.is_ca
 
+    @property
+    def non_repudiation(self) -> bool:
+        """Its signatures bind the holder (seals, e-signatures): the key must be the holder's alone."""
+        return "non_repudiation" in self.key_usage
+
 
 _CA_USAGE = frozenset({"key_cert_sign", "crl_sign"})
 _SIGNING_USAGE = frozenset({"digital_signature", "non_repudiation"})

@@ -7,9 +7,22 @@ writes these tables imports them from here.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    select,
+)
 
-from govnet.store import create_tables, metadata, register_migrations
+from govnet.store import add_columns, create_tables, metadata, register_migrations
 
 COMPONENT = "pki"
 
@@ -21,6 +34,9 @@ pki_keys = Table(
     Column("owner", String(512), nullable=False),  # the subject the key belongs to
     Column("blob", LargeBinary, nullable=False),  # encrypted at rest (govnet.pki.keystore)
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Why the store holds it (version 2): "ca" a CA's signing key; "escrow" an end entity's key kept
+    # because the operator asked (non-repudiation profiles); "held" any other generated key.
+    Column("custody", String(16), nullable=True),
 )
 
 pki_certificates = Table(
@@ -72,10 +88,31 @@ pki_crls = Table(
     Column("der", LargeBinary, nullable=False),
 )
 
+CUSTODY_CA = "ca"
+CUSTODY_ESCROW = "escrow"
+CUSTODY_HELD = "held"
+
+
+def _backfill_custody(conn: Connection) -> None:
+    """Keys stored before version 2: the CAs' own, and the rest held (none was escrowed on request)."""
+    ca_keys = select(pki_certificates.c.key_id).where(
+        pki_certificates.c.serial.in_(select(pki_authorities.c.serial))
+    )
+    conn.execute(
+        pki_keys.update()
+        .where(pki_keys.c.custody.is_(None), pki_keys.c.id.in_(ca_keys))
+        .values(custody=CUSTODY_CA)
+    )
+    conn.execute(pki_keys.update().where(pki_keys.c.custody.is_(None)).values(custody=CUSTODY_HELD))
+
+
 register_migrations(
     COMPONENT,
     [
-        # 1: the first schema.
+        # 1: the first schema (a new database gets later columns here too; their steps skip them).
         create_tables(pki_keys, pki_certificates, pki_revocations, pki_authorities, pki_crls),
+        # 2: why each key is held.
+        add_columns(pki_keys, "custody"),
+        _backfill_custody,
     ],
 )

@@ -22,6 +22,7 @@ from asn1crypto import x509 as asn1_x509
 from govnet.errors import GovnetError
 from govnet.pki import ca, x509
 from govnet.pki.ca import CertificateRecord, CrlResult, InitResult, IssueResult
+from govnet.pki.schema import CUSTODY_ESCROW
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.verify import Policy, RevocationRecord, verify_path
 from govnet.settings import Settings, load_settings
@@ -76,6 +77,10 @@ class IssueRequest:
     credit_code: str | None = None
     san: Sequence[str] = ()
     days: int | None = None
+    # The passphrase a generated key is handed over under. The holder's own, required for
+    # non-repudiation profiles (and never the CA's); for others it defaults to the PKI passphrase.
+    key_passphrase: str | None = None
+    escrow: bool = False  # keep an encrypted copy of a generated non-repudiation key (recorded)
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,17 @@ class Outcome:
 @dataclass(frozen=True)
 class InitOutcome(Outcome):
     result: InitResult
+
+
+@dataclass(frozen=True)
+class IssueOutcome(Outcome):
+    result: IssueResult
+    # A generated private key as encrypted PKCS#8 PEM, for its holder: handed over this once.
+    key_file: bytes | None = None
+
+    @property
+    def record(self) -> CertificateRecord:
+        return self.result.record
 
 
 @dataclass(frozen=True)
@@ -150,15 +166,35 @@ class PkiService:
         )
         return InitOutcome(result)
 
-    def issue(self, request: IssueRequest) -> IssueResult:
+    def issue(self, request: IssueRequest) -> IssueOutcome:
+        """Issue a certificate; a generated key comes back once, encrypted (``key_file``)."""
         from govnet.pki import keys
+        from govnet.pki.profiles import get_profile
+
+        profile = get_profile(request.profile)
+        generates = request.csr is None and request.key is None
+        handover = request.key_passphrase
+
+        def check_handover() -> None:
+            if not (generates and profile.non_repudiation):
+                return
+            if not handover:
+                raise ca.FieldError(
+                    "key_passphrase",
+                    f"is needed: a {profile.name} key is generated for its holder and handed over once, "
+                    "encrypted under a passphrase the holder chooses",
+                )
+            if handover == ca.passphrase(self.settings):
+                raise ca.FieldError(
+                    "key_passphrase", "must be the holder's own, not the CA's (the PKI passphrase)"
+                )
 
         existing: SM2PrivateKey | None = None
         if request.key is not None:
             existing = keys.load_pkcs8_or_sec1_key(
                 request.key.data, request.key.passphrase, source=request.key.source
             )
-        return ca.issue_certificate(
+        result = ca.issue_certificate(
             self.store,
             self.settings,
             profile=request.profile,
@@ -170,7 +206,13 @@ class PkiService:
             credit_code=request.credit_code,
             san=request.san,
             days=request.days,
+            escrow=request.escrow,
+            before_signing=check_handover,
         )
+        key_file = None
+        if generates and result.private_key is not None:
+            key_file = keys.dump_private_key_pem(result.private_key, handover or ca.passphrase(self.settings))
+        return IssueOutcome(result, key_file)
 
     def revoke(self, serial: str, reason: str = "unspecified") -> CertificateRecord:
         return ca.revoke_certificate(self.store, serial, reason)
@@ -206,9 +248,25 @@ class PkiService:
             raise ca.FieldError("status", f"must be valid or revoked, got {status!r}")
         return ca.list_certificates(self.store, profile=profile, status=status)
 
-    def private_key(self, serial: str) -> SM2PrivateKey:
-        """The private key the store holds for a certificate (decrypted with the PKI passphrase)."""
-        return ca.private_key_of(self.store, self.settings, serial)
+    def export_private_key(self, serial: str, passphrase: str | None = None) -> bytes:
+        """The private key the store holds for a certificate, as encrypted PKCS#8 PEM under
+        ``passphrase``. An escrowed non-repudiation key is released only under a passphrase given
+        for its holder (never the CA's); a held device or server key defaults to the PKI passphrase.
+        Keys of non-repudiation certificates that were not escrowed on request are never handed out."""
+        from govnet.pki import keys
+
+        record = ca.get_certificate(self.store, serial)
+        key = ca.private_key_of(self.store, self.settings, record.serial)
+        if record.key_custody == CUSTODY_ESCROW:
+            if not passphrase:
+                raise ca.FieldError(
+                    "key_passphrase", "is needed: an escrowed key goes out under its holder's"
+                )
+            if passphrase == ca.passphrase(self.settings):
+                raise ca.FieldError(
+                    "key_passphrase", "must be the holder's own, not the CA's (the PKI passphrase)"
+                )
+        return keys.dump_private_key_pem(key, passphrase or ca.passphrase(self.settings))
 
     # --- verification ---------------------------------------------------------------------------
 

@@ -96,8 +96,10 @@ def test_issue_for_generated_keys_and_verify(
     )
     serials = {seal.record.serial, device.record.serial, authority.root.serial}
     assert len(serials) == 3 and all(int(s, 16).bit_length() >= 64 for s in serials)
-    assert seal.private_key is not None
-    assert ca.private_key_of(store, pki_settings, seal.record.serial) == seal.private_key
+    assert seal.private_key is not None and device.private_key is not None
+    assert ca.private_key_of(store, pki_settings, device.record.serial) == device.private_key
+    with pytest.raises(NotFoundError, match="holder's and is not held here"):  # no escrow asked for
+        ca.private_key_of(store, pki_settings, seal.record.serial)
     cert = seal.record.certificate
     assert cert.extended_key_usage_value.native == ["document_signing"]
     assert cert.subject.native["serial_number"] == CODE
@@ -203,7 +205,7 @@ def test_issue_refuses_bad_requests(store: Store, pki_settings: Settings, author
             },
             "check character",
         ),
-        ({"profile": "device"}, "give the subject"),
+        ({"profile": "device"}, "give a subject or a certificate request"),
         ({"profile": "device", "subject": "CN=x", "days": 0}, "must be between 1 and"),
     ]
     for kwargs, message in cases:
@@ -212,7 +214,7 @@ def test_issue_refuses_bad_requests(store: Store, pki_settings: Settings, author
 
 
 def test_issue_needs_a_ca(store: Store, pki_settings: Settings) -> None:
-    with pytest.raises(NotFoundError, match="govnet pki init"):
+    with pytest.raises(NotFoundError, match="no certificate authority yet: initialise one first"):
         ca.issue_certificate(store, pki_settings, profile="device", subject="CN=x")
 
 

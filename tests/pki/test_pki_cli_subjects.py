@@ -12,7 +12,7 @@ def test_subject_email_is_encoded_and_checked(ca_home: Path, tmp_path: Path) -> 
     # emailAddress is a documented subject attribute; it used to end in an internal error.
     out = tmp_path / "em.pem"
     run = govnet(
-        ca_home, "pki", "issue", "--profile", "signer", "--subject", "CN=x,emailAddress=zhang@gov.example",
+        ca_home, "pki", "issue", "--profile", "device", "--subject", "CN=x,emailAddress=zhang@gov.example",
         "--out", str(out),
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
@@ -20,13 +20,13 @@ def test_subject_email_is_encoded_and_checked(ca_home: Path, tmp_path: Path) -> 
         ["openssl", "x509", "-in", str(out), "-noout", "-subject"], capture_output=True, text=True, check=True
     )
     assert "emailAddress = zhang@gov.example" in shown.stdout
-    run = govnet(ca_home, "pki", "issue", "--profile", "signer", "--subject", "CN=x,emailAddress=bad")
+    run = govnet(ca_home, "pki", "issue", "--profile", "device", "--subject", "CN=x,emailAddress=bad")
     assert_input_error(run, "emailAddress 'bad' is not an e-mail address")
 
 
 def test_control_characters_in_a_subject_are_refused(ca_home: Path, tmp_path: Path) -> None:
     before = serials(ca_home)
-    run = govnet(ca_home, "pki", "issue", "--profile", "signer", "--subject", "CN=a\x1b[31mred")
+    run = govnet(ca_home, "pki", "issue", "--profile", "device", "--subject", "CN=a\x1b[31mred")
     assert_input_error(run, "common_name holds control characters")
     key, csr = tmp_path / "k.pem", tmp_path / "bell.csr"
     subprocess.run(

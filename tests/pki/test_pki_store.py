@@ -17,6 +17,7 @@ from govnet.store import (
     create_tables,
     metadata,
     register_migrations,
+    registered_components,
     schema_version,
 )
 
@@ -41,8 +42,51 @@ def _cert_row(serial: str) -> dict[str, object]:
 
 
 def test_open_creates_schema_and_records_version(store: Store) -> None:
-    assert store.versions()["pki"] == 1
-    assert store.migrate()["pki"] == 1  # idempotent
+    assert store.versions()["pki"] == registered_components()["pki"] == 3
+    assert store.migrate()["pki"] == 3  # idempotent
+
+
+def test_a_version_1_pki_database_is_upgraded_in_place(store_url: str) -> None:
+    """A store made by govnet before key custody was recorded: its rows keep their meaning, and each
+    stored key learns why it is held (the CAs' own: "ca"; any other: "held", never "escrow")."""
+    from sqlalchemy import DateTime, LargeBinary, MetaData
+    from sqlalchemy import String as Str
+
+    from govnet.pki.schema import pki_authorities, pki_crls, pki_revocations
+
+    old = MetaData()
+    old_keys = Table(
+        "pki_keys",
+        old,
+        Column("id", Str(64), primary_key=True),
+        Column("owner", Str(512), nullable=False),
+        Column("blob", LargeBinary, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+    for table in (pki_certificates, pki_revocations, pki_authorities, pki_crls):
+        table.to_metadata(old)
+    with Store.open(store_url, migrate=False) as raw, raw.begin() as conn:
+        schema_version.create(conn)
+        old.create_all(conn)
+        conn.execute(schema_version.insert().values(component="pki", version=1))
+        for key_id in ("key-ca", "key-leaf"):
+            conn.execute(old_keys.insert().values(id=key_id, owner="o", blob=b"blob", created_at=NOW))
+        conn.execute(pki_certificates.insert().values(**{**_cert_row("0c"), "key_id": "key-ca"}))
+        conn.execute(
+            pki_certificates.insert().values(
+                **{**_cert_row("0d"), "key_id": "key-leaf", "profile": "signer", "issuer_serial": "0c"}
+            )
+        )
+        conn.execute(
+            pki_authorities.insert().values(
+                serial="0c", role="root", name="r", crl_url="http://x/", issuing=True
+            )
+        )
+    with Store.open(store_url) as store:
+        assert store.versions()["pki"] == 3
+        with store.connect() as conn:
+            custody = dict(conn.execute(select(pki_keys.c.id, pki_keys.c.custody)).all())
+    assert custody == {"key-ca": "ca", "key-leaf": "held"}
 
 
 def test_serial_is_unique_and_failed_transaction_writes_nothing(store: Store) -> None:
