@@ -326,10 +326,46 @@ def _retry_on_conflict(attempt: int, exc: StoreConflict) -> None:
 class InitResult:
     root: CertificateRecord
     intermediate: CertificateRecord | None
+    warnings: tuple[str, ...] = ()
 
 
-def default_crl_url(settings: Settings, serial: str) -> str:
-    return (settings.home / "pki" / "crl" / f"{serial}.crl").resolve().as_uri()
+CRL_PORT = 8443  # where the signing service serves /crl/<ca-key-id>.crl
+
+
+def crl_base_url(settings: Settings) -> str:
+    """The configured CRL base URL (``pki.crl_base_url``), else the signing service on this host."""
+    import socket
+
+    base = settings.pki.crl_base_url or f"http://{socket.getfqdn()}:{CRL_PORT}/crl/"
+    return base if base.endswith("/") else base + "/"
+
+
+def default_crl_url(settings: Settings, key_id: bytes) -> str:
+    """<base URL><the CA's key identifier, hex>.crl: stable across re-issued CA certificates."""
+    return f"{crl_base_url(settings)}{key_id.hex()}.crl"
+
+
+def crl_url_warnings(url: str, *, given: bool, what: str) -> list[str]:
+    """What a person should hear about a distribution point before it goes into certificates."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    warnings = []
+    if parts.scheme == "file":
+        warnings.append(
+            f"{what} {url} is a file on this machine: relying parties elsewhere cannot fetch the CRL; "
+            "give an http:// URL they can reach"
+        )
+    elif (parts.hostname or "") in ("localhost", "127.0.0.1", "::1") or (parts.hostname or "").startswith(
+        "localhost."
+    ):
+        warnings.append(f"{what} {url} names this machine by a loopback name: others cannot reach it")
+    if not given:
+        warnings.append(
+            f"{what} defaults to {url} (the signing service on this host); set pki.crl_base_url "
+            "to the address relying parties use"
+        )
+    return warnings
 
 
 def init_ca(
@@ -373,7 +409,7 @@ def init_ca(
     root_hex = x509.serial_hex(root_serial)
     root_name = x509.build_name(root_request.subject)
     root_issuer = x509.Issuer(root_name, x509.key_identifier(root_key.public_key()), root_key)
-    root_crl = crl_url or default_crl_url(settings, root_hex)
+    root_crl = crl_url or default_crl_url(settings, x509.key_identifier(root_key.public_key()))
     root_not_after = now + dt.timedelta(days=root_days or PROFILES["root"].default_days)
     root_cert = x509.build_certificate(
         profile=PROFILES["root"],
@@ -407,7 +443,7 @@ def init_ca(
             inter_key,
             inter_cert,
             inter_hex,
-            intermediate_crl_url or default_crl_url(settings, inter_hex),
+            intermediate_crl_url or default_crl_url(settings, x509.key_identifier(inter_key.public_key())),
         )
     with store.begin() as conn:
         _insert_key(conn, f"key-{root_hex}", name, encrypt_private_key(root_key, secret), now, CUSTODY_CA)
@@ -446,8 +482,16 @@ def init_ca(
                     issuing=True,
                 )
             )
+    configured = bool(settings.pki.crl_base_url)  # the operator chose the base: no "defaults to" note
+    warnings = crl_url_warnings(root_crl, given=configured or crl_url is not None, what="the root's CRL URL")
+    if inter:
+        warnings += crl_url_warnings(
+            inter[3], given=configured or intermediate_crl_url is not None, what="the issuing CA's CRL URL"
+        )
+    for warning in warnings:
+        log.warning("pki: %s", warning)
     log.info("pki: created root CA %s", root_hex)
-    return InitResult(root_record, inter_record)
+    return InitResult(root_record, inter_record, tuple(warnings))
 
 
 # --- issue ---------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
+
 from govnet.pki import ca
 from govnet.pki.service import IssueRequest, PkiService, VerifyRequest
 from govnet.secrets import write_secret_file
@@ -162,12 +164,15 @@ def _authority(ctx: DemoContext, service: PkiService) -> ca.InitResult:
     if "root" in existing:
         ctx.console.print("the store already holds a CA (an earlier run in this workdir): reusing it")
         return ca.InitResult(existing["root"], existing.get("intermediate"))
-    return service.init(
+    outcome = service.init(
         name="CN=示例市电子政务根CA",
         organisation="示例市政务服务数据管理局",
         credit_code=_valid(CREDIT_CODE),
         intermediate_name="CN=示例市电子政务业务CA",
-    ).result
+    )
+    for warning in outcome.warnings:
+        ctx.console.print(f"[yellow]warning:[/] {escape(warning)}")
+    return outcome.result
 
 
 def _holder_passphrase(out: Path, name: str) -> tuple[Path, str]:

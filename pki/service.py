@@ -164,7 +164,7 @@ class PkiService:
             root_days=root_days,
             intermediate_days=intermediate_days,
         )
-        return InitOutcome(result)
+        return InitOutcome(result, warnings=result.warnings)
 
     def issue(self, request: IssueRequest) -> IssueOutcome:
         """Issue a certificate; a generated key comes back once, encrypted (``key_file``)."""
@@ -222,11 +222,14 @@ class PkiService:
         ``file:`` distribution point names (serving it over http is the signing service's job)."""
         crl = ca.issue_crl(self.store, self.settings, ca_serial=ca_serial, days=days)
         url = ca.authority_for(self.store, crl.issuer.serial).crl_url
+        target = crl_file_for(url, self.settings.home / "pki" / "crl")
+        if target is None:
+            return PublishedCrl(crl, None)
         try:
-            published = write_crl_file(url, crl.der)
+            write_crl_file(target, crl.der)
         except OSError as exc:
-            raise CrlPublishError(crl, f"{url}: cannot write: {exc.strerror or exc}") from None
-        return PublishedCrl(crl, published)
+            raise CrlPublishError(crl, f"{target}: cannot write: {exc.strerror or exc}") from None
+        return PublishedCrl(crl, str(target))
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -302,17 +305,24 @@ class PkiService:
         )
 
 
-def write_crl_file(url: str, der: bytes) -> str | None:
-    """Write a CRL where a ``file:`` URL names it, atomically (a reader sees the old CRL or the new
-    one, never half of one); other schemes are served, not written: None."""
+def crl_file_for(url: str, served_folder: Path) -> Path | None:
+    """Where a CRL for ``url`` is written: the file a ``file:`` URL names, or for ``http(s):`` the
+    file of that name in ``served_folder`` (``$GOVNET_HOME/pki/crl``), which the signing service — or
+    any web server — serves at the base URL. None for other schemes (published elsewhere)."""
     parts = urlsplit(url)
-    if parts.scheme != "file":
-        return None
-    path = Path(unquote(parts.path))
-    staging = path.with_name(path.name + ".new")
+    if parts.scheme == "file":
+        return Path(unquote(parts.path))
+    if parts.scheme in ("http", "https"):
+        name = Path(unquote(parts.path)).name
+        return served_folder / name if name else None
+    return None
+
+
+def write_crl_file(path: Path, der: bytes) -> None:
+    """Write a CRL atomically: a reader sees the old CRL or the new one, never half of one."""
     if path.is_dir():
         raise IsADirectoryError(21, "Is a directory")
     path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(path.name + ".new")
     staging.write_bytes(der)
     staging.replace(path)
-    return str(path)

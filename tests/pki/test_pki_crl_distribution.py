@@ -1,0 +1,72 @@
+"""Where certificates tell relying parties to fetch CRLs, and publishing every CA's CRL."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from govnet.pki import x509
+from govnet.pki.service import PkiService
+from govnet.settings import Settings
+from govnet.store import Store
+
+
+def _service(store: Store, settings: Settings, **pki: object) -> PkiService:
+    return PkiService(store, settings.model_copy(update={"pki": settings.pki.model_copy(update=pki)}))
+
+
+def _cdp(der: bytes) -> str:
+    cert = x509.load_certificate(der, "cert")
+    return str(cert.crl_distribution_points[0]["distribution_point"].native[0])
+
+
+def test_the_default_distribution_point_is_the_signing_services_http_url(
+    store: Store, pki_settings: Settings, cheap_kdf: None
+) -> None:
+    service = _service(store, pki_settings)
+    outcome = service.init(name="CN=Root", intermediate=True)
+    root, inter = outcome.result.root, outcome.result.intermediate
+    assert inter is not None
+    root_key_id = root.certificate.key_identifier.hex()
+    expected = f"http://{socket.getfqdn()}:8443/crl/{root_key_id}.crl"
+    assert _cdp(inter.der) == expected  # the intermediate's revocation is on the root's CRL
+    assert not _cdp(root.der).startswith("file:")
+    assert any("defaults to " + expected in w and "pki.crl_base_url" in w for w in outcome.warnings)
+
+
+def test_the_crl_base_url_setting_is_used_without_a_warning(
+    store: Store, pki_settings: Settings, cheap_kdf: None
+) -> None:
+    service = _service(store, pki_settings, crl_base_url="http://pki.gov.example/crl")
+    outcome = service.init(name="CN=Root", intermediate=True)
+    inter = outcome.result.intermediate
+    assert inter is not None
+    key_id = outcome.result.root.certificate.key_identifier.hex()
+    assert _cdp(inter.der) == f"http://pki.gov.example/crl/{key_id}.crl"
+    assert outcome.warnings == ()
+    # Publishing writes the file a web server serves under that base URL.
+    published = service.publish_crl(ca_serial=outcome.result.root.serial)
+    assert published.published_to == str(pki_settings.home / "pki" / "crl" / f"{key_id}.crl")
+
+
+@pytest.mark.parametrize(
+    ("url", "warning"),
+    [
+        ("file:///var/lib/govnet/root.crl", "is a file on this machine"),
+        ("http://localhost:8443/crl/root.crl", "loopback name"),
+    ],
+)
+def test_init_warns_about_a_crl_url_nobody_else_can_fetch(
+    store: Store, pki_settings: Settings, cheap_kdf: None, url: str, warning: str
+) -> None:
+    outcome = _service(store, pki_settings).init(name="CN=Root", crl_url=url)
+    assert any(warning in w for w in outcome.warnings), outcome.warnings
+
+
+def test_the_cli_prints_the_warning_on_stderr(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pki_run import govnet
+
+    run = govnet(tmp_path, "pki", "init", "--name", "CN=Root", "--crl-url", f"file://{tmp_path}/root.crl")
+    assert run.returncode == 0, run.stderr
+    assert "warning:" in run.stderr and "is a file on this machine" in run.stderr
