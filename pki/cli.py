@@ -259,7 +259,7 @@ def issue(
 
 @app.command()
 def revoke(
-    serial: Annotated[str, typer.Argument(help="The certificate's serial (hex).")],
+    serial: Annotated[str, typer.Argument(help="The certificate's serial (hex), or a unique prefix of it.")],
     reason: Annotated[
         str, typer.Option(help="keyCompromise, cACompromise, affiliationChanged, superseded, ...")
     ] = "unspecified",
@@ -274,38 +274,56 @@ def revoke(
 @app.command()
 def crl(
     ca: Annotated[
-        str | None, typer.Option(help="Serial of the CA whose CRL to sign (default: the issuing CA).")
+        str | None,
+        typer.Option(
+            help="Serial (or a unique prefix) of the CA whose CRL to sign (default: the issuing CA)."
+        ),
     ] = None,
+    all_cas: Annotated[
+        bool, typer.Option("--all", help="Sign and publish a CRL for every CA here (root included).")
+    ] = False,
     days: Annotated[int, typer.Option(help="Days until nextUpdate.")] = 7,
-    out: Annotated[Path | None, typer.Option(help="Also write the CRL here.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write the CRL here (not with --all).")] = None,
     der: Annotated[bool, typer.Option(help="Write DER instead of PEM to --out.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Sign a CRL (SM3withSM2) listing the CA's revoked certificates, and publish it."""
     from govnet.pki.service import CrlPublishError
 
+    if all_cas and (ca or out):
+        raise InputError("--all publishes every CA's CRL into the served folder; drop --ca and --out")
     with _service() as service:
         try:
-            published = service.publish_crl(ca_serial=ca, days=days)
+            published = (
+                service.publish_all_crls(days=days)
+                if all_cas
+                else [service.publish_crl(ca_serial=ca, days=days)]
+            )
         except CrlPublishError as exc:
             # The CRL is signed and in the store (`verify` consults it): say so, and exit 1, not 2.
-            raise GovnetError(f"{exc}; fix that and run `govnet pki crl` again") from None
-    result = published.crl
+            again = "govnet pki crl --all" if all_cas else "govnet pki crl"
+            raise GovnetError(f"{exc}; fix that and run `{again}` again") from None
     if out:
-        _write(out, result.der if der else result.pem)
-    data = {**published.to_dict(), "file": str(out) if out else None}
-    data.pop("issuer_serial")
+        _write(out, published[0].crl.der if der else published[0].crl.pem)
+    rows = []
+    for item in published:
+        row = {**item.to_dict(), "file": str(out) if out else None}
+        if not all_cas:
+            row.pop("issuer_serial")
+        rows.append(row)
 
     def render(console: Console) -> None:
         from rich.markup import escape
 
-        console.print(
-            f"CRL #{result.number} from {escape(result.issuer.subject)}: {result.revoked} revoked, "
-            f"next update {result.next_update:%Y-%m-%d %H:%M}Z"
-            + (f", published to {published.published_to}" if published.published_to else "")
-        )
+        for item in published:
+            result = item.crl
+            console.print(
+                f"CRL #{result.number} from {escape(result.issuer.subject)}: {result.revoked} revoked, "
+                f"next update {result.next_update:%Y-%m-%d %H:%M}Z"
+                + (f", published to {escape(item.published_to)}" if item.published_to else "")
+            )
 
-    emit(data, as_json=as_json, render=render)
+    emit(rows if all_cas else rows[0], as_json=as_json, render=render)
 
 
 @app.command("list")
@@ -331,7 +349,7 @@ def list_(
 
 @app.command()
 def export(
-    serial: Annotated[str, typer.Argument(help="The certificate's serial (hex).")],
+    serial: Annotated[str, typer.Argument(help="The certificate's serial (hex), or a unique prefix of it.")],
     der: Annotated[bool, typer.Option(help="DER instead of PEM (one certificate only).")] = False,
     chain: Annotated[bool, typer.Option(help="Include the issuers up to the root (PEM).")] = False,
     out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
@@ -410,6 +428,16 @@ def verify(
     with _service() as service:
         verdict = service.verify(request)
     emit(verdict.summary(), as_json=as_json, render=lambda c: render_verdict(c, verdict))
+    missing = [c.evidence["crl_issuer"] for c in verdict.checks if "crl_issuer" in c.evidence]
+    if missing:
+        from rich.markup import escape
+
+        from govnet.output import err_console
+
+        err_console.print(
+            f"hint: no CRL from {escape(', '.join(missing))}: `govnet pki crl --all` publishes one for each "
+            "CA of this installation; for a CA from elsewhere pass its CRL with --crl FILE"
+        )
     if not verdict.ok:
         raise typer.Exit(1)
 

@@ -35,9 +35,14 @@ log = logging.getLogger(__name__)
 class CrlPublishError(GovnetError):
     """A CRL was signed and stored, but writing it where its distribution point says failed."""
 
-    def __init__(self, crl: CrlResult, problem: str) -> None:
-        super().__init__(f"CRL #{crl.number} is signed and stored, but publishing it failed: {problem}")
+    def __init__(self, crl: CrlResult, problem: str, *, several: bool = False) -> None:
+        super().__init__(
+            f"the CRLs are signed and stored, but publishing failed: {problem}"
+            if several
+            else f"CRL #{crl.number} is signed and stored, but publishing it failed: {problem}"
+        )
         self.crl = crl
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -230,6 +235,19 @@ class PkiService:
         except OSError as exc:
             raise CrlPublishError(crl, f"{target}: cannot write: {exc.strerror or exc}") from None
         return PublishedCrl(crl, str(target))
+
+    def publish_all_crls(self, *, days: int = 7) -> list[PublishedCrl]:
+        """A fresh CRL from every CA of this installation, the root first. Each is signed and stored
+        even if writing another fails; the failures are raised together at the end."""
+        published, failed = [], []
+        for authority in ca.authorities(self.store):
+            try:
+                published.append(self.publish_crl(ca_serial=authority.record.serial, days=days))
+            except CrlPublishError as exc:
+                failed.append(exc)
+        if failed:
+            raise CrlPublishError(failed[0].crl, "; ".join(e.problem for e in failed), several=True)
+        return published
 
     # --- reading --------------------------------------------------------------------------------
 

@@ -288,7 +288,7 @@ def _crl_for(
 ) -> tuple[asn1_crl.CertificateList | None, str]:
     """The newest CRL from ``issuer`` whose signature verifies (under the ID policy), or why none."""
     best: asn1_crl.CertificateList | None = None
-    why = f"no CRL from '{x509.common_name(issuer.subject)}' (run `govnet pki crl` or pass --crl)"
+    why = f"no CRL from '{x509.common_name(issuer.subject)}' among the CRLs consulted"
     for crl in crls:
         if crl["tbs_cert_list"]["issuer"].hashable != issuer.subject.hashable:
             continue
@@ -322,7 +322,7 @@ def _revocation(
 ) -> CheckResult:
     crl, why = _crl_for(issuer, crls, policy)
     if crl is None:
-        return CheckResult.indeterminate(name, why)
+        return CheckResult.indeterminate(name, why, crl_issuer=x509.name_text(issuer.subject))
     tbs = crl["tbs_cert_list"]
     number = _crl_number(crl)
     next_update = tbs["next_update"].native

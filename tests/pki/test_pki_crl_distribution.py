@@ -70,3 +70,26 @@ def test_the_cli_prints_the_warning_on_stderr(tmp_path) -> None:  # type: ignore
     run = govnet(tmp_path, "pki", "init", "--name", "CN=Root", "--crl-url", f"file://{tmp_path}/root.crl")
     assert run.returncode == 0, run.stderr
     assert "warning:" in run.stderr and "is a file on this machine" in run.stderr
+
+
+def test_crl_all_publishes_every_cas_crl_and_the_verify_hint_says_so(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from pki_run import govnet
+
+    home = tmp_path / "home"
+    assert govnet(home, "pki", "init", "--name", "CN=Fresh Root", "--intermediate").returncode == 0
+    inter = json.loads(govnet(home, "pki", "list", "--profile", "intermediate", "--json").stdout)[0]
+    pem = tmp_path / "inter.pem"
+    assert govnet(home, "pki", "export", inter["serial"][:12], "--out", str(pem)).returncode == 0
+    before = govnet(home, "pki", "verify", str(pem))
+    assert before.returncode == 1 and "INDETERMINATE" in before.stdout
+    assert "govnet pki crl --all" in before.stderr and "run `govnet pki crl`" not in before.stdout
+    published = govnet(home, "pki", "crl", "--all", "--json")
+    assert published.returncode == 0, published.stderr
+    crls = json.loads(published.stdout)
+    assert [c["issuer"] for c in crls] == ["CN=Fresh Root, C=CN", inter["subject"]]
+    assert all(c["number"] == 1 and (home / "pki" / "crl").is_dir() for c in crls)
+    after = govnet(home, "pki", "verify", str(pem), "--json")
+    assert after.returncode == 0 and json.loads(after.stdout)["status"] == "PASSED"
+    assert "hint" not in after.stderr
