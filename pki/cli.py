@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from govnet.errors import GovnetError, InputError, NotFoundError
+from govnet.errors import GovnetError, InputError, NotFoundError, SecretError
 from govnet.output import emit
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ def _service(options: dict[str, str] | None = None) -> Iterator[PkiService]:
     """The service over the configured store; its errors said in this command line's terms
     (``options``: this command's own names for service fields)."""
     from govnet.pki.ca import FieldError, NoAuthorityError
+    from govnet.pki.keys import PassphraseNeeded
     from govnet.pki.service import PkiService
 
     try:
@@ -55,6 +56,8 @@ def _service(options: dict[str, str] | None = None) -> Iterator[PkiService]:
     except FieldError as exc:
         named = {**_OPTIONS, **(options or {})}
         raise InputError(f"{named.get(exc.field, exc.field)} {exc.problem}") from None
+    except PassphraseNeeded as exc:
+        raise SecretError(f"{exc}: give it with --key-passphrase env:NAME|file:PATH") from None
     except NoAuthorityError as exc:
         raise NotFoundError(f"{exc}: run `govnet pki init --name ...`") from None
 

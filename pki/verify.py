@@ -20,6 +20,7 @@ from asn1crypto import x509 as asn1_x509
 
 from govnet.errors import InputError
 from govnet.pki import x509
+from govnet.pki.oids import describe
 from govnet.pki.profiles import get_profile
 from govnet.pki.sm2 import SM2PublicKey
 from govnet.verdict import CheckResult, Verdict
@@ -78,7 +79,9 @@ def _signature(cert_or_crl_check: x509.SignatureCheck, name: str, policy: Policy
     if not check.valid:
         if check.algorithm != x509.SM2_SM3_OID:
             return CheckResult.failed(
-                name, f"{what} is signed with {check.algorithm}, not SM2-with-SM3", algorithm=check.algorithm
+                name,
+                f"{what} is signed with {describe(check.algorithm)}, not SM2-with-SM3",
+                algorithm=check.algorithm,
             )
         return CheckResult.failed(name, f"{what}'s SM2 signature does not verify with the issuer's key")
     if check.signer_id is x509.SignerId.EMPTY:
