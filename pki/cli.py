@@ -119,7 +119,11 @@ def init(
     ] = None,
     intermediate: Annotated[bool, typer.Option(help="Also create an issuing intermediate CA.")] = False,
     intermediate_name: Annotated[
-        str | None, typer.Option(help="The intermediate's subject (default: '<name> Issuing CA').")
+        str | None,
+        typer.Option(
+            help="The intermediate's subject (default: the root's, with 根CA → 二级CA, Root CA → Issuing CA "
+            "in its CN)."
+        ),
     ] = None,
     crl_url: Annotated[
         str | None, typer.Option(help="Where the root's CRL is published (CRL distribution point).")

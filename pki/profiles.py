@@ -205,6 +205,49 @@ def parse_subject(text: str, *, credit_code: str | None = None, organisation: st
     return Subject(tuple(pairs))
 
 
+def subject_text(subject: Subject) -> str:
+    """The subject as ``parse_subject`` reads it back: ``CN=...,O=...`` with commas escaped."""
+    keyword = {attribute: word for word, attribute in DN_KEYWORDS.items()}
+    return ",".join(f"{keyword[a]}={v.replace(',', chr(92) + ',')}" for a, v in subject.attributes)
+
+
+# How a root's common name becomes its issuing CA's (docs/pki.md, "The issuing CA's name").
+_ISSUING_CN_RULES = (
+    (re.compile(r"根\s*CA", re.IGNORECASE), "二级CA"),
+    (re.compile(r"\bRoot\s+CA\b", re.IGNORECASE), "Issuing CA"),
+    (re.compile(r"\bRoot$", re.IGNORECASE), "Issuing CA"),
+    (re.compile(r"\bRoot\b", re.IGNORECASE), "Issuing"),
+)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def issuing_ca_common_name(root_cn: str) -> str:
+    """The issuing CA's common name derived from the root's (docs/pki.md).
+
+    "某市电子政务根CA" → "某市电子政务二级CA", "Example Root CA" → "Example Issuing CA",
+    "Example Root" → "Example Issuing CA"; otherwise "二级" goes before a final "CA" of a Chinese
+    name ("二级CA" is appended when there is none), and "Issuing" before an English one
+    ("Lab CA" → "Lab Issuing CA"; " Issuing CA" appended when there is none).
+    """
+    for pattern, replacement in _ISSUING_CN_RULES:
+        matches = list(pattern.finditer(root_cn))  # the last one: "Root Services Root CA"
+        if matches:
+            last = matches[-1]
+            return root_cn[: last.start()] + replacement + root_cn[last.end() :]
+    chinese = bool(_CJK.search(root_cn))
+    if re.search(r"CA$", root_cn, re.IGNORECASE):
+        return root_cn[:-2] + ("二级CA" if chinese else "Issuing CA")
+    return root_cn + ("二级CA" if chinese else " Issuing CA")
+
+
+def issuing_ca_subject(root: Subject) -> Subject:
+    """The default issuing CA's subject: the root's, organisation, credit code and every other
+    attribute kept, with its common name derived by ``issuing_ca_common_name``."""
+    return Subject(
+        tuple((a, issuing_ca_common_name(v) if a == "common_name" else v) for a, v in root.attributes)
+    )
+
+
 def check_subject_values(
     pairs: list[tuple[str, str]] | tuple[tuple[str, str], ...], context: str, *, unique: bool = True
 ) -> None:

@@ -154,9 +154,10 @@ class PkiService:
     ) -> InitOutcome:
         """Create the root CA, and an issuing intermediate when asked (or when it is named)."""
         if intermediate and not intermediate_name:
-            from govnet.pki.profiles import parse_subject
+            from govnet.pki.profiles import issuing_ca_subject, parse_subject, subject_text
 
-            intermediate_name = f"CN={parse_subject(name).common_name} Issuing CA"
+            root = parse_subject(name, organisation=organisation, credit_code=credit_code)
+            intermediate_name = subject_text(issuing_ca_subject(root))
         result = ca.init_ca(
             self.store,
             self.settings,

@@ -64,7 +64,8 @@ def initialised(govnet):  # type: ignore[no-untyped-def]
 
 def test_full_cycle(govnet, initialised, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     assert initialised["intermediate"]["subject"].startswith("serialNumber=")
-    assert "CN=Test Root CA Issuing CA" in initialised["intermediate"]["subject"]
+    assert "CN=Test Issuing CA" in initialised["intermediate"]["subject"]
+    assert "O=某市政务服务数据管理局" in initialised["intermediate"]["subject"]
     monkeypatch.setenv("HOLDER_PASS", HOLDER_PASS)
     seal = _json(
         govnet, "pki", "issue", "--profile", "seal-maker", "--subject", "CN=制章人", "--org", "某局",
