@@ -256,10 +256,17 @@ class Authority:
 
 
 def authorities(store: Store) -> list[Authority]:
+    """This installation's CAs, the root first (one query: verification reads them every time)."""
+    query = _SELECT.add_columns(
+        pki_authorities.c.role,
+        pki_authorities.c.name.label("authority_name"),
+        pki_authorities.c.crl_url,
+        pki_authorities.c.issuing,
+    ).join(pki_authorities, pki_authorities.c.serial == pki_certificates.c.serial)
     with store.connect() as conn:
-        rows = conn.execute(select(pki_authorities)).all()
+        rows = conn.execute(query).all()
     return [
-        Authority(get_certificate(store, r.serial), r.role, r.name, r.crl_url, bool(r.issuing))
+        Authority(_record(r), r.role, r.authority_name, r.crl_url, bool(r.issuing))
         for r in sorted(rows, key=lambda r: r.role != "root")
     ]
 

@@ -14,9 +14,11 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 
 from govnet.errors import GovnetError
@@ -300,9 +302,10 @@ class PkiService:
         ]
         roots = [c for data, where in request.trusted for c in x509.load_certificates(data, where)]
         crls = [x509.load_crl(data, where) for data, where in request.crls]
-        roots += [x509.load_certificate(der, "store") for der in ca.trusted_roots(self.store)]
-        crls += [x509.load_crl(der, "store") for der in ca.latest_crls(self.store)]
-        intermediates += [r.certificate for r in ca.list_certificates(self.store, profile="intermediate")]
+        authorities = ca.authorities(self.store)
+        roots += [_store_certificate(a.record.der) for a in authorities if a.role == "root"]
+        intermediates += [_store_certificate(a.record.der) for a in authorities if a.role != "root"]
+        crls += [_store_crl(der) for der in ca.latest_crls(self.store)]
         policy = Policy(
             allow_empty_sm2_id=self.settings.pki.allow_empty_sm2_id, at=request.at, purpose=request.purpose
         )
@@ -322,6 +325,18 @@ class PkiService:
         return RevocationRecord(
             record.der, record.serial, record.status, revoked_at=record.revoked_at, reason=record.reason
         )
+
+
+@lru_cache(maxsize=64)
+def _store_certificate(der: bytes) -> asn1_x509.Certificate:
+    return x509.load_certificate(der, "store")
+
+
+@lru_cache(maxsize=64)
+def _store_crl(der: bytes) -> asn1_crl.CertificateList:
+    # A CRL is parsed once per process, not once per verification: a service verifies many
+    # certificates against the same few CRLs, and a large CRL costs milliseconds to parse.
+    return x509.load_crl(der, "store")
 
 
 def crl_file_for(url: str, served_folder: Path) -> Path | None:
