@@ -377,26 +377,20 @@ def default_crl_url(settings: Settings, key_id: bytes) -> str:
 
 
 def crl_url_warnings(url: str, *, given: bool, what: str) -> list[str]:
-    """What a person should hear about a distribution point before it goes into certificates."""
+    """What a person should hear about a distribution point before it goes into certificates: at
+    most one line per URL, naming every problem."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    warnings = []
+    host = parts.hostname or ""
+    problems = []
     if parts.scheme == "file":
-        warnings.append(
-            f"{what} {url} is a file on this machine: relying parties elsewhere cannot fetch the CRL; "
-            "give an http:// URL they can reach"
-        )
-    elif (parts.hostname or "") in ("localhost", "127.0.0.1", "::1") or (parts.hostname or "").startswith(
-        "localhost."
-    ):
-        warnings.append(f"{what} {url} names this machine by a loopback name: others cannot reach it")
+        problems.append("a file on this machine, which relying parties elsewhere cannot fetch")
+    elif host in ("localhost", "127.0.0.1", "::1") or host.startswith("localhost."):
+        problems.append("a loopback name, which others cannot reach")
     if not given:
-        warnings.append(
-            f"{what} defaults to {url} (the signing service on this host); set pki.crl_base_url "
-            "to the address relying parties use"
-        )
-    return warnings
+        problems.append("the default; set pki.crl_base_url to the address relying parties use")
+    return [f"{what} {url} is " + ", and ".join(problems)] if problems else []
 
 
 def init_ca(
@@ -519,8 +513,6 @@ def init_ca(
         warnings += crl_url_warnings(
             inter[3], given=configured or intermediate_crl_url is not None, what="the issuing CA's CRL URL"
         )
-    for warning in warnings:
-        log.warning("pki: %s", warning)
     log.info("pki: created root CA %s", root_hex)
     return InitResult(root_record, inter_record, tuple(warnings))
 

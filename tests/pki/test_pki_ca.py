@@ -50,8 +50,10 @@ def test_init_makes_a_gm_t_0015_root_and_intermediate(store: Store, authority: c
     assert root.ca and root.max_path_length is None
     assert root.key_usage_value.native == {"key_cert_sign", "crl_sign"}
     assert root.key_identifier == root.authority_key_identifier
-    assert root.crl_distribution_points[0]["distribution_point"].native[0].endswith(
-        f":8443/crl/{root.key_identifier.hex()}.crl"
+    assert (
+        root.crl_distribution_points[0]["distribution_point"]
+        .native[0]
+        .endswith(f":8443/crl/{root.key_identifier.hex()}.crl")
     )
     assert (
         x509.check_certificate_signature(root, x509.certificate_public_key(root)).signer_id
