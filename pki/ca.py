@@ -22,6 +22,7 @@ from sqlalchemy import Connection, func, select
 
 from govnet.errors import InputError, NotFoundError, SecretError
 from govnet.pki import x509
+from govnet.pki.errors import FieldError
 from govnet.pki.keystore import decrypt_private_key, encrypt_private_key, resolve_passphrase
 from govnet.pki.profiles import (
     END_ENTITY_PROFILES,
@@ -59,16 +60,6 @@ REASONS = x509.REASONS
 MAX_DAYS = 36_525
 
 
-class FieldError(InputError):
-    """A request field's value is refused. ``field`` names it as the service's parameter does; an
-    edge names it its own way (the CLI as its option) with ``problem``."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field} {problem}")
-        self.field = field
-        self.problem = problem
-
-
 class NoAuthorityError(NotFoundError):
     """The store holds no certificate authority yet."""
 
@@ -76,10 +67,10 @@ class NoAuthorityError(NotFoundError):
         super().__init__("no certificate authority yet: initialise one first")
 
 
-def check_days(days: int | None, field: str = "days") -> None:
+def check_days(days: int | None, field: str = "days", what: str = "the validity") -> None:
     """Refuse a validity that is not a positive number of days, or absurdly long."""
     if days is not None and not 0 < days <= MAX_DAYS:
-        raise FieldError(field, f"must be between 1 and {MAX_DAYS} days, got {days}")
+        raise FieldError(field, f"{what} must be between 1 and {MAX_DAYS} days, got {days}")
 
 
 CRL_URL_SCHEMES = ("http", "https", "ftp", "ldap", "file")
@@ -96,7 +87,7 @@ def check_crl_url(url: str, field: str = "crl_url") -> None:
     if not ok:
         raise FieldError(
             field,
-            f"{url!r} is not a URL a relying party can fetch a CRL from; "
+            f"the CRL URL {url!r} is not a URL a relying party can fetch a CRL from; "
             f"use {', '.join(s + '://' for s in CRL_URL_SCHEMES)}...",
         )
 
@@ -409,8 +400,8 @@ def init_ca(
 ) -> InitResult:
     """Create the root CA (and an issuing intermediate if named); refuse if a CA exists already."""
     now = now or _now()
-    check_days(root_days, "root_days")
-    check_days(intermediate_days, "intermediate_days")
+    check_days(root_days, "root_days", "the root's validity")
+    check_days(intermediate_days, "intermediate_days", "the intermediate's validity")
     for option, url in (("crl_url", crl_url), ("intermediate_crl_url", intermediate_crl_url)):
         if url is not None:
             check_crl_url(url, option)
@@ -566,9 +557,11 @@ def issue_certificate(
         )
     check_days(days)
     if escrow and not chosen.non_repudiation:
-        raise FieldError("escrow", f"is for non-repudiation profiles; {chosen.name} keys are held anyway")
+        raise FieldError(
+            "escrow", f"escrow is for non-repudiation profiles; {chosen.name} keys are held anyway"
+        )
     if escrow and (csr_data is not None or existing_key is not None):
-        raise FieldError("escrow", "is for keys the CA generates; the requester keeps its own key")
+        raise FieldError("escrow", "escrow is for keys the CA generates; the requester keeps its own key")
     authority = issuing_authority(store)
     alt_names: tuple[AltName, ...] = tuple(parse_san(s) for s in san)
     public_key: SM2PublicKey
@@ -754,7 +747,7 @@ def issue_crl(
 ) -> CrlResult:
     """Sign a fresh CRL for one CA (default: the issuing CA) listing every certificate it revoked."""
     now = now or _now()
-    check_days(days)
+    check_days(days, what="the CRL's validity")
     authority = (
         authority_for(store, resolve_serial(store, ca_serial)) if ca_serial else issuing_authority(store)
     )

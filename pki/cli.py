@@ -13,32 +13,31 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from govnet.errors import GovnetError, InputError, NotFoundError, SecretError
-from govnet.output import emit
+from govnet.output import JsonOption, emit, emit_verdict
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from govnet.pki.ca import CertificateRecord
     from govnet.pki.service import PkiService
-    from govnet.verdict import Verdict
 
 app = typer.Typer(
     help="The certificate authority: SM2/SM3 certificates, CRLs and verification.", no_args_is_help=True
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
-
-# Service field -> the option that sets it, so an error names what the user typed.
+# Service field -> the option that sets it, added to the service's message.
 _OPTIONS = {
     "days": "--days",
     "root_days": "--days",
     "crl_url": "--crl-url",
     "intermediate_crl_url": "--intermediate-crl-url",
-    "intermediate_days": "the intermediate's validity",
     "status": "--status",
     "key_passphrase": "--key-passphrase env:NAME|file:PATH",
     "escrow": "--escrow",
+    "organisation": "--org, or O= in --subject",
+    "credit_code": "--credit-code",
+    "san": "--san",
 }
 
 
@@ -46,7 +45,8 @@ _OPTIONS = {
 def _service(options: dict[str, str] | None = None) -> Iterator[PkiService]:
     """The service over the configured store; its errors said in this command line's terms
     (``options``: this command's own names for service fields)."""
-    from govnet.pki.ca import FieldError, NoAuthorityError
+    from govnet.pki.ca import NoAuthorityError
+    from govnet.pki.errors import FieldError
     from govnet.pki.keys import PassphraseNeeded
     from govnet.pki.service import PkiService
 
@@ -54,8 +54,8 @@ def _service(options: dict[str, str] | None = None) -> Iterator[PkiService]:
         with PkiService.open() as service:
             yield service
     except FieldError as exc:
-        named = {**_OPTIONS, **(options or {})}
-        raise InputError(f"{named.get(exc.field, exc.field)} {exc.problem}") from None
+        option = {**_OPTIONS, **(options or {})}.get(exc.field)
+        raise InputError(f"{exc} ({option})" if option else str(exc)) from None
     except PassphraseNeeded as exc:
         raise SecretError(f"{exc}: give it with --key-passphrase env:NAME|file:PATH") from None
     except NoAuthorityError as exc:
@@ -70,9 +70,10 @@ def _read(path: Path) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> None:
+    from govnet.fsutil import atomic_write
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        atomic_write(path, data)
     except OSError as exc:
         raise InputError(f"{path}: cannot write: {exc.strerror}") from None
 
@@ -434,7 +435,7 @@ def verify(
     )
     with _service() as service:
         verdict = service.verify(request)
-    emit(verdict.summary(), as_json=as_json, render=lambda c: render_verdict(c, verdict))
+    emit_verdict(verdict, as_json=as_json)
     missing = [c.evidence["crl_issuer"] for c in verdict.checks if "crl_issuer" in c.evidence]
     if missing:
         from rich.markup import escape
@@ -455,21 +456,3 @@ def _parse_time(text: str) -> dt.datetime:
     except ValueError:
         raise InputError(f"--at {text!r} is not an ISO 8601 time (e.g. 2027-01-31T12:00:00)") from None
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def render_verdict(console: Console, verdict: Verdict) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-    from rich.text import Text
-
-    colours = {"PASSED": "green", "FAILED": "red", "INDETERMINATE": "yellow"}
-    table = Table(title=escape(verdict.subject), show_lines=False)
-    table.add_column("check")
-    table.add_column("status")
-    table.add_column("reason", overflow="fold")
-    for check in verdict.checks:
-        colour = colours[check.status.value]
-        table.add_row(Text(check.name), Text(check.status.value, colour), Text(check.reason))
-    console.print(table)
-    colour = colours[verdict.status.value]
-    console.print(f"verdict: [bold {colour}]{verdict.status.value}[/]")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from govnet.errors import InputError
+from govnet.pki.errors import FieldError
 from govnet.pki.uscc import validate_credit_code
 
 # RFC 9336 id-kp-documentSigning: signing documents (seals and e-signatures), not e-mail or code.
@@ -329,22 +330,22 @@ def check_request(profile: Profile, subject: Subject, alt_names: tuple[AltName, 
         raise InputError(f"{where}: the subject needs a common name (CN=...)")
     if profile.subject is SubjectKind.ORGANISATION:
         if not subject.get("organization_name"):
-            raise InputError(f"{where}: the subject must name the organisation (O=... or --org)")
+            raise FieldError("organisation", f"{where}: the subject must name the organisation (O=...)")
         if not subject.credit_code:
-            raise InputError(
-                f"{where}: the organisation's unified social credit code is required (--credit-code)"
+            raise FieldError(
+                "credit_code", f"{where}: the organisation's unified social credit code is required"
             )
     if (
         profile.subject is SubjectKind.PERSON_OR_ORGANISATION
         and subject.get("organization_name")
         and not subject.credit_code
     ):
-        raise InputError(
-            f"{where}: a signer acting for an organisation needs its unified social credit code "
-            "(--credit-code)"
+        raise FieldError(
+            "credit_code",
+            f"{where}: a signer acting for an organisation needs its unified social credit code",
         )
     if profile.requires_san and not any(a.kind in ("dns_name", "ip_address") for a in alt_names):
-        raise InputError(f"{where}: at least one DNS name or IP address is required (--san)")
+        raise FieldError("san", f"{where}: at least one DNS name or IP address is required")
     if profile.is_ca and alt_names:
         raise InputError(f"{where}: a CA certificate takes no subjectAltName")
     return Request(profile, subject, alt_names)

@@ -22,8 +22,10 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 
 from govnet.errors import GovnetError
+from govnet.fsutil import atomic_write
 from govnet.pki import ca, x509
 from govnet.pki.ca import CertificateRecord, CrlResult, InitResult, IssueResult
+from govnet.pki.errors import FieldError
 from govnet.pki.schema import CUSTODY_ESCROW
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.verify import Policy, RevocationRecord, verify_path
@@ -187,14 +189,15 @@ class PkiService:
             if not (generates and profile.non_repudiation):
                 return
             if not handover:
-                raise ca.FieldError(
+                raise FieldError(
                     "key_passphrase",
-                    f"is needed: a {profile.name} key is generated for its holder and handed over once, "
-                    "encrypted under a passphrase the holder chooses",
+                    f"a {profile.name} key is generated for its holder and handed over once, encrypted "
+                    "under a passphrase the holder chooses: give one",
                 )
             if handover == ca.passphrase(self.settings):
-                raise ca.FieldError(
-                    "key_passphrase", "must be the holder's own, not the CA's (the PKI passphrase)"
+                raise FieldError(
+                    "key_passphrase",
+                    "the key's passphrase must be the holder's own, not the CA's (the PKI passphrase)",
                 )
 
         existing: SM2PrivateKey | None = None
@@ -269,7 +272,7 @@ class PkiService:
         self, *, profile: str | None = None, status: str | None = None
     ) -> Iterator[CertificateRecord]:
         if status not in (None, "valid", "revoked"):
-            raise ca.FieldError("status", f"must be valid or revoked, got {status!r}")
+            raise FieldError("status", f"status must be valid or revoked, got {status!r}")
         return ca.list_certificates(self.store, profile=profile, status=status)
 
     def export_private_key(self, serial: str, passphrase: str | None = None) -> bytes:
@@ -283,12 +286,14 @@ class PkiService:
         key = ca.private_key_of(self.store, self.settings, record.serial)
         if record.key_custody == CUSTODY_ESCROW:
             if not passphrase:
-                raise ca.FieldError(
-                    "key_passphrase", "is needed: an escrowed key goes out under its holder's"
+                raise FieldError(
+                    "key_passphrase",
+                    "an escrowed key goes out only under a passphrase for its holder: give one",
                 )
             if passphrase == ca.passphrase(self.settings):
-                raise ca.FieldError(
-                    "key_passphrase", "must be the holder's own, not the CA's (the PKI passphrase)"
+                raise FieldError(
+                    "key_passphrase",
+                    "the key's passphrase must be the holder's own, not the CA's (the PKI passphrase)",
                 )
         return keys.dump_private_key_pem(key, passphrase or ca.passphrase(self.settings))
 
@@ -356,7 +361,4 @@ def write_crl_file(path: Path, der: bytes) -> None:
     """Write a CRL atomically: a reader sees the old CRL or the new one, never half of one."""
     if path.is_dir():
         raise IsADirectoryError(21, "Is a directory")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(path.name + ".new")
-    staging.write_bytes(der)
-    staging.replace(path)
+    atomic_write(path, der)

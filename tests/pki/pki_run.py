@@ -1,31 +1,25 @@
-"""Running `govnet` as a user does, in a subprocess (one process per command, real exit codes).
+"""`govnet` in a subprocess for the PKI tests, over a GOVNET_HOME of their choosing (a module-scoped
+CA is shared by several tests, which the function-scoped ``run_govnet`` fixture cannot serve).
 
-A plain module with a unique name (not conftest.py), like pki_chains.py.
+Thin wrappers over the suite's runner (tests/govnet_cli.py); a plain module with a unique name.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-GOVNET = [sys.executable, "-m", "govnet.cli"]
+from govnet_cli import RunGovnet
+from govnet_cli import assert_clean_input_error as assert_input_error
+
 PASSPHRASE = "qa passphrase, long enough"
+
+__all__ = ["PASSPHRASE", "assert_input_error", "govnet", "serials"]
 
 
 def govnet(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "250", "GOVNET_HOME": str(home), "GOVNET_PKI_PASSPHRASE": PASSPHRASE}
-    env.pop("GOVNET_DEBUG", None)
-    return subprocess.run([*GOVNET, *args], capture_output=True, text=True, timeout=120, env=env)
-
-
-def assert_input_error(run: subprocess.CompletedProcess[str], *expected: str) -> None:
-    assert run.returncode == 2, run.stdout + run.stderr
-    assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
-    for text in expected:
-        assert text in run.stderr, run.stderr
+    return RunGovnet()(*args, env={"GOVNET_HOME": str(home), "GOVNET_PKI_PASSPHRASE": PASSPHRASE})
 
 
 def serials(home: Path) -> list[str]:

@@ -30,7 +30,7 @@ def test_unwritable_out_files_issue_nothing(ca_home: Path, tmp_path: Path) -> No
 def test_absurd_validity_is_an_input_error(ca_home: Path, tmp_path: Path) -> None:
     before = serials(ca_home)
     run = govnet(ca_home, "pki", "issue", "--profile", "device", "--subject", "CN=r1", "--days", "99999999")
-    assert_input_error(run, "--days must be between 1 and 36525 days, got 99999999")
+    assert_input_error(run, "the validity must be between 1 and 36525 days, got 99999999 (--days)")
     run = govnet(ca_home, "pki", "crl", "--days", "99999999")
     assert_input_error(run, "must be between 1 and 36525 days")
     assert serials(ca_home) == before
@@ -40,7 +40,7 @@ def test_absurd_validity_is_an_input_error(ca_home: Path, tmp_path: Path) -> Non
 def test_init_refuses_a_root_validity_that_is_not_positive(tmp_path: Path, days: str) -> None:
     # -5 used to make a root whose notAfter is before its notBefore; 0 silently meant 7300.
     run = govnet(tmp_path, "pki", "init", "--name", "CN=Bad Root", "--days", days)
-    assert_input_error(run, f"--days must be between 1 and 36525 days, got {days}")
+    assert_input_error(run, f"the root's validity must be between 1 and 36525 days, got {days} (--days)")
     assert serials(tmp_path) == []
 
 
@@ -59,7 +59,7 @@ def test_json_is_printed_on_input_errors_too(ca_home: Path, tmp_path: Path) -> N
 def test_init_refuses_a_crl_url_nobody_could_fetch(tmp_path: Path, url: str) -> None:
     # The URL is written into every certificate for its lifetime: it used to be taken as given.
     run = govnet(tmp_path, "pki", "init", "--name", "CN=Root", "--crl-url", url)
-    assert_input_error(run, f"--crl-url {url!r} is not a URL")
+    assert_input_error(run, f"the CRL URL {url!r} is not a URL", "(--crl-url)")
     assert serials(tmp_path) == []
 
 

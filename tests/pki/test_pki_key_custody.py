@@ -82,7 +82,7 @@ def test_escrow_is_explicit_recorded_and_released_only_under_a_holders_passphras
     issued = service.issue(_signer(key_passphrase=HOLDER, escrow=True))
     record = service.certificate(issued.record.serial)
     assert record.key_custody == "escrow" and record.to_dict()["key_custody"] == "escrow"
-    with pytest.raises(FieldError, match="is needed"):
+    with pytest.raises(FieldError, match="only under a passphrase for its holder"):
         service.export_private_key(record.serial)
     with pytest.raises(FieldError, match="not the CA's"):
         service.export_private_key(record.serial, PASSPHRASE)
@@ -121,5 +121,5 @@ def test_the_cli_asks_for_the_holders_passphrase_by_option_name(ca_home, tmp_pat
     before = serials(ca_home)
     key = tmp_path / "signer.key"
     run = govnet(ca_home, "pki", "issue", "--profile", "signer", "--subject", "CN=x", "--key-out", str(key))
-    assert_input_error(run, "--key-out FILE with --key-passphrase env:NAME|file:PATH is needed")
+    assert_input_error(run, "give one (--key-out FILE with --key-passphrase env:NAME|file:PATH)")
     assert serials(ca_home) == before and not key.exists()
