@@ -10,6 +10,9 @@ Pinned to one CPU (child `openssl` processes inherit it):
   CRLs, beside ``openssl verify -vfyopt distid:... -partial_chain -CAfile inter.pem leaf1 ... leafN``
   (one openssl process for the N leaves; it checks one signature per leaf and no CRL, so the ratio
   is conservative for govnet, which checks leaf + CRL signatures, validity, usage and constraints).
+- **service verify**: ``PkiService.verify`` of the same leaves — the store's anchors, CAs, CRLs and
+  revocation records read for each call, as the CLI and the signing service do — beside the bare
+  ``verify_path`` rate above: the ratio is what reading the store costs.
 
 Run: ``.venv/bin/python bench/bench_pki.py [--quick] [--json]``.
 """
@@ -30,6 +33,7 @@ from benchkit import pin_to_one_cpu
 
 from govnet.pki import ca, x509
 from govnet.pki.profiles import PROFILES, parse_san, parse_subject
+from govnet.pki.service import PkiService, VerifyRequest
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.verify import Policy, verify_path
 from govnet.settings import load_settings
@@ -60,7 +64,14 @@ def main() -> None:
     os.environ["GOVNET_PKI_PASSPHRASE"] = "benchmark passphrase, not a secret"
     settings = load_settings(home=work)
     store = Store.open(settings.effective_store_url)
-    made = ca.init_ca(store, settings, name="CN=Bench Root", intermediate_name="CN=Bench Issuing CA")
+    made = ca.init_ca(
+        store,
+        settings,
+        name="CN=Bench Root",
+        intermediate_name="CN=Bench Issuing CA",
+        crl_url="http://crl.bench.example/root.crl",
+        intermediate_crl_url="http://crl.bench.example/issuing.crl",
+    )
     assert made.intermediate is not None
     signer = ca.open_signer(store, settings)
 
@@ -110,6 +121,15 @@ def main() -> None:
         assert verdict.ok, verdict.summary()
     govnet_verify = len(parsed) / (time.perf_counter() - start)
 
+    # verify through the service: the store's trust anchors, CAs, CRLs and revocation records read
+    # per call, as the CLI and the signing service do — beside the bare path validation above
+    service = PkiService(store, settings)
+    requests = [VerifyRequest(r.der, "leaf", purpose="device") for r in leaves]
+    start = time.perf_counter()
+    for request in requests:
+        assert service.verify(request).ok
+    service_verify = len(requests) / (time.perf_counter() - start)
+
     (work / "inter.pem").write_bytes(made.intermediate.pem)
     names = []
     for index, record in enumerate(leaves):
@@ -141,6 +161,8 @@ def main() -> None:
         "govnet_verify_per_s": round(govnet_verify),
         "openssl_verify_per_s": round(openssl_verify),
         "verify_ratio": round(govnet_verify / openssl_verify, 2),
+        "service_verify_per_s": round(service_verify),
+        "service_verify_ratio": round(service_verify / govnet_verify, 2),
     }
     if args.json:
         print(json.dumps(figures, indent=2))
@@ -152,6 +174,10 @@ def main() -> None:
     print(
         f"  verify path + CRLs       {govnet_verify:8.0f}/s   openssl verify {openssl_verify:6.0f}/s   "
         f"ratio {govnet_verify / openssl_verify:.2f}"
+    )
+    print(
+        f"  verify via PkiService    {service_verify:8.0f}/s   verify_path    {govnet_verify:6.0f}/s   "
+        f"ratio {service_verify / govnet_verify:.2f}"
     )
 
 

@@ -34,6 +34,9 @@ class PkiSettings(BaseModel):
     passphrase_file: Path | None = None
     # Accept SM2 signatures made with the empty ID (OpenSSL 3.0's command-line default).
     allow_empty_sm2_id: bool = False
+    # Where relying parties fetch CRLs: <base><ca-key-id>.crl goes into certificates made by `pki init`
+    # unless a CRL URL is given. Empty: http://<this host's FQDN>:8443/crl/ (the signing service).
+    crl_base_url: str = ""
 
 
 class LabSettings(BaseModel):

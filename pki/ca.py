@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -22,11 +22,13 @@ from sqlalchemy import Connection, func, select
 
 from govnet.errors import InputError, NotFoundError, SecretError
 from govnet.pki import x509
+from govnet.pki.errors import FieldError
 from govnet.pki.keystore import decrypt_private_key, encrypt_private_key, resolve_passphrase
 from govnet.pki.profiles import (
     END_ENTITY_PROFILES,
     PROFILES,
     AltName,
+    Profile,
     Subject,
     check_request,
     check_subject_values,
@@ -34,17 +36,19 @@ from govnet.pki.profiles import (
     parse_san,
     parse_subject,
 )
-from govnet.pki.sm2 import SM2PrivateKey, SM2PublicKey
-from govnet.settings import Settings
-from govnet.store import (
-    Store,
-    StoreConflict,
+from govnet.pki.schema import (
+    CUSTODY_CA,
+    CUSTODY_ESCROW,
+    CUSTODY_HELD,
     pki_authorities,
     pki_certificates,
     pki_crls,
     pki_keys,
     pki_revocations,
 )
+from govnet.pki.sm2 import SM2PrivateKey, SM2PublicKey
+from govnet.settings import Settings
+from govnet.store import Store, StoreConflict
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +60,23 @@ REASONS = x509.REASONS
 MAX_DAYS = 36_525
 
 
-def check_days(days: int | None, what: str = "--days") -> None:
+class NoAuthorityError(NotFoundError):
+    """The store holds no certificate authority yet."""
+
+    def __init__(self) -> None:
+        super().__init__("no certificate authority yet: initialise one first")
+
+
+def check_days(days: int | None, field: str = "days", what: str = "the validity") -> None:
     """Refuse a validity that is not a positive number of days, or absurdly long."""
     if days is not None and not 0 < days <= MAX_DAYS:
-        raise InputError(f"{what} must be between 1 and {MAX_DAYS} days, got {days}")
+        raise FieldError(field, f"{what} must be between 1 and {MAX_DAYS} days, got {days}")
 
 
 CRL_URL_SCHEMES = ("http", "https", "ftp", "ldap", "file")
 
 
-def check_crl_url(url: str, option: str = "--crl-url") -> None:
+def check_crl_url(url: str, field: str = "crl_url") -> None:
     """A CRL distribution point is written into every certificate the CA signs, for its lifetime:
     refuse anything a relying party could not fetch (RFC 5280 4.2.1.13: a URI with a scheme)."""
     from urllib.parse import urlsplit
@@ -74,9 +85,10 @@ def check_crl_url(url: str, option: str = "--crl-url") -> None:
     ok = parts.scheme in CRL_URL_SCHEMES and not any(c.isspace() for c in url)
     ok = ok and (bool(parts.path) if parts.scheme == "file" else bool(parts.netloc))
     if not ok:
-        raise InputError(
-            f"{option} {url!r} is not a URL a relying party can fetch a CRL from; "
-            f"use {', '.join(s + '://' for s in CRL_URL_SCHEMES)}..."
+        raise FieldError(
+            field,
+            f"the CRL URL {url!r} is not a URL a relying party can fetch a CRL from; "
+            f"use {', '.join(s + '://' for s in CRL_URL_SCHEMES)}...",
         )
 
 
@@ -107,6 +119,7 @@ class CertificateRecord:
     key_id: str | None
     revoked_at: dt.datetime | None = None
     reason: str | None = None
+    key_custody: str | None = None  # why the store holds its private key (schema.CUSTODY_*), if it does
 
     @cached_property
     def certificate(self) -> asn1_x509.Certificate:
@@ -127,12 +140,13 @@ class CertificateRecord:
             "status": self.status,
             "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
             "reason": self.reason,
+            "key_custody": self.key_custody,
         }
 
 
 _SELECT = (
-    select(pki_certificates, pki_revocations.c.revoked_at, pki_revocations.c.reason)
-    .select_from(pki_certificates.outerjoin(pki_revocations))
+    select(pki_certificates, pki_revocations.c.revoked_at, pki_revocations.c.reason, pki_keys.c.custody)
+    .select_from(pki_certificates.outerjoin(pki_revocations).outerjoin(pki_keys))
     .order_by(pki_certificates.c.created_at, pki_certificates.c.serial)
 )
 
@@ -153,16 +167,48 @@ def _record(row: object) -> CertificateRecord:
         key_id=m["key_id"],
         revoked_at=_aware(m["revoked_at"]) if m["revoked_at"] else None,
         reason=x509.reason_label(m["reason"]) if m["reason"] else None,
+        key_custody=m["custody"],
     )
 
 
+def resolve_serial(store: Store, serial: str) -> str:
+    """The stored serial ``serial`` names: the whole serial (hex, ``0x``/colons allowed) or, as git
+    takes short hashes, a prefix of exactly one. An ambiguous prefix lists its candidates."""
+    exact = x509.serial_hex(x509.parse_serial(serial))  # also refuses what is not hex
+    prefix = serial.strip().lower().removeprefix("0x").replace(":", "").lstrip("0") or "0"
+    with store.connect() as conn:
+        if conn.execute(select(pki_certificates.c.serial).where(pki_certificates.c.serial == exact)).first():
+            return exact
+        rows = conn.execute(
+            select(pki_certificates.c.serial, pki_certificates.c.subject)
+            .where(pki_certificates.c.serial.like(f"{prefix}%"))
+            .order_by(pki_certificates.c.serial)
+            .limit(11)
+        ).all()
+    if not rows:
+        raise NotFoundError(f"no certificate with serial {serial} in the store")
+    if len(rows) > 1:
+        shown = "; ".join(f"{r.serial} ({r.subject})" for r in rows[:10])
+        more = ", and more" if len(rows) > 10 else ""
+        raise InputError(f"serial prefix {serial!r} is ambiguous: it matches {shown}{more}; give more digits")
+    return str(rows[0].serial)
+
+
 def get_certificate(store: Store, serial: str) -> CertificateRecord:
-    key = x509.serial_hex(x509.parse_serial(serial))
+    """The certificate with this serial, or a unique prefix of it (``resolve_serial``)."""
+    key = resolve_serial(store, serial)
     with store.connect() as conn:
         row = conn.execute(_SELECT.where(pki_certificates.c.serial == key)).first()
-    if row is None:
+    if row is None:  # pragma: no cover - deleted between the two reads; govnet never deletes
         raise NotFoundError(f"no certificate with serial {serial} in the store")
     return _record(row)
+
+
+def find_by_serial(store: Store, serial: int) -> CertificateRecord | None:
+    """The store's certificate with this exact serial, if any (no prefix matching)."""
+    with store.connect() as conn:
+        row = conn.execute(_SELECT.where(pki_certificates.c.serial == x509.serial_hex(serial))).first()
+    return _record(row) if row is not None else None
 
 
 def list_certificates(
@@ -201,10 +247,17 @@ class Authority:
 
 
 def authorities(store: Store) -> list[Authority]:
+    """This installation's CAs, the root first (one query: verification reads them every time)."""
+    query = _SELECT.add_columns(
+        pki_authorities.c.role,
+        pki_authorities.c.name.label("authority_name"),
+        pki_authorities.c.crl_url,
+        pki_authorities.c.issuing,
+    ).join(pki_authorities, pki_authorities.c.serial == pki_certificates.c.serial)
     with store.connect() as conn:
-        rows = conn.execute(select(pki_authorities)).all()
+        rows = conn.execute(query).all()
     return [
-        Authority(get_certificate(store, r.serial), r.role, r.name, r.crl_url, bool(r.issuing))
+        Authority(_record(r), r.role, r.authority_name, r.crl_url, bool(r.issuing))
         for r in sorted(rows, key=lambda r: r.role != "root")
     ]
 
@@ -213,7 +266,7 @@ def issuing_authority(store: Store) -> Authority:
     for authority in authorities(store):
         if authority.issuing:
             return authority
-    raise NotFoundError("no certificate authority yet: run `govnet pki init --name ...` first")
+    raise NoAuthorityError()
 
 
 def authority_for(store: Store, serial: str) -> Authority:
@@ -226,10 +279,6 @@ def authority_for(store: Store, serial: str) -> Authority:
 def passphrase(settings: Settings) -> str:
     """The PKI passphrase named by settings; SecretError (saying where it was looked for) when absent."""
     return resolve_passphrase(settings.pki)
-
-
-def _seal(key: SM2PrivateKey, secret: str) -> bytes:
-    return encrypt_private_key(key, secret)
 
 
 def _load_key(conn: Connection, key_id: str | None, passphrase_value: str) -> SM2PrivateKey:
@@ -278,8 +327,10 @@ def _insert_certificate(
     return CertificateRecord(**{k: v for k, v in values.items() if k != "created_at"})
 
 
-def _insert_key(conn: Connection, key_id: str, owner: str, blob: bytes, now: dt.datetime) -> None:
-    conn.execute(pki_keys.insert().values(id=key_id, owner=owner, blob=blob, created_at=now))
+def _insert_key(
+    conn: Connection, key_id: str, owner: str, blob: bytes, now: dt.datetime, custody: str
+) -> None:
+    conn.execute(pki_keys.insert().values(id=key_id, owner=owner, blob=blob, created_at=now, custody=custody))
 
 
 def _retry_on_conflict(attempt: int, exc: StoreConflict) -> None:
@@ -297,10 +348,40 @@ def _retry_on_conflict(attempt: int, exc: StoreConflict) -> None:
 class InitResult:
     root: CertificateRecord
     intermediate: CertificateRecord | None
+    warnings: tuple[str, ...] = ()
 
 
-def default_crl_url(settings: Settings, serial: str) -> str:
-    return (settings.home / "pki" / "crl" / f"{serial}.crl").resolve().as_uri()
+CRL_PORT = 8443  # where the signing service serves /crl/<ca-key-id>.crl
+
+
+def crl_base_url(settings: Settings) -> str:
+    """The configured CRL base URL (``pki.crl_base_url``), else the signing service on this host."""
+    import socket
+
+    base = settings.pki.crl_base_url or f"http://{socket.getfqdn()}:{CRL_PORT}/crl/"
+    return base if base.endswith("/") else base + "/"
+
+
+def default_crl_url(settings: Settings, key_id: bytes) -> str:
+    """<base URL><the CA's key identifier, hex>.crl: stable across re-issued CA certificates."""
+    return f"{crl_base_url(settings)}{key_id.hex()}.crl"
+
+
+def crl_url_warnings(url: str, *, given: bool, what: str) -> list[str]:
+    """What a person should hear about a distribution point before it goes into certificates: at
+    most one line per URL, naming every problem."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    problems = []
+    if parts.scheme == "file":
+        problems.append("a file on this machine, which relying parties elsewhere cannot fetch")
+    elif host in ("localhost", "127.0.0.1", "::1") or host.startswith("localhost."):
+        problems.append("a loopback name, which others cannot reach")
+    if not given:
+        problems.append("the default; set pki.crl_base_url to the address relying parties use")
+    return [f"{what} {url} is " + ", and ".join(problems)] if problems else []
 
 
 def init_ca(
@@ -319,9 +400,9 @@ def init_ca(
 ) -> InitResult:
     """Create the root CA (and an issuing intermediate if named); refuse if a CA exists already."""
     now = now or _now()
-    check_days(root_days)
-    check_days(intermediate_days, "the intermediate's validity")
-    for option, url in (("--crl-url", crl_url), ("--intermediate-crl-url", intermediate_crl_url)):
+    check_days(root_days, "root_days", "the root's validity")
+    check_days(intermediate_days, "intermediate_days", "the intermediate's validity")
+    for option, url in (("crl_url", crl_url), ("intermediate_crl_url", intermediate_crl_url)):
         if url is not None:
             check_crl_url(url, option)
     if authorities(store):
@@ -344,7 +425,7 @@ def init_ca(
     root_hex = x509.serial_hex(root_serial)
     root_name = x509.build_name(root_request.subject)
     root_issuer = x509.Issuer(root_name, x509.key_identifier(root_key.public_key()), root_key)
-    root_crl = crl_url or default_crl_url(settings, root_hex)
+    root_crl = crl_url or default_crl_url(settings, x509.key_identifier(root_key.public_key()))
     root_not_after = now + dt.timedelta(days=root_days or PROFILES["root"].default_days)
     root_cert = x509.build_certificate(
         profile=PROFILES["root"],
@@ -378,10 +459,10 @@ def init_ca(
             inter_key,
             inter_cert,
             inter_hex,
-            intermediate_crl_url or default_crl_url(settings, inter_hex),
+            intermediate_crl_url or default_crl_url(settings, x509.key_identifier(inter_key.public_key())),
         )
     with store.begin() as conn:
-        _insert_key(conn, f"key-{root_hex}", name, _seal(root_key, secret), now)
+        _insert_key(conn, f"key-{root_hex}", name, encrypt_private_key(root_key, secret), now, CUSTODY_CA)
         root_record = _insert_certificate(
             conn, root_cert, profile="root", issuer_serial=root_hex, key_id=f"key-{root_hex}"
         )
@@ -393,7 +474,14 @@ def init_ca(
         inter_record = None
         if inter and intermediate_name:
             inter_key, inter_cert, inter_hex, inter_crl = inter
-            _insert_key(conn, f"key-{inter_hex}", intermediate_name, _seal(inter_key, secret), now)
+            _insert_key(
+                conn,
+                f"key-{inter_hex}",
+                intermediate_name,
+                encrypt_private_key(inter_key, secret),
+                now,
+                CUSTODY_CA,
+            )
             inter_record = _insert_certificate(
                 conn,
                 inter_cert,
@@ -410,8 +498,14 @@ def init_ca(
                     issuing=True,
                 )
             )
+    configured = bool(settings.pki.crl_base_url)  # the operator chose the base: no "defaults to" note
+    warnings = crl_url_warnings(root_crl, given=configured or crl_url is not None, what="the root's CRL URL")
+    if inter:
+        warnings += crl_url_warnings(
+            inter[3], given=configured or intermediate_crl_url is not None, what="the issuing CA's CRL URL"
+        )
     log.info("pki: created root CA %s", root_hex)
-    return InitResult(root_record, inter_record)
+    return InitResult(root_record, inter_record, tuple(warnings))
 
 
 # --- issue ---------------------------------------------------------------------------------------
@@ -440,11 +534,20 @@ def issue_certificate(
     now: dt.datetime | None = None,
     signer: x509.Issuer | None = None,
     existing_key: SM2PrivateKey | None = None,
+    escrow: bool = False,
+    before_signing: Callable[[], None] | None = None,
 ) -> IssueResult:
     """Issue an end-entity certificate from a CSR (its signature checked), for an existing private key
-    (``existing_key``, e.g. an imported PKCS#8 file; kept in the store, encrypted) or for a new key pair.
+    (``existing_key``, e.g. an imported PKCS#8 file) or for a new key pair.
+
+    Key custody (docs/pki.md, "Key custody"): for non-repudiation profiles (seal maker, signer) the
+    store keeps no private key — not the requester's, and a generated one only when ``escrow`` is
+    asked for (recorded as such); the caller hands a generated key over once (``private_key``). For
+    other profiles a generated or given key is held, encrypted, for export to the device.
 
     ``signer`` (from ``open_signer``) lets a batch decrypt the CA key once instead of per certificate.
+    ``before_signing`` runs once the request itself has been checked: a caller's own refusals come
+    after the request's (a typo in the subject is reported first).
     """
     now = now or _now()
     chosen = get_profile(profile)
@@ -453,6 +556,12 @@ def issue_certificate(
             f"profile {profile!r} is for CAs (made by init); issue one of: {', '.join(END_ENTITY_PROFILES)}"
         )
     check_days(days)
+    if escrow and not chosen.non_repudiation:
+        raise FieldError(
+            "escrow", f"escrow is for non-repudiation profiles; {chosen.name} keys are held anyway"
+        )
+    if escrow and (csr_data is not None or existing_key is not None):
+        raise FieldError("escrow", "escrow is for keys the CA generates; the requester keeps its own key")
     authority = issuing_authority(store)
     alt_names: tuple[AltName, ...] = tuple(parse_san(s) for s in san)
     public_key: SM2PublicKey
@@ -485,17 +594,21 @@ def issue_certificate(
         alt_names = alt_names or x509.csr_alt_names(request, csr_source)
     else:
         if not subject:
-            raise InputError("give the subject (--subject) or a certificate request (--csr)")
+            raise InputError("give a subject or a certificate request")
         parsed_subject = parse_subject(subject, organisation=organisation, credit_code=credit_code)
         private_key = existing_key or SM2PrivateKey.generate()
         public_key = private_key.public_key()
     checked = check_request(chosen, parsed_subject, alt_names)
-    secret = passphrase(settings) if signer is None or private_key is not None else ""
+    if before_signing is not None:
+        before_signing()
+    custody = _custody(chosen, generated=existing_key is None, escrow=escrow) if private_key else None
+    secret = passphrase(settings) if signer is None or custody is not None else ""
     issuer = signer or _signer(store, authority, secret)  # a wrong passphrase fails here, before any write
     if issuer.name.dump() != authority.record.certificate.subject.dump():
         raise InputError("the signer given is not the issuing CA")
     not_after = min(now + dt.timedelta(days=days or chosen.default_days), authority.record.not_after)
-    sealed = _seal(private_key, secret) if private_key is not None else None  # slow: outside the transaction
+    # slow (a memory-hard KDF): outside the transaction
+    encrypted_key = encrypt_private_key(private_key, secret) if private_key and custody else None
     for attempt in range(5):
         serial = x509.random_serial()
         serial_text = x509.serial_hex(serial)
@@ -513,9 +626,9 @@ def issue_certificate(
         try:
             with store.begin() as conn:
                 key_id = None
-                if sealed is not None:
+                if encrypted_key is not None and custody is not None:
                     key_id = f"key-{serial_text}"
-                    _insert_key(conn, key_id, x509.name_text(cert.subject), sealed, now)
+                    _insert_key(conn, key_id, x509.name_text(cert.subject), encrypted_key, now, custody)
                 record = _insert_certificate(
                     conn,
                     cert,
@@ -528,6 +641,13 @@ def issue_certificate(
             _retry_on_conflict(attempt, exc)
     log.info("pki: issued %s certificate %s", chosen.name, record.serial)
     return IssueResult(record, chain_of(store, record.serial)[1:], private_key, signer_id)
+
+
+def _custody(profile: Profile, *, generated: bool, escrow: bool) -> str | None:
+    """Whether (and why) the store keeps an end entity's private key: see issue_certificate."""
+    if not profile.non_repudiation:
+        return CUSTODY_HELD
+    return CUSTODY_ESCROW if generated and escrow else None
 
 
 def open_signer(store: Store, settings: Settings) -> x509.Issuer:
@@ -551,7 +671,12 @@ def private_key_of(store: Store, settings: Settings, serial: str) -> SM2PrivateK
     record = get_certificate(store, serial)
     if record.key_id is None:
         raise NotFoundError(
-            f"certificate {record.serial} was issued from a CSR: its private key is not held here"
+            f"certificate {record.serial}: its private key is its holder's and is not held here"
+        )
+    if get_profile(record.profile).non_repudiation and record.key_custody != CUSTODY_ESCROW:
+        raise InputError(
+            f"certificate {record.serial} is a {record.profile} certificate: its private key is not "
+            "handed out (kept before escrow had to be asked for; see docs/pki.md, key custody)"
         )
     secret = passphrase(settings)
     with store.connect() as conn:
@@ -622,11 +747,9 @@ def issue_crl(
 ) -> CrlResult:
     """Sign a fresh CRL for one CA (default: the issuing CA) listing every certificate it revoked."""
     now = now or _now()
-    check_days(days, "the CRL's validity (--days)")
+    check_days(days, what="the CRL's validity")
     authority = (
-        authority_for(store, x509.serial_hex(x509.parse_serial(ca_serial)))
-        if ca_serial
-        else issuing_authority(store)
+        authority_for(store, resolve_serial(store, ca_serial)) if ca_serial else issuing_authority(store)
     )
     issuer = _signer(store, authority, passphrase(settings))
     next_update = now + dt.timedelta(days=days)

@@ -1,4 +1,6 @@
-"""`govnet pki ...`: the certificate authority's commands. Thin: parse, call pki.ca / pki.verify, render."""
+"""`govnet pki ...`: the certificate authority's commands. Thin: parse options, call
+``govnet.pki.service``, render with ``govnet.output.emit``; it names its options in the service's
+field errors and adds the hints a person at a terminal needs."""
 
 from __future__ import annotations
 
@@ -10,30 +12,54 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from govnet.errors import GovnetError, InputError
-from govnet.fsutil import atomic_write
+from govnet.errors import GovnetError, InputError, NotFoundError, SecretError
 from govnet.output import JsonOption, emit, emit_verdict
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from govnet.pki.ca import CertificateRecord
-    from govnet.settings import Settings
-    from govnet.store import Store
+    from govnet.pki.service import PkiService
 
 app = typer.Typer(
     help="The certificate authority: SM2/SM3 certificates, CRLs and verification.", no_args_is_help=True
 )
 
 
-@contextmanager
-def _service() -> Iterator[tuple[Store, Settings]]:
-    from govnet.settings import load_settings
-    from govnet.store import Store
+# Service field -> the option that sets it, added to the service's message.
+_OPTIONS = {
+    "days": "--days",
+    "root_days": "--days",
+    "crl_url": "--crl-url",
+    "intermediate_crl_url": "--intermediate-crl-url",
+    "status": "--status",
+    "key_passphrase": "--key-passphrase env:NAME|file:PATH",
+    "escrow": "--escrow",
+    "organisation": "--org, or O= in --subject",
+    "credit_code": "--credit-code",
+    "san": "--san",
+}
 
-    settings = load_settings()
-    with Store.open(settings.effective_store_url) as store:
-        yield store, settings
+
+@contextmanager
+def _service(options: dict[str, str] | None = None) -> Iterator[PkiService]:
+    """The service over the configured store; its errors said in this command line's terms
+    (``options``: this command's own names for service fields)."""
+    from govnet.pki.ca import NoAuthorityError
+    from govnet.pki.errors import FieldError
+    from govnet.pki.keys import PassphraseNeeded
+    from govnet.pki.service import PkiService
+
+    try:
+        with PkiService.open() as service:
+            yield service
+    except FieldError as exc:
+        option = {**_OPTIONS, **(options or {})}.get(exc.field)
+        raise InputError(f"{exc} ({option})" if option else str(exc)) from None
+    except PassphraseNeeded as exc:
+        raise SecretError(f"{exc}: give it with --key-passphrase env:NAME|file:PATH") from None
+    except NoAuthorityError as exc:
+        raise NotFoundError(f"{exc}: run `govnet pki init --name ...`") from None
 
 
 def _read(path: Path) -> bytes:
@@ -44,9 +70,10 @@ def _read(path: Path) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> None:
+    from govnet.fsutil import atomic_write
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        atomic_write(path, data)
     except OSError as exc:
         raise InputError(f"{path}: cannot write: {exc.strerror}") from None
 
@@ -93,7 +120,11 @@ def init(
     ] = None,
     intermediate: Annotated[bool, typer.Option(help="Also create an issuing intermediate CA.")] = False,
     intermediate_name: Annotated[
-        str | None, typer.Option(help="The intermediate's subject (default: '<name> Issuing CA').")
+        str | None,
+        typer.Option(
+            help="The intermediate's subject (default: the root's, with 根CA → 二级CA, Root CA → Issuing CA "
+            "in its CN)."
+        ),
     ] = None,
     crl_url: Annotated[
         str | None, typer.Option(help="Where the root's CRL is published (CRL distribution point).")
@@ -105,33 +136,38 @@ def init(
     as_json: JsonOption = False,
 ) -> None:
     """Create the root CA (SM2 key, self-signed SM3withSM2 certificate) and optionally an intermediate."""
-    from govnet.pki.ca import init_ca
-    from govnet.pki.profiles import parse_subject
-
-    inter_name = intermediate_name or (
-        f"CN={parse_subject(name).common_name} Issuing CA" if intermediate else None
-    )
-    with _service() as (store, settings):
-        result = init_ca(
-            store,
-            settings,
+    with _service() as service:
+        outcome = service.init(
             name=name,
             organisation=org,
             credit_code=credit_code,
-            intermediate_name=inter_name,
+            intermediate=intermediate,
+            intermediate_name=intermediate_name,
             crl_url=crl_url,
             intermediate_crl_url=intermediate_crl_url,
             root_days=days,
         )
+    _warn(outcome.warnings)
+    result = outcome.result
     records = [result.root] + ([result.intermediate] if result.intermediate else [])
     emit(
         {
             "root": result.root.to_dict(),
             "intermediate": result.intermediate.to_dict() if result.intermediate else None,
+            "warnings": list(outcome.warnings),
         },
         as_json=as_json,
         render=lambda c: _cert_table(c, records, "certificate authority created"),
     )
+
+
+def _warn(warnings: tuple[str, ...]) -> None:
+    from rich.markup import escape
+
+    from govnet.output import err_console
+
+    for warning in warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}")
 
 
 @app.command()
@@ -160,134 +196,142 @@ def issue(
     ] = None,
     der: Annotated[bool, typer.Option(help="Write DER instead of PEM.")] = False,
     key_out: Annotated[
-        Path | None, typer.Option(help="Write the generated private key here (encrypted PKCS#8, mode 0600).")
+        Path | None,
+        typer.Option(
+            help="Hand the generated private key over in this file (encrypted PKCS#8, mode 0600); "
+            "required for seal-maker and signer."
+        ),
     ] = None,
     key_passphrase: Annotated[
         str | None,
         typer.Option(
-            help="env:NAME or file:PATH: decrypts an encrypted --key (no default); encrypts --key-out "
-            "(default: the PKI passphrase)."
+            help="env:NAME or file:PATH: decrypts an encrypted --key; encrypts --key-out (seal-maker, "
+            "signer: the holder's own, required; others: default the PKI passphrase)."
         ),
     ] = None,
+    escrow: Annotated[
+        bool,
+        typer.Option(
+            "--escrow",
+            help="Also keep the generated seal-maker/signer key in the store, encrypted (key escrow; "
+            "recorded as such). Without it the CA keeps no such key.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Issue an end-entity certificate from a CSR, for an existing key, or for a new SM2 key pair."""
-    from govnet.pki import keys
-    from govnet.pki.ca import issue_certificate, passphrase
+    from govnet.pki.service import IssueRequest, KeyInput
     from govnet.secrets import resolve_secret, write_secret_file
 
     if key_out and (csr or key):
         raise InputError("--key-out is for generated keys; with --csr or --key the requester keeps its key")
     if csr and key:
         raise InputError("give --csr or --key, not both")
+    if key_passphrase and not (key or key_out):
+        raise InputError("--key-passphrase is for --key (to decrypt it) or --key-out (to encrypt it)")
+    if not subject and not csr:
+        raise InputError("give the subject (--subject) or a certificate request (--csr)")
     for target in (out, key_out):
         if target is not None:
             _check_writable(target)
-    with _service() as (store, settings):
+    with _service({"key_passphrase": "--key-out FILE with --key-passphrase env:NAME|file:PATH"}) as service:
         key_secret = resolve_secret(key_passphrase) if key_passphrase else None
-        if key_out and key_secret is None:
-            key_secret = passphrase(settings)
-        existing = keys.load_private_key(_read(key), key_secret, source=str(key)) if key else None
-        result = issue_certificate(
-            store,
-            settings,
-            profile=profile,
-            subject=subject,
-            csr_data=_read(csr) if csr else None,
-            csr_source=str(csr),
-            existing_key=existing,
-            organisation=org,
-            credit_code=credit_code,
-            san=san or (),
-            days=days,
+        outcome = service.issue(
+            IssueRequest(
+                profile=profile,
+                subject=subject,
+                csr=_read(csr) if csr else None,
+                csr_source=str(csr),
+                key=KeyInput(_read(key), str(key), key_secret) if key else None,
+                organisation=org,
+                credit_code=credit_code,
+                san=tuple(san or ()),
+                days=days,
+                key_passphrase=key_secret if key_out else None,
+                escrow=escrow,
+            )
         )
+    result = outcome.result
     if out:
         _write(out, result.record.der if der else result.record.pem)
-    if key_out and result.private_key is not None and key_secret is not None:
-        write_secret_file(key_out, keys.dump_private_key_pem(result.private_key, key_secret))
+    if key_out and outcome.key_file is not None:
+        write_secret_file(key_out, outcome.key_file)
     data = {
         **result.record.to_dict(),
         "csr_sm2_id": result.csr_signer_id,
         "certificate_file": str(out) if out else None,
+        "key_file": str(key_out) if key_out and outcome.key_file else None,
     }
     emit(data, as_json=as_json, render=lambda c: _cert_table(c, [result.record], "certificate issued"))
 
 
 @app.command()
 def revoke(
-    serial: Annotated[str, typer.Argument(help="The certificate's serial (hex).")],
+    serial: Annotated[str, typer.Argument(help="The certificate's serial (hex), or a unique prefix of it.")],
     reason: Annotated[
         str, typer.Option(help="keyCompromise, cACompromise, affiliationChanged, superseded, ...")
     ] = "unspecified",
     as_json: JsonOption = False,
 ) -> None:
     """Revoke a certificate; it appears on the issuer's next CRL."""
-    from govnet.pki.ca import revoke_certificate
-
-    with _service() as (store, _settings):
-        record = revoke_certificate(store, serial, reason)
+    with _service() as service:
+        record = service.revoke(serial, reason)
     emit(record.to_dict(), as_json=as_json, render=lambda c: _cert_table(c, [record], "certificate revoked"))
 
 
 @app.command()
 def crl(
     ca: Annotated[
-        str | None, typer.Option(help="Serial of the CA whose CRL to sign (default: the issuing CA).")
+        str | None,
+        typer.Option(
+            help="Serial (or a unique prefix) of the CA whose CRL to sign (default: the issuing CA)."
+        ),
     ] = None,
+    all_cas: Annotated[
+        bool, typer.Option("--all", help="Sign and publish a CRL for every CA here (root included).")
+    ] = False,
     days: Annotated[int, typer.Option(help="Days until nextUpdate.")] = 7,
-    out: Annotated[Path | None, typer.Option(help="Also write the CRL here.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write the CRL here (not with --all).")] = None,
     der: Annotated[bool, typer.Option(help="Write DER instead of PEM to --out.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Sign a CRL (SM3withSM2) listing the CA's revoked certificates, and publish it."""
-    from govnet.pki.ca import authority_for, issue_crl
+    from govnet.pki.service import CrlPublishError
 
-    with _service() as (store, settings):
-        result = issue_crl(store, settings, ca_serial=ca, days=days)
+    if all_cas and (ca or out):
+        raise InputError("--all publishes every CA's CRL into the served folder; drop --ca and --out")
+    with _service() as service:
         try:
-            published = _publish(authority_for(store, result.issuer.serial).crl_url, result.der)
-        except InputError as exc:
+            published = (
+                service.publish_all_crls(days=days)
+                if all_cas
+                else [service.publish_crl(ca_serial=ca, days=days)]
+            )
+        except CrlPublishError as exc:
             # The CRL is signed and in the store (`verify` consults it): say so, and exit 1, not 2.
-            raise GovnetError(
-                f"CRL #{result.number} is signed and stored, but publishing it failed: {exc}; "
-                "fix that and run `govnet pki crl` again"
-            ) from None
+            again = "govnet pki crl --all" if all_cas else "govnet pki crl"
+            raise GovnetError(f"{exc}; fix that and run `{again}` again") from None
     if out:
-        _write(out, result.der if der else result.pem)
-    data = {
-        "issuer": result.issuer.subject,
-        "number": result.number,
-        "this_update": result.this_update.isoformat(),
-        "next_update": result.next_update.isoformat(),
-        "revoked": result.revoked,
-        "published": published,
-        "file": str(out) if out else None,
-    }
+        _write(out, published[0].crl.der if der else published[0].crl.pem)
+    rows = []
+    for item in published:
+        row = {**item.to_dict(), "file": str(out) if out else None}
+        if not all_cas:
+            row.pop("issuer_serial")
+        rows.append(row)
 
     def render(console: Console) -> None:
         from rich.markup import escape
 
-        console.print(
-            f"CRL #{result.number} from {escape(result.issuer.subject)}: {result.revoked} revoked, "
-            f"next update {result.next_update:%Y-%m-%d %H:%M}Z"
-            + (f", published to {published}" if published else "")
-        )
+        for item in published:
+            result = item.crl
+            console.print(
+                f"CRL #{result.number} from {escape(result.issuer.subject)}: {result.revoked} revoked, "
+                f"next update {result.next_update:%Y-%m-%d %H:%M}Z"
+                + (f", published to {escape(item.published_to)}" if item.published_to else "")
+            )
 
-    emit(data, as_json=as_json, render=render)
-
-
-def _publish(url: str, der: bytes) -> str | None:
-    """Write the CRL where a file: distribution point names it (http publication is a web server's job)."""
-    if not url.startswith("file://"):
-        return None
-    from urllib.parse import unquote, urlparse
-
-    path = Path(unquote(urlparse(url).path))
-    try:  # atomically: a reader sees the old CRL or the new one, never half of one
-        atomic_write(path, der)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror}") from None
-    return str(path)
+    emit(rows if all_cas else rows[0], as_json=as_json, render=render)
 
 
 @app.command("list")
@@ -299,55 +343,57 @@ def list_(
     """List the certificates in the store."""
     import json
 
-    from govnet.pki.ca import list_certificates
-
-    if status not in (None, "valid", "revoked"):
-        raise InputError(f"--status must be valid or revoked, got {status!r}")
-    with _service() as (store, _settings):
+    with _service() as service:
+        found = service.certificates(profile=profile, status=status)
         if as_json:  # stream: one certificate at a time, however many there are
             print("[")
-            for index, record in enumerate(list_certificates(store, profile=profile, status=status)):
+            for index, record in enumerate(found):
                 print(("  " if index == 0 else ", ") + json.dumps(record.to_dict(), ensure_ascii=False))
             print("]")
             return
-        records = list(list_certificates(store, profile=profile, status=status))
+        records = list(found)
     emit(None, as_json=False, render=lambda c: _cert_table(c, records, f"{len(records)} certificate(s)"))
 
 
 @app.command()
 def export(
-    serial: Annotated[str, typer.Argument(help="The certificate's serial (hex).")],
+    serial: Annotated[str, typer.Argument(help="The certificate's serial (hex), or a unique prefix of it.")],
     der: Annotated[bool, typer.Option(help="DER instead of PEM (one certificate only).")] = False,
     chain: Annotated[bool, typer.Option(help="Include the issuers up to the root (PEM).")] = False,
     out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
     key: Annotated[
         Path | None,
-        typer.Option(help="Also write the private key govnet generated (encrypted PKCS#8, 0600)."),
+        typer.Option(
+            help="Also write the private key the store holds (encrypted PKCS#8, 0600): device and "
+            "server keys, and escrowed seal-maker/signer keys. A holder's own key is never held."
+        ),
     ] = None,
     key_passphrase: Annotated[
         str | None,
-        typer.Option(help="env:NAME or file:PATH to encrypt --key with (default: the PKI passphrase)."),
+        typer.Option(
+            help="env:NAME or file:PATH to encrypt --key with (an escrowed key: the holder's, required; "
+            "others: default the PKI passphrase)."
+        ),
     ] = None,
 ) -> None:
     """Export a certificate (and optionally its chain or its private key)."""
     import sys
 
-    from govnet.pki import keys
-    from govnet.pki.ca import chain_of, get_certificate, passphrase, private_key_of
     from govnet.secrets import resolve_secret, write_secret_file
 
     if der and chain:
         raise InputError("--der writes one certificate; use PEM for --chain")
-    with _service() as (store, settings):
-        records = chain_of(store, serial) if chain else [get_certificate(store, serial)]
-        private = private_key_of(store, settings, serial) if key else None
-        key_secret = (
-            (resolve_secret(key_passphrase) if key_passphrase else passphrase(settings)) if key else None
-        )
-    data = records[0].der if der else b"".join(r.pem for r in records)
-    if key and private is not None and key_secret is not None:
+    if key_passphrase and not key:
+        raise InputError("--key-passphrase encrypts --key; give --key FILE too")
+    if key:
         _check_writable(key)
-        write_secret_file(key, keys.dump_private_key_pem(private, key_secret))
+    with _service() as service:
+        records = service.chain(serial) if chain else [service.certificate(serial)]
+        key_secret = resolve_secret(key_passphrase) if key_passphrase else None
+        key_file = service.export_private_key(serial, key_secret) if key else None
+    data = records[0].der if der else b"".join(r.pem for r in records)
+    if key and key_file is not None:
+        write_secret_file(key, key_file)
     if out:
         _write(out, data)
     else:
@@ -376,26 +422,30 @@ def verify(
     as_json: JsonOption = False,
 ) -> None:
     """Verify a certificate: chain to trusted roots, signatures, validity, usage, constraints, CRL status."""
-    from govnet.pki import x509
-    from govnet.pki.ca import latest_crls, list_certificates, trusted_roots
-    from govnet.pki.verify import Policy, verify_path
+    from govnet.pki.service import VerifyRequest
 
-    when = _parse_time(at) if at else None
-    target = x509.load_certificate(_read(cert), str(cert))
-    intermediates = [c for p in chain or [] for c in x509.load_certificates(_read(p), str(p))]
-    roots = [c for p in trust or [] for c in x509.load_certificates(_read(p), str(p))]
-    crls = [x509.load_crl(_read(p), str(p)) for p in crl_file or []]
-    with _service() as (store, settings):
-        roots += [x509.load_certificate(der, "store") for der in trusted_roots(store)]
-        crls += [x509.load_crl(der, "store") for der in latest_crls(store)]
-        store_cas = [
-            x509.load_certificate(r.der, "store") for r in list_certificates(store, profile="intermediate")
-        ]
-        policy = Policy(allow_empty_sm2_id=settings.pki.allow_empty_sm2_id, at=when, purpose=purpose)
-    verdict = verify_path(
-        target, intermediates=[*intermediates, *store_cas], roots=roots, crls=crls, policy=policy
+    request = VerifyRequest(
+        certificate=_read(cert),
+        source=str(cert),
+        intermediates=[(_read(p), str(p)) for p in chain or []],
+        trusted=[(_read(p), str(p)) for p in trust or []],
+        crls=[(_read(p), str(p)) for p in crl_file or []],
+        purpose=purpose,
+        at=_parse_time(at) if at else None,
     )
+    with _service() as service:
+        verdict = service.verify(request)
     emit_verdict(verdict, as_json=as_json)
+    missing = [c.evidence["crl_issuer"] for c in verdict.checks if "crl_issuer" in c.evidence]
+    if missing:
+        from rich.markup import escape
+
+        from govnet.output import err_console
+
+        err_console.print(
+            f"hint: no CRL from {escape(', '.join(missing))}: `govnet pki crl --all` publishes one for each "
+            "CA of this installation; for a CA from elsewhere pass its CRL with --crl FILE"
+        )
     if not verdict.ok:
         raise typer.Exit(1)
 

@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from govnet.errors import InputError, SecretError
+from govnet.pki.oids import describe
 from govnet.pki.sm2 import SM2PrivateKey, SM2PublicKey
 
 SM2_CURVE_OID = "1.2.156.10197.1.301"
@@ -76,6 +77,13 @@ WRONG_PASSPHRASE = "wrong passphrase or corrupted key file"
 
 # What asn1crypto raises on damaged input (found by fuzzing: IndexError from a BIT STRING, for one).
 _ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
+
+
+class PassphraseNeeded(SecretError):
+    """The key is encrypted and no passphrase was given."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"{where}: the private key is encrypted; a passphrase is needed")
 
 
 class KeyDecryptionError(SecretError):
@@ -251,11 +259,9 @@ def _public_from_spki(der: bytes, where: str) -> SM2PublicKey:
     curve = _named_curve(params)
     if algorithm == EC_PUBLIC_KEY_OID:
         if curve != SM2_CURVE_OID:
-            raise InputError(
-                f"{where}: an EC key on curve {curve or 'unknown'}, not on SM2 ({SM2_CURVE_OID})"
-            )
+            raise InputError(f"{where}: an EC key on curve {describe(curve)}, not on SM2 ({SM2_CURVE_OID})")
     elif algorithm != SM2_CURVE_OID:
-        raise InputError(f"{where}: public key algorithm {algorithm} is not SM2")
+        raise InputError(f"{where}: the public key is {describe(algorithm)}, not SM2")
     return _point_to_key(point, where)
 
 
@@ -425,7 +431,7 @@ def _check_sm2_ec_key(der: bytes, curve: str | None, where: str) -> SM2PrivateKe
         raise InputError(f"{where}: unsupported EC private key version {version}")
     curve = curve or inner_curve
     if curve != SM2_CURVE_OID:
-        raise InputError(f"{where}: an EC key on curve {curve or 'unknown'}, not on SM2 ({SM2_CURVE_OID})")
+        raise InputError(f"{where}: an EC key on curve {describe(curve)}, not on SM2 ({SM2_CURVE_OID})")
     if not 1 <= len(scalar) <= 33:
         raise InputError(f"{where}: SM2 private key scalar has a bad length")
     try:
@@ -448,7 +454,7 @@ def _from_pkcs8(der: bytes, where: str) -> SM2PrivateKey:
     if algorithm == SM2_CURVE_OID:  # some vendors name the SM2 OID as the algorithm itself
         curve = curve or SM2_CURVE_OID
     elif algorithm != EC_PUBLIC_KEY_OID:
-        raise InputError(f"{where}: private key algorithm {algorithm} is not SM2")
+        raise InputError(f"{where}: the private key is {describe(algorithm)}, not SM2")
     return _check_sm2_ec_key(inner, curve, where)
 
 
@@ -458,7 +464,7 @@ def _from_sec1(der: bytes, where: str) -> SM2PrivateKey:
 
 def _decrypt_pkcs8(der: bytes, password: bytes | str | None, where: str) -> bytes:
     if password is None:
-        raise SecretError(f"{where}: the private key is encrypted; a passphrase is needed")
+        raise PassphraseNeeded(where)
     secret = _password_bytes(password)
     try:
         info = _EncryptedPrivateKeyInfo.load(der)
@@ -543,7 +549,7 @@ _LEGACY_CIPHERS: dict[str, tuple[int, type[algorithms.AES] | type[algorithms.SM4
 def _legacy_decrypt(block: PemBlock, password: bytes | str | None, where: str) -> bytes:
     """OpenSSL's traditional PEM encryption: key = EVP_BytesToKey(MD5, password, salt = IV[:8])."""
     if password is None:
-        raise SecretError(f"{where}: the private key is encrypted; a passphrase is needed")
+        raise PassphraseNeeded(where)
     secret = _password_bytes(password)
     cipher_name, _, iv_hex = block.headers.get("DEK-Info", "").partition(",")
     cipher_name = cipher_name.strip().upper()
@@ -588,7 +594,7 @@ def _decrypted(parse: Callable[[], SM2PrivateKey], where: str) -> SM2PrivateKey:
         raise KeyDecryptionError(where) from None
 
 
-def load_private_key(
+def load_pkcs8_or_sec1_key(
     data: bytes, password: bytes | str | None = None, *, source: str = "<data>"
 ) -> SM2PrivateKey:
     """An SM2 private key from PKCS#8 / encrypted PKCS#8 / SEC1, PEM or DER (see the module docstring)."""
@@ -622,8 +628,10 @@ def _der_kind(data: bytes) -> str | None:
     return {(2, 16): "pkcs8", (2, 4): "sec1", (16, 4): "encrypted"}.get(tags)
 
 
-def load_private_key_file(path: str | os.PathLike[str], password: bytes | str | None = None) -> SM2PrivateKey:
-    return load_private_key(_read(path), password, source=str(path))
+def load_pkcs8_or_sec1_key_file(
+    path: str | os.PathLike[str], password: bytes | str | None = None
+) -> SM2PrivateKey:
+    return load_pkcs8_or_sec1_key(_read(path), password, source=str(path))
 
 
 def _read(path: str | os.PathLike[str]) -> bytes:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from govnet.errors import InputError
+from govnet.pki.errors import FieldError
 from govnet.pki.uscc import validate_credit_code
 
 # RFC 9336 id-kp-documentSigning: signing documents (seals and e-signatures), not e-mail or code.
@@ -42,6 +43,11 @@ class Profile:
     @property
     def end_entity(self) -> bool:
         return not self.is_ca
+
+    @property
+    def non_repudiation(self) -> bool:
+        """Its signatures bind the holder (seals, e-signatures): the key must be the holder's alone."""
+        return "non_repudiation" in self.key_usage
 
 
 _CA_USAGE = frozenset({"key_cert_sign", "crl_sign"})
@@ -200,6 +206,49 @@ def parse_subject(text: str, *, credit_code: str | None = None, organisation: st
     return Subject(tuple(pairs))
 
 
+def subject_text(subject: Subject) -> str:
+    """The subject as ``parse_subject`` reads it back: ``CN=...,O=...`` with commas escaped."""
+    keyword = {attribute: word for word, attribute in DN_KEYWORDS.items()}
+    return ",".join(f"{keyword[a]}={v.replace(',', chr(92) + ',')}" for a, v in subject.attributes)
+
+
+# How a root's common name becomes its issuing CA's (docs/pki.md, "The issuing CA's name").
+_ISSUING_CN_RULES = (
+    (re.compile(r"根\s*CA", re.IGNORECASE), "二级CA"),
+    (re.compile(r"\bRoot\s+CA\b", re.IGNORECASE), "Issuing CA"),
+    (re.compile(r"\bRoot$", re.IGNORECASE), "Issuing CA"),
+    (re.compile(r"\bRoot\b", re.IGNORECASE), "Issuing"),
+)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def issuing_ca_common_name(root_cn: str) -> str:
+    """The issuing CA's common name derived from the root's (docs/pki.md).
+
+    "某市电子政务根CA" → "某市电子政务二级CA", "Example Root CA" → "Example Issuing CA",
+    "Example Root" → "Example Issuing CA"; otherwise "二级" goes before a final "CA" of a Chinese
+    name ("二级CA" is appended when there is none), and "Issuing" before an English one
+    ("Lab CA" → "Lab Issuing CA"; " Issuing CA" appended when there is none).
+    """
+    for pattern, replacement in _ISSUING_CN_RULES:
+        matches = list(pattern.finditer(root_cn))  # the last one: "Root Services Root CA"
+        if matches:
+            last = matches[-1]
+            return root_cn[: last.start()] + replacement + root_cn[last.end() :]
+    chinese = bool(_CJK.search(root_cn))
+    if re.search(r"CA$", root_cn, re.IGNORECASE):
+        return root_cn[:-2] + ("二级CA" if chinese else "Issuing CA")
+    return root_cn + ("二级CA" if chinese else " Issuing CA")
+
+
+def issuing_ca_subject(root: Subject) -> Subject:
+    """The default issuing CA's subject: the root's, organisation, credit code and every other
+    attribute kept, with its common name derived by ``issuing_ca_common_name``."""
+    return Subject(
+        tuple((a, issuing_ca_common_name(v) if a == "common_name" else v) for a, v in root.attributes)
+    )
+
+
 def check_subject_values(
     pairs: list[tuple[str, str]] | tuple[tuple[str, str], ...], context: str, *, unique: bool = True
 ) -> None:
@@ -281,22 +330,22 @@ def check_request(profile: Profile, subject: Subject, alt_names: tuple[AltName, 
         raise InputError(f"{where}: the subject needs a common name (CN=...)")
     if profile.subject is SubjectKind.ORGANISATION:
         if not subject.get("organization_name"):
-            raise InputError(f"{where}: the subject must name the organisation (O=... or --org)")
+            raise FieldError("organisation", f"{where}: the subject must name the organisation (O=...)")
         if not subject.credit_code:
-            raise InputError(
-                f"{where}: the organisation's unified social credit code is required (--credit-code)"
+            raise FieldError(
+                "credit_code", f"{where}: the organisation's unified social credit code is required"
             )
     if (
         profile.subject is SubjectKind.PERSON_OR_ORGANISATION
         and subject.get("organization_name")
         and not subject.credit_code
     ):
-        raise InputError(
-            f"{where}: a signer acting for an organisation needs its unified social credit code "
-            "(--credit-code)"
+        raise FieldError(
+            "credit_code",
+            f"{where}: a signer acting for an organisation needs its unified social credit code",
         )
     if profile.requires_san and not any(a.kind in ("dns_name", "ip_address") for a in alt_names):
-        raise InputError(f"{where}: at least one DNS name or IP address is required (--san)")
+        raise FieldError("san", f"{where}: at least one DNS name or IP address is required")
     if profile.is_ca and alt_names:
         raise InputError(f"{where}: a CA certificate takes no subjectAltName")
     return Request(profile, subject, alt_names)

@@ -11,7 +11,7 @@ exactly what failed. A missing or stale CRL makes the verdict INDETERMINATE, not
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +20,7 @@ from asn1crypto import x509 as asn1_x509
 
 from govnet.errors import InputError
 from govnet.pki import x509
+from govnet.pki.oids import describe
 from govnet.pki.profiles import get_profile
 from govnet.pki.sm2 import SM2PublicKey
 from govnet.verdict import CheckResult, Verdict
@@ -37,6 +38,23 @@ class Policy:
     allow_empty_sm2_id: bool = False
     at: dt.datetime | None = None
     purpose: str | None = None  # an end-entity profile name: check KU/EKU for it
+
+
+@dataclass(frozen=True)
+class RevocationRecord:
+    """What the operator's own records (govnet's store) say about a certificate they issued: known
+    at once, before any CRL is signed. ``der`` is the recorded certificate, so that a certificate
+    from elsewhere with the same serial never matches."""
+
+    der: bytes
+    serial: str
+    status: str  # "valid" | "revoked"
+    revoked_at: dt.datetime | None = None
+    reason: str | None = None
+    source: str = "store"
+
+
+RecordLookup = Callable[[asn1_x509.Certificate], RevocationRecord | None]
 
 
 def _der(cert: asn1_x509.Certificate) -> bytes:
@@ -61,7 +79,9 @@ def _signature(cert_or_crl_check: x509.SignatureCheck, name: str, policy: Policy
     if not check.valid:
         if check.algorithm != x509.SM2_SM3_OID:
             return CheckResult.failed(
-                name, f"{what} is signed with {check.algorithm}, not SM2-with-SM3", algorithm=check.algorithm
+                name,
+                f"{what} is signed with {describe(check.algorithm)}, not SM2-with-SM3",
+                algorithm=check.algorithm,
             )
         return CheckResult.failed(name, f"{what}'s SM2 signature does not verify with the issuer's key")
     if check.signer_id is x509.SignerId.EMPTY:
@@ -271,7 +291,7 @@ def _crl_for(
 ) -> tuple[asn1_crl.CertificateList | None, str]:
     """The newest CRL from ``issuer`` whose signature verifies (under the ID policy), or why none."""
     best: asn1_crl.CertificateList | None = None
-    why = f"no CRL from '{x509.common_name(issuer.subject)}' (run `govnet pki crl` or pass --crl)"
+    why = f"no CRL from '{x509.common_name(issuer.subject)}' among the CRLs consulted"
     for crl in crls:
         if crl["tbs_cert_list"]["issuer"].hashable != issuer.subject.hashable:
             continue
@@ -305,7 +325,7 @@ def _revocation(
 ) -> CheckResult:
     crl, why = _crl_for(issuer, crls, policy)
     if crl is None:
-        return CheckResult.indeterminate(name, why)
+        return CheckResult.indeterminate(name, why, crl_issuer=x509.name_text(issuer.subject))
     tbs = crl["tbs_cert_list"]
     number = _crl_number(crl)
     next_update = tbs["next_update"].native
@@ -332,6 +352,26 @@ def _revocation(
     )
 
 
+def _revocation_record(cert: asn1_x509.Certificate, name: str, lookup: RecordLookup) -> CheckResult | None:
+    record = lookup(cert)
+    if record is None or record.der != cert.dump():
+        return None  # not a certificate these records hold
+    evidence = {"source": record.source, "serial": record.serial, "status": record.status}
+    if record.status != "revoked":
+        return CheckResult.passed(name, f"not revoked in the {record.source}'s records", **evidence)
+    when = record.revoked_at
+    return CheckResult.failed(
+        name,
+        "REVOKED"
+        + (f" on {when:%Y-%m-%d %H:%M:%S}Z" if when else "")
+        + (f", reason: {record.reason}" if record.reason else "")
+        + f" (recorded in the {record.source}; listed from the issuer's next CRL on)",
+        **evidence,
+        revoked_at=when.isoformat() if when else None,
+        revocation_reason=record.reason,
+    )
+
+
 def verify_path(
     cert: asn1_x509.Certificate,
     *,
@@ -339,7 +379,11 @@ def verify_path(
     roots: Sequence[asn1_x509.Certificate],
     crls: Sequence[asn1_crl.CertificateList] = (),
     policy: Policy = Policy(),
+    records: RecordLookup | None = None,
 ) -> Verdict:
+    """Validate ``cert``'s path (see the module docstring). ``records``, when given, tells what the
+    issuing CA's own records say: a certificate they hold as revoked fails at once
+    (``revocation_record[...]``), whatever the CRLs say yet."""
     at = policy.at or dt.datetime.now(dt.UTC)
     if policy.purpose is not None:
         get_profile(policy.purpose)
@@ -390,5 +434,10 @@ def verify_path(
                 checks.append(
                     CheckResult.indeterminate(name, "its issuer was not found, so neither was its CRL")
                 )
+            recorded = (
+                _revocation_record(current, f"revocation_record[{label}]", records) if records else None
+            )
+            if recorded is not None:
+                checks.append(recorded)
     subject = f"{x509.name_text(cert.subject)} (serial {x509.serial_hex(cert.serial_number)})"
     return Verdict(subject, tuple(checks))

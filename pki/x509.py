@@ -28,6 +28,7 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 
 from govnet.errors import InputError, InvalidSignature
+from govnet.pki.oids import describe
 from govnet.pki.profiles import AltName, Profile, Subject, parse_san
 from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey, SM2PublicKey
 
@@ -149,7 +150,12 @@ def public_key_from_spki(info: keys.PublicKeyInfo, source: str) -> SM2PublicKey:
     except (ValueError, TypeError, KeyError):
         raise InputError(f"{source}: unreadable public key") from None
     if curve != SM2_CURVE_OID:
-        raise InputError(f"{source}: public key is not an SM2 key (algorithm {algorithm}, curve {curve})")
+        what = (
+            f"an EC key on {describe(curve)}"
+            if algorithm == "1.2.840.10045.2.1"
+            else f"a {describe(algorithm)} key"
+        )
+        raise InputError(f"{source}: the public key is {what}, not SM2")
     return SM2PublicKey.from_point(point)
 
 
@@ -212,14 +218,40 @@ def _load(spec: Any, der: bytes, source: str, what: str) -> Any:
     try:
         value = spec.load(der, strict=True)
         value.native  # noqa: B018 - parse every field now, so a bad file fails here and not later
-    except (ValueError, TypeError, KeyError, OverflowError) as exc:
-        raise InputError(f"{source}: not a valid {what} ({_first_line(exc)})") from None
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+        raise InputError(f"{source}: not a valid {what}: {_der_problem(der)}") from None
     return value
 
 
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+def _der_problem(der: bytes) -> str:
+    """What is wrong with bytes that should be one DER structure, said for a person (asn1crypto's
+    own texts — "Insufficient data - 101 bytes requested" — name neither file nor expectation)."""
+    expected = "expected DER (a SEQUENCE) or PEM"
+    if not der:
+        return f"the data is empty; {expected}"
+    if der[0] != 0x30:
+        return f"{expected}, but the data does not start like either"
+    length = _declared_length(der)
+    if length is None:
+        return f"{expected}, but its length field is malformed"
+    if length > len(der):
+        return f"truncated: the structure declares {length} bytes, the data holds {len(der)}"
+    if length < len(der):
+        return f"{len(der) - length} bytes of trailing data after the structure"
+    return "the structure inside does not match (a field is missing, of the wrong type, or malformed)"
+
+
+def _declared_length(der: bytes) -> int | None:
+    """The total length (header included) a DER SEQUENCE at the start of ``der`` declares."""
+    if len(der) < 2:
+        return None
+    first = der[1]
+    if first < 0x80:
+        return 2 + first
+    count = first & 0x7F
+    if count == 0 or count > 4 or len(der) < 2 + count:
+        return None
+    return 2 + count + int.from_bytes(der[2 : 2 + count], "big")
 
 
 def load_certificates(data: bytes, source: str) -> list[asn1_x509.Certificate]:

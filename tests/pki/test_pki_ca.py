@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from govnet.errors import InputError, NotFoundError, SecretError
 from govnet.pki import ca, x509
 from govnet.pki.profiles import parse_subject
+from govnet.pki.schema import pki_certificates, pki_keys
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.verify import Policy, verify_path
 from govnet.settings import Settings
-from govnet.store import Store, pki_certificates, pki_keys
+from govnet.store import Store
 from govnet.verdict import Status
 
 CODE = "914403001922038216"
@@ -49,7 +50,11 @@ def test_init_makes_a_gm_t_0015_root_and_intermediate(store: Store, authority: c
     assert root.ca and root.max_path_length is None
     assert root.key_usage_value.native == {"key_cert_sign", "crl_sign"}
     assert root.key_identifier == root.authority_key_identifier
-    assert root.crl_distribution_points[0]["distribution_point"].native[0].startswith("file://")
+    assert (
+        root.crl_distribution_points[0]["distribution_point"]
+        .native[0]
+        .endswith(f":8443/crl/{root.key_identifier.hex()}.crl")
+    )
     assert (
         x509.check_certificate_signature(root, x509.certificate_public_key(root)).signer_id
         is x509.SignerId.DEFAULT
@@ -95,8 +100,10 @@ def test_issue_for_generated_keys_and_verify(
     )
     serials = {seal.record.serial, device.record.serial, authority.root.serial}
     assert len(serials) == 3 and all(int(s, 16).bit_length() >= 64 for s in serials)
-    assert seal.private_key is not None
-    assert ca.private_key_of(store, pki_settings, seal.record.serial) == seal.private_key
+    assert seal.private_key is not None and device.private_key is not None
+    assert ca.private_key_of(store, pki_settings, device.record.serial) == device.private_key
+    with pytest.raises(NotFoundError, match="holder's and is not held here"):  # no escrow asked for
+        ca.private_key_of(store, pki_settings, seal.record.serial)
     cert = seal.record.certificate
     assert cert.extended_key_usage_value.native == ["document_signing"]
     assert cert.subject.native["serial_number"] == CODE
@@ -202,7 +209,7 @@ def test_issue_refuses_bad_requests(store: Store, pki_settings: Settings, author
             },
             "check character",
         ),
-        ({"profile": "device"}, "give the subject"),
+        ({"profile": "device"}, "give a subject or a certificate request"),
         ({"profile": "device", "subject": "CN=x", "days": 0}, "must be between 1 and"),
     ]
     for kwargs, message in cases:
@@ -211,7 +218,7 @@ def test_issue_refuses_bad_requests(store: Store, pki_settings: Settings, author
 
 
 def test_issue_needs_a_ca(store: Store, pki_settings: Settings) -> None:
-    with pytest.raises(NotFoundError, match="govnet pki init"):
+    with pytest.raises(NotFoundError, match="no certificate authority yet: initialise one first"):
         ca.issue_certificate(store, pki_settings, profile="device", subject="CN=x")
 
 

@@ -17,6 +17,7 @@ from govnet.cli import main
 from govnet.pki import keys, x509
 
 CODE = "914403001922038216"
+HOLDER_PASS = "the holder's own passphrase"
 
 
 @pytest.fixture
@@ -61,19 +62,22 @@ def initialised(govnet):  # type: ignore[no-untyped-def]
     return made
 
 
-def test_full_cycle(govnet, initialised, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_full_cycle(govnet, initialised, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     assert initialised["intermediate"]["subject"].startswith("serialNumber=")
-    assert "CN=Test Root CA Issuing CA" in initialised["intermediate"]["subject"]
+    assert "CN=Test Issuing CA" in initialised["intermediate"]["subject"]
+    assert "O=某市政务服务数据管理局" in initialised["intermediate"]["subject"]
+    monkeypatch.setenv("HOLDER_PASS", HOLDER_PASS)
     seal = _json(
         govnet, "pki", "issue", "--profile", "seal-maker", "--subject", "CN=制章人", "--org", "某局",
         "--credit-code", CODE, "--out", str(tmp_path / "seal.pem"), "--key-out", str(tmp_path / "seal.key"),
+        "--key-passphrase", "env:HOLDER_PASS",
     )  # fmt: skip
     tls = _json(
         govnet, "pki", "issue", "--profile", "tls-server", "--subject", "www.gov.example",
         "--san", "www.gov.example", "--san", "IP:2001:db8::1", "--out", str(tmp_path / "tls.der"), "--der",
     )  # fmt: skip
     assert (tmp_path / "seal.key").stat().st_mode & 0o777 == 0o600
-    assert keys.load_private_key((tmp_path / "seal.key").read_bytes(), PASSPHRASE).public_key() == (
+    assert keys.load_pkcs8_or_sec1_key((tmp_path / "seal.key").read_bytes(), HOLDER_PASS).public_key() == (
         x509.certificate_public_key(x509.load_certificate((tmp_path / "seal.pem").read_bytes(), "seal.pem"))
     )
     assert (tmp_path / "tls.der").read_bytes()[:1] == b"\x30"
@@ -92,7 +96,8 @@ def test_full_cycle(govnet, initialised, tmp_path: Path) -> None:  # type: ignor
     verdict = json.loads(out)
     assert code == 1 and verdict["status"] == "FAILED"
     assert [c["name"] for c in verdict["checks"] if c["status"] == "FAILED"] == [
-        "revocation[leaf: www.gov.example]"
+        "revocation[leaf: www.gov.example]",
+        "revocation_record[leaf: www.gov.example]",
     ]
     code, out, _ = govnet("pki", "verify", str(tmp_path / "seal.pem"), "--at", "2100-01-01")
     assert code == 1 and "expired on" in out and "validity[leaf: 制章人]" in out
@@ -104,8 +109,12 @@ def test_full_cycle(govnet, initialised, tmp_path: Path) -> None:  # type: ignor
         x509.load_certificate((tmp_path / "again.der").read_bytes(), "again").dump()
         == x509.load_certificate((tmp_path / "seal.pem").read_bytes(), "seal").dump()
     )
-    code, _, _ = govnet(
+    code, _, err = govnet(
         "pki", "export", seal["serial"], "--key", str(tmp_path / "exported.key"), "--out", os.devnull
+    )
+    assert code == 2 and "not held here" in err  # the seal maker's key went to its holder only
+    code, _, _ = govnet(
+        "pki", "export", tls["serial"], "--key", str(tmp_path / "exported.key"), "--out", os.devnull
     )
     assert code == 0 and (tmp_path / "exported.key").stat().st_mode & 0o777 == 0o600
 
@@ -231,16 +240,12 @@ def test_certify_an_encrypted_openssl_key(  # type: ignore[no-untyped-def]
         cwd=tmp_path, capture_output=True, check=True,
     ).stdout  # fmt: skip
     assert cert_pub == key_pub
-    # the key now lives in the store (encrypted) and exports as PKCS#8 that openssl opens
+    # a signer's own key is certified, not kept: the store holds none and exports none
+    assert issued["key_custody"] is None
     code, _, err = govnet(
         "pki", "export", issued["serial"], "--key", str(tmp_path / "back.key"), "--out", os.devnull
     )
-    assert code == 0, err
-    subprocess.run(
-        ["openssl", "pkey", "-in", "back.key", "-passin", f"pass:{PASSPHRASE}", "-noout"],
-        cwd=tmp_path,
-        check=True,
-    )
+    assert code == 2 and "not held here" in err and not (tmp_path / "back.key").exists()
     monkeypatch.setenv("SIGNER_KEY_PASS", "not it at all")
     code, _, err = govnet(
         "pki", "issue", "--profile", "signer", "--subject", "CN=x", "--key", str(tmp_path / "signer.key"),
@@ -276,6 +281,7 @@ def test_a_certificate_from_another_city_verifies_with_its_root_and_crl(  # type
 ) -> None:
     """一地发证、全网互信互认: city B issues, city A verifies with B's root and CRL."""
     monkeypatch.setenv("GOVNET_HOME", str(tmp_path / "city-b"))
+    monkeypatch.setenv("HOLDER_PASS", HOLDER_PASS)
     _json(govnet, "pki", "init", "--name", "CN=B市电子政务根CA", "--intermediate")
     issued = _json(
         govnet,
@@ -287,6 +293,10 @@ def test_a_certificate_from_another_city_verifies_with_its_root_and_crl(  # type
         "CN=李四",
         "--out",
         str(tmp_path / "li.pem"),
+        "--key-out",
+        str(tmp_path / "li.key"),
+        "--key-passphrase",
+        "env:HOLDER_PASS",
     )
     bundle = tmp_path / "b-chain.pem"
     assert govnet("pki", "export", issued["serial"], "--chain", "--out", str(bundle))[0] == 0

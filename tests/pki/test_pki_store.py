@@ -6,16 +6,18 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, Integer, Table, select
+from sqlalchemy import Column, Integer, String, Table, select
 
 from govnet.errors import ConfigError
+from govnet.pki.schema import pki_certificates, pki_keys
 from govnet.store import (
     Store,
     StoreError,
+    add_columns,
+    create_tables,
     metadata,
-    pki_certificates,
-    pki_keys,
     register_migrations,
+    registered_components,
     schema_version,
 )
 
@@ -40,8 +42,51 @@ def _cert_row(serial: str) -> dict[str, object]:
 
 
 def test_open_creates_schema_and_records_version(store: Store) -> None:
-    assert store.versions()["pki"] == 1
-    assert store.migrate()["pki"] == 1  # idempotent
+    assert store.versions()["pki"] == registered_components()["pki"] == 3
+    assert store.migrate()["pki"] == 3  # idempotent
+
+
+def test_a_version_1_pki_database_is_upgraded_in_place(store_url: str) -> None:
+    """A store made by govnet before key custody was recorded: its rows keep their meaning, and each
+    stored key learns why it is held (the CAs' own: "ca"; any other: "held", never "escrow")."""
+    from sqlalchemy import DateTime, LargeBinary, MetaData
+    from sqlalchemy import String as Str
+
+    from govnet.pki.schema import pki_authorities, pki_crls, pki_revocations
+
+    old = MetaData()
+    old_keys = Table(
+        "pki_keys",
+        old,
+        Column("id", Str(64), primary_key=True),
+        Column("owner", Str(512), nullable=False),
+        Column("blob", LargeBinary, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+    for table in (pki_certificates, pki_revocations, pki_authorities, pki_crls):
+        table.to_metadata(old)
+    with Store.open(store_url, migrate=False) as raw, raw.begin() as conn:
+        schema_version.create(conn)
+        old.create_all(conn)
+        conn.execute(schema_version.insert().values(component="pki", version=1))
+        for key_id in ("key-ca", "key-leaf"):
+            conn.execute(old_keys.insert().values(id=key_id, owner="o", blob=b"blob", created_at=NOW))
+        conn.execute(pki_certificates.insert().values(**{**_cert_row("0c"), "key_id": "key-ca"}))
+        conn.execute(
+            pki_certificates.insert().values(
+                **{**_cert_row("0d"), "key_id": "key-leaf", "profile": "signer", "issuer_serial": "0c"}
+            )
+        )
+        conn.execute(
+            pki_authorities.insert().values(
+                serial="0c", role="root", name="r", crl_url="http://x/", issuing=True
+            )
+        )
+    with Store.open(store_url) as store:
+        assert store.versions()["pki"] == 3
+        with store.connect() as conn:
+            custody = dict(conn.execute(select(pki_keys.c.id, pki_keys.c.custody)).all())
+    assert custody == {"key-ca": "ca", "key-leaf": "held"}
 
 
 def test_serial_is_unique_and_failed_transaction_writes_nothing(store: Store) -> None:
@@ -101,3 +146,58 @@ def test_bad_urls_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as info:
         Store.open("postgresql://user:hunter2@127.0.0.1:1/nothing")
     assert "hunter2" not in str(info.value)
+
+
+def test_the_core_store_defines_no_area_tables() -> None:
+    # Areas own their tables (<area>/schema.py); the core store only runs what they register.
+    import subprocess
+    import sys
+
+    code = (
+        "from govnet.store import metadata, registered_components; "
+        "print(sorted(metadata.tables), registered_components())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['schema_version'] {}"
+
+
+def test_a_component_registered_after_open_is_migrated_by_migrate_again(store: Store) -> None:
+    late = Table("test_late", metadata, Column("id", Integer, primary_key=True), extend_existing=True)
+    try:
+        register_migrations("test_late", [create_tables(late)])
+        assert "test_late" not in store.versions()
+        assert store.migrate()["test_late"] == 1
+        assert store.migrate()["test_late"] == 1  # idempotent
+        with store.begin() as conn:
+            conn.execute(late.insert().values(id=1))
+    finally:
+        from govnet import store as store_module
+
+        store_module._MIGRATIONS.pop("test_late", None)
+        metadata.remove(late)
+
+
+def test_add_columns_is_idempotent_on_both_databases(store: Store) -> None:
+    first = Table("test_grow", metadata, Column("id", Integer, primary_key=True), extend_existing=True)
+    try:
+        register_migrations("test_grow", [create_tables(first)])
+        store.migrate()
+        grown = Table(
+            "test_grow",
+            metadata,
+            Column("id", Integer, primary_key=True),
+            Column("label", String(20)),
+            extend_existing=True,
+        )
+        step = add_columns(grown, "label")
+        register_migrations("test_grow", [create_tables(first), step])
+        assert store.migrate()["test_grow"] == 2
+        with store.begin() as conn:
+            step(conn)  # run again: the column exists, nothing happens
+            conn.execute(grown.insert().values(id=1, label="x"))
+            assert conn.execute(select(grown.c.label)).scalar_one() == "x"
+    finally:
+        from govnet import store as store_module
+
+        store_module._MIGRATIONS.pop("test_grow", None)
+        metadata.remove(metadata.tables["test_grow"])
