@@ -34,17 +34,10 @@ from govnet.pki.profiles import (
     parse_san,
     parse_subject,
 )
+from govnet.pki.schema import pki_authorities, pki_certificates, pki_crls, pki_keys, pki_revocations
 from govnet.pki.sm2 import SM2PrivateKey, SM2PublicKey
 from govnet.settings import Settings
-from govnet.store import (
-    Store,
-    StoreConflict,
-    pki_authorities,
-    pki_certificates,
-    pki_crls,
-    pki_keys,
-    pki_revocations,
-)
+from govnet.store import Store, StoreConflict
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +49,33 @@ REASONS = x509.REASONS
 MAX_DAYS = 36_525
 
 
-def check_days(days: int | None, what: str = "--days") -> None:
+class FieldError(InputError):
+    """A request field's value is refused. ``field`` names it as the service's parameter does; an
+    edge names it its own way (the CLI as its option) with ``problem``."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field} {problem}")
+        self.field = field
+        self.problem = problem
+
+
+class NoAuthorityError(NotFoundError):
+    """The store holds no certificate authority yet."""
+
+    def __init__(self) -> None:
+        super().__init__("no certificate authority yet: initialise one first")
+
+
+def check_days(days: int | None, field: str = "days") -> None:
     """Refuse a validity that is not a positive number of days, or absurdly long."""
     if days is not None and not 0 < days <= MAX_DAYS:
-        raise InputError(f"{what} must be between 1 and {MAX_DAYS} days, got {days}")
+        raise FieldError(field, f"must be between 1 and {MAX_DAYS} days, got {days}")
 
 
 CRL_URL_SCHEMES = ("http", "https", "ftp", "ldap", "file")
 
 
-def check_crl_url(url: str, option: str = "--crl-url") -> None:
+def check_crl_url(url: str, field: str = "crl_url") -> None:
     """A CRL distribution point is written into every certificate the CA signs, for its lifetime:
     refuse anything a relying party could not fetch (RFC 5280 4.2.1.13: a URI with a scheme)."""
     from urllib.parse import urlsplit
@@ -74,9 +84,10 @@ def check_crl_url(url: str, option: str = "--crl-url") -> None:
     ok = parts.scheme in CRL_URL_SCHEMES and not any(c.isspace() for c in url)
     ok = ok and (bool(parts.path) if parts.scheme == "file" else bool(parts.netloc))
     if not ok:
-        raise InputError(
-            f"{option} {url!r} is not a URL a relying party can fetch a CRL from; "
-            f"use {', '.join(s + '://' for s in CRL_URL_SCHEMES)}..."
+        raise FieldError(
+            field,
+            f"{url!r} is not a URL a relying party can fetch a CRL from; "
+            f"use {', '.join(s + '://' for s in CRL_URL_SCHEMES)}...",
         )
 
 
@@ -213,7 +224,7 @@ def issuing_authority(store: Store) -> Authority:
     for authority in authorities(store):
         if authority.issuing:
             return authority
-    raise NotFoundError("no certificate authority yet: run `govnet pki init --name ...` first")
+    raise NoAuthorityError()
 
 
 def authority_for(store: Store, serial: str) -> Authority:
@@ -319,9 +330,9 @@ def init_ca(
 ) -> InitResult:
     """Create the root CA (and an issuing intermediate if named); refuse if a CA exists already."""
     now = now or _now()
-    check_days(root_days)
-    check_days(intermediate_days, "the intermediate's validity")
-    for option, url in (("--crl-url", crl_url), ("--intermediate-crl-url", intermediate_crl_url)):
+    check_days(root_days, "root_days")
+    check_days(intermediate_days, "intermediate_days")
+    for option, url in (("crl_url", crl_url), ("intermediate_crl_url", intermediate_crl_url)):
         if url is not None:
             check_crl_url(url, option)
     if authorities(store):
@@ -485,7 +496,7 @@ def issue_certificate(
         alt_names = alt_names or x509.csr_alt_names(request, csr_source)
     else:
         if not subject:
-            raise InputError("give the subject (--subject) or a certificate request (--csr)")
+            raise InputError("give a subject or a certificate request")
         parsed_subject = parse_subject(subject, organisation=organisation, credit_code=credit_code)
         private_key = existing_key or SM2PrivateKey.generate()
         public_key = private_key.public_key()
@@ -622,7 +633,7 @@ def issue_crl(
 ) -> CrlResult:
     """Sign a fresh CRL for one CA (default: the issuing CA) listing every certificate it revoked."""
     now = now or _now()
-    check_days(days, "the CRL's validity (--days)")
+    check_days(days)
     authority = (
         authority_for(store, x509.serial_hex(x509.parse_serial(ca_serial)))
         if ca_serial
