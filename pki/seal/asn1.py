@@ -41,6 +41,9 @@ or a bare Certificate): ``reader.py`` accepts these and names each as a quirk. T
 only the standard's own alternative.
 """
 
+# asn1crypto declares structures as class-level lists (_fields, _alternatives): that is its API.
+# ruff: noqa: RUF012
+
 from __future__ import annotations
 
 from asn1crypto import core

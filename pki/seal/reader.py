@@ -35,7 +35,6 @@ from asn1crypto import x509 as asn1_x509
 from govnet.errors import InputError
 from govnet.pki import x509
 from govnet.pki.seal import asn1
-from govnet.pki.seal.picture import picture_type
 from govnet.pki.seal.model import (
     HEADER_ID,
     SM2_SIGN,
@@ -47,6 +46,7 @@ from govnet.pki.seal.model import (
     Seal,
     SealSignature,
 )
+from govnet.pki.seal.picture import picture_type
 
 # Seals carry a picture; signatures carry a seal. Larger than this is not a seal but an attack or a
 # mistake (a whole document given in place of its signature).
@@ -256,7 +256,9 @@ def _text_time(raw: bytes, ctx: _Ctx, path: str) -> dt.datetime:
     try:
         text = raw.decode("ascii").strip().rstrip("\x00")
     except UnicodeDecodeError:
-        raise ctx.fail(path, "the time is neither text nor a DER time (a timestamp token is not read)") from None
+        raise ctx.fail(
+            path, "the time is neither text nor a DER time (a timestamp token is not read)"
+        ) from None
     for pattern, utc in _TEXT_TIMES:
         try:
             parsed = dt.datetime.strptime(text, pattern)
@@ -305,7 +307,9 @@ def _signature_value(value: core.OctetBitString, ctx: _Ctx, path: str) -> bytes:
         if len(raw) == 64:
             ctx.quirk("raw-signature", f"{path}: raw 64-byte r||s instead of DER SEQUENCE{{r, s}}")
         else:
-            raise ctx.fail(path, f"{len(raw)} bytes that are neither DER SEQUENCE{{r, s}} nor raw r||s") from None
+            raise ctx.fail(
+                path, f"{len(raw)} bytes that are neither DER SEQUENCE{{r, s}} nor raw r||s"
+            ) from None
     return raw
 
 
@@ -391,7 +395,9 @@ def _seal(der: bytes, version: int, ctx: _Ctx) -> Seal:
         raise ctx.fail("header.id", f"{header_id[:20]!r}, not {HEADER_ID!r}: not an e-seal")
     header_version = ctx.get("header.version", lambda: int(header["version"].native))
     if header_version != version:
-        ctx.quirk("header-version", f"header.version says {header_version}, the structure is version {version}")
+        ctx.quirk(
+            "header-version", f"header.version says {header_version}, the structure is version {version}"
+        )
     prop = ctx.get("property", lambda: info["property"])
     if version == 4:
         cert_list_type, cert_list = _cert_list_v4(prop, ctx)
@@ -411,7 +417,9 @@ def _seal(der: bytes, version: int, ctx: _Ctx) -> Seal:
         alg_field = ctx.get("signInfo.signatureAlgorithm", lambda: sign_info["signature_algorithm"])
         maker = _certificate(cert_field, ctx, "signInfo.cert")
         algorithm = _algorithm(alg_field, ctx, "signInfo.signatureAlgorithm")
-        signature = _signature_value(ctx.get("signInfo.signData", lambda: sign_info["sign_data"]), ctx, "signInfo.signData")
+        signature = _signature_value(
+            ctx.get("signInfo.signData", lambda: sign_info["sign_data"]), ctx, "signInfo.signData"
+        )
         # GM/T 0031: the maker signs SEQUENCE { sealInfo, cert, signatureAlgorithm } of the fields as written.
         body = info_der + ctx.get("signInfo", lambda: cert_field.dump() + alg_field.dump())
         signed = _sequence(body)
@@ -425,9 +433,15 @@ def _seal(der: bytes, version: int, ctx: _Ctx) -> Seal:
         name=ctx.get("property.name", lambda: str(prop["name"].native)),
         cert_list_type=cert_list_type,
         cert_list=cert_list,
-        created=_time(ctx.get("property.createDate", lambda: prop["create_date"]), ctx, "property.createDate", version),
-        valid_start=_time(ctx.get("property.validStart", lambda: prop["valid_start"]), ctx, "property.validStart", version),
-        valid_end=_time(ctx.get("property.validEnd", lambda: prop["valid_end"]), ctx, "property.validEnd", version),
+        created=_time(
+            ctx.get("property.createDate", lambda: prop["create_date"]), ctx, "property.createDate", version
+        ),
+        valid_start=_time(
+            ctx.get("property.validStart", lambda: prop["valid_start"]), ctx, "property.validStart", version
+        ),
+        valid_end=_time(
+            ctx.get("property.validEnd", lambda: prop["valid_end"]), ctx, "property.validEnd", version
+        ),
         picture=_picture(ctx.get("picture", lambda: info["picture"]), ctx),
         extensions=_extensions(ctx.get("extDatas", lambda: info["ext_datas"]), ctx, "extDatas"),
         maker_certificate=maker,
@@ -484,11 +498,15 @@ def _signature(der: bytes, version: int, ctx: _Ctx) -> SealSignature:
             "timeStamp", lambda: None if isinstance(stamp_field, core.Void) else bytes(stamp_field.native)
         )
     else:
-        sign_time = _sign_time_v1(ctx.get("toSign.timeInfo", lambda: tbs["time_info"]), ctx, "toSign.timeInfo")
+        sign_time = _sign_time_v1(
+            ctx.get("toSign.timeInfo", lambda: tbs["time_info"]), ctx, "toSign.timeInfo"
+        )
         extensions = ()
         cert = _certificate(ctx.get("toSign.cert", lambda: tbs["cert"]), ctx, "toSign.cert")
         algorithm = _algorithm(
-            ctx.get("toSign.signatureAlgorithm", lambda: tbs["signature_algorithm"]), ctx, "toSign.signatureAlgorithm"
+            ctx.get("toSign.signatureAlgorithm", lambda: tbs["signature_algorithm"]),
+            ctx,
+            "toSign.signatureAlgorithm",
         )
         time_stamp = None
     return SealSignature(

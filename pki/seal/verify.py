@@ -201,7 +201,9 @@ def _document_hash(sig: SealSignature, data_hash: bytes | None) -> CheckResult:
     if data_hash is None:
         return CheckResult.indeterminate("document_hash", "no document given to compare dataHash with")
     if hmac.compare_digest(bytes(data_hash), sig.data_hash):
-        return CheckResult.passed("document_hash", "SM3 of the document equals dataHash", sm3=sig.data_hash.hex())
+        return CheckResult.passed(
+            "document_hash", "SM3 of the document equals dataHash", sm3=sig.data_hash.hex()
+        )
     return CheckResult.failed(
         "document_hash",
         "the document's SM3 differs from the signed dataHash: the document was changed",
@@ -245,10 +247,13 @@ def _chain(
 def _signing_time(sig: SealSignature, at: dt.datetime, policy: SealPolicy) -> CheckResult:
     when = sig.sign_time
     periods = [("the seal", sig.seal.valid_start, sig.seal.valid_end)]
-    for role, cert in (("the seal maker's certificate", sig.seal.maker_certificate), (
-        "the signer's certificate",
-        sig.signer_certificate,
-    )):
+    for role, cert in (
+        ("the seal maker's certificate", sig.seal.maker_certificate),
+        (
+            "the signer's certificate",
+            sig.signer_certificate,
+        ),
+    ):
         not_before, not_after = x509.validity(cert)
         periods.append((role, not_before, not_after))
     outside = [
@@ -258,7 +263,9 @@ def _signing_time(sig: SealSignature, at: dt.datetime, policy: SealPolicy) -> Ch
     ]
     evidence = {"sign_time": when.isoformat()}
     if when > at + policy.clock_skew:
-        return CheckResult.failed("signing_time", f"signed at {when:%Y-%m-%d %H:%M:%S}Z, in the future", **evidence)
+        return CheckResult.failed(
+            "signing_time", f"signed at {when:%Y-%m-%d %H:%M:%S}Z, in the future", **evidence
+        )
     if outside:
         return CheckResult.failed(
             "signing_time",

@@ -146,7 +146,9 @@ def listed(seal: Seal, cert: asn1_x509.Certificate) -> bool:
     for entry in seal.cert_list:
         if entry.certificate is not None and entry.certificate.dump() == der:
             return True
-        if entry.digest is not None and hmac.compare_digest(entry.digest, cert_digest(der, entry.digest_type)):
+        if entry.digest is not None and hmac.compare_digest(
+            entry.digest, cert_digest(der, entry.digest_type)
+        ):
             return True
     return False
 
@@ -175,8 +177,10 @@ def sign_digest(
     seal = read_seal(seal_der, "the seal")
     if seal.version != 4:
         raise InputError("govnet signs with version 4 (GB/T 38540) seals only; this seal is version 1")
-    cert = signer_cert if isinstance(signer_cert, asn1_x509.Certificate) else x509.load_certificate(
-        signer_cert, "the signer's certificate"
+    cert = (
+        signer_cert
+        if isinstance(signer_cert, asn1_x509.Certificate)
+        else x509.load_certificate(signer_cert, "the signer's certificate")
     )
     if len(data_hash) != DIGEST_SIZE:
         raise InputError(f"the document hash must be {DIGEST_SIZE} bytes (SM3), got {len(data_hash)}")
