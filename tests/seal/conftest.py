@@ -10,7 +10,7 @@ import pytest
 # The PKI tests' chain builder (tests/pki/pki_chains.py) is reused, not copied.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "pki"))
 
-from seal_kit import Kit  # noqa: E402
+from seal_kit import Kit
 
 
 @pytest.fixture(scope="session")

@@ -38,7 +38,9 @@ class Kit:
     @classmethod
     def create(cls) -> Kit:
         chain = ChainFactory()
-        maker = chain.make("seal-maker", "CN=示例市制章中心,O=示例市市场监督管理局", chain.inter, credit_code=CODE)
+        maker = chain.make(
+            "seal-maker", "CN=示例市制章中心,O=示例市市场监督管理局", chain.inter, credit_code=CODE
+        )
         signer = chain.make("signer", "CN=王小明", chain.inter)
         return cls(chain, maker, signer)
 
@@ -52,7 +54,9 @@ class Kit:
             crls=[self.chain.crl(self.chain.inter, revoked), self.chain.crl(self.chain.root)],
         )
 
-    def seal(self, *, holders: tuple[Party, ...] | None = None, maker: Party | None = None, **kwargs: object) -> bytes:
+    def seal(
+        self, *, holders: tuple[Party, ...] | None = None, maker: Party | None = None, **kwargs: object
+    ) -> bytes:
         maker = maker or self.maker
         options: dict[str, object] = {
             "es_id": "44030000000001",
@@ -69,7 +73,12 @@ class Kit:
         return build_seal(SealRequest(**options), maker.key, maker.cert)  # type: ignore[arg-type]
 
     def signature(
-        self, seal: bytes | None = None, *, signer: Party | None = None, document: bytes = DOCUMENT, **kwargs: object
+        self,
+        seal: bytes | None = None,
+        *,
+        signer: Party | None = None,
+        document: bytes = DOCUMENT,
+        **kwargs: object,
     ) -> bytes:
         signer = signer or self.signer
         return sign_digest(seal or self.seal(), signer.key, signer.cert, sm3(document), **kwargs)  # type: ignore[arg-type]

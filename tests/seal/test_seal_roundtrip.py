@@ -59,7 +59,9 @@ def test_a_seal_listing_certificate_digests_lets_the_holder_sign(kit: Kit) -> No
 
 def test_signature_extensions_and_property_info_round_trip(kit: Kit) -> None:
     ext = Extension("1.2.3.4", True, b"x")
-    sig = reader.read_signature(kit.signature(property_info="/Doc_0/Signs/Sign_0/Signature.xml", extensions=[ext]))
+    sig = reader.read_signature(
+        kit.signature(property_info="/Doc_0/Signs/Sign_0/Signature.xml", extensions=[ext])
+    )
     assert sig.property_info == "/Doc_0/Signs/Sign_0/Signature.xml"
     assert sig.extensions == (ext,)
 
