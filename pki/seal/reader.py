@@ -163,15 +163,17 @@ def _detect(der: bytes, ctx: _Ctx) -> tuple[str, int]:
     if not top:
         raise ctx.fail("the outer SEQUENCE", "is empty")
     first = top[0]
-    if _tag_byte(first) != 0x30:
+    first_der = ctx.get("the first element", lambda: first.dump())
+    if first_der[0] != 0x30:
         raise ctx.fail("the first element", "is not a SEQUENCE: neither SES_SealInfo nor TBS_Sign")
-    inner = _children(first.dump(), ctx, "the first element")
+    inner = _children(first_der, ctx, "the first element")
     if not inner:
         raise ctx.fail("the first element", "is an empty SEQUENCE")
-    if _tag_byte(inner[0]) == 0x30:  # SES_SealInfo starts with SES_Header
+    tag = ctx.get("the first element", lambda: _tag_byte(inner[0]))
+    if tag == 0x30:  # SES_SealInfo starts with SES_Header
         kind = "seal"
         version = 4 if len(top) == 4 else 1 if len(top) == 2 else 0
-    elif _tag_byte(inner[0]) == 0x02:  # TBS_Sign starts with its version INTEGER
+    elif tag == 0x02:  # TBS_Sign starts with its version INTEGER
         kind = "signature"
         version = 4 if len(top) in (4, 5) else 1 if len(top) == 2 else 0
     else:

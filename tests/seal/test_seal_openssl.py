@@ -25,7 +25,10 @@ def _pem(cert) -> bytes:  # type: ignore[no-untyped-def]
 def _openssl_verifies(tmp_path: Path, cert, data: bytes, signature: bytes) -> bool:  # type: ignore[no-untyped-def]
     (tmp_path / "cert.pem").write_bytes(_pem(cert))
     public = subprocess.run(
-        ["openssl", "x509", "-in", "cert.pem", "-pubkey", "-noout"], cwd=tmp_path, capture_output=True, check=True
+        ["openssl", "x509", "-in", "cert.pem", "-pubkey", "-noout"],
+        cwd=tmp_path,
+        capture_output=True,
+        check=True,
     ).stdout
     (tmp_path / "pub.pem").write_bytes(public)
     (tmp_path / "signed.bin").write_bytes(data)
