@@ -35,8 +35,10 @@ def _openssl_verifies(tmp_path: Path, cert, data: bytes, signature: bytes) -> bo
     (tmp_path / "sig.der").write_bytes(signature)
     done = subprocess.run(
         # -rawin -digest sm3: OpenSSL computes Z (from the ID) and SM3 itself, as GB/T 32918.2 says.
-        ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "pub.pem", "-rawin", "-digest", "sm3"]
-        + ["-pkeyopt", DISTID, "-in", "signed.bin", "-sigfile", "sig.der"],
+        [
+            *("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "pub.pem", "-rawin", "-digest", "sm3"),
+            *("-pkeyopt", DISTID, "-in", "signed.bin", "-sigfile", "sig.der"),
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
