@@ -53,15 +53,17 @@ def _write(path: Path, data: bytes) -> None:
         raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
-def _emit_verdict(verdict: Verdict, as_json: bool) -> None:
+def render_verdict(console: Console, verdict: Verdict) -> None:
+    """The one verdict table: govnet.output's once the core branch is merged, until then the PKI's."""
     from govnet import output
 
-    shared = getattr(output, "emit_verdict", None)  # govnet.output's, once the core branch is merged
-    if shared is not None:
-        shared(verdict, as_json=as_json)
-        return
-    from govnet.pki.cli import render_verdict
+    shared = getattr(output, "render_verdict", None)
+    if shared is None:
+        from govnet.pki.cli import render_verdict as shared
+    shared(console, verdict)
 
+
+def _emit_verdict(verdict: Verdict, as_json: bool) -> None:
     emit(verdict.summary(), as_json=as_json, render=lambda c: render_verdict(c, verdict))
 
 
