@@ -30,7 +30,7 @@ from govnet.pki.cms import asn1
 from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey
 from govnet.pki.sm3 import sm3
 from govnet.pki.verify import EMPTY_ID_REFUSED, Policy, verify_path
-from govnet.verdict import CheckResult, Verdict
+from govnet.verdict import CheckResult, Status, Verdict
 
 _ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
 
@@ -329,10 +329,18 @@ def verify_signed_data(
             crls=list(trust.crls),
             policy=policy,
         )
-        checks += [
-            CheckResult(f"chain{suffix}:{c.name}", c.status, c.reason, c.evidence) for c in chain.checks
-        ]
+        checks += [_chain_check(c, suffix) for c in chain.checks]
     return Verdict(subject, tuple(checks))
+
+
+def _chain_check(check: CheckResult, suffix: str) -> CheckResult:
+    # A chain that does not reach a trusted root says nothing against the signature: it is untrusted
+    # (INDETERMINATE), as the seal verifier reports it, not a bad signature.
+    if check.name == "chain" and check.status is Status.FAILED:
+        return CheckResult.indeterminate(
+            f"chain{suffix}:chain", f"untrusted: {check.reason}", **check.evidence
+        )
+    return CheckResult(f"chain{suffix}:{check.name}", check.status, check.reason, check.evidence)
 
 
 def _content_check(parsed: ParsedSignedData, given: bytes | None, checks: list[CheckResult]) -> bytes | None:

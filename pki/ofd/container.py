@@ -18,7 +18,9 @@ from __future__ import annotations
 import io
 import itertools
 import posixpath
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,19 @@ from cryptography.hazmat.primitives import hashes
 from govnet.errors import InputError
 
 CHUNK = 1 << 20
+
+
+# What zipfile raises on a damaged archive (found by fuzzing: IndexError and struct.error among them).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    ValueError,
+    EOFError,
+    IndexError,
+    KeyError,
+    OverflowError,
+    struct.error,
+)
 
 
 class OfdError(InputError):
@@ -92,7 +107,7 @@ class OfdPackage:
             raise OfdError(f"{self.source}: is a directory, not an OFD file") from None
         except OSError as exc:
             raise OfdError(f"{self.source}: cannot read: {exc.strerror or exc}") from None
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        except _ZIP_ERRORS as exc:
             raise OfdError(f"{self.source}: not an OFD file (not a readable zip archive: {exc})") from None
         try:
             self._entries = self._index()
@@ -111,7 +126,7 @@ class OfdPackage:
         total = 0
         for info in infos:
             name = _check_name(info.filename, self.source)
-            if info.is_dir() or not name:
+            if not name or info.is_dir():
                 continue
             where = f"{self.source}: part {name}"
             if info.flag_bits & 0x1:
@@ -146,7 +161,11 @@ class OfdPackage:
         # A "non-recursive" zip bomb points many entries at one compressed stream; in a real archive
         # each entry's local header and data end before the next entry's header starts.
         spans = sorted(
-            (i.header_offset, i.header_offset + 30 + len(i.orig_filename) + i.compress_size, i) for i in infos
+            (
+                (i.header_offset, i.header_offset + 30 + len(i.filename.encode()) + i.compress_size, i)
+                for i in infos
+            ),
+            key=lambda span: span[0],
         )
         for (_, end, info), (start, _, following) in itertools.pairwise(spans):
             if start < end:
@@ -189,7 +208,7 @@ class OfdPackage:
                     if read > info.file_size:  # zipfile stops at the declared size; be sure anyway
                         raise OfdError(f"{where}: more data than its declared size (zip bomb?)")
                     yield chunk
-        except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
+        except (*_ZIP_ERRORS, zlib.error, OSError, NotImplementedError) as exc:
             raise OfdError(f"{where}: damaged ({exc})") from None
         except RuntimeError as exc:  # encrypted entry without a password
             raise OfdError(f"{where}: cannot be read ({exc})") from None

@@ -270,9 +270,9 @@ def _signature_xml(
 def _stamp_size(seal_der: bytes | None, placement: Placement) -> tuple[float, float]:
     width, height = placement.width, placement.height
     if (width is None or height is None) and seal_der is not None:
-        from govnet.pki.seal import parse_seal
+        from govnet.pki.seal.reader import read_seal
 
-        picture = parse_seal(seal_der, "seal").picture
+        picture = read_seal(seal_der, "the seal").picture
         width = width or float(picture.width_mm) or None
         height = height or float(picture.height_mm) or None
     return width or DEFAULT_STAMP_MM, height or DEFAULT_STAMP_MM
@@ -336,7 +336,7 @@ def sign_ofd(
         )
         digest = sm3(signature_xml)
         if seal_der is not None:
-            from govnet.pki.seal import sign_digest
+            from govnet.pki.seal.writer import sign_digest
 
             signed_value = sign_digest(
                 seal_der, key, certificate, digest, property_info=as_loc(signature_part), sign_time=when

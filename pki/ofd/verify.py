@@ -218,7 +218,7 @@ def _verify_entry(
                 checks += _verify_plain_signature(signed_value, signature_bytes, options)
             else:
                 checks += _verify_seal_signature(
-                    pkg, parsed, bases, signed_value, signature_bytes, part, options, details
+                    pkg, parsed, bases, signed_value, signature_bytes, part, value_part, options, details
                 )
     checks += [_stamp_annot(document, annot) for annot in parsed.stamp_annots]
     return report(checks, tuple(references), **details)
@@ -318,22 +318,23 @@ def _verify_seal_signature(
     signed_value: bytes,
     signature_bytes: bytes,
     part: str,
+    value_part: str,
     options: VerifyOptions,
     details: dict[str, Any],
 ) -> list[CheckResult]:
-    from govnet.pki.seal import SealPolicy, parse_signature, verify_signature
+    from govnet.pki.seal.reader import read_signature
+    from govnet.pki.seal.verify import SealPolicy, Trust, check_signature
 
+    source = f"{pkg.source}: {as_loc(value_part)}"
+    try:
+        ses = read_signature(signed_value, source)
+    except InputError as exc:
+        return [CheckResult.failed("ses:structure", str(exc))]
     policy = SealPolicy(allow_empty_sm2_id=options.allow_empty_sm2_id, at=options.at)
-    verdict = verify_signature(
-        signed_value, data_hash=sm3(signature_bytes), trust=options.trust, policy=policy, source=as_loc(part)
+    verdict = check_signature(
+        ses, data_hash=sm3(signature_bytes), trust=options.trust or Trust(), policy=policy
     )
     checks = [CheckResult(f"ses:{c.name}", c.status, c.reason, c.evidence) for c in verdict.checks]
-    try:
-        ses = parse_signature(signed_value, f"{pkg.source}: {as_loc(part)} signed value")
-    except OfdError:
-        raise
-    except Exception:  # the seal verdict already says why the structure is bad
-        return checks
     details.update(seal_name=ses.seal.name, seal_id=ses.seal.es_id, property_info=ses.property_info)
     if ses.property_info and ses.property_info.strip() not in (as_loc(part), part):
         checks.append(

@@ -35,7 +35,7 @@ def parse_xml(data: bytes, where: str) -> Element:
     except ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         raise OfdError(f"{where}: line {line}, column {column + 1}: not well-formed XML ({exc})") from None
-    except (ValueError, RecursionError) as exc:
+    except (ValueError, LookupError, RecursionError) as exc:  # LookupError: unknown encoding
         raise OfdError(f"{where}: not readable XML ({type(exc).__name__})") from None
 
 

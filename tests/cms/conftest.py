@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pki"))
 
-from pki_chains import ChainFactory, Party  # noqa: E402
+from pki_chains import ChainFactory, Party
 
 
 @pytest.fixture(scope="module")
