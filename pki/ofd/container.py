@@ -275,11 +275,22 @@ def normalise_loc(loc: str, base_dir: str, source: str) -> str:
 
 
 def loc_candidates(loc: str, base_dir: str, source: str) -> list[str]:
-    first = normalise_loc(loc, base_dir, source)
-    if loc.strip().startswith("/") or not base_dir:
-        return [first]
-    from_root = normalise_loc(loc, "", source)
-    return [first] if from_root == first else [first, from_root]
+    """The parts ``loc`` may mean: from ``base_dir``, then from the root. OfdError only when no reading
+    stays inside the package (``../x`` from a folder is fine, from the root it is not)."""
+    bases = [base_dir] if loc.strip().startswith("/") or not base_dir else [base_dir, ""]
+    found: list[str] = []
+    error: OfdError | None = None
+    for base in bases:
+        try:
+            candidate = normalise_loc(loc, base, source)
+        except OfdError as exc:
+            error = error or exc
+            continue
+        if candidate not in found:
+            found.append(candidate)
+    if not found and error is not None:
+        raise error
+    return found
 
 
 def folder_of(name: str) -> str:

@@ -32,11 +32,22 @@ def resolve_or_fail(pkg: OfdPackage, loc: str, base_dirs: tuple[str, ...], what:
 
 
 def resolve_any(pkg: OfdPackage, loc: str, base_dirs: tuple[str, ...]) -> str | None:
-    """The first existing part among ``loc`` read against each base folder in turn, then the root."""
+    """The first existing part among ``loc`` read against each base folder in turn, then the root.
+    OfdError when ``loc`` escapes the package from every one of them."""
+    error: OfdError | None = None
+    readable = False
     for base in (*base_dirs, ""):
-        for candidate in loc_candidates(loc, base, pkg.source):
+        try:
+            candidates = loc_candidates(loc, base, pkg.source)
+        except OfdError as exc:
+            error = error or exc
+            continue
+        readable = True
+        for candidate in candidates:
             if candidate in pkg:
                 return candidate
+    if not readable and error is not None:
+        raise error
     return None
 
 
