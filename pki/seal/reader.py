@@ -27,6 +27,7 @@ import binascii
 import datetime as dt
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from asn1crypto import algos, core, parser
@@ -277,10 +278,24 @@ def _certificate(value: asn1.CertificateField, ctx: _Ctx, path: str) -> asn1_x50
     def read() -> asn1_x509.Certificate:
         if value.name == "certificate":
             ctx.quirk("bare-certificate", f"{path}: a bare Certificate instead of an OCTET STRING")
-            return x509.load_certificate(value.chosen.dump(), f"{ctx.source}: {path}")
+            return _load_certificate(value.chosen.dump(), f"{ctx.source}: {path}")
         return _certificate_bytes(bytes(value.chosen.native), ctx, path)
 
     return ctx.get(path, read)
+
+
+@lru_cache(maxsize=1024)
+def _parsed_certificate(der: bytes) -> asn1_x509.Certificate:
+    # The same signer's and seal maker's certificates arrive in signature after signature: parse
+    # (and fully check) each once. Parsed certificates are never modified, so sharing them is safe.
+    return x509.load_certificate(der, "")
+
+
+def _load_certificate(der: bytes, source: str) -> asn1_x509.Certificate:
+    try:
+        return _parsed_certificate(der)
+    except InputError as exc:
+        raise InputError(f"{source}{exc}") from None
 
 
 def _certificate_bytes(raw: bytes, ctx: _Ctx, path: str) -> asn1_x509.Certificate:
@@ -294,7 +309,7 @@ def _certificate_bytes(raw: bytes, ctx: _Ctx, path: str) -> asn1_x509.Certificat
             except (binascii.Error, ValueError):
                 raise ctx.fail(path, "neither DER nor base64") from None
             ctx.quirk("text-certificate", f"{path}: base64 text instead of DER")
-    cert = x509.load_certificate(raw, f"{ctx.source}: {path}")
+    cert = _load_certificate(raw, f"{ctx.source}: {path}")
     if cert.dump() != raw and not raw.startswith(b"-----"):
         # A certificate with bytes after it would pass a reader that stops at the first element.
         raise ctx.fail(path, "the certificate is followed by other bytes")
@@ -455,6 +470,26 @@ def _seal(der: bytes, version: int, ctx: _Ctx) -> Seal:
     )
 
 
+# One seal signs many documents: a verifier meets the same embedded seal again and again. Parsed
+# seals are immutable facts of their bytes, so they are remembered -- small ones only, since each
+# holds its picture.
+_CACHED_SEAL_BYTES = 256 << 10
+
+
+@lru_cache(maxsize=128)
+def _remembered_seal(der: bytes, version: int) -> Seal:
+    return _seal(der, version, _Ctx("seal"))
+
+
+def _embedded_seal(der: bytes, version: int, source: str) -> Seal:
+    if len(der) <= _CACHED_SEAL_BYTES:
+        try:
+            return _remembered_seal(der, version)
+        except InputError:
+            pass  # read again below, so that the error names this file
+    return _seal(der, version, _Ctx(source))
+
+
 def _sequence(body: bytes) -> bytes:
     """DER SEQUENCE header + ``body``."""
     length = len(body)
@@ -486,9 +521,8 @@ def _signature(der: bytes, version: int, ctx: _Ctx) -> SealSignature:
     if tbs_version != version:
         ctx.quirk("tbs-version", f"toSign.version says {tbs_version}, the structure is version {version}")
     seal_der = ctx.get("toSign.eseal", lambda: tbs["eseal"].dump())
-    seal_ctx = _Ctx(f"{ctx.source}: toSign.eseal")
-    seal = _seal(seal_der, version, seal_ctx)
-    for quirk in seal_ctx.quirks:
+    seal = _embedded_seal(seal_der, version, f"{ctx.source}: toSign.eseal")
+    for quirk in seal.quirks:
         ctx.quirk(quirk.name, f"eseal: {quirk.detail}")
     if version == 4:
         sign_time = _time(ctx.get("toSign.timeInfo", lambda: tbs["time_info"]), ctx, "toSign.timeInfo", 4)

@@ -48,6 +48,31 @@ class Trust:
     intermediates: Sequence[asn1_x509.Certificate] = ()
     crls: Sequence[asn1_crl.CertificateList] = ()
     seal_status: Mapping[str, str] = field(default_factory=dict)  # esID -> active | revoked
+    _paths: dict[tuple[bytes, Policy], Verdict] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Objects built in memory re-encode themselves on every dump(); path building dumps each
+        # certificate many times. Parsed ones keep their bytes: hold parsed copies.
+        object.__setattr__(self, "roots", tuple(asn1_x509.Certificate.load(c.dump()) for c in self.roots))
+        object.__setattr__(
+            self, "intermediates", tuple(asn1_x509.Certificate.load(c.dump()) for c in self.intermediates)
+        )
+        object.__setattr__(self, "crls", tuple(asn1_crl.CertificateList.load(c.dump()) for c in self.crls))
+
+    def path(self, cert: asn1_x509.Certificate, policy: Policy) -> Verdict:
+        """``verify_path`` against this trust, remembered per (certificate, policy): a verifier sees
+        the same seal makers' certificates in signature after signature. Exact, because the answer
+        depends on nothing else (the trust is fixed, and ``policy.at`` is whole seconds)."""
+        key = (cert.dump(), policy)
+        verdict = self._paths.get(key)
+        if verdict is None:
+            if len(self._paths) >= 256:
+                self._paths.clear()
+            verdict = verify_path(
+                cert, intermediates=self.intermediates, roots=self.roots, crls=self.crls, policy=policy
+            )
+            self._paths[key] = verdict
+        return verdict
 
 
 @dataclass(frozen=True)
@@ -84,7 +109,7 @@ def verify_seal(
         seal = read_seal(der, source)
     except InputError as exc:
         return Verdict(source, (CheckResult.failed("structure", str(exc)),))
-    at = policy.at or dt.datetime.now(dt.UTC)
+    at = _validation_time(policy)
     checks = [_structure(seal.version, "seal", seal.vendor_id), *_quirks(seal.quirks)]
     checks += _seal_checks(seal, trust, policy, at)
     checks += _chain(seal.maker_certificate, "seal maker", trust, policy, at)
@@ -94,7 +119,7 @@ def verify_seal(
 def check_signature(
     sig: SealSignature, *, data_hash: bytes | None, trust: Trust, policy: SealPolicy = SealPolicy()
 ) -> Verdict:
-    at = policy.at or dt.datetime.now(dt.UTC)
+    at = _validation_time(policy)
     seal = sig.seal
     checks = [_structure(sig.version, "signature", seal.vendor_id), *_quirks(sig.quirks)]
     checks += _seal_checks(seal, trust, policy, at)
@@ -116,6 +141,11 @@ def check_signature(
     checks.append(_signing_time(sig, at, policy))
     subject = f"{_seal_subject(seal)}, signed by {x509.common_name(sig.signer_certificate.subject)}"
     return Verdict(subject, tuple(checks))
+
+
+def _validation_time(policy: SealPolicy) -> dt.datetime:
+    # Whole seconds, as certificates, CRLs and seals state their times.
+    return (policy.at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
 
 
 def _seal_subject(seal: Seal) -> str:
@@ -216,13 +246,7 @@ def _chain(
     cert: asn1_x509.Certificate, role: str, trust: Trust, policy: SealPolicy, at: dt.datetime
 ) -> list[CheckResult]:
     """The PKI core's path validation, folded into one chain check and one revocation check."""
-    verdict = verify_path(
-        cert,
-        intermediates=trust.intermediates,
-        roots=trust.roots,
-        crls=trust.crls,
-        policy=policy.pki(at),
-    )
+    verdict = trust.path(cert, policy.pki(at))
     revocation = [c for c in verdict.checks if c.name.startswith("revocation[")]
     rest = [c for c in verdict.checks if not c.name.startswith("revocation[")]
     anchor = next(c for c in rest if c.name == "chain")
