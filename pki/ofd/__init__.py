@@ -5,9 +5,9 @@
     report = verify_ofd("licence.ofd", VerifyOptions(trust=trust))   # OfdReport: one Verdict per signature
     report.ok, report.summary()
 
-    sign_ofd("in.ofd", "out.ofd", key=key, certificate=cert, seal_der=seal,
+    sign_ofd("in.ofd", "out.ofd", SealSigner(key, cert, seal_der),
              placement=Placement(page=1, x=120, y=200))               # e-seal (Type="Seal")
-    sign_ofd("in.ofd", "out.ofd", key=key, certificate=cert)           # plain signature (Type="Sign")
+    sign_ofd("in.ofd", "out.ofd", PlainSigner(key, cert))              # plain signature (Type="Sign")
 
 Hostile containers (zip bombs, path traversal, DTDs and entity expansion, missing parts) raise
 ``OfdError`` (an ``InputError``: exit code 2 at the CLI). ``build_sample_ofd`` makes a small valid OFD.
@@ -15,7 +15,7 @@ Hostile containers (zip bombs, path traversal, DTDs and entity expansion, missin
 
 from govnet.pki.ofd.container import DEFAULT_LIMITS, Limits, OfdError, OfdPackage
 from govnet.pki.ofd.sample import build_sample_ofd
-from govnet.pki.ofd.sign import Placement, SignResult, sign_ofd
+from govnet.pki.ofd.sign import Placement, PlainSigner, SealSigner, SignResult, ValueSigner, sign_ofd
 from govnet.pki.ofd.verify import OfdReport, SignatureReport, VerifyOptions, verify_ofd
 
 __all__ = [
@@ -25,8 +25,11 @@ __all__ = [
     "OfdPackage",
     "OfdReport",
     "Placement",
+    "PlainSigner",
+    "SealSigner",
     "SignResult",
     "SignatureReport",
+    "ValueSigner",
     "VerifyOptions",
     "build_sample_ofd",
     "sign_ofd",

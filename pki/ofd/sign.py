@@ -30,8 +30,10 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 from xml.sax.saxutils import escape, quoteattr
+
+from asn1crypto import x509 as asn1_x509
 
 from govnet import __version__
 from govnet.errors import InputError
@@ -46,6 +48,7 @@ from govnet.pki.ofd.document import (
 )
 from govnet.pki.ofd.model import SM2_SM3_OID, SM3_OID, parse_signature_file
 from govnet.pki.ofd.xmlparse import parse_xml
+from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.sm3 import sm3
 
 DEFAULT_STAMP_MM = 40.0
@@ -267,6 +270,54 @@ def _signature_xml(
     return ("\n".join(lines) + "\n").encode()
 
 
+class ValueSigner(Protocol):
+    """Makes the SignedValue.dat for a Signature.xml digest: an e-seal or a plain signature."""
+
+    @property
+    def type(self) -> str:
+        """ "Seal" (SES_Signature) or "Sign" (GB/T 35275 SignedData)."""
+        ...
+
+    @property
+    def seal(self) -> bytes | None:
+        """The SES_Seal DER written to Seal.esl, or None."""
+        ...
+
+    def signed_value(self, digest: bytes, property_info: str, when: dt.datetime) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class SealSigner:
+    """An e-seal signature (SES_Signature v4) with a key and certificate the seal lists."""
+
+    key: SM2PrivateKey
+    certificate: asn1_x509.Certificate
+    seal: bytes
+    type: str = "Seal"
+
+    def signed_value(self, digest: bytes, property_info: str, when: dt.datetime) -> bytes:
+        from govnet.pki.seal.writer import sign_digest
+
+        return sign_digest(
+            self.seal, self.key, self.certificate, digest, property_info=property_info, sign_time=when
+        )
+
+
+@dataclass(frozen=True)
+class PlainSigner:
+    """A digital signature without a seal: GB/T 35275 SignedData whose content is SM3(Signature.xml)."""
+
+    key: SM2PrivateKey
+    certificate: asn1_x509.Certificate
+    seal: None = None
+    type: str = "Sign"
+
+    def signed_value(self, digest: bytes, property_info: str, when: dt.datetime) -> bytes:
+        from govnet.pki.cms import Style, sign_data
+
+        return sign_data(digest, self.key, self.certificate, style=Style.GM, signed_attributes=False)
+
+
 def _stamp_size(seal_der: bytes | None, placement: Placement) -> tuple[float, float]:
     width, height = placement.width, placement.height
     if (width is None or height is None) and seal_der is not None:
@@ -281,22 +332,21 @@ def _stamp_size(seal_der: bytes | None, placement: Placement) -> tuple[float, fl
 def sign_ofd(
     source: str | Path | bytes | BinaryIO,
     output: str | Path,
+    signer: ValueSigner,
     *,
-    key: Any,
-    certificate: Any,
-    seal_der: bytes | None = None,
     placement: Placement | None = None,
     document: int = 0,
     protect_signature_list: bool = False,
     sign_time: dt.datetime | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> SignResult:
-    """Write ``output``: ``source`` with one more signature. With ``seal_der`` an e-seal signature
-    (Type="Seal", SES_Signature v4); without, a plain digital signature (Type="Sign", GB/T 35275)."""
+    """Write ``output``: ``source`` with one more signature, made by ``signer`` (``SealSigner``: an
+    e-seal, Type="Seal"; ``PlainSigner``: a plain digital signature, Type="Sign")."""
+    seal_der = signer.seal
     if seal_der is not None and placement is None:
         raise InputError("an e-seal signature needs a place on a page (page and position)")
     when = sign_time or dt.datetime.now(dt.UTC)
-    signature_type = "Seal" if seal_der is not None else "Sign"
+    signature_type = signer.type
     with OfdPackage(source, limits=limits) as pkg:
         documents = read_documents(pkg)
         if not 0 <= document < len(documents):
@@ -334,19 +384,8 @@ def sign_ofd(
             seal_loc=as_loc(seal_part) if seal_part else None,
             signed_value_loc=as_loc(value_part),
         )
-        digest = sm3(signature_xml)
-        if seal_der is not None:
-            from govnet.pki.seal.writer import sign_digest
-
-            signed_value = sign_digest(
-                seal_der, key, certificate, digest, property_info=as_loc(signature_part), sign_time=when
-            )
-        else:
-            from govnet.pki.cms import Style, sign_data
-
-            signed_value = sign_data(digest, key, certificate, style=Style.GM, signed_attributes=False)
         added[signature_part] = signature_xml
-        added[value_part] = signed_value
+        added[value_part] = signer.signed_value(sm3(signature_xml), as_loc(signature_part), when)
         _write(pkg, Path(output), changed, added)
     return SignResult(
         str(output),

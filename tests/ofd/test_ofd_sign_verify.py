@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ofd_zip import parts_of, replaced, zip_of
 
 from govnet.errors import InputError
-from govnet.pki.ofd import OfdError, Placement, VerifyOptions, sign_ofd, verify_ofd
+from govnet.pki.ofd import OfdError, Placement, PlainSigner, SealSigner, VerifyOptions, sign_ofd, verify_ofd
 from govnet.pki.ofd.container import OfdPackage
 from govnet.pki.ofd.document import read_documents
 from govnet.pki.seal.verify import Trust
@@ -27,9 +27,7 @@ def sealed(tmp_path, sample_path, signer, seal):
     sign_ofd(
         sample_path,
         out,
-        key=signer.key,
-        certificate=signer.cert,
-        seal_der=seal,
+        SealSigner(signer.key, signer.cert, seal),
         placement=Placement(1, 120, 200),
     )
     return out
@@ -113,7 +111,7 @@ def test_a_replaced_seal_file_is_caught(sealed, options, kit):
 
 def test_a_page_added_after_signing_fails_coverage(tmp_path, sample_path, signer, options):
     signed = tmp_path / "signed.ofd"
-    sign_ofd(sample_path, signed, key=signer.key, certificate=signer.cert)
+    sign_ofd(sample_path, signed, PlainSigner(signer.key, signer.cert))
     parts = parts_of(signed)
     parts["Doc_0/Document.xml"] = parts["Doc_0/Document.xml"]  # unchanged: the new page is only a part
     parts["Doc_0/Pages/Page_9/Content.xml"] = parts[PAGE0]
@@ -129,9 +127,7 @@ def test_two_signatures_both_verify_and_ids_continue(tmp_path, sealed, signer, s
     result = sign_ofd(
         sealed,
         twice,
-        key=signer.key,
-        certificate=signer.cert,
-        seal_der=seal,
+        SealSigner(signer.key, signer.cert, seal),
         placement=Placement(2, 10, 10, 30, 30),
     )
     assert result.signature_id == "s003" and result.signature_loc == "/Doc_0/Signs/Sign_1/Signature.xml"
@@ -142,17 +138,17 @@ def test_two_signatures_both_verify_and_ids_continue(tmp_path, sealed, signer, s
 
 def test_protecting_the_signature_list_closes_the_document(tmp_path, sample_path, signer, options):
     closed = tmp_path / "closed.ofd"
-    sign_ofd(sample_path, closed, key=signer.key, certificate=signer.cert, protect_signature_list=True)
+    sign_ofd(sample_path, closed, PlainSigner(signer.key, signer.cert), protect_signature_list=True)
     assert verify_ofd(closed, options).ok
     with pytest.raises(OfdError, match="closed to further signatures"):
-        sign_ofd(closed, tmp_path / "again.ofd", key=signer.key, certificate=signer.cert)
+        sign_ofd(closed, tmp_path / "again.ofd", PlainSigner(signer.key, signer.cert))
 
 
 def test_a_plain_signature_is_a_gbt35275_signed_data_over_the_signature_file(
     tmp_path, sample_path, signer, options
 ):
     out = tmp_path / "plain.ofd"
-    result = sign_ofd(sample_path, out, key=signer.key, certificate=signer.cert)
+    result = sign_ofd(sample_path, out, PlainSigner(signer.key, signer.cert))
     assert result.type == "Sign" and result.boundary is None
     report = verify_ofd(out, options)
     assert report.ok, report.summary()
@@ -178,7 +174,7 @@ def test_an_unsigned_ofd_fails_with_no_signatures(sample_path, options):
 
 def test_a_missing_signature_file_fails_that_signature_only(tmp_path, sealed, signer, seal, options):
     twice = tmp_path / "twice.ofd"
-    sign_ofd(sealed, twice, key=signer.key, certificate=signer.cert)
+    sign_ofd(sealed, twice, PlainSigner(signer.key, signer.cert))
     parts = parts_of(twice)
     del parts[SIG0]
     report = verify_ofd(zip_of(parts), options)
@@ -193,16 +189,14 @@ def test_a_stamp_on_a_page_that_does_not_exist_is_refused_when_signing(sample_pa
         sign_ofd(
             sample_path,
             tmp_path / "o.ofd",
-            key=signer.key,
-            certificate=signer.cert,
-            seal_der=seal,
+            SealSigner(signer.key, signer.cert, seal),
             placement=Placement(7, 1, 1),
         )
 
 
 def test_a_seal_needs_a_placement(sample_path, tmp_path, signer, seal):
     with pytest.raises(InputError, match="needs a place"):
-        sign_ofd(sample_path, tmp_path / "o.ofd", key=signer.key, certificate=signer.cert, seal_der=seal)
+        sign_ofd(sample_path, tmp_path / "o.ofd", SealSigner(signer.key, signer.cert, seal))
 
 
 def test_a_seal_that_does_not_list_the_signer_is_refused(sample_path, tmp_path, kit):
@@ -211,9 +205,7 @@ def test_a_seal_that_does_not_list_the_signer_is_refused(sample_path, tmp_path, 
         sign_ofd(
             sample_path,
             tmp_path / "o.ofd",
-            key=stranger.key,
-            certificate=stranger.cert,
-            seal_der=kit.seal(),
+            SealSigner(stranger.key, stranger.cert, kit.seal()),
             placement=Placement(1, 1, 1),
         )
 
@@ -224,9 +216,7 @@ def test_a_failed_signing_leaves_no_output(sample_path, tmp_path, kit):
         sign_ofd(
             sample_path,
             tmp_path / "o.ofd",
-            key=stranger.key,
-            certificate=stranger.cert,
-            seal_der=kit.seal(),
+            SealSigner(stranger.key, stranger.cert, kit.seal()),
             placement=Placement(1, 1, 1),
         )
     assert list(tmp_path.iterdir()) == [sample_path]
@@ -243,7 +233,7 @@ def test_the_sample_document_reads_as_two_pages(sample_ofd):
 def plain_signed(tmp_path_factory, sample_ofd, signer) -> bytes:
     folder = tmp_path_factory.mktemp("fuzz")
     (folder / "in.ofd").write_bytes(sample_ofd)
-    sign_ofd(folder / "in.ofd", folder / "out.ofd", key=signer.key, certificate=signer.cert)
+    sign_ofd(folder / "in.ofd", folder / "out.ofd", PlainSigner(signer.key, signer.cert))
     return (folder / "out.ofd").read_bytes()
 
 
