@@ -43,7 +43,7 @@ from govnet.pki.sm3 import sm3
 CODE = "914403001922038216"
 
 
-def _party(profile: str, subject: str, issuer: x509.Issuer | None, now: dt.datetime, **kw: str):  # type: ignore[no-untyped-def]
+def _party(profile: str, subject: str, issuer: x509.Issuer | None, now: dt.datetime, **kw: str):
     key = SM2PrivateKey.generate()
     request = check_request(PROFILES[profile], parse_subject(subject, **kw), ())
     name = x509.build_name(request.subject)
@@ -70,11 +70,11 @@ def record_sm2_verifications(run: Callable[[], None]) -> list[tuple[SM2PublicKey
         calls.append((self, signature, data, id))
         original(self, signature, data, id=id)
 
-    SM2PublicKey.verify = spy  # type: ignore[method-assign]
+    SM2PublicKey.verify = spy
     try:
         run()
     finally:
-        SM2PublicKey.verify = original  # type: ignore[method-assign]
+        SM2PublicKey.verify = original
     return calls
 
 

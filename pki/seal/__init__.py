@@ -28,6 +28,40 @@ Library API -- the names other areas (``govnet.pki.ofd``, the signing service) b
         policy     SealPolicy(allow_empty_sm2_id=False, at=None)
       -> govnet.verdict.Verdict. Never raises on hostile bytes: "structure" FAILED instead.
 
-    parse_seal(der, source) / parse_signature(der, source) -> the parsed model (either version) for
-    inspection; InputError naming the source and the field on malformed input.
+    read_seal(der, source) / read_signature(der, source) / read_any(der, source) -> the facts
+    (``model.Seal`` / ``model.SealSignature``, either version) for inspection; InputError naming the
+    source and the field on malformed input. check_signature(parsed, data_hash=, trust=, policy=)
+    verifies an already parsed signature.
+
+The names above are importable from this package (lazily: ``govnet --help`` stays fast) and from
+their modules: reader, writer, verify, service (the store-backed ``SealService``), cli, demo.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "read_seal": "reader",
+    "read_signature": "reader",
+    "read_any": "reader",
+    "sign_digest": "writer",
+    "build_seal": "writer",
+    "SealRequest": "writer",
+    "Trust": "verify",
+    "SealPolicy": "verify",
+    "verify_signature": "verify",
+    "verify_seal": "verify",
+    "check_signature": "verify",
+    "trust_from_store": "service",
+    "SealService": "service",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -57,9 +57,11 @@ def render_verdict(console: Console, verdict: Verdict) -> None:
     """The one verdict table: govnet.output's once the core branch is merged, until then the PKI's."""
     from govnet import output
 
-    shared = getattr(output, "render_verdict", None)
+    shared: Callable[[Console, Verdict], None] | None = getattr(output, "render_verdict", None)
     if shared is None:
-        from govnet.pki.cli import render_verdict as shared
+        from govnet.pki import cli as pki_cli
+
+        shared = pki_cli.render_verdict
     shared(console, verdict)
 
 

@@ -147,6 +147,26 @@ class _StoreSealStatus(Mapping[str, str]):
         return sum(1 for _ in self)
 
 
+def trust_from_store(
+    store: Store,
+    *,
+    trusted: Sequence[tuple[bytes, str]] = (),
+    intermediates: Sequence[tuple[bytes, str]] = (),
+    crls: Sequence[tuple[bytes, str]] = (),
+) -> Trust:
+    """govnet's own CA as a relying party sees it -- its roots, its CA certificates, the newest CRLs
+    and the seals' statuses -- plus extra (data, source) roots, intermediates and CRLs."""
+    from govnet.pki import ca
+
+    roots = [c for data, where in trusted for c in x509.load_certificates(data, where)]
+    roots += [x509.load_certificate(der, "store") for der in ca.trusted_roots(store)]
+    inters = [c for data, where in intermediates for c in x509.load_certificates(data, where)]
+    inters += [r.certificate for r in ca.list_certificates(store, profile="intermediate")]
+    lists = [x509.load_crl(data, where) for data, where in crls]
+    lists += [x509.load_crl(der, "store") for der in ca.latest_crls(store)]
+    return Trust(roots=roots, intermediates=inters, crls=lists, seal_status=_StoreSealStatus(store))
+
+
 @dataclass(frozen=True)
 class SealService:
     store: Store
@@ -306,15 +326,7 @@ class SealService:
         crls: Sequence[tuple[bytes, str]] = (),
     ) -> Trust:
         """The store's roots, CA certificates, newest CRLs and seal statuses, plus what is given."""
-        from govnet.pki import ca
-
-        roots = [c for data, where in trusted for c in x509.load_certificates(data, where)]
-        roots += [x509.load_certificate(der, "store") for der in ca.trusted_roots(self.store)]
-        inters = [c for data, where in intermediates for c in x509.load_certificates(data, where)]
-        inters += [r.certificate for r in ca.list_certificates(self.store, profile="intermediate")]
-        lists = [x509.load_crl(data, where) for data, where in crls]
-        lists += [x509.load_crl(der, "store") for der in ca.latest_crls(self.store)]
-        return Trust(roots=roots, intermediates=inters, crls=lists, seal_status=_StoreSealStatus(self.store))
+        return trust_from_store(self.store, trusted=trusted, intermediates=intermediates, crls=crls)
 
     def policy(self, at: dt.datetime | None = None) -> SealPolicy:
         return SealPolicy(allow_empty_sm2_id=self.settings.pki.allow_empty_sm2_id, at=at)
