@@ -27,6 +27,8 @@ AREAS: dict[str, str] = {
     "lab": "govnet.lab.cli",
     "pki": "govnet.pki.cli",
     "seal": "govnet.pki.seal.cli",
+    "ofd": "govnet.pki.ofd.cli",
+    "sign": "govnet.pki.cms.cli",
 }
 
 app = typer.Typer(

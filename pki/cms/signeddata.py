@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from asn1crypto import cms, core
 from asn1crypto import crl as asn1_crl
@@ -50,11 +50,23 @@ _DATA_TYPES = {asn1.GM_DATA, asn1.PKCS7_DATA}
 
 @dataclass(frozen=True)
 class CmsTrust:
-    """Trusted roots, further CA certificates and CRLs (asn1crypto objects)."""
+    """Trusted roots, further CA certificates and CRLs (asn1crypto objects). Any object with these
+    three attributes will do (``govnet.pki.seal.verify.Trust`` has them)."""
 
-    roots: tuple[asn1_x509.Certificate, ...] = ()
-    intermediates: tuple[asn1_x509.Certificate, ...] = ()
-    crls: tuple[asn1_crl.CertificateList, ...] = ()
+    roots: Sequence[asn1_x509.Certificate] = ()
+    intermediates: Sequence[asn1_x509.Certificate] = ()
+    crls: Sequence[asn1_crl.CertificateList] = ()
+
+
+class TrustLike(Protocol):
+    @property
+    def roots(self) -> Sequence[asn1_x509.Certificate]: ...
+
+    @property
+    def intermediates(self) -> Sequence[asn1_x509.Certificate]: ...
+
+    @property
+    def crls(self) -> Sequence[asn1_crl.CertificateList]: ...
 
 
 # --- making ---------------------------------------------------------------------------------------
@@ -278,7 +290,7 @@ def verify_signed_data(
     der: bytes,
     *,
     content: bytes | None = None,
-    trust: CmsTrust = CmsTrust(),
+    trust: TrustLike = CmsTrust(),
     allow_empty_sm2_id: bool = False,
     at: dt.datetime | None = None,
     source: str = "SignedData",
@@ -322,25 +334,37 @@ def verify_signed_data(
             )
         )
         checks += _signer_checks(signer, cert, data, parsed.content_type, suffix, policy)
-        chain = verify_path(
-            cert,
-            intermediates=[*parsed.certificates, *trust.intermediates],
-            roots=list(trust.roots),
-            crls=list(trust.crls),
-            policy=policy,
-        )
-        checks += [_chain_check(c, suffix) for c in chain.checks]
+        checks += path_checks(cert, trust, policy, extra=parsed.certificates, prefix=f"chain{suffix}")
     return Verdict(subject, tuple(checks))
 
 
-def _chain_check(check: CheckResult, suffix: str) -> CheckResult:
-    # A chain that does not reach a trusted root says nothing against the signature: it is untrusted
-    # (INDETERMINATE), as the seal verifier reports it, not a bad signature.
-    if check.name == "chain" and check.status is Status.FAILED:
-        return CheckResult.indeterminate(
-            f"chain{suffix}:chain", f"untrusted: {check.reason}", **check.evidence
-        )
-    return CheckResult(f"chain{suffix}:{check.name}", check.status, check.reason, check.evidence)
+def path_checks(
+    cert: asn1_x509.Certificate,
+    trust: TrustLike,
+    policy: Policy,
+    *,
+    extra: Sequence[asn1_x509.Certificate] = (),
+    prefix: str = "chain",
+) -> list[CheckResult]:
+    """The certificate's path checks (``govnet.pki.verify``), named ``prefix:...``. A chain that does
+    not reach a trusted root says nothing against the signature: it is untrusted (INDETERMINATE), as
+    the seal verifier reports it, not a bad signature."""
+    verdict = verify_path(
+        cert,
+        intermediates=[*extra, *trust.intermediates],
+        roots=list(trust.roots),
+        crls=list(trust.crls),
+        policy=policy,
+    )
+    checks = []
+    for check in verdict.checks:
+        if check.name == "chain" and check.status is Status.FAILED:
+            checks.append(
+                CheckResult.indeterminate(f"{prefix}:chain", f"untrusted: {check.reason}", **check.evidence)
+            )
+        else:
+            checks.append(CheckResult(f"{prefix}:{check.name}", check.status, check.reason, check.evidence))
+    return checks
 
 
 def _content_check(parsed: ParsedSignedData, given: bytes | None, checks: list[CheckResult]) -> bytes | None:

@@ -367,12 +367,6 @@ def _verify_plain_signature(
 ) -> list[CheckResult]:
     from govnet.pki.cms import CmsTrust, parse_signed_data, verify_signed_data
 
-    trust = options.trust
-    cms_trust = CmsTrust(
-        roots=tuple(getattr(trust, "roots", ()) or ()),
-        intermediates=tuple(getattr(trust, "intermediates", ()) or ()),
-        crls=tuple(getattr(trust, "crls", ()) or ()),
-    )
     try:
         carried = parse_signed_data(signed_value).content
     except InputError:
@@ -382,7 +376,7 @@ def _verify_plain_signature(
     verdict = verify_signed_data(
         signed_value,
         content=None if carried is not None else signature_bytes,
-        trust=cms_trust,
+        trust=options.trust or CmsTrust(),
         allow_empty_sm2_id=options.allow_empty_sm2_id,
         at=options.at,
     )
