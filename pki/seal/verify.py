@@ -249,11 +249,18 @@ def _chain(
     verdict = trust.path(cert, policy.pki(at))
     revocation = [c for c in verdict.checks if c.name.startswith("revocation[")]
     rest = [c for c in verdict.checks if not c.name.startswith("revocation[")]
+    rest.append(_signing_usage(cert))
     anchor = next(c for c in rest if c.name == "chain")
     details = [c.to_dict() for c in rest]
     name = f"chain[{role}]"
     if anchor.status is not Status.PASSED:
-        chain = CheckResult.indeterminate(name, f"untrusted: {anchor.reason}", checks=details)
+        # Untrusted is INDETERMINATE -- unless something is wrong whoever the issuer is (expired,
+        # a broken signature on the way up, a key not for signing): that stays FAILED.
+        broken = [f"{c.name}: {c.reason}" for c in rest if c.status is Status.FAILED and c is not anchor]
+        status = Status.FAILED if broken else Status.INDETERMINATE
+        chain = CheckResult(
+            name, status, "; ".join([f"untrusted: {anchor.reason}", *broken]), {"checks": details}
+        )
     else:
         status = combine(c.status for c in rest)
         problems = [f"{c.name}: {c.reason}" for c in rest if c.status is not Status.PASSED]
@@ -266,6 +273,19 @@ def _chain(
         {"checks": [c.to_dict() for c in revocation]},
     )
     return [chain, revoked]
+
+
+def _signing_usage(cert: asn1_x509.Certificate) -> CheckResult:
+    """A seal maker's or signer's key must be for signing: a certificate whose key usage names neither
+    digitalSignature nor nonRepudiation (a CA's, say) signs no seal. No key usage: unrestricted."""
+    usage = x509.extension(cert, "key_usage")
+    allowed = set(usage.native) if usage is not None else None
+    name = "key_usage[signing]"
+    if allowed is not None and not allowed & {"digital_signature", "non_repudiation"}:
+        return CheckResult.failed(
+            name, "its key usage (" + ", ".join(sorted(allowed)) + ") does not allow signing documents"
+        )
+    return CheckResult.passed(name, "the key may sign documents")
 
 
 def _signing_time(sig: SealSignature, at: dt.datetime, policy: SealPolicy) -> CheckResult:

@@ -187,3 +187,21 @@ def test_sign_digest_refuses_a_wrong_key_and_a_wrong_hash_length(kit: Kit) -> No
         sign_digest(seal, kit.maker.key, kit.signer.cert, sm3(DOCUMENT))
     with pytest.raises(InputError, match="32 bytes"):
         sign_digest(seal, kit.signer.key, kit.signer.cert, b"short")
+
+
+def test_a_certificate_whose_key_may_not_sign_fails_its_chain(kit: Kit) -> None:
+    ca = kit.chain.inter  # a CA's key: keyCertSign and cRLSign only
+    seal = kit.seal(holders=(ca,))
+    sig = kit.signature(seal, signer=ca)
+    verdict = _verdict(kit, sig)
+    assert _failed(verdict) == {"chain[signer]"}
+    assert "does not allow signing" in _status_reason(verdict, "chain[signer]")
+
+
+def test_an_expired_certificate_under_an_untrusted_root_still_fails(kit: Kit) -> None:
+    old = kit.party(not_before=NOW - dt.timedelta(days=30), days=10)
+    sig = kit.signature(kit.seal(holders=(old,)), signer=old, sign_time=NOW - dt.timedelta(days=25))
+    verdict = _verdict(kit, sig, roots=False)
+    status = _status(verdict)
+    assert status["chain[signer]"] is Status.FAILED and status["chain[seal maker]"] is Status.INDETERMINATE
+    assert _status_reason(verdict, "chain[signer]").startswith("untrusted:")
