@@ -190,3 +190,33 @@ def test_a_second_seal_maker_must_be_named(govnet, sealed) -> None:  # type: ign
         "--maker", sealed["maker"]["serial"], "--digests", "--type", "person", "--ext", "!1.2.3=0102",
     )  # fmt: skip
     assert made["kind"] == "person"
+
+
+def test_a_signature_from_another_authority_verifies_with_its_roots_and_crls(govnet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from seal_kit import DOCUMENT, Kit, forge_v4
+
+    from govnet.pki import x509
+
+    kit = Kit.create()
+    _seal, sig = forge_v4(kit, vendor="koal", raw=True)
+    files = {
+        "sig.ses": sig,
+        "doc.txt": DOCUMENT,
+        "root.pem": x509.to_pem(x509.PEM_CERTIFICATE, kit.chain.root.cert.dump()),
+        "inter.pem": x509.to_pem(x509.PEM_CERTIFICATE, kit.chain.inter.cert.dump()),
+        "inter.crl": kit.chain.crl(kit.chain.inter).dump(),
+        "root.crl": kit.chain.crl(kit.chain.root).dump(),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    base = ["seal", "verify", str(tmp_path / "sig.ses"), "--document", str(tmp_path / "doc.txt"), "--json"]
+    code, out, _ = govnet(*base)
+    assert code == 1 and json.loads(out)["status"] == "INDETERMINATE"  # nobody here trusts that root
+    trusted = [*base, "--trust", str(tmp_path / "root.pem"), "--chain", str(tmp_path / "inter.pem")]
+    code, out, _ = govnet(*trusted)
+    statuses = {c["name"]: c["status"] for c in json.loads(out)["checks"]}
+    assert code == 1 and statuses["revocation[signer]"] == "INDETERMINATE"  # no CRL yet
+    code, out, _ = govnet(*trusted, "--crl", str(tmp_path / "inter.crl"), "--crl", str(tmp_path / "root.crl"))
+    verdict = json.loads(out)
+    assert code == 0 and verdict["status"] == "PASSED", verdict
+    assert "quirk[raw-signature]" in {c["name"] for c in verdict["checks"]}
