@@ -78,6 +78,9 @@ def run(ctx: DemoContext) -> None:
         "signer_serial": pki["signer_serial"],
         "files": {"seal": out / "seal.esl", "document": document, "signature": out / "licence.txt.ses"},
     }
+    from govnet.pki.ofd import demo as ofd_demo
+
+    ofd_demo.run(ctx)  # the OFD step seals an e-licence with this seal
 
 
 def _seal(ctx: DemoContext, service: SealService, pki: dict[str, object]) -> SealRecord:
