@@ -36,8 +36,18 @@ def _service() -> Iterator[SealService]:
         yield service
 
 
+# Anything read whole is checked for size first: a seal, a signature, a picture or a certificate
+# larger than this is a mistake (the document itself is hashed in pieces, never read whole).
+MAX_FILE_BYTES = 16 << 20
+
+
 def _read(path: Path, what: str = "") -> bytes:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(
+                f"{path}: {size} bytes is too large for{what or ' this'} (at most {MAX_FILE_BYTES})"
+            )
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read{what}: {exc.strerror or exc}") from None

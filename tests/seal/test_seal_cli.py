@@ -220,3 +220,13 @@ def test_a_signature_from_another_authority_verifies_with_its_roots_and_crls(gov
     verdict = json.loads(out)
     assert code == 0 and verdict["status"] == "PASSED", verdict
     assert "quirk[raw-signature]" in {c["name"] for c in verdict["checks"]}
+
+
+def test_files_too_large_or_missing_are_input_errors(govnet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    big = tmp_path / "big.ses"
+    with big.open("wb") as handle:
+        handle.truncate(17 << 20)  # sparse: no disk used
+    code, _, err = govnet("seal", "inspect", str(big))
+    assert code == 2 and "too large" in err
+    code, _, err = govnet("seal", "inspect", str(tmp_path / "missing.ses"))
+    assert code == 2 and "cannot read" in err
