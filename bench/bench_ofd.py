@@ -28,6 +28,7 @@ import zipfile
 from pathlib import Path
 
 from bench_seal import CODE, _party
+from bench_sm3 import cpu
 from benchkit import pin_to_one_cpu
 
 from govnet.pki import x509
@@ -38,11 +39,6 @@ from govnet.pki.seal.verify import Trust
 from govnet.pki.seal.writer import SealRequest, build_seal
 
 IMAGE_MIB = 4
-
-
-def cpu(who: int) -> float:
-    usage = resource.getrusage(who)
-    return usage.ru_utime + usage.ru_stime
 
 
 def build(folder: Path, mib: int) -> tuple[Path, Trust]:

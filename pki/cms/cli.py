@@ -32,6 +32,17 @@ CrlOption = Annotated[list[Path] | None, typer.Option(help="CRLs besides the sto
 IdOption = Annotated[str, typer.Option("--id", help="The signer's SM2 ID (GM/T 0009).")]
 
 
+def trust_files(
+    trust: list[Path] | None, chain: list[Path] | None, crl: list[Path] | None
+) -> dict[str, list[tuple[bytes, str]]]:
+    """--trust/--chain/--crl files as (data, source) pairs, the shape the services take."""
+    return {
+        "trusted": [(_read(p), str(p)) for p in trust or ()],
+        "intermediates": [(_read(p), str(p)) for p in chain or ()],
+        "crls": [(_read(p), str(p)) for p in crl or ()],
+    }
+
+
 def _hash(text: str) -> bytes:
     try:
         value = bytes.fromhex(text.strip())
@@ -117,9 +128,7 @@ def p7_verify(
     with PkiService.open() as pki:
         given = store_trust(
             pki,
-            trusted=[(_read(p), str(p)) for p in trust or ()],
-            intermediates=[(_read(p), str(p)) for p in chain or ()],
-            crls=[(_read(p), str(p)) for p in crl or ()],
+            **trust_files(trust, chain, crl),
         )
         verdict = verify_p7(
             pki,
@@ -191,9 +200,7 @@ def sm2_verify(
         given = (
             store_trust(
                 pki,
-                trusted=[(_read(p), str(p)) for p in trust or ()],
-                intermediates=[(_read(p), str(p)) for p in chain or ()],
-                crls=[(_read(p), str(p)) for p in crl or ()],
+                **trust_files(trust, chain, crl),
             )
             if chain_check
             else None

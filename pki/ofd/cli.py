@@ -11,7 +11,7 @@ import typer
 from govnet.errors import InputError
 from govnet.output import emit
 from govnet.pki.cli import _parse_time
-from govnet.pki.seal.cli import _read
+from govnet.pki.cms.cli import ChainOption, CrlOption, TrustOption, trust_files
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -90,11 +90,9 @@ def sign(
 @app.command()
 def verify(
     file: Annotated[Path, typer.Argument(help="The signed OFD.")],
-    trust: Annotated[
-        list[Path] | None, typer.Option(help="Extra trusted roots besides the store's (repeat).")
-    ] = None,
-    chain: Annotated[list[Path] | None, typer.Option(help="Intermediate certificates (repeat).")] = None,
-    crl: Annotated[list[Path] | None, typer.Option(help="CRLs besides the store's (repeat).")] = None,
+    trust: TrustOption = None,
+    chain: ChainOption = None,
+    crl: CrlOption = None,
     at: Annotated[
         str | None, typer.Option(help="Judge validity at this time (ISO 8601, UTC if no zone).")
     ] = None,
@@ -109,9 +107,7 @@ def verify(
         report = verify_file(
             service,
             file,
-            trusted=[(_read(p), str(p)) for p in trust or ()],
-            intermediates=[(_read(p), str(p)) for p in chain or ()],
-            crls=[(_read(p), str(p)) for p in crl or ()],
+            **trust_files(trust, chain, crl),
             at=when,
         )
     emit(report.summary(), as_json=as_json, render=lambda c: render_report(c, report))

@@ -31,6 +31,32 @@ def _openssl(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["openssl", *map(str, args)], capture_output=True, text=True, timeout=60)
 
 
+def _cms_verify(
+    files: Path, signature: bytes, content: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`openssl cms -verify -noverify` (signature only: OpenSSL cannot check these chains, see above)."""
+    (files / "sig.der").write_bytes(signature)
+    args: list[str | Path] = ["cms", "-verify", "-noverify", "-inform", "DER", "-in", files / "sig.der"]
+    if content is not None:
+        (files / "content.bin").write_bytes(content)
+        args += ["-content", files / "content.bin"]
+    return _openssl(*args, "-binary", "-out", files / "out.bin")
+
+
+def _pkeyutl_verify(files: Path, data: bytes, signature: bytes, *, rawin: bool = True) -> None:
+    """`openssl pkeyutl -verify` with the signer's public key: over data (SM3 with Z for the standard
+    ID) or, without ``rawin``, over a 32-byte e taken as the digest."""
+    (files / "in.bin").write_bytes(data)
+    (files / "sig.bin").write_bytes(signature)
+    options: list[str | Path] = ["-rawin", "-digest", "sm3", "-pkeyopt", DISTID] if rawin else []
+    done = _openssl(
+        "pkeyutl", "-verify", "-pubin", "-inkey", files / "pub.pem", *options,
+        "-in", files / "in.bin", "-sigfile", files / "sig.bin",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Signature Verified Successfully" in done.stdout
+
+
 @pytest.fixture
 def files(tmp_path, chain, signer) -> Path:
     (tmp_path / "leaf.pem").write_bytes(signer.pem)
@@ -43,122 +69,33 @@ def files(tmp_path, chain, signer) -> Path:
 
 def test_openssl_verifies_pkcs7_style_signed_with_the_empty_id(files, signer):
     der = sign_data(CONTENT, signer.key, signer.cert, style=Style.PKCS7, detached=True, sm2_id=b"")
-    (files / "sig.der").write_bytes(der)
-    done = _openssl(
-        "cms",
-        "-verify",
-        "-noverify",
-        "-inform",
-        "DER",
-        "-in",
-        files / "sig.der",
-        "-binary",
-        "-content",
-        files / "data.txt",
-        "-out",
-        files / "out.txt",
-    )
+    done = _cms_verify(files, der, CONTENT)
     assert done.returncode == 0, done.stderr
     assert "Verification successful" in done.stderr
-    tampered = files / "data2.txt"
-    tampered.write_bytes(CONTENT + b"x")
-    bad = _openssl(
-        "cms",
-        "-verify",
-        "-noverify",
-        "-inform",
-        "DER",
-        "-in",
-        files / "sig.der",
-        "-binary",
-        "-content",
-        tampered,
-        "-out",
-        files / "out.txt",
-    )
-    assert bad.returncode != 0
+    assert _cms_verify(files, der, CONTENT + b"x").returncode != 0
 
 
 def test_openssl_cms_rejects_the_standard_sm2_id(files, signer):
     der = sign_data(CONTENT, signer.key, signer.cert, style=Style.PKCS7)
-    (files / "sig.der").write_bytes(der)
-    done = _openssl(
-        "cms",
-        "-verify",
-        "-noverify",
-        "-inform",
-        "DER",
-        "-in",
-        files / "sig.der",
-        "-binary",
-        "-out",
-        files / "out.txt",
-    )
-    assert done.returncode != 0  # OpenSSL 3.0 cms verifies SM2 with the empty ID only
+    assert _cms_verify(files, der).returncode != 0  # OpenSSL 3.0 cms verifies SM2 with the empty ID only
 
 
 def test_openssl_cms_refuses_gmt0010_oids(files, signer):
-    (files / "sig.der").write_bytes(sign_data(CONTENT, signer.key, signer.cert, style=Style.GM))
-    done = _openssl(
-        "cms",
-        "-verify",
-        "-noverify",
-        "-inform",
-        "DER",
-        "-in",
-        files / "sig.der",
-        "-binary",
-        "-out",
-        files / "out.txt",
-    )
+    done = _cms_verify(files, sign_data(CONTENT, signer.key, signer.cert, style=Style.GM))
     assert done.returncode != 0
     assert "content type" in done.stderr  # "unsupported content type" / "content type not signed data"
 
 
 def test_pkeyutl_independently_verifies_the_signature_over_the_signed_attributes(files, signer):
-    der = sign_data(CONTENT, signer.key, signer.cert, style=Style.GM)
-    parsed = parse_signed_data(der)
-    (files / "attrs.der").write_bytes(parsed.signers[0].signed_attributes or b"")
-    (files / "sig.bin").write_bytes(parsed.signers[0].signature)
-    done = _openssl(
-        "pkeyutl",
-        "-verify",
-        "-pubin",
-        "-inkey",
-        files / "pub.pem",
-        "-rawin",
-        "-digest",
-        "sm3",
-        "-pkeyopt",
-        DISTID,
-        "-in",
-        files / "attrs.der",
-        "-sigfile",
-        files / "sig.bin",
-    )
-    assert done.returncode == 0, done.stderr
-    assert "Signature Verified Successfully" in done.stdout
+    [who] = parse_signed_data(sign_data(CONTENT, signer.key, signer.cert, style=Style.GM)).signers
+    _pkeyutl_verify(files, who.signed_attributes or b"", who.signature)
 
 
 def test_openssl_cannot_make_sm2_signed_data_yet_and_govnet_reads_it_if_it_does(files, chain):
     done = _openssl(
-        "cms",
-        "-sign",
-        "-signer",
-        files / "leaf.pem",
-        "-inkey",
-        files / "key.pem",
-        "-md",
-        "sm3",
-        "-binary",
-        "-nodetach",
-        "-in",
-        files / "data.txt",
-        "-outform",
-        "DER",
-        "-out",
-        files / "o.der",
-    )
+        "cms", "-sign", "-signer", files / "leaf.pem", "-inkey", files / "key.pem", "-md", "sm3", "-binary",
+        "-nodetach", "-in", files / "data.txt", "-outform", "DER", "-out", files / "o.der",
+    )  # fmt: skip
     made = (files / "o.der").read_bytes() if (files / "o.der").exists() else b""
     if done.returncode != 0 or not made:
         assert "illegal zero content" in done.stderr or "not supported" in done.stderr, done.stderr
@@ -168,59 +105,16 @@ def test_openssl_cannot_make_sm2_signed_data_yet_and_govnet_reads_it_if_it_does(
 
 
 def test_raw_signatures_cross_check_with_pkeyutl_both_ways(files, signer):
-    public = signer.key.public_key()
-    ours = raw.sign(signer.key, data=CONTENT)
-    (files / "ours.sig").write_bytes(ours)
-    done = _openssl(
-        "pkeyutl",
-        "-verify",
-        "-pubin",
-        "-inkey",
-        files / "pub.pem",
-        "-rawin",
-        "-digest",
-        "sm3",
-        "-pkeyopt",
-        DISTID,
-        "-in",
-        files / "data.txt",
-        "-sigfile",
-        files / "ours.sig",
-    )
-    assert done.returncode == 0, done.stderr
+    _pkeyutl_verify(files, CONTENT, raw.sign(signer.key, data=CONTENT))
     made = _openssl(
-        "pkeyutl",
-        "-sign",
-        "-inkey",
-        files / "key.pem",
-        "-rawin",
-        "-digest",
-        "sm3",
-        "-pkeyopt",
-        DISTID,
-        "-in",
-        files / "data.txt",
-        "-out",
-        files / "theirs.sig",
-    )
+        "pkeyutl", "-sign", "-inkey", files / "key.pem", "-rawin", "-digest", "sm3", "-pkeyopt", DISTID,
+        "-in", files / "data.txt", "-out", files / "theirs.sig",
+    )  # fmt: skip
     assert made.returncode == 0, made.stderr
     theirs = (files / "theirs.sig").read_bytes()
-    assert raw.verify(public, theirs, data=CONTENT).status is Status.PASSED
+    assert raw.verify(signer.key.public_key(), theirs, data=CONTENT).status is Status.PASSED
 
 
 def test_signature_over_e_verifies_in_pkeyutl_as_a_digest(files, signer):
     e = raw.hash_to_sign(signer.key.public_key(), CONTENT)
-    (files / "e.bin").write_bytes(e)
-    (files / "sig.der").write_bytes(raw.sign(signer.key, e=e))
-    done = _openssl(
-        "pkeyutl",
-        "-verify",
-        "-pubin",
-        "-inkey",
-        files / "pub.pem",
-        "-in",
-        files / "e.bin",
-        "-sigfile",
-        files / "sig.der",
-    )
-    assert done.returncode == 0, done.stderr
+    _pkeyutl_verify(files, e, raw.sign(signer.key, e=e), rawin=False)
