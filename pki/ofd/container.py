@@ -109,6 +109,7 @@ class OfdPackage:
             raise OfdError(f"{self.source}: cannot read: {exc.strerror or exc}") from None
         except _ZIP_ERRORS as exc:
             raise OfdError(f"{self.source}: not an OFD file (not a readable zip archive: {exc})") from None
+        self._digests: dict[str, bytes] = {}
         try:
             self._entries = self._index()
         except BaseException:
@@ -224,11 +225,15 @@ class OfdPackage:
         return self.read(name, max_size=self.limits.max_xml_size)
 
     def sm3(self, name: str) -> bytes:
-        """SM3 of the part's bytes, streamed (any size, bounded memory)."""
-        digest = hashes.Hash(hashes.SM3())
-        for chunk in self.chunks(name):
-            digest.update(chunk)
-        return digest.finalize()
+        """SM3 of the part's bytes, streamed (any size, bounded memory); computed once per part, as
+        every signature of a document references the same large parts."""
+        cached = self._digests.get(name)
+        if cached is None:
+            digest = hashes.Hash(hashes.SM3())
+            for chunk in self.chunks(name):
+                digest.update(chunk)
+            cached = self._digests[name] = digest.finalize()
+        return cached
 
     # --- locations written inside OFD XML ----------------------------------------------------------
 

@@ -189,3 +189,13 @@ def test_fuzzed_archives_never_crash_the_reader(sample_ofd, data):
 def test_fuzzed_xml_is_parsed_or_refused_never_crashes(text):
     with contextlib.suppress(OfdError):
         parse_xml(text.encode(), "fuzz.xml")
+
+
+def test_a_part_is_hashed_once_however_many_signatures_reference_it(sample_ofd, monkeypatch):
+    with OfdPackage(sample_ofd) as pkg:
+        reads = []
+        original = pkg.chunks
+        monkeypatch.setattr(pkg, "chunks", lambda name: reads.append(name) or original(name))
+        first = pkg.sm3("Doc_0/Document.xml")
+        assert pkg.sm3("Doc_0/Document.xml") == first
+        assert reads == ["Doc_0/Document.xml"]
