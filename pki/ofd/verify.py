@@ -161,7 +161,7 @@ def _verify_entry(
 ) -> SignatureReport:
     assert document.signatures_part is not None
     list_folder = folder_of(document.signatures_part)
-    part = resolve_any(pkg, entry.base_loc, (list_folder,))
+    part, problem = _resolve(pkg, entry.base_loc, (list_folder,))
     location = as_loc(part) if part else entry.base_loc
 
     def report(
@@ -173,9 +173,7 @@ def _verify_entry(
         )
 
     if part is None:
-        return report(
-            [CheckResult.failed("signature_file", f"{entry.base_loc!r} names a part that is missing")]
-        )
+        return report([CheckResult.failed("signature_file", problem)])
     try:
         signature_bytes = pkg.read_xml_bytes(part)
         parsed = parse_signature_file(
@@ -200,11 +198,9 @@ def _verify_entry(
         "signature_method": parsed.signature_method,
         "signature_datetime": parsed.signature_datetime,
     }
-    value_part = resolve_any(pkg, parsed.signed_value, bases)
+    value_part, problem = _resolve(pkg, parsed.signed_value, bases)
     if value_part is None:
-        checks.append(
-            CheckResult.failed("signed_value", f"{parsed.signed_value!r} names a part that is missing")
-        )
+        checks.append(CheckResult.failed("signed_value", problem))
     else:
         try:
             signed_value = pkg.read(value_part, max_size=MAX_SIGNED_VALUE)
@@ -222,6 +218,15 @@ def _verify_entry(
                 )
     checks += [_stamp_annot(document, annot) for annot in parsed.stamp_annots]
     return report(checks, tuple(references), **details)
+
+
+def _resolve(pkg: OfdPackage, loc: str, bases: tuple[str, ...]) -> tuple[str | None, str]:
+    """(the part, "") or (None, why not): a missing part or a location outside the package."""
+    try:
+        part = resolve_any(pkg, loc, bases)
+    except OfdError as exc:
+        return None, str(exc)
+    return part, "" if part else f"{loc!r} names a part that is missing"
 
 
 def _check_references(
@@ -350,9 +355,9 @@ def _verify_seal_signature(
 
 
 def _seal_file(pkg: OfdPackage, loc: str, bases: tuple[str, ...], seal_der: bytes) -> CheckResult:
-    part = resolve_any(pkg, loc, bases)
+    part, problem = _resolve(pkg, loc, bases)
     if part is None:
-        return CheckResult.failed("seal_file", f"<Seal> names {loc!r}, which is missing")
+        return CheckResult.failed("seal_file", f"<Seal>: {problem}")
     try:
         data = pkg.read(part, max_size=MAX_SIGNED_VALUE)
     except OfdError as exc:

@@ -256,3 +256,13 @@ def test_fuzzed_signature_parts_never_crash_the_verifier(plain_signed, options, 
         return
     if name in (SIG0, "OFD.xml") and bytes(blob) != original:
         assert report.status is not Status.PASSED  # both are covered byte for byte
+
+
+def test_a_signature_location_outside_the_package_fails_that_signature(sealed, options):
+    listing = parts_of(sealed)["Doc_0/Signs/Signatures.xml"].replace(
+        b'BaseLoc="/Doc_0/Signs/Sign_0/Signature.xml"', b'BaseLoc="/../../etc/passwd"'
+    )
+    report = verify_ofd(replaced(sealed, "Doc_0/Signs/Signatures.xml", listing), options)
+    [signature] = report.signatures
+    [failure] = signature.verdict.failures
+    assert failure.name == "signature_file" and "climbs above the package root" in failure.reason
