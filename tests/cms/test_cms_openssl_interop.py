@@ -118,3 +118,10 @@ def test_raw_signatures_cross_check_with_pkeyutl_both_ways(files, signer):
 def test_signature_over_e_verifies_in_pkeyutl_as_a_digest(files, signer):
     e = raw.hash_to_sign(signer.key.public_key(), CONTENT)
     _pkeyutl_verify(files, e, raw.sign(signer.key, e=e), rawin=False)
+
+
+def test_openssl_reads_the_pkcs7_style_structure_but_not_gmt0010(files, signer):
+    for style, readable in ((Style.PKCS7, True), (Style.GM, False)):
+        (files / "p7.der").write_bytes(sign_data(CONTENT, signer.key, signer.cert, style=style))
+        done = _openssl("pkcs7", "-inform", "DER", "-in", files / "p7.der", "-print_certs", "-noout")
+        assert ("subject=" in done.stdout) is readable, (style, done.stdout, done.stderr)
