@@ -89,6 +89,9 @@ def test_make_sign_and_verify_pass(govnet, sealed) -> None:  # type: ignore[no-u
         "seal", "verify", sealed["signed"]["signature"], "--document", str(sealed["document"])
     )
     assert code == 0 and "PASSED" in out
+    exported = sealed["dir"] / "exported.esl"
+    assert govnet("seal", "export", "44030000000001", "--out", str(exported))[0] == 0
+    assert exported.read_bytes() == (sealed["dir"] / "seal.esl").read_bytes()
 
 
 def test_a_tampered_document_exits_1_naming_the_document_hash(govnet, sealed) -> None:  # type: ignore[no-untyped-def]
