@@ -46,7 +46,7 @@ from govnet.pki.ofd.document import (
     read_xml,
     resolve_any,
 )
-from govnet.pki.ofd.model import SM2_SM3_OID, SM3_OID, parse_signature_file
+from govnet.pki.ofd.model import SM2_SM3_OID, SM3_OID, parse_ofd_entry, parse_signature_file
 from govnet.pki.ofd.xmlparse import parse_xml
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.sm3 import sm3
@@ -117,8 +117,17 @@ def _format_id(number: int, numeric: bool) -> str:
 # --- textual edits that keep everything else in a part as it was --------------------------------------
 
 
+_HIDDEN = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.DOTALL)
+
+
 def _closing_tags(text: str, name: str) -> list[re.Match[str]]:
-    return list(re.finditer(rf"</((?:[\w.-]+:)?){name}\s*>", text))
+    """End tags of ``name`` (any prefix), not counting look-alikes inside comments, CDATA or PIs."""
+    hidden = [m.span() for m in _HIDDEN.finditer(text)]
+    return [
+        m
+        for m in re.finditer(rf"</((?:[\w.-]+:)?){name}\s*>", text)
+        if not any(start <= m.start() < end for start, end in hidden)
+    ]
 
 
 def _insert_signature_list_loc(entry: bytes, index: int, loc: str, source: str) -> bytes:
@@ -129,9 +138,12 @@ def _insert_signature_list_loc(entry: bytes, index: int, loc: str, source: str) 
     match = closings[index]
     prefix = match.group(1)
     element = f"<{prefix}Signatures>{escape(loc)}</{prefix}Signatures>\n"
-    updated = text[: match.start()] + element + text[match.start() :]
-    parse_xml(updated.encode("utf-8"), f"{source}: OFD.xml after adding the signature list")
-    return updated.encode("utf-8")
+    updated = (text[: match.start()] + element + text[match.start() :]).encode("utf-8")
+    where = f"{source}: OFD.xml after adding the signature list"
+    bodies = parse_ofd_entry(parse_xml(updated, where), where)
+    if index >= len(bodies) or bodies[index].signatures != loc:  # e.g. an end tag inside a comment
+        raise OfdError(f"{where}: the edit did not land in DocBody {index + 1}; OFD.xml is unusual here")
+    return updated
 
 
 def _new_signature_list(max_id: str, item: str) -> bytes:

@@ -266,3 +266,12 @@ def test_a_signature_location_outside_the_package_fails_that_signature(sealed, o
     [signature] = report.signatures
     [failure] = signature.verdict.failures
     assert failure.name == "signature_file" and "climbs above the package root" in failure.reason
+
+
+def test_end_tags_inside_comments_do_not_mislead_the_edit(tmp_path, sample_ofd, signer, options):
+    parts = parts_of(sample_ofd)
+    parts["OFD.xml"] = parts["OFD.xml"].replace(b"<ofd:DocRoot>", b"<!-- </ofd:DocBody> --><ofd:DocRoot>")
+    source = tmp_path / "odd.ofd"
+    source.write_bytes(zip_of(parts))
+    sign_ofd(source, tmp_path / "out.ofd", PlainSigner(signer.key, signer.cert))
+    assert verify_ofd(tmp_path / "out.ofd", options).ok
