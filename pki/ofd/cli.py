@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from govnet.pki.ofd.verify import OfdReport
+    from govnet.verdict import Verdict
 
 app = typer.Typer(
     help="OFD documents (GB/T 33190): sign with an e-seal on a page, verify every signature.",
@@ -132,6 +133,25 @@ def sample(
     print(out)
 
 
+def _condensed(verdict: Verdict, keep: int = 8) -> Verdict:
+    """For people: many matching references shown as one row (failing ones always shown; --json has all)."""
+    from govnet.verdict import CheckResult, Status, Verdict
+
+    matching = [c for c in verdict.checks if c.name.startswith("reference[") and c.status is Status.PASSED]
+    if len(matching) <= keep:
+        return verdict
+    checks: list[CheckResult] = []
+    for check in verdict.checks:
+        if check in matching:
+            if check is matching[0]:
+                checks.append(
+                    CheckResult.passed("references", f"{len(matching)} parts match their SM3 check values")
+                )
+            continue
+        checks.append(check)
+    return Verdict(verdict.subject, tuple(checks))
+
+
 def render_report(console: Console, report: OfdReport) -> None:
     from govnet.pki.seal.cli import render_verdict
 
@@ -139,7 +159,7 @@ def render_report(console: Console, report: OfdReport) -> None:
     if report.document.failures:
         render_verdict(console, report.document)
     for signature in report.signatures:
-        render_verdict(console, signature.verdict)
+        render_verdict(console, _condensed(signature.verdict))
     by_status = report.summary()["by_status"]
     counts = ", ".join(f"{n} {status}" for status, n in by_status.items() if n)
     colour = colours[report.status.value]

@@ -130,3 +130,14 @@ def test_sm2_sign_over_data_and_over_a_hash(govnet, sealed, tmp_path):  # noqa: 
         "sign", "sm2-sign", "--hash", "abcd", "--signer", serial, "--out", str(tmp_path / "c")
     )
     assert code == 2 and "32 bytes" in err
+
+
+def test_people_see_many_matching_references_as_one_row_and_every_failure():
+    from govnet.pki.ofd.cli import _condensed
+    from govnet.verdict import CheckResult, Verdict
+
+    checks = [CheckResult.passed(f"reference[/p{i}]", "SM3 matches") for i in range(20)]
+    checks.insert(5, CheckResult.failed("reference[/bad]", "SM3 differs"))
+    shown = _condensed(Verdict("s", (CheckResult.passed("signature_file"), *checks)))
+    assert [c.name for c in shown.checks] == ["signature_file", "references", "reference[/bad]"]
+    assert shown.status.value == "FAILED"
