@@ -194,3 +194,27 @@ def test_a_reference_that_climbs_out_of_the_package_is_a_named_failure(sample_of
     )
     [(_, failed)] = _verdicts(data, options)
     assert "reference[../../../../etc/passwd]" in failed
+
+
+@pytest.mark.parametrize("base64_hash", [False, True], ids=["sm3", "base64-of-sm3"])
+def test_gbt35275_plain_signatures_verify(sample_ofd, kit, options, base64_hash):
+    """Type="Sign": SignedData whose content is SM3(Signature.xml), or its base64 as some readers want."""
+    from govnet.pki.cms import Style, sign_data
+
+    def sign(xml: bytes) -> bytes:
+        content = base64.b64encode(sm3(xml)) if base64_hash else sm3(xml)
+        return sign_data(content, kit.signer.key, kit.signer.cert, style=Style.GM, signed_attributes=False)
+
+    data = _assemble(
+        sample_ofd,
+        entry_loc="/Doc_0/Signs/Signatures.xml",
+        listing=LISTING.replace('ID="1"', 'ID="1" Type="Sign"'),
+        signature=_plain_signature,
+        signature_part="Doc_0/Signs/Sign_0/Signature.xml",
+        value_part="Doc_0/Signs/Sign_0/SignedValue.dat",
+        sign=sign,
+    )
+    report = verify_ofd(data, options)
+    assert report.status is Status.PASSED, report.summary()
+    check = next(c for c in report.signatures[0].verdict.checks if c.name == "document_hash")
+    assert ("base64" in check.reason) is base64_hash
