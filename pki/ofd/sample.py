@@ -62,6 +62,12 @@ PUBLIC_RES = (
 )
 
 
+def _delta_x(line: str) -> str:
+    """Glyph advances (readers place each glyph with them): full width for CJK, about half for Latin."""
+    advances = [FONT_SIZE_MM if ord(c) >= 0x2E80 else FONT_SIZE_MM * 0.55 for c in line[:-1]]
+    return f' DeltaX="{" ".join(f"{a:.3g}" for a in advances)}"' if advances else ""
+
+
 def _page_xml(lines: Sequence[str], first_id: int) -> str:
     objects = []
     for index, line in enumerate(lines):
@@ -70,7 +76,7 @@ def _page_xml(lines: Sequence[str], first_id: int) -> str:
             f'<ofd:TextObject ID="{first_id + index}" Boundary="20 {top:g} 170 {LINE_HEIGHT_MM:g}" '
             f'Font="1" Size="{FONT_SIZE_MM:g}">\n'
             '<ofd:FillColor Value="0 0 0"/>\n'
-            f'<ofd:TextCode X="0" Y="{FONT_SIZE_MM + 1:g}">{escape(line)}</ofd:TextCode>\n'
+            f'<ofd:TextCode X="0" Y="{FONT_SIZE_MM + 1:g}"{_delta_x(line)}>{escape(line)}</ofd:TextCode>\n'
             "</ofd:TextObject>\n"
         )
     return (
