@@ -26,6 +26,9 @@ AREAS: dict[str, str] = {
     "inventory": "govnet.inventory.cli",
     "lab": "govnet.lab.cli",
     "pki": "govnet.pki.cli",
+    "seal": "govnet.pki.seal.cli",
+    "ofd": "govnet.pki.ofd.cli",
+    "sign": "govnet.pki.cms.cli",
 }
 
 

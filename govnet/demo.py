@@ -52,6 +52,7 @@ def _run_steps(ctx: DemoContext) -> None:
     from govnet.lab import demo as lab_demo
     from govnet.lab import snmp_demo
     from govnet.pki import demo as pki_demo
+    from govnet.pki.seal import demo as seal_demo
 
     inventory_demo.run(ctx)  # validates and plans the sample; leaves ctx.state["inventory_path"]
     if ctx.failures:
@@ -63,3 +64,4 @@ def _run_steps(ctx: DemoContext) -> None:
     except GovnetError:
         pass  # recorded in ctx.failures by the lab step
     pki_demo.run(ctx)
+    seal_demo.run(ctx)

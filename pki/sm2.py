@@ -37,6 +37,7 @@ from govnet.pki.sm2_base import (
     canonical_signature,
     check_id,
     normalize_point,
+    z_value_input,
 )
 from govnet.pki.sm3 import sm3
 
@@ -118,6 +119,12 @@ def backend_name() -> str:
     return _backend().name
 
 
+def _check_e(e: bytes) -> bytes:
+    if not isinstance(e, bytes | bytearray) or len(e) != 32:
+        raise InputError("an SM2 hash to sign (e = SM3(Z || M)) must be 32 bytes")
+    return bytes(e)
+
+
 def _scalar_from(d: bytes | int) -> int:
     if isinstance(d, bytes | bytearray):
         if len(d) != SCALAR_LENGTH:
@@ -161,6 +168,20 @@ class SM2PublicKey:
         raise InvalidSignature otherwise."""
         der = canonical_signature(signature)
         if not self._impl.verify(der, bytes(data), check_id(id)):
+            raise InvalidSignature("SM2 signature does not verify")
+
+    def z_value(self, id: bytes = DEFAULT_ID) -> bytes:
+        """Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA) (GM/T 0009): what binds ID and key."""
+        return sm3(z_value_input(check_id(id), self._point))
+
+    def hash_to_sign(self, data: bytes, *, id: bytes = DEFAULT_ID) -> bytes:
+        """e = SM3(Z || data): what a signing server signs when a client sends a hash instead of data."""
+        return sm3(self.z_value(id) + bytes(data))
+
+    def verify_hash(self, signature: bytes, e: bytes) -> None:
+        """Like ``verify``, for a caller-computed e = SM3(Z || M) (32 bytes); raise InvalidSignature."""
+        der = canonical_signature(signature)
+        if not self._impl.verify_hash(der, _check_e(e)):
             raise InvalidSignature("SM2 signature does not verify")
 
     def is_valid(self, signature: bytes, data: bytes, *, id: bytes = DEFAULT_ID) -> bool:
@@ -212,6 +233,11 @@ class SM2PrivateKey:
     def sign(self, data: bytes, *, id: bytes = DEFAULT_ID) -> bytes:
         """DER SEQUENCE{r, s} over e = SM3(Z || data), Z from ``id`` and the public key."""
         return self._impl.sign(bytes(data), check_id(id))
+
+    def sign_hash(self, e: bytes) -> bytes:
+        """DER SEQUENCE{r, s} over a caller-computed e = SM3(Z || M) (32 bytes): the signer trusts the
+        caller to have hashed the right Z and message (``SM2PublicKey.hash_to_sign`` computes it)."""
+        return self._impl.sign_hash(_check_e(e))
 
     def __eq__(self, other: object) -> bool:
         # The public point determines the scalar, so compare that (and no secret-dependent timing).

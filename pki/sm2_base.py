@@ -162,9 +162,15 @@ class BackendPrivateKey(Protocol):
         """DER signature over SM3(Z(id, P) || data)."""
         ...
 
+    def sign_hash(self, e: bytes) -> bytes:
+        """DER signature over a precomputed 32-byte e (GM/T 0029's sign-a-hash operation)."""
+        ...
+
 
 class BackendPublicKey(Protocol):
     def verify(self, signature_der: bytes, data: bytes, id: bytes) -> bool: ...
+
+    def verify_hash(self, signature_der: bytes, e: bytes) -> bool: ...
 
 
 class Sm2Backend(Protocol):

@@ -62,7 +62,9 @@ class GmsslPrivateKey:
         return encode_signature(int(raw[:64], 16), int(raw[64:], 16))
 
     def sign(self, data: bytes, id: bytes) -> bytes:
-        e = digest_to_sign(self._point, data, id)
+        return self.sign_hash(digest_to_sign(self._point, data, id))
+
+    def sign_hash(self, e: bytes) -> bytes:
         while True:  # gmssl returns None for the (vanishingly rare) k giving r = 0, r + k = n or s = 0
             signature = self.sign_digest(e, secrets.randbelow(N - 1) + 1)
             if signature is not None:
@@ -77,8 +79,10 @@ class GmsslPublicKey:
         self._engine = _engine("", point[1:].hex())
 
     def verify(self, signature_der: bytes, data: bytes, id: bytes) -> bool:
+        return self.verify_hash(signature_der, digest_to_sign(self._point, data, id))
+
+    def verify_hash(self, signature_der: bytes, e: bytes) -> bool:
         r, s = decode_signature(signature_der)
-        e = digest_to_sign(self._point, data, id)
         try:
             return bool(self._engine.verify(f"{r:064x}{s:064x}", e))
         except (TypeError, ValueError):  # gmssl trips over the point at infinity in s*G + t*P

@@ -291,8 +291,11 @@ class OpensslPrivateKey(_KeyBase):
         return int(asn1_keys.ECPrivateKey.load(sec1)["private_key"].native)
 
     def sign(self, data: bytes, id: bytes) -> bytes:
+        return self.sign_hash(self._e(id, data))
+
+    def sign_hash(self, e: bytes) -> bytes:
+        """DER signature over a precomputed 32-byte e = SM3(Z || M)."""
         operation = self._operation()
-        e = self._e(id, data)
         signature = ctypes.create_string_buffer(80)  # DER of two 256-bit integers is at most 72 bytes
         length = c_size_t(len(signature))
         if self._lib.EVP_PKEY_sign(operation.pctx, signature, byref(length), e, 32) != 1:
@@ -305,8 +308,10 @@ class OpensslPublicKey(_KeyBase):
     _init_name = "EVP_PKEY_verify_init"
 
     def verify(self, signature_der: bytes, data: bytes, id: bytes) -> bool:
+        return self.verify_hash(signature_der, self._e(id, data))
+
+    def verify_hash(self, signature_der: bytes, e: bytes) -> bool:
         operation = self._operation()
-        e = self._e(id, data)
         result = self._lib.EVP_PKEY_verify(operation.pctx, signature_der, len(signature_der), e, 32)
         if result == 1:
             return True

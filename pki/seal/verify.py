@@ -1,0 +1,323 @@
+"""Verify seals and seal signatures: a Verdict with one named check per fact.
+
+    structure            the bytes parse as a v4 or v1 structure (quirks accepted are listed as
+                         ``quirk[name]`` notes, each PASSED with what was found)
+    seal_signature       the seal maker's SM2 signature over what the version says is signed
+    seal_validity        the validation time lies within the seal's validStart..validEnd
+    seal_status          the seal is not revoked in this installation's store (when the store knows it)
+    signer_listed        the signer's certificate is one the seal lists (as a certificate or a digest)
+    signer_signature     the signer's SM2 signature over the DER of TBS_Sign
+    document_hash        the SM3 the caller computed equals TBS_Sign's dataHash
+    chain[seal maker]    the certificate paths to trusted roots, by ``govnet.pki.verify.verify_path``
+    chain[signer]        (an untrusted issuer is INDETERMINATE: untrusted, never a bad signature)
+    revocation[...]      each certificate on those paths against its issuer's newest CRL
+    signing_time         the claimed signing time lies within the seal's and both certificates'
+                         validity periods, and not after the validation time
+
+Without a trusted timestamp the signing time is the signer's claim, so certificates and the seal
+are judged at the validation time (now, or ``SealPolicy.at``), as ``govnet pki verify`` judges them.
+The SM2 ID rule is the PKI core's: the default ID verifies; the empty one only when allowed, and named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import x509 as asn1_x509
+
+from govnet.errors import InputError
+from govnet.pki import x509
+from govnet.pki.seal.model import Quirk, Seal, SealSignature
+from govnet.pki.seal.reader import read_seal, read_signature
+from govnet.pki.seal.writer import listed
+from govnet.pki.verify import Policy, verify_path
+from govnet.pki.verify import _issuer_key as certificate_key  # parsed once per certificate
+from govnet.pki.verify import _signature as signature_result  # the PKI core's SM2 ID rule
+from govnet.verdict import CheckResult, Status, Verdict, combine
+
+
+@dataclass(frozen=True)
+class Trust:
+    """What a verifier trusts: roots, extra intermediates, CRLs, and seal statuses it knows."""
+
+    roots: Sequence[asn1_x509.Certificate] = ()
+    intermediates: Sequence[asn1_x509.Certificate] = ()
+    crls: Sequence[asn1_crl.CertificateList] = ()
+    seal_status: Mapping[str, str] = field(default_factory=dict)  # esID -> active | revoked
+    _paths: dict[tuple[bytes, Policy], Verdict] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Objects built in memory re-encode themselves on every dump(); path building dumps each
+        # certificate many times. Parsed ones keep their bytes: hold parsed copies.
+        object.__setattr__(self, "roots", tuple(asn1_x509.Certificate.load(c.dump()) for c in self.roots))
+        object.__setattr__(
+            self, "intermediates", tuple(asn1_x509.Certificate.load(c.dump()) for c in self.intermediates)
+        )
+        object.__setattr__(self, "crls", tuple(asn1_crl.CertificateList.load(c.dump()) for c in self.crls))
+
+    def path(self, cert: asn1_x509.Certificate, policy: Policy) -> Verdict:
+        """``verify_path`` against this trust, remembered per (certificate, policy): a verifier sees
+        the same seal makers' certificates in signature after signature. Exact, because the answer
+        depends on nothing else (the trust is fixed, and ``policy.at`` is whole seconds)."""
+        key = (cert.dump(), policy)
+        verdict = self._paths.get(key)
+        if verdict is None:
+            if len(self._paths) >= 256:
+                self._paths.clear()
+            verdict = verify_path(
+                cert, intermediates=self.intermediates, roots=self.roots, crls=self.crls, policy=policy
+            )
+            self._paths[key] = verdict
+        return verdict
+
+
+@dataclass(frozen=True)
+class SealPolicy:
+    allow_empty_sm2_id: bool = False
+    at: dt.datetime | None = None
+    clock_skew: dt.timedelta = dt.timedelta(minutes=5)  # a signing time this far ahead is tolerated
+
+    def pki(self, at: dt.datetime) -> Policy:
+        return Policy(allow_empty_sm2_id=self.allow_empty_sm2_id, at=at)
+
+
+def verify_signature(
+    der: bytes,
+    *,
+    data_hash: bytes | None,
+    trust: Trust,
+    policy: SealPolicy = SealPolicy(),
+    source: str = "signature",
+) -> Verdict:
+    """Verify a SES_Signature (v4 or v1) against the document hash the caller computed."""
+    try:
+        parsed = read_signature(der, source)
+    except InputError as exc:
+        return Verdict(source, (CheckResult.failed("structure", str(exc)),))
+    return check_signature(parsed, data_hash=data_hash, trust=trust, policy=policy)
+
+
+def verify_seal(
+    der: bytes, *, trust: Trust, policy: SealPolicy = SealPolicy(), source: str = "seal"
+) -> Verdict:
+    """Verify a seal on its own: structure, the maker's signature, validity, status, the maker's chain."""
+    try:
+        seal = read_seal(der, source)
+    except InputError as exc:
+        return Verdict(source, (CheckResult.failed("structure", str(exc)),))
+    at = _validation_time(policy)
+    checks = [_structure(seal.version, "seal", seal.vendor_id), *_quirks(seal.quirks)]
+    checks += _seal_checks(seal, trust, policy, at)
+    checks += _chain(seal.maker_certificate, "seal maker", trust, policy, at)
+    return Verdict(_seal_subject(seal), tuple(checks))
+
+
+def check_signature(
+    sig: SealSignature, *, data_hash: bytes | None, trust: Trust, policy: SealPolicy = SealPolicy()
+) -> Verdict:
+    at = _validation_time(policy)
+    seal = sig.seal
+    checks = [_structure(sig.version, "signature", seal.vendor_id), *_quirks(sig.quirks)]
+    checks += _seal_checks(seal, trust, policy, at)
+    checks.append(_signer_listed(sig))
+    checks.append(
+        _sm2(
+            "signer_signature",
+            sig.signer_certificate,
+            sig.algorithm,
+            sig.signature,
+            sig.signed_bytes,
+            policy,
+            "the signer's signature over TBS_Sign",
+        )
+    )
+    checks.append(_document_hash(sig, data_hash))
+    checks += _chain(seal.maker_certificate, "seal maker", trust, policy, at)
+    checks += _chain(sig.signer_certificate, "signer", trust, policy, at)
+    checks.append(_signing_time(sig, at, policy))
+    subject = f"{_seal_subject(seal)}, signed by {x509.common_name(sig.signer_certificate.subject)}"
+    return Verdict(subject, tuple(checks))
+
+
+def _validation_time(policy: SealPolicy) -> dt.datetime:
+    # Whole seconds, as certificates, CRLs and seals state their times.
+    return (policy.at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _seal_subject(seal: Seal) -> str:
+    return f"seal {seal.name!r} ({seal.es_id})"
+
+
+def _structure(version: int, kind: str, vendor: str) -> CheckResult:
+    standard = "GB/T 38540-2020" if version == 4 else "GM/T 0031-2014"
+    return CheckResult.passed(
+        "structure", f"{kind}, structure version {version} ({standard}), vendor {vendor!r}", version=version
+    )
+
+
+def _quirks(quirks: Sequence[Quirk]) -> list[CheckResult]:
+    return [CheckResult.passed(f"quirk[{q.name}]", f"accepted: {q.detail}") for q in quirks]
+
+
+def _seal_checks(seal: Seal, trust: Trust, policy: SealPolicy, at: dt.datetime) -> list[CheckResult]:
+    checks = [
+        _sm2(
+            "seal_signature",
+            seal.maker_certificate,
+            seal.algorithm,
+            seal.signature,
+            seal.signed_bytes,
+            policy,
+            "the seal maker's signature over "
+            + ("SES_SealInfo" if seal.version == 4 else "SEQUENCE(sealInfo, cert, algorithm)"),
+        ),
+        _seal_validity(seal, at),
+    ]
+    status = trust.seal_status.get(seal.es_id)
+    if status == "revoked":
+        checks.append(CheckResult.failed("seal_status", "the seal is revoked in this installation's store"))
+    elif status is not None:
+        checks.append(CheckResult.passed("seal_status", f"{status} in this installation's store"))
+    return checks
+
+
+def _sm2(
+    name: str,
+    cert: asn1_x509.Certificate,
+    algorithm: str,
+    signature: bytes,
+    data: bytes,
+    policy: SealPolicy,
+    what: str,
+) -> CheckResult:
+    try:
+        key = certificate_key(cert.dump())
+    except InputError as exc:
+        return CheckResult.failed(name, f"{what}: the certificate's key cannot verify it ({exc})")
+    check = x509.verify_signature(key, algorithm, signature, data)
+    return signature_result(check, name, policy.pki(dt.datetime.now(dt.UTC)), what)
+
+
+def _seal_validity(seal: Seal, at: dt.datetime) -> CheckResult:
+    evidence = {"valid_start": seal.valid_start.isoformat(), "valid_end": seal.valid_end.isoformat()}
+    if seal.valid_end < seal.valid_start:
+        return CheckResult.failed("seal_validity", "the seal's validity ends before it starts", **evidence)
+    if at < seal.valid_start:
+        return CheckResult.failed(
+            "seal_validity", f"the seal is not valid before {seal.valid_start:%Y-%m-%d %H:%M:%S}Z", **evidence
+        )
+    if at > seal.valid_end:
+        return CheckResult.failed(
+            "seal_validity", f"the seal expired on {seal.valid_end:%Y-%m-%d %H:%M:%S}Z", **evidence
+        )
+    return CheckResult.passed("seal_validity", f"valid until {seal.valid_end:%Y-%m-%d}", **evidence)
+
+
+def _signer_listed(sig: SealSignature) -> CheckResult:
+    who = x509.name_text(sig.signer_certificate.subject)
+    how = "certificates" if sig.seal.cert_list_type == 1 else "certificate digests"
+    if listed(sig.seal, sig.signer_certificate):
+        return CheckResult.passed("signer_listed", f"{who} is among the seal's {how}")
+    return CheckResult.failed(
+        "signer_listed", f"{who} is not among the seal's {len(sig.seal.cert_list)} {how}: not a holder"
+    )
+
+
+def _document_hash(sig: SealSignature, data_hash: bytes | None) -> CheckResult:
+    if data_hash is None:
+        return CheckResult.indeterminate("document_hash", "no document given to compare dataHash with")
+    if hmac.compare_digest(bytes(data_hash), sig.data_hash):
+        return CheckResult.passed(
+            "document_hash", "SM3 of the document equals dataHash", sm3=sig.data_hash.hex()
+        )
+    return CheckResult.failed(
+        "document_hash",
+        "the document's SM3 differs from the signed dataHash: the document was changed",
+        expected=sig.data_hash.hex(),
+        actual=bytes(data_hash).hex(),
+    )
+
+
+def _chain(
+    cert: asn1_x509.Certificate, role: str, trust: Trust, policy: SealPolicy, at: dt.datetime
+) -> list[CheckResult]:
+    """The PKI core's path validation, folded into one chain check and one revocation check."""
+    verdict = trust.path(cert, policy.pki(at))
+    revocation = [c for c in verdict.checks if c.name.startswith("revocation[")]
+    rest = [c for c in verdict.checks if not c.name.startswith("revocation[")]
+    rest.append(_signing_usage(cert))
+    anchor = next(c for c in rest if c.name == "chain")
+    details = [c.to_dict() for c in rest]
+    name = f"chain[{role}]"
+    if anchor.status is not Status.PASSED:
+        # Untrusted is INDETERMINATE -- unless something is wrong whoever the issuer is (expired,
+        # a broken signature on the way up, a key not for signing): that stays FAILED.
+        broken = [f"{c.name}: {c.reason}" for c in rest if c.status is Status.FAILED and c is not anchor]
+        status = Status.FAILED if broken else Status.INDETERMINATE
+        chain = CheckResult(
+            name, status, "; ".join([f"untrusted: {anchor.reason}", *broken]), {"checks": details}
+        )
+    else:
+        status = combine(c.status for c in rest)
+        problems = [f"{c.name}: {c.reason}" for c in rest if c.status is not Status.PASSED]
+        chain = CheckResult(name, status, "; ".join(problems) or anchor.reason, {"checks": details})
+    revoked = CheckResult(
+        f"revocation[{role}]",
+        combine(c.status for c in revocation),
+        "; ".join(f"{c.name.removeprefix('revocation')}: {c.reason}" for c in revocation)
+        or "a trusted root: nothing to revoke",
+        {"checks": [c.to_dict() for c in revocation]},
+    )
+    return [chain, revoked]
+
+
+def _signing_usage(cert: asn1_x509.Certificate) -> CheckResult:
+    """A seal maker's or signer's key must be for signing: a certificate whose key usage names neither
+    digitalSignature nor nonRepudiation (a CA's, say) signs no seal. No key usage: unrestricted."""
+    usage = x509.extension(cert, "key_usage")
+    allowed = set(usage.native) if usage is not None else None
+    name = "key_usage[signing]"
+    if allowed is not None and not allowed & {"digital_signature", "non_repudiation"}:
+        return CheckResult.failed(
+            name, "its key usage (" + ", ".join(sorted(allowed)) + ") does not allow signing documents"
+        )
+    return CheckResult.passed(name, "the key may sign documents")
+
+
+def _signing_time(sig: SealSignature, at: dt.datetime, policy: SealPolicy) -> CheckResult:
+    when = sig.sign_time
+    periods = [("the seal", sig.seal.valid_start, sig.seal.valid_end)]
+    for role, cert in (
+        ("the seal maker's certificate", sig.seal.maker_certificate),
+        (
+            "the signer's certificate",
+            sig.signer_certificate,
+        ),
+    ):
+        not_before, not_after = x509.validity(cert)
+        periods.append((role, not_before, not_after))
+    outside = [
+        f"{what} ({start:%Y-%m-%d %H:%M}Z..{end:%Y-%m-%d %H:%M}Z)"
+        for what, start, end in periods
+        if not start <= when <= end
+    ]
+    evidence = {"sign_time": when.isoformat()}
+    if when > at + policy.clock_skew:
+        return CheckResult.failed(
+            "signing_time", f"signed at {when:%Y-%m-%d %H:%M:%S}Z, in the future", **evidence
+        )
+    if outside:
+        return CheckResult.failed(
+            "signing_time",
+            f"signed at {when:%Y-%m-%d %H:%M:%S}Z, outside the validity of " + "; ".join(outside),
+            **evidence,
+        )
+    return CheckResult.passed(
+        "signing_time",
+        f"signed at {when:%Y-%m-%d %H:%M:%S}Z, within the seal's and both certificates' validity",
+        **evidence,
+    )

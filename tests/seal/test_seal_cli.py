@@ -1,0 +1,235 @@
+"""`govnet seal ...` end to end on a fresh store: make, sign, verify, tamper, inspect, revoke; exit
+codes 0 (ok), 1 (a verdict that is not PASSED), 2 (bad input)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from pki_chains import PASSPHRASE
+from seal_kit import CODE, PICTURE
+
+from govnet.cli import main
+
+
+@pytest.fixture
+def govnet(isolated_govnet_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run the CLI in this process; returns (exit code, stdout, stderr)."""
+    from govnet.pki import keystore
+
+    monkeypatch.setenv("GOVNET_PKI_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("COLUMNS", "250")
+    monkeypatch.setattr(keystore, "default_kdf", lambda: keystore.KdfParams.scrypt(n=1 << 10))
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["govnet", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def _json(run, *args: str):  # type: ignore[no-untyped-def]
+    code, out, err = run(*args, "--json")
+    assert code == 0, (out, err)
+    return json.loads(out)
+
+
+@pytest.fixture
+def sealed(govnet, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A CA with a seal maker and a signer, CRLs published, a seal made and a document signed."""
+    _json(govnet, "pki", "init", "--name", "CN=Test Root CA", "--intermediate")
+    maker = _json(
+        govnet, "pki", "issue", "--profile", "seal-maker", "--subject", "CN=制章中心", "--org", "示例局",
+        "--credit-code", CODE,
+    )  # fmt: skip
+    signer = _json(govnet, "pki", "issue", "--profile", "signer", "--subject", "CN=王小明")
+    roots = _json(govnet, "pki", "list", "--profile", "root")
+    _json(govnet, "pki", "crl")
+    _json(govnet, "pki", "crl", "--ca", roots[0]["serial"])
+    (tmp_path / "seal.png").write_bytes(PICTURE)
+    seal = _json(
+        govnet, "seal", "make", "--name", "示例局公章", "--picture", str(tmp_path / "seal.png"),
+        "--signer", signer["serial"], "--out", str(tmp_path / "seal.esl"), "--id", "44030000000001",
+    )  # fmt: skip
+    document = tmp_path / "licence.txt"
+    document.write_bytes("营业执照".encode() * 1000)
+    signed = _json(
+        govnet, "seal", "sign", str(document), "--seal", seal["es_id"], "--signer", signer["serial"]
+    )
+    return {
+        "maker": maker,
+        "signer": signer,
+        "seal": seal,
+        "document": document,
+        "signed": signed,
+        "dir": tmp_path,
+    }
+
+
+def test_make_sign_and_verify_pass(govnet, sealed) -> None:  # type: ignore[no-untyped-def]
+    assert (
+        sealed["seal"]["status"] == "active" and sealed["seal"]["maker_serial"] == sealed["maker"]["serial"]
+    )
+    code, out, _ = govnet(
+        "seal", "verify", sealed["signed"]["signature"], "--document", str(sealed["document"]), "--json"
+    )
+    verdict = json.loads(out)
+    assert code == 0 and verdict["status"] == "PASSED", verdict
+    assert {c["name"] for c in verdict["checks"]} >= {"seal_status", "revocation[signer]", "document_hash"}
+    code, out, _ = govnet(
+        "seal", "verify", sealed["signed"]["signature"], "--document", str(sealed["document"])
+    )
+    assert code == 0 and "PASSED" in out
+    exported = sealed["dir"] / "exported.esl"
+    assert govnet("seal", "export", "44030000000001", "--out", str(exported))[0] == 0
+    assert exported.read_bytes() == (sealed["dir"] / "seal.esl").read_bytes()
+
+
+def test_a_tampered_document_exits_1_naming_the_document_hash(govnet, sealed) -> None:  # type: ignore[no-untyped-def]
+    with sealed["document"].open("ab") as handle:
+        handle.write(b"!")
+    code, out, _ = govnet(
+        "seal", "verify", sealed["signed"]["signature"], "--document", str(sealed["document"]), "--json"
+    )
+    verdict = json.loads(out)
+    assert code == 1 and verdict["status"] == "FAILED"
+    assert [c["name"] for c in verdict["checks"] if c["status"] == "FAILED"] == ["document_hash"]
+
+
+def test_a_seal_file_verifies_on_its_own(govnet, sealed) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = govnet("seal", "verify", str(sealed["dir"] / "seal.esl"), "--json")
+    assert code == 0 and json.loads(out)["status"] == "PASSED"
+
+
+def test_inspect_dumps_a_signature_and_extracts_the_picture(govnet, sealed) -> None:  # type: ignore[no-untyped-def]
+    picture = sealed["dir"] / "out.png"
+    facts = _json(govnet, "seal", "inspect", sealed["signed"]["signature"], "--picture", str(picture))
+    assert facts["kind"] == "signature" and facts["version"] == 4
+    assert facts["seal"]["vendor_id"] == "govnet" and facts["seal"]["name"] == "示例局公章"
+    assert facts["seal"]["picture"]["detected_type"] == "png"
+    assert facts["signer_certificate"]["serial"] == sealed["signer"]["serial"]
+    assert picture.read_bytes() == PICTURE
+    code, out, _ = govnet("seal", "inspect", str(sealed["dir"] / "seal.esl"))
+    assert code == 0 and "示例局公章" in out and "40 x 40 mm" in out
+
+
+def test_garbage_is_an_input_error_with_exit_2(govnet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    junk = tmp_path / "junk.ses"
+    junk.write_bytes(b"\x30\x03\x02\x01")
+    code, _, err = govnet("seal", "inspect", str(junk))
+    assert code == 2 and "junk.ses" in err and "Traceback" not in err
+    code, out, _ = govnet("seal", "verify", str(junk), "--json")
+    assert code == 1 and json.loads(out)["checks"][0]["name"] == "structure"
+
+
+def test_a_revoked_seal_no_longer_signs_and_fails_verification(govnet, sealed) -> None:  # type: ignore[no-untyped-def]
+    revoked = _json(govnet, "seal", "revoke", "44030000000001", "--reason", "lost")
+    assert revoked["status"] == "revoked" and revoked["reason"] == "lost"
+    code, out, _ = govnet(
+        "seal", "verify", sealed["signed"]["signature"], "--document", str(sealed["document"]), "--json"
+    )
+    failed = [c["name"] for c in json.loads(out)["checks"] if c["status"] == "FAILED"]
+    assert code == 1 and failed == ["seal_status"]
+    code, _, err = govnet(
+        "seal",
+        "sign",
+        str(sealed["document"]),
+        "--seal",
+        "44030000000001",
+        "--signer",
+        sealed["signer"]["serial"],
+    )
+    assert code == 2 and "revoked" in err
+    assert [s["status"] for s in _json(govnet, "seal", "list")] == ["revoked"]
+
+
+def test_a_picture_that_is_not_an_image_is_refused(govnet, sealed) -> None:  # type: ignore[no-untyped-def]
+    bad = sealed["dir"] / "seal.bmp"
+    bad.write_bytes(b"BM" + b"\x00" * 100)
+    code, _, err = govnet(
+        "seal", "make", "--name", "x", "--picture", str(bad), "--signer", sealed["signer"]["serial"]
+    )
+    assert code == 2 and "PNG, GIF or JPEG" in err
+
+
+def test_an_unlisted_signer_cannot_sign(govnet, sealed) -> None:  # type: ignore[no-untyped-def]
+    other = _json(govnet, "pki", "issue", "--profile", "signer", "--subject", "CN=李四")
+    code, _, err = govnet(
+        "seal", "sign", str(sealed["document"]), "--seal", "44030000000001", "--signer", other["serial"]
+    )
+    assert code == 2 and "does not list" in err
+
+
+def test_a_second_seal_maker_must_be_named(govnet, sealed) -> None:  # type: ignore[no-untyped-def]
+    _json(
+        govnet,
+        "pki",
+        "issue",
+        "--profile",
+        "seal-maker",
+        "--subject",
+        "CN=另一制章中心",
+        "--org",
+        "示例局",
+        "--credit-code",
+        CODE,
+    )
+    picture = str(sealed["dir"] / "seal.png")
+    code, _, err = govnet(
+        "seal", "make", "--name", "y", "--picture", picture, "--signer", sealed["signer"]["serial"]
+    )
+    assert code == 2 and "2 usable seal-maker certificates" in err
+    made = _json(
+        govnet, "seal", "make", "--name", "y", "--picture", picture, "--signer", sealed["signer"]["serial"],
+        "--maker", sealed["maker"]["serial"], "--digests", "--type", "person", "--ext", "!1.2.3=0102",
+    )  # fmt: skip
+    assert made["kind"] == "person"
+
+
+def test_a_signature_from_another_authority_verifies_with_its_roots_and_crls(govnet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from seal_kit import DOCUMENT, Kit, forge_v4
+
+    from govnet.pki import x509
+
+    kit = Kit.create()
+    _seal, sig = forge_v4(kit, vendor="koal", raw=True)
+    files = {
+        "sig.ses": sig,
+        "doc.txt": DOCUMENT,
+        "root.pem": x509.to_pem(x509.PEM_CERTIFICATE, kit.chain.root.cert.dump()),
+        "inter.pem": x509.to_pem(x509.PEM_CERTIFICATE, kit.chain.inter.cert.dump()),
+        "inter.crl": kit.chain.crl(kit.chain.inter).dump(),
+        "root.crl": kit.chain.crl(kit.chain.root).dump(),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    base = ["seal", "verify", str(tmp_path / "sig.ses"), "--document", str(tmp_path / "doc.txt"), "--json"]
+    code, out, _ = govnet(*base)
+    assert code == 1 and json.loads(out)["status"] == "INDETERMINATE"  # nobody here trusts that root
+    trusted = [*base, "--trust", str(tmp_path / "root.pem"), "--chain", str(tmp_path / "inter.pem")]
+    code, out, _ = govnet(*trusted)
+    statuses = {c["name"]: c["status"] for c in json.loads(out)["checks"]}
+    assert code == 1 and statuses["revocation[signer]"] == "INDETERMINATE"  # no CRL yet
+    code, out, _ = govnet(*trusted, "--crl", str(tmp_path / "inter.crl"), "--crl", str(tmp_path / "root.crl"))
+    verdict = json.loads(out)
+    assert code == 0 and verdict["status"] == "PASSED", verdict
+    assert "quirk[raw-signature]" in {c["name"] for c in verdict["checks"]}
+
+
+def test_files_too_large_or_missing_are_input_errors(govnet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    big = tmp_path / "big.ses"
+    with big.open("wb") as handle:
+        handle.truncate(17 << 20)  # sparse: no disk used
+    code, _, err = govnet("seal", "inspect", str(big))
+    assert code == 2 and "too large" in err
+    code, _, err = govnet("seal", "inspect", str(tmp_path / "missing.ses"))
+    assert code == 2 and "cannot read" in err
