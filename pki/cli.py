@@ -121,10 +121,7 @@ def init(
     intermediate: Annotated[bool, typer.Option(help="Also create an issuing intermediate CA.")] = False,
     intermediate_name: Annotated[
         str | None,
-        typer.Option(
-            help="The intermediate's subject (default: the root's, with 根CA → 二级CA, Root CA → Issuing CA "
-            "in its CN)."
-        ),
+        typer.Option(help="The intermediate's subject (default: derived from the root's; see docs/pki.md)."),
     ] = None,
     crl_url: Annotated[
         str | None, typer.Option(help="Where the root's CRL is published (CRL distribution point).")

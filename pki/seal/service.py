@@ -197,7 +197,7 @@ class SealService:
         if len(makers) != 1:
             raise InputError(
                 f"the store holds {len(makers)} usable seal-maker certificates: name one with its serial "
-                "(issue one with `govnet pki issue --profile seal-maker ...`)"
+                "(the PKI issues them with the seal-maker profile)"
             )
         return makers[0].serial
 
