@@ -122,8 +122,8 @@ def init(
     intermediate_name: Annotated[
         str | None,
         typer.Option(
-            help="The intermediate's subject (default: the root's, with 根CA → 二级CA, Root CA → Issuing CA "
-            "in its CN)."
+            help="The intermediate's subject (default: the root's, CN 'X Root CA' → "
+            "'X Issuing CA'; see docs/pki.md)."
         ),
     ] = None,
     crl_url: Annotated[
