@@ -121,7 +121,10 @@ def init(
     intermediate: Annotated[bool, typer.Option(help="Also create an issuing intermediate CA.")] = False,
     intermediate_name: Annotated[
         str | None,
-        typer.Option(help="The intermediate's subject (default: derived from the root's; see docs/pki.md)."),
+        typer.Option(
+            help="The intermediate's subject (default: the root's, CN 'X Root CA' → "
+            "'X Issuing CA'; see docs/pki.md)."
+        ),
     ] = None,
     crl_url: Annotated[
         str | None, typer.Option(help="Where the root's CRL is published (CRL distribution point).")

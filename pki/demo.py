@@ -57,30 +57,26 @@ def run(ctx: DemoContext) -> None:
             return
         ctx.console.print(f"root CA        {made.root.subject}  serial {made.root.serial}")
         ctx.console.print(f"issuing CA     {made.intermediate.subject}  serial {made.intermediate.serial}")
-        holders = {name: _holder_passphrase(out, name) for name in ("seal_maker", "signer")}
-        seal_maker_issued = service.issue(
-            IssueRequest(
-                profile="seal-maker",
-                subject="CN=示例市市场监督管理局制章人",
-                organisation="示例市市场监督管理局",
-                credit_code=_valid(CREDIT_CODE),
-                key_passphrase=holders["seal_maker"][1],
+        # The seal maker's and the signer's keys go to their holders, each under its own passphrase.
+        holders = {
+            "seal_maker": ("seal-maker", "CN=示例市市场监督管理局制章人", "示例市市场监督管理局"),
+            "signer": ("signer", "CN=王小明", "示例市人力资源和社会保障局"),
+        }
+        key_files, passphrase_files, issued = {}, {}, {}
+        for name, (profile, subject, organisation) in holders.items():
+            passphrase_files[name], holder_passphrase = _holder_passphrase(out, name)
+            issued[name] = service.issue(
+                IssueRequest(
+                    profile=profile,
+                    subject=subject,
+                    organisation=organisation,
+                    credit_code=_valid(CREDIT_CODE),
+                    key_passphrase=holder_passphrase,
+                )
             )
-        )
-        signer_issued = service.issue(
-            IssueRequest(
-                profile="signer",
-                subject="CN=王小明",
-                organisation="示例市人力资源和社会保障局",
-                credit_code=_valid(CREDIT_CODE),
-                key_passphrase=holders["signer"][1],
-            )
-        )
-        seal_maker, signer = seal_maker_issued.record, signer_issued.record
-        key_files = {}
-        for name, issued in (("seal_maker", seal_maker_issued), ("signer", signer_issued)):
             key_files[name] = out / f"{name}.key"
-            write_secret_file(key_files[name], issued.key_file or b"")
+            write_secret_file(key_files[name], issued[name].key_file or b"")
+        seal_maker, signer = issued["seal_maker"].record, issued["signer"].record
         doomed = service.issue(
             IssueRequest(
                 profile="device", subject="CN=county-07-router", san=("county-07-router.gov.example",)
@@ -154,7 +150,7 @@ def run(ctx: DemoContext) -> None:
         "revoked_serial": doomed.serial,
         "files": {name: out / f"{name}.pem" for name in files},
         # The holders' keys (encrypted PKCS#8) and their passphrase files: the store has none.
-        "keys": {name: (key_files[name], holders[name][0]) for name in key_files},
+        "keys": {name: (key_files[name], passphrase_files[name]) for name in key_files},
     }
 
 
