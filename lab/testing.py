@@ -14,6 +14,7 @@ from typing import Any
 import paramiko
 
 from govnet.lab.bootstrap import Day0, DeviceSpec, PortSpec
+from govnet.lab.topology import Cable
 
 PASSWORD = "Lab@Passw0rd-1"
 ENABLE = "En@ble-Secret-1"
@@ -44,6 +45,31 @@ def spec(vendor: str, hostname: str = "", **day0: Any) -> DeviceSpec:
             **day0,
         ),
     )
+
+
+def second_port(vendor: str) -> str:
+    """The port after ``PORTS[vendor]`` (GigabitEthernet0/0/1 -> GigabitEthernet0/0/2)."""
+    first = PORTS[vendor]
+    return first[: first.rindex("/") + 1] + "2"
+
+
+def chain(*devices: tuple[str, str], **day0: Any) -> tuple[list[DeviceSpec], list[Cable]]:
+    """Devices ``(vendor, hostname)`` cabled in a row: each one's second port to the next one's first.
+
+    ``day0`` keyword values may be callables of the device's position (0, 1, ...), e.g.
+    ``loopback_ipv4=lambda i: f"10.255.0.{i + 1}/32"``.
+    """
+    specs = []
+    for index, (vendor, hostname) in enumerate(devices):
+        values = {k: (v(index) if callable(v) else v) for k, v in day0.items()}
+        device = spec(vendor, hostname, **values)
+        device.ports.append(PortSpec(second_port(vendor), 1000, "downlink"))
+        specs.append(device)
+    cables = [
+        Cable(a.hostname, second_port(a.vendor), b.hostname, PORTS[b.vendor])
+        for a, b in zip(specs, specs[1:], strict=False)
+    ]
+    return specs, cables
 
 
 class Terminal:

@@ -1,0 +1,131 @@
+"""The lab's cabling: which port of which device is wired to which, and what can reach what.
+
+Pure logic, no I/O. The runtime builds a ``Topology`` from the inventory's links (both ends in the
+lab) and hands it to every device's CLI sessions, so that a ``link-down`` fault cuts the cable at
+both ends and ``ping`` answers from the lab's live state: an address answers when an up path of
+links leads from the pinging device to the device that holds it, on an interface that is up.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv6Address, ip_address
+from typing import TYPE_CHECKING
+
+from govnet.lab.state import DeviceState, Interface
+
+if TYPE_CHECKING:
+    from govnet.inventory.models import Inventory
+
+
+@dataclass(frozen=True)
+class Cable:
+    """One inventory link between two lab devices (interface names as the inventory writes them)."""
+
+    a_device: str
+    a_interface: str
+    b_device: str
+    b_interface: str
+
+    def other_end(self, device: str, interface: str) -> tuple[str, str] | None:
+        key = (device, interface.lower())
+        if key == (self.a_device, self.a_interface.lower()):
+            return self.b_device, self.b_interface
+        if key == (self.b_device, self.b_interface.lower()):
+            return self.a_device, self.a_interface
+        return None
+
+
+def cables_from_inventory(inventory: Inventory, hostnames: Iterable[str]) -> list[Cable]:
+    """The inventory's links whose two ends are both lab devices."""
+    present = set(hostnames)
+    return [
+        Cable(link.a.device, link.a.interface, link.b.device, link.b.interface)
+        for link in inventory.links
+        if link.a.device in present and link.b.device in present
+    ]
+
+
+@dataclass
+class Topology:
+    """The running devices (inventory hostname -> state) and the cables between them."""
+
+    states: Mapping[str, DeviceState] = field(default_factory=dict)
+    cables: list[Cable] = field(default_factory=list)
+
+    def peer(self, device: str, interface: str) -> tuple[str, Interface] | None:
+        """The device and interface at the other end of ``device``'s ``interface``, if cabled."""
+        for cable in self.cables:
+            other = cable.other_end(device, interface)
+            if other is not None and other[0] in self.states:
+                itf = self.states[other[0]].interface(other[1])
+                if itf is not None:
+                    return other[0], itf
+        return None
+
+    def hostname_of(self, state: DeviceState) -> str | None:
+        for name, candidate in self.states.items():
+            if candidate is state:
+                return name
+        return None
+
+    def neighbours(self, device: str) -> list[tuple[Interface, str, Interface]]:
+        """(local port, peer device, peer port) for every cabled port of ``device`` whose both ends
+        are up: the adjacencies routing protocols and ping can use right now."""
+        state = self.states.get(device)
+        if state is None:
+            return []
+        out = []
+        for itf in state.interfaces:
+            found = self.peer(device, itf.name)
+            if found is not None and itf.oper_up and found[1].oper_up:
+                out.append((itf, found[0], found[1]))
+        return out
+
+    def holder(self, address: IPv4Address | IPv6Address) -> tuple[str, Interface] | None:
+        """The device and interface an address is configured on."""
+        for name, state in self.states.items():
+            for itf in state.interfaces:
+                if any(a.ip == address for a in (*itf.ipv4, *itf.ipv6)):
+                    return name, itf
+        return None
+
+    def connected(self, source: str, target: str) -> bool:
+        """An up path of cables leads from ``source`` to ``target`` (breadth-first)."""
+        seen = {source}
+        queue = deque([source])
+        while queue:
+            here = queue.popleft()
+            if here == target:
+                return True
+            for _, peer, _ in self.neighbours(here):
+                if peer not in seen:
+                    seen.add(peer)
+                    queue.append(peer)
+        return False
+
+
+def ping_reachable(topology: Topology | None, state: DeviceState, target: str) -> bool:
+    """Whether an echo from ``state``'s device to ``target`` comes back, from the lab's live state.
+
+    Without a topology (a device outside a running lab) only the device's own addresses answer.
+    """
+    try:
+        address = ip_address(target.split("%")[0])
+    except ValueError:
+        return False
+    own = [a for itf in state.interfaces if itf.oper_up for a in (*itf.ipv4, *itf.ipv6)]
+    if any(a.ip == address for a in own):
+        return True
+    if topology is None:
+        return False
+    source = topology.hostname_of(state)
+    found = topology.holder(address)
+    if source is None or found is None or not found[1].oper_up:
+        return False
+    # The echo leaves from an address of the same family on an up interface of the source.
+    if not any(a.ip.version == address.version for a in own):
+        return False
+    return topology.connected(source, found[0])

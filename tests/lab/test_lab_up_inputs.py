@@ -1,0 +1,52 @@
+"""What `govnet lab up` runs and what it refuses: the inventory setting, every missing secret at once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+TINY = Path(__file__).resolve().parents[2] / "inventory" / "examples" / "tiny.yaml"
+LAB_SECRETS = {
+    "GOVNET_LAB_PASSWORD": "Qa@Passw0rd-1",
+    "GOVNET_LAB_SNMP_AUTH": "Qa-Auth-Key-1",
+    "GOVNET_LAB_SNMP_PRIV": "Qa-Priv-Key-1",
+    "GOVNET_LAB_SNMP_COMMUNITY": "Qa-Community-1",
+}
+
+
+def govnet(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    full = {k: v for k, v in os.environ.items() if not k.startswith("GOVNET_")}
+    return subprocess.run(
+        [sys.executable, "-m", "govnet.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**full, "COLUMNS": "250", **env},
+    )
+
+
+def test_lab_up_runs_the_inventory_named_by_govnet_inventory(tmp_path: Path) -> None:
+    env = {**LAB_SECRETS, "GOVNET_HOME": str(tmp_path), "GOVNET_INVENTORY": str(TINY)}
+    try:
+        up = govnet("lab", "up", "--background", "--json", env=env)
+        assert up.returncode == 0, up.stdout + up.stderr
+        overlay = yaml.safe_load((tmp_path / "lab" / "overlay.yaml").read_text())
+        assert sorted(overlay["devices"]) == ["city-core-1", "city-core-2", "county-agg-1", "town-acc-1"]
+    finally:
+        govnet("lab", "down", env=env)
+
+
+def test_lab_up_lists_every_missing_secret_at_once(tmp_path: Path) -> None:
+    env = {"GOVNET_HOME": str(tmp_path)}  # neither the password nor the community is set
+    run = govnet("lab", "up", "-i", str(TINY), "--background", env=env)
+    assert run.returncode == 2, run.stdout + run.stderr
+    err = " ".join(run.stderr.split())
+    assert "2 secret(s) the inventory names cannot be read" in err
+    assert "environment variable GOVNET_LAB_PASSWORD is not set (needed by city-core-1" in err
+    assert "environment variable GOVNET_LAB_SNMP_COMMUNITY is not set" in err
+    assert "set GOVNET_LAB_PASSWORD, GOVNET_LAB_SNMP_COMMUNITY and run again" in err
+    assert not (tmp_path / "lab" / "lab.pid").exists()
