@@ -174,7 +174,8 @@ def _render_endpoints(c: Console, rows: list[dict[str, Any]]) -> None:
         c.print(f"{len(rows)} lab devices up ({counts}); `govnet lab status --json` lists every endpoint")
         return
     hosts = sorted({h for row in rows for h in row["ssh"]}, key=lambda h: ":" in h)
-    table = Table("device", "vendor", "ssh", "snmp", title=f"{len(rows)} lab device(s) on {' and '.join(hosts)}")
+    title = f"{len(rows)} lab device(s) on {' and '.join(hosts)}"
+    table = Table("device", "vendor", "ssh", "snmp", title=title)
     for row in rows:
         table.add_row(row["hostname"], row["vendor"], _ports(row["ssh"]), _ports(row["snmp"]) or "-")
     c.print(table)

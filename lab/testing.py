@@ -6,6 +6,7 @@ devices, then talk to them with netmiko, pysnmp or ``Terminal``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import socket
 import time
@@ -67,7 +68,7 @@ def chain(*devices: tuple[str, str], **day0: Any) -> tuple[list[DeviceSpec], lis
         specs.append(device)
     cables = [
         Cable(a.hostname, second_port(a.vendor), b.hostname, PORTS[b.vendor])
-        for a, b in zip(specs, specs[1:], strict=False)
+        for a, b in itertools.pairwise(specs)
     ]
     return specs, cables
 

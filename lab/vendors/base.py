@@ -232,6 +232,7 @@ class Dialect:
     factory_hostname = ""
     default_model = ""
     version_text = ""
+    ssh_server_version = ""  # what follows `SSH-2.0-` in the SSH greeting (HUAWEI-1.5, Cisco-1.25)
     config_root = "system"  # the top configuration view (IOS: "config")
     exec_root = "user"  # the view above it (IOS: "exec")
     config_views: tuple[str, ...] = ("system",)  # where a config file is replayed from

@@ -454,6 +454,7 @@ class CiscoIos(Dialect):
     factory_hostname = "Router"
     default_model = "ISR4331/K9"
     version_text = "16.9.4"
+    ssh_server_version = "Cisco-1.25"
 
     def prompt(self, session: CliSession) -> str:
         name = session.state.hostname

@@ -155,6 +155,7 @@ class H3cComware(HuaweiVrp):
     logical_interfaces = ("LoopBack", "Vlan-interface", "Tunnel", "Bridge-Aggregation")
     default_model = "MSR3620"
     version_text = "7.1.064, Release 0821P16"
+    ssh_server_version = "Comware-7.1.064"
     display_module = "govnet.lab.vendors.comware_render"
     displays = (*VRP_FAMILY_DISPLAYS, ("display password-control", "password_control"))
     error_prefix = " %"

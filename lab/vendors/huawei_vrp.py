@@ -132,6 +132,7 @@ class HuaweiVrp(Dialect):
     factory_hostname = "HUAWEI"
     default_model = "AR6140-16G4XG"
     version_text = "V300R021C10SPC100"
+    ssh_server_version = "HUAWEI-1.5"
     display_module = "govnet.lab.vendors.vrp_display"
     displays: tuple[tuple[str, str], ...] = (
         *VRP_FAMILY_DISPLAYS,
