@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv6Address, ip_address
+from ipaddress import IPv4Address, IPv6Address
 from typing import TYPE_CHECKING
 
 from govnet.lab.state import DeviceState, Interface
@@ -92,40 +92,38 @@ class Topology:
                     return name, itf
         return None
 
-    def connected(self, source: str, target: str) -> bool:
-        """An up path of cables leads from ``source`` to ``target`` (breadth-first)."""
-        seen = {source}
+    def hops(self, source: str, target: str) -> int | None:
+        """How many cables the shortest up path from ``source`` to ``target`` crosses (breadth-first);
+        None when no up path leads there."""
+        seen = {source: 0}
         queue = deque([source])
         while queue:
             here = queue.popleft()
             if here == target:
-                return True
+                return seen[here]
             for _, peer, _ in self.neighbours(here):
                 if peer not in seen:
-                    seen.add(peer)
+                    seen[peer] = seen[here] + 1
                     queue.append(peer)
-        return False
+        return None
 
 
-def ping_reachable(topology: Topology | None, state: DeviceState, target: str) -> bool:
-    """Whether an echo from ``state``'s device to ``target`` comes back, from the lab's live state.
+def ping_hops(topology: Topology | None, state: DeviceState, target: IPv4Address | IPv6Address) -> int | None:
+    """Whether an echo from ``state``'s device to ``target`` comes back, from the lab's live state:
+    the number of cables it crosses (0 for the device's own address), None when it times out.
 
     Without a topology (a device outside a running lab) only the device's own addresses answer.
     """
-    try:
-        address = ip_address(target.split("%")[0])
-    except ValueError:
-        return False
     own = [a for itf in state.interfaces if itf.oper_up for a in (*itf.ipv4, *itf.ipv6)]
-    if any(a.ip == address for a in own):
-        return True
+    if any(a.ip == target for a in own):
+        return 0
     if topology is None:
-        return False
+        return None
     source = topology.hostname_of(state)
-    found = topology.holder(address)
+    found = topology.holder(target)
     if source is None or found is None or not found[1].oper_up:
-        return False
+        return None
     # The echo leaves from an address of the same family on an up interface of the source.
-    if not any(a.ip.version == address.version for a in own):
-        return False
-    return topology.connected(source, found[0])
+    if not any(a.ip.version == target.version for a in own):
+        return None
+    return topology.hops(source, found[0])

@@ -134,6 +134,8 @@ class HuaweiVrp(Dialect):
     version_text = "V300R021C10SPC100"
     ssh_server_version = "HUAWEI-1.5"
     display_module = "govnet.lab.vendors.vrp_display"
+    # Operational commands (OSPF peers, ARP, log buffer, ping ...): its ``COMMANDS`` table.
+    ops_module = "govnet.lab.vendors.vrp_ops"
     displays: tuple[tuple[str, str], ...] = (
         *VRP_FAMILY_DISPLAYS,
         ("display snmp-agent community <access>", "snmp_community"),
@@ -240,7 +242,12 @@ class HuaweiVrp(Dialect):
             cmd("display this", h_display_this, negate=False),
             cmd("display saved-configuration", h_display_saved, negate=False),
             *(cmd(pattern, getattr(module, name), negate=False) for pattern, name in self.displays),
+            *self.ops_commands(),
         ]
+
+    def ops_commands(self) -> list[Command]:
+        module = importlib.import_module(self.ops_module)
+        return [cmd(pattern, getattr(module, name), negate=False) for pattern, name in module.COMMANDS]
 
     def paging_commands(self) -> list[Command]:
         return [
