@@ -219,6 +219,34 @@ def ospf_neighbours(topology: Topology | None, state: DeviceState) -> list[OspfN
     return out
 
 
+@dataclass(frozen=True)
+class OspfInterfaceState:
+    p2p: bool  # a loopback is point-to-point; Ethernet ports are broadcast networks
+    state: str  # Down | P-2-P | DR | BDR
+    dr: str
+    bdr: str
+    cost: int
+
+
+def ospf_interface_state(o: OspfInterface, neighbours: list[OspfNeighbour]) -> OspfInterfaceState:
+    """An OSPF interface's role on its segment: alone it is the DR; with a neighbour, the higher
+    router ID is the DR and the other the BDR. Cost from the reference bandwidth of 100 Mbit/s."""
+    itf = o.interface
+    cost = itf.ospf_cost or max(1, 100 // max(itf.speed_mbps, 1))
+    me = str(o.address.ip)
+    if not itf.oper_up:
+        return OspfInterfaceState(False, "Down", "0.0.0.0", "0.0.0.0", cost)
+    if itf.is_loopback:
+        return OspfInterfaceState(True, "P-2-P", "0.0.0.0", "0.0.0.0", 0)
+    mine = [n for n in neighbours if n.local == o]
+    if not mine:
+        return OspfInterfaceState(False, "DR", me, "0.0.0.0", cost)
+    peer = mine[0]
+    if peer.is_dr:
+        return OspfInterfaceState(False, "BDR", str(peer.address), me, cost)
+    return OspfInterfaceState(False, "DR", me, str(peer.address), cost)
+
+
 def cpu_percent(state: DeviceState) -> int:
     """A steady CPU load: a few percent idle, more with the traffic the device forwards."""
     line = sum(i.speed_mbps for i in state.interfaces if is_up(i)) or 1

@@ -517,6 +517,7 @@ class CiscoIos(Dialect):
         return ""
 
     def build_tables(self) -> dict[str, CommandTable]:
+        from govnet.lab.vendors import ios_ops as ops
         from govnet.lab.vendors import ios_render as r
 
         shows = [
@@ -540,6 +541,7 @@ class CiscoIos(Dialect):
             cmd("show ip route", r.ip_route, negate=False),
             cmd("show users", r.users, negate=False),
             cmd("show clock", r.clock, negate=False),
+            *(cmd(pattern, getattr(ops, name), negate=False) for pattern, name in ops.COMMANDS),
         ]
         terminal = [
             cmd("terminal length <n>", h_screen_length, negate=False),
@@ -563,6 +565,11 @@ class CiscoIos(Dialect):
                     cmd("enable", h_enable, negate=False),
                     cmd("show version", r.version, negate=False),
                     cmd("show ip interface brief", r.ip_interface_brief, negate=False),
+                    *(
+                        cmd(pattern, getattr(ops, name), negate=False)
+                        for pattern, name in ops.COMMANDS
+                        if pattern in ops.USER_COMMANDS
+                    ),
                     *terminal,
                     *leave,
                 ]

@@ -157,6 +157,7 @@ class H3cComware(HuaweiVrp):
     version_text = "7.1.064, Release 0821P16"
     ssh_server_version = "Comware-7.1.064"
     display_module = "govnet.lab.vendors.comware_render"
+    ops_module = "govnet.lab.vendors.comware_ops"
     displays = (*VRP_FAMILY_DISPLAYS, ("display password-control", "password_control"))
     error_prefix = " %"
     vty_view = "line-vty"

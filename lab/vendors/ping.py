@@ -14,6 +14,18 @@ from ipaddress import IPv4Address, IPv6Address, ip_address
 from govnet.lab.topology import Topology, ping_hops
 from govnet.lab.vendors.base import CliSession, CommandError
 
+# The options VRP and Comware take a value after (``ping -c 3 -a 10.0.0.1 10.0.0.2``).
+VRP_FAMILY_OPTIONS = {
+    "-c": "count",
+    "-s": "size",
+    "-a": "source",
+    "-t": "",
+    "-m": "",
+    "-h": "",
+    "-i": "",
+    "-vpn-instance": "",
+}
+
 
 @dataclass(frozen=True)
 class Ping:
@@ -85,10 +97,15 @@ def parse_ping(
     return Ping(address, count, size, source)
 
 
+def topology_of(session: CliSession) -> Topology | None:
+    """The running lab's cabling, as the SSH side hands it to a session (None outside a lab)."""
+    topology = getattr(session, "topology", None)
+    return topology if isinstance(topology, Topology) else None
+
+
 def send(session: CliSession, request: Ping, *, initial_ttl: int) -> Echoes:
     """The echoes as the lab's live state answers them."""
-    topology = getattr(session, "topology", None)
-    hops = ping_hops(topology if isinstance(topology, Topology) else None, session.state, request.target)
+    hops = ping_hops(topology_of(session), session.state, request.target)
     if hops is None:
         return Echoes(request, [None] * request.count, 0)
     base = 1 + hops  # a millisecond per cable crossed, plus the device's own turnaround

@@ -10,7 +10,6 @@ from ipaddress import IPv6Address
 
 from govnet.lab import forwarding
 from govnet.lab.state import DeviceState, OspfProcess
-from govnet.lab.topology import Topology
 from govnet.lab.vendors import ping as pings
 from govnet.lab.vendors.base import Args, CliSession
 from govnet.lab.vendors.vrp_display import is_switch
@@ -32,18 +31,13 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _topology(session: CliSession) -> Topology | None:
-    topology = getattr(session, "topology", None)
-    return topology if isinstance(topology, Topology) else None
-
-
 def _process_heading(state: DeviceState, process: OspfProcess) -> str:
     return f"\t OSPF Process {process.process_id} with Router ID {forwarding.router_id(state, process)}"
 
 
 def ospf_peer_brief(session: CliSession, args: Args) -> str:
     state = session.state
-    peers = forwarding.ospf_neighbours(_topology(session), state)
+    peers = forwarding.ospf_neighbours(pings.topology_of(session), state)
     lines: list[str] = []
     for process in (p for p in state.ospf if p.version == 2):
         mine = [n for n in peers if n.local.process is process]
@@ -66,7 +60,7 @@ def ospf_peer_brief(session: CliSession, args: Args) -> str:
 
 def ospf_peer(session: CliSession, args: Args) -> str:
     state = session.state
-    peers = forwarding.ospf_neighbours(_topology(session), state)
+    peers = forwarding.ospf_neighbours(pings.topology_of(session), state)
     up_for = time.strftime("%H:%M:%S", time.gmtime(max(0, int(session.clock() - state.boot_time)) % 86400))
     lines: list[str] = []
     for process in (p for p in state.ospf if p.version == 2):
@@ -90,7 +84,7 @@ def ospf_peer(session: CliSession, args: Args) -> str:
 
 def ospf_interface(session: CliSession, args: Args) -> str:
     state = session.state
-    peers = forwarding.ospf_neighbours(_topology(session), state)
+    peers = forwarding.ospf_neighbours(pings.topology_of(session), state)
     lines: list[str] = []
     for process in (p for p in state.ospf if p.version == 2):
         lines += ["", _process_heading(state, process), "\t\t Interfaces ", ""]
@@ -101,26 +95,15 @@ def ospf_interface(session: CliSession, args: Args) -> str:
                 f" {'IP Address':<16}{'Type':<13}{'State':<9}{'Cost':<8}{'Pri':<6}{'DR':<16}BDR",
             ]
             for o in (o for o in enabled if o.area == area):
-                lines.append(" " + _ospf_interface_row(o, [n for n in peers if n.local == o]))
+                lines.append(" " + _ospf_interface_row(o, peers))
             lines.append("")
     return "\n".join(lines)
 
 
 def _ospf_interface_row(o: forwarding.OspfInterface, peers: list[forwarding.OspfNeighbour]) -> str:
-    itf = o.interface
-    cost = itf.ospf_cost or max(1, 100 // max(itf.speed_mbps, 1))  # reference bandwidth 100 Mbit/s
-    me = str(o.address.ip)
-    if not itf.oper_up:
-        kind, state, dr, bdr = "Broadcast", "Down", "0.0.0.0", "0.0.0.0"
-    elif itf.is_loopback:
-        kind, state, dr, bdr = "P2P", "P-2-P", "0.0.0.0", "0.0.0.0"
-    elif not peers:
-        kind, state, dr, bdr = "Broadcast", "DR", me, "0.0.0.0"
-    else:
-        peer = peers[0]
-        kind, state = "Broadcast", "BDR" if peer.is_dr else "DR"
-        dr, bdr = (str(peer.address), me) if peer.is_dr else (me, str(peer.address))
-    return f"{me:<16}{kind:<13}{state:<9}{cost:<8}{1:<6}{dr:<16}{bdr}"
+    st = forwarding.ospf_interface_state(o, peers)
+    kind = "P2P" if st.p2p else "Broadcast"
+    return f"{o.address.ip!s:<16}{kind:<13}{st.state:<9}{st.cost:<8}{1:<6}{st.dr:<16}{st.bdr}"
 
 
 def ipv6_routing_table(session: CliSession, args: Args) -> str:
@@ -167,7 +150,7 @@ def ipv6_routing_table(session: CliSession, args: Args) -> str:
 
 
 def arp(session: CliSession, args: Args) -> str:
-    entries = forwarding.arp_entries(_topology(session), session.state)
+    entries = forwarding.arp_entries(pings.topology_of(session), session.state)
     lines = [
         "IP ADDRESS      MAC ADDRESS     EXPIRE(M) TYPE        INTERFACE   VPN-INSTANCE",
         "                                          VLAN/CEVLAN PVC                     ",
@@ -280,7 +263,9 @@ _PING_OPTIONS = {
 
 def _ping(session: CliSession, args: Args, *, ipv6: bool, render: Callable[[pings.Echoes], str]) -> str:
     column = len("ping ipv6 " if ipv6 else "ping ")
-    request = pings.parse_ping(args["rest"].split(), ipv6=ipv6, value_options=_PING_OPTIONS, column=column)
+    request = pings.parse_ping(
+        args["rest"].split(), ipv6=ipv6, value_options=pings.VRP_FAMILY_OPTIONS, column=column
+    )
     return render(pings.send(session, request, initial_ttl=255 if not ipv6 else 64))
 
 
