@@ -22,9 +22,9 @@ from ipaddress import (
     ip_network,
 )
 
-from govnet.lab.snmp_vendors import VENDORS
 from govnet.lab.state import DeviceState, Interface, OspfProcess, StaticRoute
-from govnet.lab.topology import Topology
+from govnet.lab.topology import Topology, addresses
+from govnet.vendors import vendor_spec
 
 ARP_AGE_MINUTES = 20
 
@@ -95,7 +95,7 @@ def connected_interface(state: DeviceState, address: IPv4Address | IPv6Address) 
     for itf in state.interfaces:
         if not is_up(itf):
             continue
-        for a in (*itf.ipv4, *itf.ipv6):
+        for a in addresses(itf):
             if a.version == address.version and address in a.network and address != a.ip:
                 return itf
     return None
@@ -104,7 +104,7 @@ def connected_interface(state: DeviceState, address: IPv4Address | IPv6Address) 
 def mac_address(state: DeviceState, itf: Interface) -> str:
     """The interface's MAC in the vendors' dotted-dash form (``00e0-fc12-3456``), as SNMP gives it."""
     base = int.from_bytes(hashlib.sha1(state.hostname.encode()).digest()[:3], "big")
-    raw = VENDORS[state.vendor].oui.hex() + f"{(base + itf.ifindex) % 2**24:06x}"
+    raw = vendor_spec(state.vendor).snmp.oui.hex() + f"{(base + itf.ifindex) % 2**24:06x}"
     return f"{raw[0:4]}-{raw[4:8]}-{raw[8:12]}"
 
 

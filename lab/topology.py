@@ -11,13 +11,18 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv6Address
+from ipaddress import IPv4Address, IPv4Interface, IPv6Address, IPv6Interface
 from typing import TYPE_CHECKING
 
 from govnet.lab.state import DeviceState, Interface
 
 if TYPE_CHECKING:
     from govnet.inventory.models import Inventory
+
+
+def addresses(itf: Interface) -> list[IPv4Interface | IPv6Interface]:
+    """An interface's IPv4 and IPv6 addresses (with their prefix lengths)."""
+    return [*itf.ipv4, *itf.ipv6]
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,7 @@ class Topology:
         """The device and interface an address is configured on."""
         for name, state in self.states.items():
             for itf in state.interfaces:
-                if any(a.ip == address for a in (*itf.ipv4, *itf.ipv6)):
+                if any(a.ip == address for a in addresses(itf)):
                     return name, itf
         return None
 
@@ -114,7 +119,7 @@ def ping_hops(topology: Topology | None, state: DeviceState, target: IPv4Address
 
     Without a topology (a device outside a running lab) only the device's own addresses answer.
     """
-    own = [a for itf in state.interfaces if itf.oper_up for a in (*itf.ipv4, *itf.ipv6)]
+    own = [a for itf in state.interfaces if itf.oper_up for a in addresses(itf)]
     if any(a.ip == target for a in own):
         return 0
     if topology is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from ntc_templates.parse import parse_output
@@ -159,7 +158,7 @@ def test_a_cut_cable_ends_the_ospf_adjacency(row) -> None:  # type: ignore[no-un
 
 
 def test_arp_lists_the_cabled_neighbours_address_and_parses_with_ntc_templates(row) -> None:  # type: ignore[no-untyped-def]
-    lab, terms = row
+    _, terms = row
     rows = parse_output(
         platform="huawei_vrp", command="display arp all", data=terms["R1"].run("display arp all")
     )
