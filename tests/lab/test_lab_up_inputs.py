@@ -50,3 +50,43 @@ def test_lab_up_lists_every_missing_secret_at_once(tmp_path: Path) -> None:
     assert "environment variable GOVNET_LAB_SNMP_COMMUNITY is not set" in err
     assert "set GOVNET_LAB_PASSWORD, GOVNET_LAB_SNMP_COMMUNITY and run again" in err
     assert not (tmp_path / "lab" / "lab.pid").exists()
+
+
+def test_lab_up_refuses_snmpv3_keys_shorter_than_rfc_3414_allows(tmp_path: Path) -> None:
+    # A 3-character key used to be configured; every SNMP manager then refused to use it.
+    env = {**os.environ, **LAB_SECRETS, "GOVNET_LAB_SNMP_AUTH": "abc", "GOVNET_HOME": str(tmp_path)}
+    env.pop("GOVNET_DEBUG", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "govnet.cli", "lab", "up", "--background", "--only", "sg-city-core-1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, "COLUMNS": "250"},
+    )
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert (
+        "device sg-city-core-1: snmp.v3.auth_key (env:GOVNET_LAB_SNMP_AUTH) is shorter than the 8"
+        in run.stderr
+    )
+    assert not (tmp_path / "lab" / "lab.pid").exists()
+
+
+def test_lab_up_refuses_an_inventory_that_does_not_validate(tmp_path: Path) -> None:
+    broken = (
+        Path(__file__).resolve().parents[2] / "inventory" / "examples" / "broken" / "dangling-parent.yaml"
+    )
+    home = tmp_path / "home"
+    env = {**os.environ, **LAB_SECRETS, "GOVNET_HOME": str(home), "COLUMNS": "250"}
+    env.pop("GOVNET_DEBUG", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "govnet.cli", "lab", "up", "-i", str(broken), "--background"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "dangling-parent.yaml:25:5: error: site town: parent 'nowhere'" in run.stderr
+    assert "[site.dangling-parent]" in run.stderr
+    assert not (home / "lab" / "lab.pid").exists()
+    assert not (home / "lab" / "overlay.yaml").exists()
