@@ -122,3 +122,11 @@ def test_logbuffer_records_the_start_and_a_link_going_down(vendor: str, port: st
     log = s.handle_line("display logbuffer")
     assert words in log
     assert re.search(r"Current messages\s?: 2", log)
+
+
+def test_the_docs_vrp_save_prompt_is_the_one_the_lab_prints() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "lab.md").read_text(encoding="utf-8")
+    row = next(line for line in docs.splitlines() if line.startswith("| save |"))
+    documented = re.search(r"`save` → `([^`]+)`", row)
+    assert documented is not None, row
+    assert session().handle_line("save").endswith(documented.group(1))
