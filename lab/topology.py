@@ -34,13 +34,6 @@ class Cable:
     b_device: str
     b_interface: str
 
-    def other_end(self, device: str, interface: str) -> tuple[str, str] | None:
-        key = (device, interface.lower())
-        if key == (self.a_device, self.a_interface.lower()):
-            return self.b_device, self.b_interface
-        if key == (self.b_device, self.b_interface.lower()):
-            return self.a_device, self.a_interface
-        return None
 
 
 def cables_from_inventory(inventory: Inventory, hostnames: Iterable[str]) -> list[Cable]:
@@ -59,16 +52,21 @@ class Topology:
 
     states: Mapping[str, DeviceState] = field(default_factory=dict)
     cables: list[Cable] = field(default_factory=list)
+    # (device, interface in lower case) -> the other end; built once (a lab's cabling is fixed).
+    _ends: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for cable in self.cables:
+            self._ends[(cable.a_device, cable.a_interface.lower())] = (cable.b_device, cable.b_interface)
+            self._ends[(cable.b_device, cable.b_interface.lower())] = (cable.a_device, cable.a_interface)
 
     def peer(self, device: str, interface: str) -> tuple[str, Interface] | None:
         """The device and interface at the other end of ``device``'s ``interface``, if cabled."""
-        for cable in self.cables:
-            other = cable.other_end(device, interface)
-            if other is not None and other[0] in self.states:
-                itf = self.states[other[0]].interface(other[1])
-                if itf is not None:
-                    return other[0], itf
-        return None
+        other = self._ends.get((device, interface.lower()))
+        if other is None or other[0] not in self.states:
+            return None
+        itf = self.states[other[0]].interface(other[1])
+        return (other[0], itf) if itf is not None else None
 
     def hostname_of(self, state: DeviceState) -> str | None:
         for name, candidate in self.states.items():
