@@ -89,9 +89,11 @@ class Topology:
 
     def holder(self, address: IPv4Address | IPv6Address) -> tuple[str, Interface] | None:
         """The device and interface an address is configured on."""
+        wanted, version = int(address), address.version
         for name, state in self.states.items():
             for itf in state.interfaces:
-                if any(a.ip == address for a in addresses(itf)):
+                # int() of an interface address is its address: no objects made per comparison.
+                if any(int(a) == wanted and a.version == version for a in addresses(itf)):
                     return name, itf
         return None
 
