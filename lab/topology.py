@@ -35,7 +35,6 @@ class Cable:
     b_interface: str
 
 
-
 def cables_from_inventory(inventory: Inventory, hostnames: Iterable[str]) -> list[Cable]:
     """The inventory's links whose two ends are both lab devices."""
     present = set(hostnames)

@@ -14,7 +14,7 @@ from govnet.lab.state import DeviceState, OspfProcess
 from govnet.lab.vendors import ping as pings
 from govnet.lab.vendors.base import Args, CliSession
 from govnet.lab.vendors.comware_render import _short as short_name
-from govnet.lab.vendors.vrp_ops import log_events
+from govnet.lab.vendors.vrp_ops import log_events, ospf_interface_table
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("display ospf peer", "ospf_peer"),
@@ -59,21 +59,12 @@ def ospf_peer(session: CliSession, args: Args) -> str:
 
 
 def ospf_interface(session: CliSession, args: Args) -> str:
-    state = session.state
-    peers = forwarding.ospf_neighbours(pings.topology_of(session), state)
-    lines: list[str] = []
-    for process in (p for p in state.ospf if p.version == 2):
-        lines += _heading(state, process, " Interfaces")
-        enabled = [o for o in forwarding.ospf_interfaces(state) if o.process is process]
-        for area in dict.fromkeys(o.area for o in enabled):
-            lines += [
-                f" Area: {area}",
-                f" {'IP Address':<16}{'Type':<10}{'State':<9}{'Cost':<6}{'Pri':<6}{'DR':<16}BDR",
-            ]
-            for o in (o for o in enabled if o.area == area):
-                lines.append(" " + _interface_row(o, peers))
-            lines.append("")
-    return "\n".join(lines)
+    return ospf_interface_table(
+        session,
+        lambda state, process: _heading(state, process, " Interfaces"),
+        f" Area: {{area}}\n {'IP Address':<16}{'Type':<10}{'State':<9}{'Cost':<6}{'Pri':<6}{'DR':<16}BDR",
+        _interface_row,
+    )
 
 
 def _interface_row(o: forwarding.OspfInterface, peers: list[forwarding.OspfNeighbour]) -> str:

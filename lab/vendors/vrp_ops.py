@@ -83,19 +83,35 @@ def ospf_peer(session: CliSession, args: Args) -> str:
 
 
 def ospf_interface(session: CliSession, args: Args) -> str:
+    def heading(state: DeviceState, process: OspfProcess) -> list[str]:
+        return ["", _process_heading(state, process), "\t\t Interfaces ", ""]
+
+    return ospf_interface_table(
+        session,
+        heading,
+        f" Area: {{area:<17}}(MPLS TE not enabled)\n {'IP Address':<16}{'Type':<13}{'State':<9}{'Cost':<8}"
+        f"{'Pri':<6}{'DR':<16}BDR",
+        _ospf_interface_row,
+    )
+
+
+def ospf_interface_table(
+    session: CliSession,
+    heading: Callable[[DeviceState, OspfProcess], list[str]],
+    area_header: str,
+    row: Callable[[forwarding.OspfInterface, list[forwarding.OspfNeighbour]], str],
+) -> str:
+    """``display ospf interface`` on VRP and Comware: per process, per area, one row per interface
+    (the vendor gives its heading, the area's header with ``{area}``, and the row's layout)."""
     state = session.state
     peers = forwarding.ospf_neighbours(pings.topology_of(session), state)
     lines: list[str] = []
     for process in (p for p in state.ospf if p.version == 2):
-        lines += ["", _process_heading(state, process), "\t\t Interfaces ", ""]
+        lines += heading(state, process)
         enabled = [o for o in forwarding.ospf_interfaces(state) if o.process is process]
         for area in dict.fromkeys(o.area for o in enabled):
-            lines += [
-                f" Area: {area:<17}(MPLS TE not enabled)",
-                f" {'IP Address':<16}{'Type':<13}{'State':<9}{'Cost':<8}{'Pri':<6}{'DR':<16}BDR",
-            ]
-            for o in (o for o in enabled if o.area == area):
-                lines.append(" " + _ospf_interface_row(o, peers))
+            lines += area_header.format(area=area).split("\n")
+            lines += [" " + row(o, peers) for o in enabled if o.area == area]
             lines.append("")
     return "\n".join(lines)
 
@@ -247,18 +263,6 @@ def cpu_usage(session: CliSession, args: Args) -> str:
             f"_TOTAL_        {usage:>3}%         0/  5f5e10       ",
         ]
     )
-
-
-_PING_OPTIONS = {
-    "-c": "count",
-    "-s": "size",
-    "-a": "source",
-    "-t": "",
-    "-m": "",
-    "-h": "",
-    "-i": "",
-    "-vpn-instance": "",
-}
 
 
 def _ping(session: CliSession, args: Args, *, ipv6: bool, render: Callable[[pings.Echoes], str]) -> str:
