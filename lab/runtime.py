@@ -275,7 +275,14 @@ class Lab:
         for name in names:
             device = self.device(name)
             device.ssh.drop_connections()
-            reboot_in_place(device.state, device.spec, time.time(), factory=True)
+            now = time.time()
+            for fault in [f for f in device.state.faults if f.kind == FaultKind.LINK_DOWN]:
+                # The faults go with the reset: a cut cable is mended at both ends, never half.
+                peer = self.topology.peer(name, fault.target)
+                _set_link_fault(device.state, fault.target, now, active=False)
+                if peer is not None:
+                    _set_link_fault(self.devices[peer[0]].state, peer[1].name, now, active=False)
+            reboot_in_place(device.state, device.spec, now, factory=True)
             device.state.faults.clear()
             device.state.slow_seconds = 0.0
             if not device.state.reachable:

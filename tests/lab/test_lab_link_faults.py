@@ -106,3 +106,12 @@ def test_fault_help_says_link_down_cuts_both_ends_and_offers_one_end() -> None:
     text = re.sub(r"\s+", " ", result.output)
     assert "--one-end" in text
     assert "both ends go down" in text
+
+
+def test_reset_mends_a_cut_cable_at_both_ends(pair) -> None:  # type: ignore[no-untyped-def]
+    lab, endpoints = pair
+    (_, r1_snmp, r1_index), (_, r2_snmp, r2_index) = ends(lab, endpoints)
+    lab.fault("R1", "link-down", "GigabitEthernet0/0/2")
+    lab.call(lab.lab.reset("R1"))
+    assert (oper_status(r1_snmp, r1_index), oper_status(r2_snmp, r2_index)) == (1, 1)
+    assert {d["hostname"]: d["faults"] for d in lab.lab.status()} == {"R1": [], "R2": []}
