@@ -166,6 +166,10 @@ def test_arp_lists_the_cabled_neighbours_address_and_parses_with_ntc_templates(r
     assert learned["10.0.12.1"]["type"] == "I -"
     assert learned["10.0.12.2"]["type"] == "D-0" and learned["10.0.12.2"]["expire"] == "20"
     peer_mac = learned["10.0.12.2"]["mac_address"]
+    brief = parse_output(
+        platform="huawei_vrp", command="display arp brief", data=terms["R1"].run("display arp brief")
+    )
+    assert {(r["ip_address"], r["type"]) for r in brief} == {("10.0.12.1", "I -"), ("10.0.12.2", "D-0")}
     rows = parse_output(platform="hp_comware", command="display arp", data=terms["R2"].run("display arp"))
     assert {(r["ip_address"], r["interface"], r["type"]) for r in rows} == {
         ("10.0.12.1", "GE1/0/1", "D"),
