@@ -108,6 +108,13 @@ def mac_address(state: DeviceState, itf: Interface) -> str:
     return f"{raw[0:4]}-{raw[4:8]}-{raw[8:12]}"
 
 
+def link_local(state: DeviceState, itf: Interface) -> IPv6Address:
+    """The EUI-64 link-local address an interface derives from its MAC (``FE80::2E0:FCFF:FE..``)."""
+    mac = bytes.fromhex(mac_address(state, itf).replace("-", ""))
+    eui = bytes([mac[0] ^ 0x02]) + mac[1:3] + b"\xff\xfe" + mac[3:]
+    return IPv6Address(b"\xfe\x80" + bytes(6) + eui)
+
+
 @dataclass(frozen=True)
 class ArpEntry:
     address: IPv4Address
@@ -207,7 +214,11 @@ def ospf_neighbours(topology: Topology | None, state: DeviceState) -> list[OspfN
         for (name, _), ours in mine.items():
             if name != local.name:
                 continue
+            if ours.process.passive(ours.interface.name):
+                continue  # `passive-interface`: no hellos sent, no neighbour
             for other in theirs:
+                if other.process.passive(peer.name):
+                    continue
                 if other.area == ours.area and other.address.ip in ours.address.network:
                     rid = router_id(peer_state, other.process)
                     own = router_id(state, ours.process)

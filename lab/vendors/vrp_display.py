@@ -83,7 +83,10 @@ def ipv6_interface_brief(session: CliSession, args: Args) -> str:
         if not (itf.ipv6_enabled or itf.ipv6):
             continue
         lines.append(f"{itf.name:<34}{physical_state(itf):<22}{protocol_state(itf):<10}")
-        addresses = [str(a.ip).upper() for a in itf.ipv6] or ["unassigned"]
+        addresses = [str(a.ip).upper() for a in itf.ipv6]
+        if not addresses and itf.ipv6_link_local_auto:
+            addresses = [str(forwarding.link_local(session.state, itf)).upper()]
+        addresses = addresses or ["unassigned"]
         lines.append(f"[IPv6 Address] {addresses[0]}")
         lines += [f"               {a}" for a in addresses[1:]]
     return "\n".join(lines)

@@ -177,3 +177,24 @@ def test_arp_lists_the_cabled_neighbours_address_and_parses_with_ntc_templates(r
     }
     # The MAC R1 learned is the one R2's port has (as R2's own entry on VRP would show it).
     assert peer_mac.startswith("3c8c-40")
+
+
+def test_ios_passive_interface_default_ends_its_ospf_adjacencies(row) -> None:  # type: ignore[no-untyped-def]
+    _, terms = row
+    for line in ["configure terminal", "router ospf 1", "passive-interface default", "end"]:
+        terms["R3"].run(line)
+    try:
+        assert terms["R3"].run("show ip ospf neighbor").strip() == ""
+        assert "3.3.3.3" not in terms["R2"].run("display ospf peer")
+        for line in [
+            "configure terminal",
+            "router ospf 1",
+            "no passive-interface GigabitEthernet0/0/1",
+            "end",
+        ]:
+            terms["R3"].run(line)
+        assert "2.2.2.2" in terms["R3"].run("show ip ospf neighbor")
+    finally:
+        for line in ["configure terminal", "router ospf 1", "no passive-interface default", "end"]:
+            terms["R3"].run(line)
+    assert "3.3.3.3" in terms["R2"].run("display ospf peer")
