@@ -7,9 +7,13 @@ devices, then talk to them with netmiko, pysnmp or ``Terminal``.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import paramiko
@@ -17,6 +21,35 @@ import paramiko
 from govnet.inventory.models import Device
 from govnet.lab.bootstrap import Day0, DeviceSpec, PortSpec
 from govnet.lab.topology import Cable
+
+# Values for the secrets the example inventories name (env:GOVNET_LAB_*), for tests that run `govnet lab`.
+INVENTORY_SECRETS = {
+    "GOVNET_LAB_PASSWORD": "Qa@Passw0rd-1",
+    "GOVNET_LAB_SNMP_AUTH": "Qa-Auth-Key-1",
+    "GOVNET_LAB_SNMP_PRIV": "Qa-Priv-Key-1",
+    "GOVNET_LAB_SNMP_COMMUNITY": "Qa-Community-1",
+}
+
+
+def example_inventory(name: str = "tiny.yaml") -> Path:
+    """One of the inventories shipped in govnet.inventory's examples."""
+    import govnet.inventory
+
+    return Path(govnet.inventory.__file__).parent / "examples" / name
+
+
+def run_govnet(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``python -m govnet.cli ARGS`` with the GOVNET_* settings in ``env`` only (none inherited from
+    the caller's environment) and wide output (error lines are not wrapped)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("GOVNET_")}
+    return subprocess.run(
+        [sys.executable, "-m", "govnet.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**clean, "COLUMNS": "250", **env},
+    )
+
 
 PASSWORD = "Lab@Passw0rd-1"
 ENABLE = "En@ble-Secret-1"

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from govnet.errors import InputError
 from govnet.lab.runtime import Lab
-from govnet.lab.testing import spec
+from govnet.lab.testing import INVENTORY_SECRETS, example_inventory, run_govnet, spec
 
-LAB_SECRETS = {
-    "GOVNET_LAB_PASSWORD": "Qa@Passw0rd-1",
-    "GOVNET_LAB_SNMP_AUTH": "Qa-Auth-Key-1",
-    "GOVNET_LAB_SNMP_PRIV": "Qa-Priv-Key-1",
-    "GOVNET_LAB_SNMP_COMMUNITY": "Qa-Community-1",
-}
-TINY = Path(__file__).resolve().parents[2] / "inventory" / "examples" / "tiny.yaml"
+TINY = example_inventory()
 
 
 async def test_a_damaged_saved_config_stops_the_lab_before_it_overwrites_it(tmp_path: Path) -> None:
@@ -39,14 +31,8 @@ def test_lab_up_background_names_a_damaged_saved_config(tmp_path: Path) -> None:
     damaged = home / "lab" / "state" / "city-core-1.cfg"
     damaged.parent.mkdir(parents=True)
     damaged.write_bytes(os.urandom(64) + b"\xff")
-    env = {**os.environ, **LAB_SECRETS, "GOVNET_HOME": str(home), "COLUMNS": "250"}
-    env.pop("GOVNET_DEBUG", None)
-    run = subprocess.run(
-        [sys.executable, "-m", "govnet.cli", "lab", "up", "-i", str(TINY), "--background"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
+    run = run_govnet(
+        "lab", "up", "-i", str(TINY), "--background", env={**INVENTORY_SECRETS, "GOVNET_HOME": str(home)}
     )
     assert run.returncode == 2, run.stdout + run.stderr
     assert f"{damaged}: the saved configuration is not UTF-8 text" in run.stderr

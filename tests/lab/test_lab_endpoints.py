@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,13 +12,9 @@ import pytest
 import yaml
 
 from govnet.inventory.loader import load_inventory
-from govnet.lab.testing import Terminal
+from govnet.lab.testing import INVENTORY_SECRETS, Terminal, example_inventory, run_govnet
 
-TINY = Path(__file__).resolve().parents[2] / "inventory" / "examples" / "tiny.yaml"
-LAB_SECRETS = {
-    "GOVNET_LAB_PASSWORD": "Qa@Passw0rd-1",
-    "GOVNET_LAB_SNMP_COMMUNITY": "Qa-Community-1",
-}
+TINY = example_inventory()
 
 
 def has_ipv6() -> bool:
@@ -36,14 +30,7 @@ pytestmark = pytest.mark.skipif(not has_ipv6(), reason="no IPv6 loopback here")
 
 
 def govnet(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVNET_")}
-    return subprocess.run(
-        [sys.executable, "-m", "govnet.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**env, **LAB_SECRETS, "GOVNET_HOME": str(home), "COLUMNS": "250"},
-    )
+    return run_govnet(*args, env={**INVENTORY_SECRETS, "GOVNET_HOME": str(home)})
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +73,9 @@ def test_an_inventory_loaded_with_the_ipv6_overlay_reaches_the_device_over_ipv6(
     inventory = load_inventory(TINY, overlay=running / "lab" / "overlay6.yaml")
     device = next(d for d in inventory.devices if d.hostname == "town-acc-1")
     assert device.ssh.host == "::1"
-    with Terminal(device.ssh.port, password=LAB_SECRETS["GOVNET_LAB_PASSWORD"], host=device.ssh.host) as term:
+    with Terminal(
+        device.ssh.port, password=INVENTORY_SECRETS["GOVNET_LAB_PASSWORD"], host=device.ssh.host
+    ) as term:
         assert "town-acc-1" in term.greeting
 
 

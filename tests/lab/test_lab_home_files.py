@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,14 +11,9 @@ import pytest
 
 from govnet.errors import InputError
 from govnet.lab import service
+from govnet.lab.testing import INVENTORY_SECRETS, example_inventory, run_govnet
 
-LAB_SECRETS = {
-    "GOVNET_LAB_PASSWORD": "Qa@Passw0rd-1",
-    "GOVNET_LAB_SNMP_AUTH": "Qa-Auth-Key-1",
-    "GOVNET_LAB_SNMP_PRIV": "Qa-Priv-Key-1",
-    "GOVNET_LAB_SNMP_COMMUNITY": "Qa-Community-1",
-}
-TINY = Path(__file__).resolve().parents[2] / "inventory" / "examples" / "tiny.yaml"
+TINY = example_inventory()
 
 
 def test_a_killed_but_unreaped_lab_is_not_running(tmp_path: Path) -> None:
@@ -65,21 +58,7 @@ def test_offline_reset_never_deletes_outside_the_state_folder(tmp_path: Path) ->
 def test_a_govnet_home_that_is_a_file_is_an_input_error(tmp_path: Path, command: list[str]) -> None:
     home = tmp_path / "a-file"
     home.write_text("x\n")
-    env = {**os.environ, **LAB_SECRETS, "GOVNET_HOME": str(home), "COLUMNS": "250"}
-    env.pop("GOVNET_DEBUG", None)
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "govnet.cli",
-            "lab",
-            *command,
-            *(["-i", str(TINY)] if "up" in command else []),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
+    inventory = ["-i", str(TINY)] if "up" in command else []
+    run = run_govnet("lab", *command, *inventory, env={**INVENTORY_SECRETS, "GOVNET_HOME": str(home)})
     assert run.returncode == 2, run.stdout + run.stderr
     assert "internal error" not in run.stderr and "Not a directory" in run.stderr

@@ -2,47 +2,29 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
-TINY = Path(__file__).resolve().parents[2] / "inventory" / "examples" / "tiny.yaml"
-LAB_SECRETS = {
-    "GOVNET_LAB_PASSWORD": "Qa@Passw0rd-1",
-    "GOVNET_LAB_SNMP_AUTH": "Qa-Auth-Key-1",
-    "GOVNET_LAB_SNMP_PRIV": "Qa-Priv-Key-1",
-    "GOVNET_LAB_SNMP_COMMUNITY": "Qa-Community-1",
-}
+from govnet.lab.testing import INVENTORY_SECRETS, example_inventory, run_govnet
 
-
-def govnet(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if not k.startswith("GOVNET_")}
-    return subprocess.run(
-        [sys.executable, "-m", "govnet.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**full, "COLUMNS": "250", **env},
-    )
+TINY = example_inventory()
 
 
 def test_lab_up_runs_the_inventory_named_by_govnet_inventory(tmp_path: Path) -> None:
-    env = {**LAB_SECRETS, "GOVNET_HOME": str(tmp_path), "GOVNET_INVENTORY": str(TINY)}
+    env = {**INVENTORY_SECRETS, "GOVNET_HOME": str(tmp_path), "GOVNET_INVENTORY": str(TINY)}
     try:
-        up = govnet("lab", "up", "--background", "--json", env=env)
+        up = run_govnet("lab", "up", "--background", "--json", env=env)
         assert up.returncode == 0, up.stdout + up.stderr
         overlay = yaml.safe_load((tmp_path / "lab" / "overlay.yaml").read_text())
         assert sorted(overlay["devices"]) == ["city-core-1", "city-core-2", "county-agg-1", "town-acc-1"]
     finally:
-        govnet("lab", "down", env=env)
+        run_govnet("lab", "down", env=env)
 
 
 def test_lab_up_lists_every_missing_secret_at_once(tmp_path: Path) -> None:
     env = {"GOVNET_HOME": str(tmp_path)}  # neither the password nor the community is set
-    run = govnet("lab", "up", "-i", str(TINY), "--background", env=env)
+    run = run_govnet("lab", "up", "-i", str(TINY), "--background", env=env)
     assert run.returncode == 2, run.stdout + run.stderr
     err = " ".join(run.stderr.split())
     assert "2 secret(s) the inventory names cannot be read" in err
@@ -54,15 +36,8 @@ def test_lab_up_lists_every_missing_secret_at_once(tmp_path: Path) -> None:
 
 def test_lab_up_refuses_snmpv3_keys_shorter_than_rfc_3414_allows(tmp_path: Path) -> None:
     # A 3-character key used to be configured; every SNMP manager then refused to use it.
-    env = {**os.environ, **LAB_SECRETS, "GOVNET_LAB_SNMP_AUTH": "abc", "GOVNET_HOME": str(tmp_path)}
-    env.pop("GOVNET_DEBUG", None)
-    run = subprocess.run(
-        [sys.executable, "-m", "govnet.cli", "lab", "up", "--background", "--only", "sg-city-core-1"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**env, "COLUMNS": "250"},
-    )
+    env = {**INVENTORY_SECRETS, "GOVNET_LAB_SNMP_AUTH": "abc", "GOVNET_HOME": str(tmp_path)}
+    run = run_govnet("lab", "up", "--background", "--only", "sg-city-core-1", env=env)
     assert run.returncode == 2, run.stdout + run.stderr
     assert (
         "device sg-city-core-1: snmp.v3.auth_key (env:GOVNET_LAB_SNMP_AUTH) is shorter than the 8"
@@ -72,18 +47,10 @@ def test_lab_up_refuses_snmpv3_keys_shorter_than_rfc_3414_allows(tmp_path: Path)
 
 
 def test_lab_up_refuses_an_inventory_that_does_not_validate(tmp_path: Path) -> None:
-    broken = (
-        Path(__file__).resolve().parents[2] / "inventory" / "examples" / "broken" / "dangling-parent.yaml"
-    )
+    broken = example_inventory("broken/dangling-parent.yaml")
     home = tmp_path / "home"
-    env = {**os.environ, **LAB_SECRETS, "GOVNET_HOME": str(home), "COLUMNS": "250"}
-    env.pop("GOVNET_DEBUG", None)
-    run = subprocess.run(
-        [sys.executable, "-m", "govnet.cli", "lab", "up", "-i", str(broken), "--background"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
+    run = run_govnet(
+        "lab", "up", "-i", str(broken), "--background", env={**INVENTORY_SECRETS, "GOVNET_HOME": str(home)}
     )
     assert run.returncode == 2, run.stdout + run.stderr
     assert "dangling-parent.yaml:25:5: error: site town: parent 'nowhere'" in run.stderr
