@@ -21,7 +21,10 @@ app = typer.Typer(
 InventoryOption = Annotated[
     Path | None,
     typer.Option(
-        "--inventory", "-i", help="Inventory folder or file (default: the built-in sample extranet)."
+        "--inventory",
+        "-i",
+        help="Inventory folder or file (default: the `inventory` setting, $GOVNET_INVENTORY, "
+        "else the built-in sample extranet).",
     ),
 ]
 
@@ -58,24 +61,24 @@ def up(
         )
         if not as_json:
             console.print(
-                f"overlay: {paths.overlay}   log: {paths.log}   stop: govnet lab down",
+                f"overlay: {_overlays(paths)}   log: {paths.log}   stop: govnet lab down",
                 highlight=False,
                 markup=False,
             )
         return
-    specs = service.load_specs(inventory, only, load)
+    plan = service.load_plan(service.inventory_path_for(settings, inventory), only, load)
 
     def ready(endpoints: dict[str, Any]) -> None:
         rows = [e.as_dict() for e in endpoints.values()]
         emit(rows, as_json=as_json, render=lambda c: _render_endpoints(c, rows))
         if not as_json:
             console.print(
-                f"overlay: {paths.overlay} — Ctrl+C (or `govnet lab down`) stops the lab",
+                f"overlay: {_overlays(paths)} — Ctrl+C (or `govnet lab down`) stops the lab",
                 highlight=False,
                 markup=False,
             )
 
-    service.run_foreground(settings, specs, ipv6=ipv6, on_ready=ready)
+    service.run_foreground(settings, plan, ipv6=ipv6, on_ready=ready)
 
 
 @app.command()
@@ -131,17 +134,31 @@ def fault(
         str | None, typer.Option("--interface", help="The interface (link-down, surge, counter-wrap).")
     ] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Clear the fault instead of injecting it.")] = False,
+    one_end: Annotated[
+        bool,
+        typer.Option(
+            "--one-end",
+            help="link-down: down this end only (a failing port); by default the cable is cut and "
+            "the peer's port, from the inventory's link, goes down too.",
+        ),
+    ] = False,
     seconds: Annotated[
         float, typer.Option(help="Delay for slow; how soon counters wrap for counter-wrap.")
     ] = 2.0,
 ) -> None:
-    """Inject (or clear) a fault on a running lab device."""
+    """Inject (or clear) a fault on a running lab device.
+
+    link-down cuts the cable: both ends go down (the peer found through the inventory's link),
+    in the CLI and in SNMP. --one-end downs only the named port.
+    """
     from govnet.lab import service
 
     if seconds < 0:
         raise InputError("--seconds must not be negative")
     console.print(
-        service.inject_fault(load_settings(), device, kind, interface or "", clear=clear, seconds=seconds),
+        service.inject_fault(
+            load_settings(), device, kind, interface or "", clear=clear, seconds=seconds, one_end=one_end
+        ),
         highlight=False,
         markup=False,
     )
@@ -155,7 +172,9 @@ def _render_endpoints(c: Console, rows: list[dict[str, Any]]) -> None:
         counts = ", ".join(f"{n} {v}" for v, n in sorted(vendors.items()))
         c.print(f"{len(rows)} lab devices up ({counts}); `govnet lab status --json` lists every endpoint")
         return
-    table = Table("device", "vendor", "ssh", "snmp", title=f"{len(rows)} lab device(s) on 127.0.0.1")
+    hosts = sorted({h for row in rows for h in row["ssh"]}, key=lambda h: ":" in h)
+    title = f"{len(rows)} lab device(s) on {' and '.join(hosts)}"
+    table = Table("device", "vendor", "ssh", "snmp", title=title)
     for row in rows:
         table.add_row(row["hostname"], row["vendor"], _ports(row["ssh"]), _ports(row["snmp"]) or "-")
     c.print(table)
@@ -179,6 +198,10 @@ def _render_status(c: Console, status: dict[str, Any], title: str) -> None:
 
 
 def _ports(ends: dict[str, int]) -> str:
-    """The IPv4 port, and "+v6" when the device also answers on [::1] (the JSON has every address)."""
-    v4 = [str(p) for h, p in ends.items() if ":" not in h]
-    return (v4[0] if v4 else "") + (" +v6" if any(":" in h for h in ends) else "")
+    """Every endpoint, IPv4 first: ``127.0.0.1:40001 [::1]:40002`` (the two families' ports differ)."""
+    ordered = sorted(ends.items(), key=lambda item: ":" in item[0])
+    return " ".join(f"[{h}]:{p}" if ":" in h else f"{h}:{p}" for h, p in ordered)
+
+
+def _overlays(paths: Any) -> str:
+    return f"{paths.overlay}" + (f" (IPv6: {paths.overlay6})" if paths.overlay6.exists() else "")

@@ -1,7 +1,8 @@
 """The running lab's control channel: JSON lines over a unix socket (``$GOVNET_HOME/lab/control.sock``).
 
 One request per connection: ``{"op": "status"}``, ``{"op": "fault", "device": ..., "kind": ...,
-"target": ..., "clear": false, "seconds": 2}``, ``{"op": "reset", "device": null}``, ``{"op": "stop"}``.
+"target": ..., "clear": false, "seconds": 2, "one_end": false}``, ``{"op": "reset", "device": null}``,
+``{"op": "stop"}``.
 Answers are ``{"ok": true, "result": ...}`` or ``{"ok": false, "error": "...", "exit_code": 2}``.
 The socket is mode 0600: whoever can inject faults owns the lab.
 """
@@ -91,6 +92,7 @@ class ControlServer:
             str(request.get("target") or ""),
             clear=bool(request.get("clear")),
             seconds=_seconds(request.get("seconds")),
+            one_end=bool(request.get("one_end")),
         )
 
     async def _reset(self, request: dict[str, Any]) -> Any:

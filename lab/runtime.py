@@ -24,6 +24,7 @@ from govnet.errors import DeviceError, InputError, NotFoundError
 from govnet.lab.bootstrap import DeviceSpec, boot, reboot_in_place
 from govnet.lab.ssh_server import SshDevice, SshListener
 from govnet.lab.state import DeviceState, Fault, FaultKind
+from govnet.lab.topology import Cable, Topology
 from govnet.secrets import write_secret_file
 
 log = logging.getLogger(__name__)
@@ -81,10 +82,14 @@ class Lab:
         self.endpoints: dict[str, Endpoints] = {}
         self._snmp_pool: Any = None
         self._host_key: asyncssh.SSHKey | None = None
+        self.topology = Topology({}, [])
 
     # --- lifecycle ----------------------------------------------------------------------------
-    async def start(self, specs: Iterable[DeviceSpec]) -> dict[str, Endpoints]:
+    async def start(self, specs: Iterable[DeviceSpec], cables: Iterable[Cable] = ()) -> dict[str, Endpoints]:
+        """Boot and serve ``specs``; ``cables`` wire their ports together (link faults, ping, OSPF)."""
         specs = list(specs)
+        states: dict[str, DeviceState] = {}
+        self.topology = Topology(states, list(cables))
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self._fit_file_limit(len(specs))
         key = self._load_host_key()
@@ -98,8 +103,10 @@ class Lab:
             for problem in problems:
                 log.warning("%s: %s: %s", spec.hostname, saved_path, problem)
             on_save = functools.partial(self._persist, spec.hostname)
-            device = LabDevice(spec, SshDevice(state, on_save=on_save), boot_problems=problems)
+            ssh = SshDevice(state, on_save=on_save, topology=self.topology)
+            device = LabDevice(spec, ssh, boot_problems=problems)
             self.devices[spec.hostname] = device
+            states[spec.hostname] = state
             ends = Endpoints(spec.hostname, spec.vendor)
             for host in self.hosts:
                 listener = SshListener(device.ssh, host, key)
@@ -178,9 +185,20 @@ class Lab:
             raise NotFoundError(f"no lab device {hostname!r}; running: {shown}") from None
 
     async def fault(
-        self, hostname: str, kind: str, target: str = "", *, clear: bool = False, seconds: float = 2.0
+        self,
+        hostname: str,
+        kind: str,
+        target: str = "",
+        *,
+        clear: bool = False,
+        seconds: float = 2.0,
+        one_end: bool = False,
     ) -> str:
-        """Inject (or clear) a fault; returns a one-line account of what changed."""
+        """Inject (or clear) a fault; returns a one-line account of what changed.
+
+        ``link-down`` cuts the cable: both ends go down (the peer found through the inventory's
+        link), unless ``one_end`` asks for this end only (a port failing while its peer stays up).
+        """
         device = self.device(hostname)
         state = device.state
         try:
@@ -198,6 +216,8 @@ class Lab:
         takes_target = needs_target or fault_kind == FaultKind.COUNTER_WRAP
         if target and not takes_target:
             raise InputError(f"fault {kind} applies to the whole device: it takes no --interface")
+        if one_end and fault_kind != FaultKind.LINK_DOWN:
+            raise InputError(f"--one-end applies to link-down only, not to {kind}")
         if takes_target and (needs_target or target):
             itf = state.interface(target) if target else None
             if itf is None:
@@ -219,16 +239,22 @@ class Lab:
                     itf.wrap_counters_soon(now, seconds=max(seconds, 1.0))
             state.touch()
             return f"{hostname}: octet counters set to wrap within about {max(seconds, 1.0):.0f} s"
+        active = not clear
+        if fault_kind == FaultKind.LINK_DOWN:
+            peer = None if one_end else self.topology.peer(hostname, target)
+            _set_link_fault(state, target, now, active=active)
+            if peer is not None:
+                _set_link_fault(self.devices[peer[0]].state, peer[1].name, now, active=active)
+                where = f" on {target} and its peer {peer[0]} {peer[1].name}"
+                return f"{hostname}: {kind}{where} {'cleared' if clear else 'injected'}"
+            return f"{hostname}: {kind} on {target} {'cleared' if clear else 'injected'}" + (
+                "" if one_end else " (no cabled peer in the lab)"
+            )
         if clear:
             state.faults.discard(fault)
         else:
             state.faults.add(fault)
-        active = not clear
-        if fault_kind == FaultKind.LINK_DOWN:
-            itf = state.interface(target)
-            assert itf is not None
-            itf.set_link(now, up=not active)
-        elif fault_kind == FaultKind.SURGE:
+        if fault_kind == FaultKind.SURGE:
             itf = state.interface(target)
             assert itf is not None
             itf.settle(now)
@@ -249,7 +275,14 @@ class Lab:
         for name in names:
             device = self.device(name)
             device.ssh.drop_connections()
-            reboot_in_place(device.state, device.spec, time.time(), factory=True)
+            now = time.time()
+            for fault in [f for f in device.state.faults if f.kind == FaultKind.LINK_DOWN]:
+                # The faults go with the reset: a cut cable is mended at both ends, never half.
+                peer = self.topology.peer(name, fault.target)
+                _set_link_fault(device.state, fault.target, now, active=False)
+                if peer is not None:
+                    _set_link_fault(self.devices[peer[0]].state, peer[1].name, now, active=False)
+            reboot_in_place(device.state, device.spec, now, factory=True)
             device.state.faults.clear()
             device.state.slow_seconds = 0.0
             if not device.state.reachable:
@@ -305,6 +338,19 @@ class Lab:
         return self._host_key
 
 
+def _set_link_fault(state: DeviceState, interface: str, now: float, *, active: bool) -> None:
+    """One end of a cut (or mended) cable: the fault is listed on the device, its port's link follows."""
+    fault = Fault(FaultKind.LINK_DOWN, interface)
+    if active:
+        state.faults.add(fault)
+    else:
+        state.faults.discard(fault)
+    itf = state.interface(interface)
+    assert itf is not None
+    itf.set_link(now, up=not active)
+    state.touch()
+
+
 def _raise_fd_limit(needed: int) -> int:
     """Lift the soft open-file limit toward ``needed``; return the limit now in force."""
     import resource
@@ -341,13 +387,22 @@ class LabThread:
     def call(self, coroutine: Any, timeout: float = 120.0) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
 
-    def start(self, specs: Iterable[DeviceSpec]) -> dict[str, Endpoints]:
-        return dict(self.call(self.lab.start(list(specs))))
+    def start(self, specs: Iterable[DeviceSpec], cables: Iterable[Cable] = ()) -> dict[str, Endpoints]:
+        return dict(self.call(self.lab.start(list(specs), list(cables))))
 
     def fault(
-        self, hostname: str, kind: str, target: str = "", *, clear: bool = False, seconds: float = 2.0
+        self,
+        hostname: str,
+        kind: str,
+        target: str = "",
+        *,
+        clear: bool = False,
+        seconds: float = 2.0,
+        one_end: bool = False,
     ) -> str:
-        return str(self.call(self.lab.fault(hostname, kind, target, clear=clear, seconds=seconds)))
+        return str(
+            self.call(self.lab.fault(hostname, kind, target, clear=clear, seconds=seconds, one_end=one_end))
+        )
 
     def close(self) -> None:
         if self._loop.is_closed():

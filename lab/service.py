@@ -19,16 +19,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from govnet.errors import DeviceError, InputError
+from govnet.errors import DeviceError, GovnetError, InputError, SecretError
 from govnet.lab import control
 from govnet.lab.bootstrap import DeviceSpec, specs_from_inventory
 from govnet.lab.runtime import Endpoints, Lab, read_saved_config
+from govnet.lab.topology import Cable, cables_from_inventory
 from govnet.secrets import resolve_secret, write_secret_file
 from govnet.settings import Settings
+
+if TYPE_CHECKING:
+    from govnet.inventory.models import Device, Inventory
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,11 @@ class LabPaths:
     @property
     def overlay(self) -> Path:
         return self.root / "overlay.yaml"
+
+    @property
+    def overlay6(self) -> Path:
+        """The same overlay with each device's IPv6 endpoints ([::1]); absent when IPv6 is off."""
+        return self.root / "overlay6.yaml"
 
     @property
     def pid(self) -> Path:
@@ -82,13 +91,27 @@ def sample_inventory() -> Path:
     return Path(govnet.inventory.__file__).parent / "examples" / "sample"
 
 
-def load_specs(inventory_path: Path | None, only: str | None, load_percent: float = 20.0) -> list[DeviceSpec]:
-    """Inventory → device specs, secrets resolved now (a missing one fails before anything starts)."""
+@dataclass(frozen=True)
+class LabPlan:
+    """What a lab runs: one spec per device, and the cables between them (from the inventory's links)."""
+
+    specs: list[DeviceSpec]
+    cables: list[Cable]
+
+
+def inventory_path_for(settings: Settings, given: Path | None) -> Path:
+    """The inventory a lab runs: the one given, else the ``inventory`` setting (``GOVNET_INVENTORY``),
+    else the built-in sample extranet."""
+    return given or settings.inventory or sample_inventory()
+
+
+def load_plan(path: Path, only: str | None, load_percent: float = 20.0) -> LabPlan:
+    """Inventory → device specs and cables, secrets resolved now (every missing one is named
+    before anything starts)."""
     from govnet.inventory.validate import check_inventory
 
     if not 0 <= load_percent <= 100:
         raise InputError(f"--load must be a percentage of line rate (0-100), not {load_percent}")
-    path = inventory_path or sample_inventory()
     # A lab built from an inventory that does not validate would simulate a network that cannot
     # exist (dangling parents, one interface on two links); refuse it as `inventory validate` would.
     report = check_inventory(path)
@@ -97,25 +120,88 @@ def load_specs(inventory_path: Path | None, only: str | None, load_percent: floa
         more = f"\n  … and {len(report.errors) - 10} more" if len(report.errors) > 10 else ""
         raise InputError(f"{path}: the inventory has {len(report.errors)} error(s):\n  {shown}{more}")
     inventory = report.inventory
+    check_secrets(inventory, only)
     specs = specs_from_inventory(inventory, resolve_secret, only, traffic_fraction=load_percent / 100)
     if not specs:
         raise InputError(
             f"{path}: no device matches {only!r}" if only else f"{path}: the inventory has no devices"
         )
-    return specs
+    return LabPlan(specs, cables_from_inventory(inventory, [s.hostname for s in specs]))
+
+
+def _secret_references(device: Device) -> list[tuple[str, str]]:
+    """(field, reference) for every secret a device's day 0 needs."""
+    refs = [("credentials.password", device.credentials.password)]
+    if device.credentials.enable_secret:
+        refs.append(("credentials.enable_secret", device.credentials.enable_secret))
+    if device.snmp.version == "v2c" and device.snmp.community:
+        refs.append(("snmp.community", device.snmp.community))
+    if device.snmp.v3 is not None:
+        refs += [("snmp.v3.auth_key", device.snmp.v3.auth_key), ("snmp.v3.priv_key", device.snmp.v3.priv_key)]
+    return refs
+
+
+def check_secrets(inventory: Inventory, only: str | None) -> None:
+    """Resolve every secret the lab's devices name; one error lists all that cannot be read, each
+    once, with the devices that need it (a user fixes them in one go, not one run per variable)."""
+    import fnmatch
+
+    failures: dict[str, tuple[str, list[str]]] = {}  # reference -> (reason, "device field" list)
+    for device in inventory.devices:
+        if only and not fnmatch.fnmatch(device.hostname, only):
+            continue
+        for field_name, reference in _secret_references(device):
+            if reference in failures:
+                failures[reference][1].append(f"{device.hostname} {field_name}")
+                continue
+            try:
+                resolve_secret(reference)
+            except GovnetError as exc:
+                failures[reference] = (str(exc), [f"{device.hostname} {field_name}"])
+    if not failures:
+        return
+    lines = []
+    for reason, users in failures.values():
+        shown = ", ".join(users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")
+        lines.append(f"{reason} (needed by {shown})")
+    missing = sorted(
+        ref.partition(":")[2] for ref in failures if ref.startswith("env:") and ref[4:] not in os.environ
+    )
+    hint = f"\nset {', '.join(missing)} and run again" if missing else ""
+    raise SecretError(
+        f"{len(failures)} secret(s) the inventory names cannot be read:\n  " + "\n  ".join(lines) + hint
+    )
 
 
 def write_overlay(path: Path, endpoints: dict[str, Endpoints], host: str) -> None:
-    """The overlay ``govnet.inventory.loader.apply_overlay`` reads (written atomically)."""
+    """The overlay ``govnet.inventory.loader.apply_overlay`` reads (written atomically): each device's
+    SSH and SNMP endpoints on ``host``. The lab writes one per address family (``overlay.yaml`` for
+    IPv4, ``overlay6.yaml`` for IPv6), so any consumer of an overlay reaches the devices over either."""
     devices: dict[str, Any] = {}
     for name, ends in sorted(endpoints.items()):
+        if host not in ends.ssh:
+            continue
         entry: dict[str, Any] = {"ssh": {"host": host, "port": ends.ssh[host]}}
         if host in ends.snmp:
             entry["snmp"] = {"host": host, "port": ends.snmp[host]}
         devices[name] = entry
-    text = "# Written by `govnet lab up`: where each lab device answers. Removed by `govnet lab down`.\n"
+    family = "IPv6" if ":" in host else "IPv4"
+    text = (
+        f"# Written by `govnet lab up`: where each lab device answers over {family} ({host}).\n"
+        "# overlay.yaml has the IPv4 endpoints, overlay6.yaml the IPv6 ones. Removed by `govnet lab down`.\n"
+    )
     text += yaml.safe_dump({"devices": devices}, sort_keys=True)
     write_secret_file(path, text)
+
+
+def write_overlays(paths: LabPaths, endpoints: dict[str, Endpoints], hosts: list[str]) -> None:
+    """overlay.yaml (IPv4) and, when the lab listens on IPv6 too, overlay6.yaml."""
+    write_overlay(paths.overlay, endpoints, hosts[0])
+    host6 = next((h for h in hosts[1:] if ":" in h), None)
+    if host6 is not None:
+        write_overlay(paths.overlay6, endpoints, host6)
+    else:
+        paths.overlay6.unlink(missing_ok=True)
 
 
 def running_pid(paths: LabPaths) -> int | None:
@@ -131,7 +217,7 @@ def running_pid(paths: LabPaths) -> int | None:
         if _zombie(pid):  # killed, not yet reaped (a container without an init reaps late or never)
             raise ProcessLookupError
     except ProcessLookupError:  # the lab died without cleaning up: its files describe nothing now
-        for stale in (paths.pid, paths.overlay, paths.socket):
+        for stale in (paths.pid, paths.overlay, paths.overlay6, paths.socket):
             stale.unlink(missing_ok=True)
         return None
     except PermissionError:
@@ -152,7 +238,7 @@ def _zombie(pid: int) -> bool:
 
 def run_foreground(
     settings: Settings,
-    specs: list[DeviceSpec],
+    plan: LabPlan,
     *,
     ipv6: bool = True,
     on_ready: Callable[[dict[str, Endpoints]], None] | None = None,
@@ -164,13 +250,13 @@ def run_foreground(
     if pid is not None and pid != os.getpid():
         raise InputError(f"a lab is already running (pid {pid}); stop it with `govnet lab down`")
     logging.getLogger("asyncssh").setLevel(logging.WARNING)  # one line per connection is noise here
-    asyncio.run(_serve(settings, paths, specs, ipv6, on_ready))
+    asyncio.run(_serve(settings, paths, plan, ipv6, on_ready))
 
 
 async def _serve(
     settings: Settings,
     paths: LabPaths,
-    specs: list[DeviceSpec],
+    plan: LabPlan,
     ipv6: bool,
     on_ready: Callable[[dict[str, Endpoints]], None] | None,
 ) -> None:
@@ -186,12 +272,12 @@ async def _serve(
     server = control.ControlServer(lab, paths.socket, stop.set)
     try:
         started = time.perf_counter()
-        endpoints = await lab.start(specs)
+        endpoints = await lab.start(plan.specs, plan.cables)
         log.info("lab: %d devices up in %.2f s", len(endpoints), time.perf_counter() - started)
         for name, device in lab.devices.items():
             for problem in device.boot_problems:
                 log.warning("%s: saved configuration: %s", name, problem)
-        write_overlay(paths.overlay, endpoints, hosts[0])
+        write_overlays(paths, endpoints, lab.hosts)
         await server.start()
         paths.pid.write_text(f"{os.getpid()}\n")
         if on_ready is not None:
@@ -200,7 +286,7 @@ async def _serve(
     finally:
         await server.stop()
         await lab.stop()
-        for path in (paths.pid, paths.overlay):
+        for path in (paths.pid, paths.overlay, paths.overlay6):
             path.unlink(missing_ok=True)
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
@@ -234,12 +320,11 @@ def start_background(
     if pid is not None:
         raise InputError(f"a lab is already running (pid {pid}); stop it with `govnet lab down`")
     # Fail here, in the caller's terminal, on bad input: the inventory, its secrets, damaged saved configs.
-    for spec in load_specs(inventory_path, only, load_percent):
+    path = inventory_path_for(settings, inventory_path)
+    for spec in load_plan(path, only, load_percent).specs:
         read_saved_config(paths.state_dir / f"{spec.hostname}.cfg")
     paths.root.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "govnet.cli", "--verbose", "lab", "up"]
-    if inventory_path is not None:
-        command += ["--inventory", str(inventory_path)]
+    command = [sys.executable, "-m", "govnet.cli", "--verbose", "lab", "up", "--inventory", str(path)]
     if only:
         command += ["--only", only]
     if not ipv6:
@@ -330,7 +415,14 @@ def _ssh_greets(host: str, port: int, timeout: float = 1.5) -> bool:
 
 
 def inject_fault(
-    settings: Settings, device: str, kind: str, target: str = "", *, clear: bool = False, seconds: float = 2.0
+    settings: Settings,
+    device: str,
+    kind: str,
+    target: str = "",
+    *,
+    clear: bool = False,
+    seconds: float = 2.0,
+    one_end: bool = False,
 ) -> str:
     paths = LabPaths.of(settings)
     if running_pid(paths) is None:
@@ -342,6 +434,7 @@ def inject_fault(
         "target": target,
         "clear": clear,
         "seconds": seconds,
+        "one_end": one_end,
     }
     return str(control.call(paths.socket, request))
 

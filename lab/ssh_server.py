@@ -20,6 +20,7 @@ from typing import Any
 import asyncssh
 
 from govnet.lab.state import DeviceState, FaultKind
+from govnet.lab.topology import Topology
 from govnet.lab.vendors import dialect_for
 from govnet.lab.vendors.base import CliSession, Dialect
 from govnet.netconfig.passwords import verify_password
@@ -39,6 +40,7 @@ class SshDevice:
 
     state: DeviceState
     on_save: Callable[[DeviceState], None] | None = None
+    topology: Topology | None = None  # the running lab's cabling (ping, OSPF peers, ARP)
     sessions: set[asyncio.Task[Any]] = field(default_factory=set)
     connections: set[asyncssh.SSHServerConnection] = field(default_factory=set)
 
@@ -53,6 +55,14 @@ class SshDevice:
             conn.close()
         self.connections.clear()
         return len(dropped)
+
+
+class LabSession(CliSession):
+    """A CLI session on a device of a running lab: it also sees the lab's cabling and neighbours."""
+
+    def __init__(self, *args: Any, topology: Topology | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.topology = topology
 
 
 def check_login(state: DeviceState, username: str, password: str, now: float) -> bool:
@@ -116,12 +126,13 @@ async def _run_shell(device: SshDevice, process: asyncssh.SSHServerProcess[str])
     state = device.state
     username = process.get_extra_info("username") or ""
     user = state.user(username)
-    session = CliSession(
+    session = LabSession(
         device.dialect,
         state,
         username,
         privileged=(user.privilege >= 15) if user else False,
         on_save=device.on_save,
+        topology=device.topology,
     )
     device.dialect.session_start(session)
 
@@ -295,6 +306,8 @@ class SshListener:
             port,
             server_host_keys=[self.host_key],
             process_factory=_process_factory(self.device),
+            # The vendor's own identification string (`SSH-2.0-HUAWEI-1.5`), as scanners see it.
+            server_version=self.device.dialect.ssh_server_version or (),
             line_editor=False,
             encoding="utf-8",
             keepalive_interval=0,

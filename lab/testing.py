@@ -6,15 +6,50 @@ devices, then talk to them with netmiko, pysnmp or ``Terminal``.
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import paramiko
 
 from govnet.inventory.models import Device
 from govnet.lab.bootstrap import Day0, DeviceSpec, PortSpec
+from govnet.lab.topology import Cable
+
+# Values for the secrets the example inventories name (env:GOVNET_LAB_*), for tests that run `govnet lab`.
+INVENTORY_SECRETS = {
+    "GOVNET_LAB_PASSWORD": "Qa@Passw0rd-1",
+    "GOVNET_LAB_SNMP_AUTH": "Qa-Auth-Key-1",
+    "GOVNET_LAB_SNMP_PRIV": "Qa-Priv-Key-1",
+    "GOVNET_LAB_SNMP_COMMUNITY": "Qa-Community-1",
+}
+
+
+def example_inventory(name: str = "tiny.yaml") -> Path:
+    """One of the inventories shipped in govnet.inventory's examples."""
+    import govnet.inventory
+
+    return Path(govnet.inventory.__file__).parent / "examples" / name
+
+
+def run_govnet(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``python -m govnet.cli ARGS`` with the GOVNET_* settings in ``env`` only (none inherited from
+    the caller's environment) and wide output (error lines are not wrapped)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("GOVNET_")}
+    return subprocess.run(
+        [sys.executable, "-m", "govnet.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**clean, "COLUMNS": "250", **env},
+    )
+
 
 PASSWORD = "Lab@Passw0rd-1"
 ENABLE = "En@ble-Secret-1"
@@ -55,6 +90,31 @@ def spec(vendor: str, hostname: str = "", **day0: Any) -> DeviceSpec:
             **day0,
         ),
     )
+
+
+def second_port(vendor: str) -> str:
+    """The port after ``PORTS[vendor]`` (GigabitEthernet0/0/1 -> GigabitEthernet0/0/2)."""
+    first = PORTS[vendor]
+    return first[: first.rindex("/") + 1] + "2"
+
+
+def chain(*devices: tuple[str, str], **day0: Any) -> tuple[list[DeviceSpec], list[Cable]]:
+    """Devices ``(vendor, hostname)`` cabled in a row: each one's second port to the next one's first.
+
+    ``day0`` keyword values may be callables of the device's position (0, 1, ...), e.g.
+    ``loopback_ipv4=lambda i: f"10.255.0.{i + 1}/32"``.
+    """
+    specs = []
+    for index, (vendor, hostname) in enumerate(devices):
+        values = {k: (v(index) if callable(v) else v) for k, v in day0.items()}
+        device = spec(vendor, hostname, **values)
+        device.ports.append(PortSpec(second_port(vendor), 1000, "downlink"))
+        specs.append(device)
+    cables = [
+        Cable(a.hostname, second_port(a.vendor), b.hostname, PORTS[b.vendor])
+        for a, b in itertools.pairwise(specs)
+    ]
+    return specs, cables
 
 
 def inventory_device(

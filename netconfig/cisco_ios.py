@@ -28,6 +28,7 @@ from govnet.netconfig.grammar import (
 from govnet.netconfig.handlers import (
     acl_view,
     apply_route,
+    canonical_interface,
     dotted_area,
     drop_local_user,
     flag_handler,
@@ -83,6 +84,26 @@ def h_ospf_network_area(session: ConfigSession, args: Args) -> None:
     process = session.view.data
     assert isinstance(process, OspfProcess)
     set_area_network(process.area(dotted_area(args["area"])), args)
+
+
+def h_passive_default(session: ConfigSession, args: Args) -> None:
+    """``[no] passive-interface default``: the interfaces named so far stop being exceptions."""
+    process = session.view.data
+    assert isinstance(process, OspfProcess)
+    process.passive_default = not negated(args)
+    process.passive_exceptions.clear()
+
+
+def h_passive_interface(session: ConfigSession, args: Args) -> None:
+    """``passive-interface X`` / ``no passive-interface X``: X differs from the process's default."""
+    process = session.view.data
+    assert isinstance(process, OspfProcess)
+    name = canonical_interface(session.config, args["name"], session.dialect.logical_interfaces)
+    if session.config.interface(name) is None:
+        raise CommandError("wrong-parameter", column=len("passive-interface "))
+    passive = not negated(args)
+    others = [n for n in process.passive_exceptions if n.lower() != name.lower()]
+    process.passive_exceptions = others if passive == process.passive_default else [*others, name]
 
 
 def h_ip_access_list(session: ConfigSession, args: Args) -> None:
@@ -444,6 +465,8 @@ class IosSyntax(ConfigDialect):
             "router": [
                 cmd("router-id <rid>", h_router_id),
                 cmd("network <address> <wildcard> area <area>", h_ospf_network_area),
+                cmd("passive-interface default", h_passive_default),
+                cmd("passive-interface <name>", h_passive_interface),
             ],
             "rtr": [cmd("router-id <rid>", h_router_id)],
             "line": [
@@ -573,6 +596,10 @@ def render_ios(dialect: IosSyntax, config: DeviceConfig, *, for_display: bool = 
             out.append(f"router ospf {process.process_id}")
             if process.router_id:
                 out.append(f" router-id {process.router_id}")
+            if process.passive_default:
+                out.append(" passive-interface default")
+            no = "no " if process.passive_default else ""
+            out += [f" {no}passive-interface {name}" for name in process.passive_exceptions]
             for area in process.areas:
                 area_id = str(_area_number(area.area))
                 out += [f" network {n} area {area_id}" for n in area.networks]

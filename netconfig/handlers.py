@@ -160,6 +160,18 @@ def h_ipv6_enable(session: ConfigSession, args: Args) -> None:
     itf.ipv6_enabled = not negated(args)
     if negated(args):
         itf.ipv6.clear()
+        itf.ipv6_link_local_auto = False
+
+
+def h_ipv6_link_local_auto(session: ConfigSession, args: Args) -> None:
+    """VRP ``ipv6 address auto link-local``: an EUI-64 link-local address; IPv6 must be on first."""
+    itf = itf_of(session)
+    if negated(args):
+        itf.ipv6_link_local_auto = False
+        return
+    if not itf.ipv6_enabled:
+        raise CommandError("failed", detail="Please enable IPv6 on the interface first.")
+    itf.ipv6_link_local_auto = True
 
 
 def h_ipv6_address(session: ConfigSession, args: Args) -> None:

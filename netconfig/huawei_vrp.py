@@ -27,6 +27,7 @@ from govnet.netconfig.handlers import (
     h_interface,
     h_ipv6_address,
     h_ipv6_enable,
+    h_ipv6_link_local_auto,
     h_itf_acl,
     h_itf_ospfv3,
     h_local_user_delete,
@@ -178,6 +179,7 @@ class VrpSyntax(ConfigDialect):
         return [
             *interface_address_commands(secondary="sub"),
             cmd("ipv6 enable", h_ipv6_enable),
+            cmd("ipv6 address auto link-local", h_ipv6_link_local_auto),
             *self.ipv6_address_commands(),
             *self.link_commands(),
             cmd("traffic-filter inbound acl <acl>", h_itf_acl),
@@ -363,6 +365,8 @@ def _interface(itf: InterfaceConfig) -> list[str]:
     if itf.ipv6_enabled:
         out.append(" ipv6 enable")
     out += common.ipv4_address_lines(itf, "sub")
+    if itf.ipv6_link_local_auto:
+        out.append(" ipv6 address auto link-local")
     out += common.ipv6_address_lines(itf)
     out += common.vrp_link_lines(itf)
     if itf.acl_in:

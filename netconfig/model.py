@@ -28,6 +28,7 @@ class InterfaceConfig:
     ipv4: list[IPv4Interface] = field(default_factory=list)  # first one is the primary address
     ipv6: list[IPv6Interface] = field(default_factory=list)
     ipv6_enabled: bool = False
+    ipv6_link_local_auto: bool = False  # VRP `ipv6 address auto link-local` (an EUI-64 FE80:: address)
     shutdown: bool = False  # administratively down
     bandwidth_kbps: int | None = None  # configured bandwidth (routing metrics), not the line rate
     rate_limit_kbps: int | None = None  # configured outbound rate limit (qos lr / rate-limit)
@@ -113,6 +114,15 @@ class OspfProcess:
     router_id: str | None = None
     areas: list[OspfArea] = field(default_factory=list)
     version: int = 2  # 2 = OSPF (IPv4), 3 = OSPFv3 (IPv6)
+    # IOS `passive-interface default`: no hellos, so no neighbours, on any interface except those
+    # named by `no passive-interface X`; without it, only those named by `passive-interface X`.
+    passive_default: bool = False
+    passive_exceptions: list[str] = field(default_factory=list)
+
+    def passive(self, interface: str) -> bool:
+        """Whether the process sends no hellos (and so forms no adjacency) on ``interface``."""
+        listed = interface.lower() in (name.lower() for name in self.passive_exceptions)
+        return self.passive_default != listed
 
     def area(self, area_id: str) -> OspfArea:
         for a in self.areas:

@@ -143,6 +143,8 @@ class Dialect(ConfigDialect):
     """A vendor's terminal: named hooks a vendor overrides (prompts, texts, paging, displays) on top of
     its configuration syntax. Instances are stateless and shared by all sessions."""
 
+    ssh_server_version = ""  # what follows `SSH-2.0-` in the SSH greeting (HUAWEI-1.5, Cisco-1.25)
+
     def build_tables(self) -> dict[str, CommandTable]:
         raise NotImplementedError
 

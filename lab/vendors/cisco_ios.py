@@ -74,6 +74,8 @@ def h_do(session: CliSession, args: Args) -> str | None:
 
 
 class CiscoIos(IosSyntax, Dialect):
+    ssh_server_version = "Cisco-1.25"
+
     def prompt(self, session: CliSession) -> str:
         name = session.state.hostname
         kind = session.view.kind
@@ -132,6 +134,7 @@ class CiscoIos(IosSyntax, Dialect):
         return ""
 
     def build_tables(self) -> dict[str, CommandTable]:
+        from govnet.lab.vendors import ios_ops as ops
         from govnet.lab.vendors import ios_render as r
 
         shows = [
@@ -155,6 +158,7 @@ class CiscoIos(IosSyntax, Dialect):
             cmd("show ip route", r.ip_route, negate=False),
             cmd("show users", r.users, negate=False),
             cmd("show clock", r.clock, negate=False),
+            *(cmd(pattern, getattr(ops, name), negate=False) for pattern, name in ops.COMMANDS),
         ]
         terminal = [
             cmd("terminal length <n>", h_screen_length, negate=False),
@@ -178,6 +182,11 @@ class CiscoIos(IosSyntax, Dialect):
                     cmd("enable", h_enable, negate=False),
                     cmd("show version", r.version, negate=False),
                     cmd("show ip interface brief", r.ip_interface_brief, negate=False),
+                    *(
+                        cmd(pattern, getattr(ops, name), negate=False)
+                        for pattern, name in ops.COMMANDS
+                        if pattern in ops.USER_COMMANDS
+                    ),
                     *terminal,
                     *leave,
                 ],

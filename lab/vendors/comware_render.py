@@ -215,7 +215,7 @@ def acl_all(session: CliSession, args: Args, *, ipv6: bool = False) -> str:
     def heading(acl: Acl) -> list[str]:
         family = "IPv6" if acl.ipv6 else "IPv4"
         return [
-            f"{family} {acl.kind} ACL {acl.name}, {len(acl.rules)} rule,",
+            f"{family} {acl.kind} ACL {acl.name}, {len(acl.rules)} rule{'' if len(acl.rules) == 1 else 's'},",
             "ACL's step is 5, start ID is 0",
         ]
 

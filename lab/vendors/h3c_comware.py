@@ -34,7 +34,9 @@ def h_save_ask(session: CliSession, args: Args) -> str:
 
 
 class H3cComware(ComwareSyntax, HuaweiVrp):
+    ssh_server_version = "Comware-7.1.064"
     display_module = "govnet.lab.vendors.comware_render"
+    ops_module = "govnet.lab.vendors.comware_ops"
     displays = (*VRP_FAMILY_DISPLAYS, ("display password-control", "password_control"))
     error_prefix = " %"
     vty_view = "line-vty"

@@ -66,7 +66,10 @@ VRP_FAMILY_DISPLAYS: tuple[tuple[str, str], ...] = (
 class HuaweiVrp(VrpSyntax, Dialect):
     """VRP, and the hooks through which Comware (its descendant) says what it does differently."""
 
+    ssh_server_version = "HUAWEI-1.5"
     display_module = "govnet.lab.vendors.vrp_display"
+    # Operational commands (OSPF peers, ARP, log buffer, ping ...): its ``COMMANDS`` table.
+    ops_module = "govnet.lab.vendors.vrp_ops"
     displays: tuple[tuple[str, str], ...] = (
         *VRP_FAMILY_DISPLAYS,
         ("display snmp-agent community <access>", "snmp_community"),
@@ -161,7 +164,12 @@ class HuaweiVrp(VrpSyntax, Dialect):
             cmd("display this", h_display_this, negate=False),
             cmd("display saved-configuration", h_display_saved, negate=False),
             *(cmd(pattern, getattr(module, name), negate=False) for pattern, name in self.displays),
+            *self.ops_commands(),
         ]
+
+    def ops_commands(self) -> list[Command]:
+        module = importlib.import_module(self.ops_module)
+        return [cmd(pattern, getattr(module, name), negate=False) for pattern, name in module.COMMANDS]
 
     def paging_commands(self) -> list[Command]:
         return [

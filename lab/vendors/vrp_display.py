@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from functools import partial
+from ipaddress import IPv4Network
 
+from govnet.lab import forwarding
 from govnet.lab.state import Acl, Interface
 from govnet.lab.vendors.base import Args, CliSession, CommandError
 from govnet.lab.vendors.handlers import typed_interface
@@ -81,7 +83,10 @@ def ipv6_interface_brief(session: CliSession, args: Args) -> str:
         if not (itf.ipv6_enabled or itf.ipv6):
             continue
         lines.append(f"{itf.name:<34}{physical_state(itf):<22}{protocol_state(itf):<10}")
-        addresses = [str(a.ip).upper() for a in itf.ipv6] or ["unassigned"]
+        addresses = [str(a.ip).upper() for a in itf.ipv6]
+        if not addresses and itf.ipv6_link_local_auto:
+            addresses = [str(forwarding.link_local(session.state, itf)).upper()]
+        addresses = addresses or ["unassigned"]
         lines.append(f"[IPv6 Address] {addresses[0]}")
         lines += [f"               {a}" for a in addresses[1:]]
     return "\n".join(lines)
@@ -99,7 +104,8 @@ def interface_detail(session: CliSession, args: Args) -> str:
     ]
     lines += [f"Internet Address is {a}" for a in itf.ipv4] or ["Internet protocol processing : disabled"]
     lines += [
-        f"Port Mode: COMMON COPPER, Speed : {itf.speed_mbps}, Loopback: NONE",
+        f"Port Mode: {port_mode(itf)}",
+        f"Speed : {itf.speed_mbps}, Loopback: NONE",
         f"    Last 300 seconds input rate {int(in_bps)} bits/sec, {int(in_bps / 6400)} packets/sec",
         f"    Last 300 seconds output rate {int(out_bps)} bits/sec, {int(out_bps / 6400)} packets/sec",
         f"    Input: {c.in_packets} packets, {c.in_octets} bytes",
@@ -110,17 +116,31 @@ def interface_detail(session: CliSession, args: Args) -> str:
     return "\n".join(lines)
 
 
+def is_switch(model: str) -> bool:
+    """CloudEngine (CE...) and campus (S5735, S12700...) switches, as opposed to AR/NE routers."""
+    upper = model.upper()
+    return upper.startswith("CE") or (upper.startswith("S") and upper[1:2].isdigit())
+
+
+def port_mode(itf: Interface) -> str:
+    """Optical for 10GE and faster ports (SFP+/QSFP cages), copper for the rest, as VRP words it."""
+    optical = itf.speed_mbps >= 10_000 or itf.name.startswith(("XGigabit", "10GE", "25GE", "40GE", "100GE"))
+    return "COMMON FIBER" if optical else "COMMON COPPER"
+
+
 def version(session: CliSession, args: Args) -> str:
     state = session.state
     dialect = session.dialect
     model = state.model or dialect.default_model
+    # Routers say "Huawei AR6140-16G4XG Router uptime is"; switches "HUAWEI CE12804 uptime is".
+    label = f"HUAWEI {model}" if is_switch(model) else f"Huawei {model} Router"
     return "\n".join(
         [
             "Huawei Versatile Routing Platform Software",
             f"VRP (R) software, Version {dialect.spec.factory.platform_version} "
             f"({model} {state.software_version or dialect.version_text})",
             dialect.spec.factory.copyright,
-            f"Huawei {model} Router uptime is {uptime_text(state, session.clock())}",
+            f"{label} uptime is {uptime_text(state, session.clock())}",
         ]
     )
 
@@ -318,7 +338,8 @@ def acl_all(session: CliSession, args: Args, *, ipv6: bool = False) -> str:
 
     def heading(acl: Acl) -> list[str]:
         kind = "Basic" if acl.kind == "basic" else "Advanced"
-        return [f"{kind} ACL{'6' if ipv6 else ''} {acl.name}, {len(acl.rules)} rule", "Acl's step is 5"]
+        count = f"{len(acl.rules)} rule{'' if len(acl.rules) == 1 else 's'}"
+        return [f"{kind} ACL{'6' if ipv6 else ''} {acl.name}, {count}", "Acl's step is 5"]
 
     nonempty = sum(1 for a in session.state.acls if a.ipv6 == ipv6 and a.rules)
     lines = [f"Total quantity of nonempty ACL number is {nonempty}", ""]
@@ -328,27 +349,49 @@ def acl_all(session: CliSession, args: Args, *, ipv6: bool = False) -> str:
 acl6_all = partial(acl_all, ipv6=True)
 
 
+# What every VRP routing table holds besides the configured networks: the InLoopBack0 routes.
+_INLOOPBACK = (
+    ("127.0.0.0/8", "127.0.0.1"),
+    ("127.0.0.1/32", "127.0.0.1"),
+    ("127.255.255.255/32", "127.0.0.1"),
+)
+
+
 def routing_table(session: CliSession, args: Args) -> str:
+    """``display ip routing-table``: connected networks, local and broadcast host routes, and the static
+    routes whose next hop is reachable (a route to an unreachable next hop is not installed)."""
+    rows: list[tuple[str, str, int, str, str, str]] = [
+        (prefix, "Direct", 0, "D", hop, "InLoopBack0") for prefix, hop in _INLOOPBACK
+    ]
+    for route in forwarding.routes(session.state, 4):
+        if route.protocol == "Direct" and route.kind == "local":
+            rows.append((str(route.prefix), "Direct", 0, "D", "127.0.0.1", route.interface))
+        elif route.protocol == "Direct":
+            rows.append((str(route.prefix), "Direct", 0, "D", route.next_hop, route.interface))
+            network = route.prefix
+            if network.prefixlen < 31:
+                rows.append(
+                    (f"{network.broadcast_address}/32", "Direct", 0, "D", "127.0.0.1", route.interface)
+                )
+        else:
+            rows.append(
+                (str(route.prefix), route.protocol, route.preference, "RD", route.next_hop, route.interface)
+            )
+    rows.append(("255.255.255.255/32", "Direct", 0, "D", "127.0.0.1", "InLoopBack0"))
+    rows.sort(key=lambda r: (IPv4Network(r[0]).network_address, IPv4Network(r[0]).prefixlen))
+    destinations = len({r[0] for r in rows})
     lines = [
         "Route Flags: R - relay, D - download to fib",
         "------------------------------------------------------------------------------",
         "Routing Tables: Public",
-        f"{'Destination/Mask':<20}{'Proto':<9}{'Pre':<5}{'Cost':<8}{'Flags':<6}{'NextHop':<16}Interface",
+        f"         Destinations : {destinations:<8} Routes : {len(rows):<8}",
+        "",
+        "Destination/Mask    Proto   Pre  Cost      Flags NextHop         Interface",
         "",
     ]
-    for itf in session.state.interfaces:
-        if itf.oper_up:
-            for address in itf.ipv4:
-                lines.append(
-                    f"{address.network!s:<20}{'Direct':<9}{'0':<5}{'0':<8}{'D':<6}"
-                    f"{address.ip!s:<16}{itf.name}"
-                )
-    for route in session.state.static_routes:
-        if ":" not in route.prefix:
-            lines.append(
-                f"{route.prefix:<20}{'Static':<9}{route.preference or 60:<5}{'0':<8}{'RD':<6}"
-                f"{route.next_hop:<16}"
-            )
+    for prefix, proto, pre, flags, hop, itf in rows:
+        address, _, length = prefix.partition("/")
+        lines.append(f"{address:>15}/{length:<4}{proto:<8}{pre:<5}{0:<10}{flags:>3}   {hop:<16}{itf}")
     return "\n".join(lines)
 
 
