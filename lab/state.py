@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from ipaddress import IPv4Interface, IPv6Interface
 
+from govnet.lab.lldp import LldpPeer
+
 COUNTER64 = 2**64
 COUNTER32 = 2**32
 
@@ -94,6 +96,7 @@ class Interface:
     base_out_errors: int = 0
     counters_since: float = 0.0
     last_change: float = 0.0  # when the oper status last changed (ifLastChange)
+    lldp_peer: LldpPeer | None = None  # who is at the other end of the cable (LLDP)
 
     @property
     def oper_up(self) -> bool:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from govnet.lab.lldp import lldp_commands
 from govnet.lab.passwords import as_hash, verify_password
 from govnet.lab.state import Acl, DeviceState, LocalUser, OspfProcess
 from govnet.lab.vendors.base import (
@@ -539,6 +540,7 @@ class CiscoIos(Dialect):
             cmd("show ip route", r.ip_route, negate=False),
             cmd("show users", r.users, negate=False),
             cmd("show clock", r.clock, negate=False),
+            *lldp_commands(self.vendor),
         ]
         terminal = [
             cmd("terminal length <n>", h_screen_length, negate=False),

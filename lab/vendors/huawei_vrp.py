@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 
+from govnet.lab.lldp import lldp_commands
 from govnet.lab.state import DeviceState
 from govnet.lab.vendors.base import (
     CliSession,
@@ -239,6 +240,7 @@ class HuaweiVrp(Dialect):
             cmd("display this", h_display_this, negate=False),
             cmd("display saved-configuration", h_display_saved, negate=False),
             *(cmd(pattern, getattr(module, name), negate=False) for pattern, name in self.displays),
+            *lldp_commands(self.vendor),
         ]
 
     def paging_commands(self) -> list[Command]:
