@@ -137,7 +137,7 @@ def addresses(columns: Columns) -> tuple[dict[int, list[str]], dict[int, list[st
     v4: dict[int, list[str]] = {}
     v6: dict[int, list[str]] = {}
     notes: list[str] = []
-    for index, tag, value in columns.get(IP_ADDRESS_IFINDEX, []):
+    for index, _tag, value in columns.get(IP_ADDRESS_IFINDEX, []):
         found = address_from_index(index)
         ifindex = _num(value)
         if found is None or ifindex is None:
@@ -147,7 +147,7 @@ def addresses(columns: Columns) -> tuple[dict[int, list[str]], dict[int, list[st
         (v4 if version == 4 else v6).setdefault(ifindex, []).append(text)
     if not v4:  # ipAddressTable absent, or an agent that lists only IPv6 there: the old table
         legacy = columns.get(IP_AD_ENT_IFINDEX, [])
-        for index, tag, value in legacy:
+        for index, _tag, value in legacy:
             ifindex = _num(value)
             if len(index) == 4 and ifindex is not None and all(0 <= b <= 255 for b in index):
                 v4.setdefault(ifindex, []).append(str(ipaddress.IPv4Address(bytes(index))))
@@ -177,10 +177,7 @@ def interfaces(
         name = _text(cols["name"].get(key)) or descr or f"ifIndex {i}"
         high = _num(cols["high_speed"].get(key))
         speed = _num(cols["speed"].get(key))
-        if high is not None and (high > 0 or not speed):
-            speed_mbps = high
-        else:
-            speed_mbps = (speed or 0) // 1_000_000
+        speed_mbps = high if high is not None and (high > 0 or not speed) else (speed or 0) // 1000000
         hc_in, hc_out = _num(cols["hc_in"].get(key)), _num(cols["hc_out"].get(key))
         if hc_in is not None and hc_out is not None:
             in_oct, out_oct, bits = hc_in, hc_out, 64
@@ -290,10 +287,10 @@ def optical(
     if health.optical_index == "ifindex":
         to_ifindex = {k: k[0] for k in rx.keys() | tx.keys() if len(k) == 1}
     else:
-        for index, tag, value in columns.get(o.ENT_ALIAS_MAPPING_ID, []):
+        for index, _tag, value in columns.get(o.ENT_ALIAS_MAPPING_ID, []):
             if isinstance(value, tuple) and len(value) > 1 and len(index) >= 1:
                 to_ifindex.setdefault(index[:1], value[-1])
-        for index, tag, value in columns.get(ENT_NAME, []):
+        for index, _tag, value in columns.get(ENT_NAME, []):
             ifindex = names.get(_text(value).lower())
             if ifindex is not None:
                 to_ifindex.setdefault(index, ifindex)

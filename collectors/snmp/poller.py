@@ -93,7 +93,7 @@ def _system(varbinds: list[ber.Varbind]) -> dict[str, Any]:
         raise PollFailure(ErrorKind.MALFORMED, f"sysUpTime.0 has BER tag 0x{uptime[0]:02x}, not TimeTicks")
 
     def text(oid: Oid) -> str:
-        tag, value = found.get(oid, (0, None))
+        _tag, value = found.get(oid, (0, None))
         return value.decode("utf-8", "replace") if isinstance(value, bytes) else ""
 
     object_id = found.get(SYSTEM_OIDS[1], (0, None))[1]
