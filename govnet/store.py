@@ -1,9 +1,15 @@
-"""The shared storage layer: one SQLAlchemy Core schema on SQLite (default) or PostgreSQL.
+"""The shared storage layer: SQLAlchemy Core on SQLite (default) or PostgreSQL, and nothing else.
 
-Every area that keeps state (the PKI's certificates and keys; later seals and audit records) defines
-its tables on the one ``metadata`` below and registers forward migrations for its *component* with
-``register_migrations``. ``Store.open(url)`` connects and brings every registered component up to
-its newest version, recording it in ``schema_version`` — the same code on both databases.
+The core owns no area's tables. Each area that keeps state defines its tables in its own
+``<area>/schema.py`` on the one ``metadata`` below (table names prefixed with the area, e.g.
+``pki_certificates``) and, at import time, registers forward migrations for its *component*::
+
+    register_migrations("pki", [create_tables(pki_keys, ...), add_columns(pki_keys, "custody")])
+
+``Store.open(url)`` connects and brings every component registered so far up to its newest
+version, recording it in ``schema_version`` — the same code on both databases. An area's data
+access module imports its schema module, so a process that uses an area has registered it before it
+opens a store; ``Store.migrate()`` may be called again (it is idempotent) after a late registration.
 
 Errors from SQLAlchemy and the drivers become ``govnet.errors.StoreError`` with the URL's password
 masked, so a connection string never reaches a terminal or a log.
@@ -20,21 +26,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import (
-    Boolean,
     Column,
     Connection,
-    DateTime,
     Engine,
-    ForeignKey,
-    Index,
     Integer,
-    LargeBinary,
     MetaData,
     String,
     Table,
-    Text,
     create_engine,
     event,
+    inspect,
     select,
 )
 from sqlalchemy.engine import make_url
@@ -64,67 +65,6 @@ schema_version = Table(
     Column("version", Integer, nullable=False),
 )
 
-# --- PKI tables (component "pki") -------------------------------------------------------------
-
-# Serials are hex strings (X.509 serials reach 160 bits, wider than any SQL integer type).
-pki_keys = Table(
-    "pki_keys",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("owner", String(512), nullable=False),  # the subject the key belongs to
-    Column("blob", LargeBinary, nullable=False),  # encrypted at rest (govnet.pki.keystore)
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
-pki_certificates = Table(
-    "pki_certificates",
-    metadata,
-    Column("serial", String(42), primary_key=True),
-    Column("subject", Text, nullable=False),
-    Column("issuer", Text, nullable=False),
-    Column("issuer_serial", String(42), nullable=True),  # None for an imported certificate's issuer
-    Column("profile", String(32), nullable=False),
-    Column("not_before", DateTime(timezone=True), nullable=False),
-    Column("not_after", DateTime(timezone=True), nullable=False),
-    Column("der", LargeBinary, nullable=False),
-    Column("status", String(16), nullable=False),  # "valid" | "revoked"
-    Column("is_ca", Boolean, nullable=False, default=False),
-    Column("key_id", String(64), ForeignKey("pki_keys.id"), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-Index("ix_pki_certificates_issuer_serial", pki_certificates.c.issuer_serial)
-
-pki_revocations = Table(
-    "pki_revocations",
-    metadata,
-    Column("serial", String(42), ForeignKey("pki_certificates.serial"), primary_key=True),
-    Column("issuer_serial", String(42), nullable=False),
-    Column("reason", String(32), nullable=False),
-    Column("revoked_at", DateTime(timezone=True), nullable=False),
-)
-Index("ix_pki_revocations_issuer_serial", pki_revocations.c.issuer_serial)
-
-# One row per certificate authority this installation operates.
-pki_authorities = Table(
-    "pki_authorities",
-    metadata,
-    Column("serial", String(42), ForeignKey("pki_certificates.serial"), primary_key=True),
-    Column("role", String(16), nullable=False),  # "root" | "intermediate"
-    Column("name", Text, nullable=False),
-    Column("crl_url", Text, nullable=False),
-    Column("issuing", Boolean, nullable=False),  # the CA that signs end-entity certificates
-)
-
-pki_crls = Table(
-    "pki_crls",
-    metadata,
-    Column("issuer_serial", String(42), ForeignKey("pki_certificates.serial"), primary_key=True),
-    Column("number", Integer, primary_key=True),
-    Column("this_update", DateTime(timezone=True), nullable=False),
-    Column("next_update", DateTime(timezone=True), nullable=False),
-    Column("der", LargeBinary, nullable=False),
-)
-
 # --- migrations -------------------------------------------------------------------------------
 
 Migration = Callable[[Connection], None]
@@ -134,12 +74,27 @@ _MIGRATIONS: dict[str, list[Migration]] = {}
 def register_migrations(component: str, migrations: list[Migration]) -> None:
     """Declare a component's forward migrations: ``migrations[i]`` takes it from version i to i+1.
 
-    Append new steps at the end; never edit or reorder a released one.
+    Called at import time by the area's ``<area>/schema.py`` (``"pki"`` by ``govnet.pki.schema``).
+    Append new steps at the end; never edit or reorder a released one: a database's
+    ``schema_version`` row for the component counts the steps it has run. Registering the same
+    component again replaces its list (a module re-imported is harmless).
     """
     _MIGRATIONS[component] = list(migrations)
 
 
-def _create(*tables: Table) -> Migration:
+def registered_components() -> dict[str, int]:
+    """Each registered component and the schema version its migrations reach."""
+    return {component: len(steps) for component, steps in _MIGRATIONS.items()}
+
+
+def create_tables(*tables: Table) -> Migration:
+    """A migration step creating ``tables`` (and their indexes) as they stood when the step was
+    released. Skips tables that exist already, so a step interrupted half-way can run again.
+
+    Build a table's *later* columns with ``add_columns`` steps, never by editing the ``Table`` a
+    released ``create_tables`` step creates: a new database runs every step in order too.
+    """
+
     def step(conn: Connection) -> None:
         for table in tables:
             table.create(conn, checkfirst=True)
@@ -147,10 +102,22 @@ def _create(*tables: Table) -> Migration:
     return step
 
 
-register_migrations(
-    "pki",
-    [_create(pki_keys, pki_certificates, pki_revocations, pki_authorities, pki_crls)],
-)
+def add_columns(table: Table, *names: str) -> Migration:
+    """A migration step adding the named columns of ``table`` (defined on it) to an existing
+    database; columns already present are skipped, so the step is idempotent on SQLite and
+    PostgreSQL alike."""
+
+    def step(conn: Connection) -> None:
+        have = {c["name"] for c in inspect(conn).get_columns(table.name)}
+        for name in names:
+            if name in have:
+                continue
+            column = table.c[name]
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{name}" {kind}')
+
+    return step
+
 
 # --- the store --------------------------------------------------------------------------------
 

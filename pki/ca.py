@@ -34,17 +34,10 @@ from govnet.pki.profiles import (
     parse_san,
     parse_subject,
 )
+from govnet.pki.schema import pki_authorities, pki_certificates, pki_crls, pki_keys, pki_revocations
 from govnet.pki.sm2 import SM2PrivateKey, SM2PublicKey
 from govnet.settings import Settings
-from govnet.store import (
-    Store,
-    StoreConflict,
-    pki_authorities,
-    pki_certificates,
-    pki_crls,
-    pki_keys,
-    pki_revocations,
-)
+from govnet.store import Store, StoreConflict
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +49,33 @@ REASONS = x509.REASONS
 MAX_DAYS = 36_525
 
 
-def check_days(days: int | None, what: str = "--days") -> None:
+class FieldError(InputError):
+    """A request field's value is refused. ``field`` names it as the service's parameter does; an
+    edge names it its own way (the CLI as its option) with ``problem``."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field} {problem}")
+        self.field = field
+        self.problem = problem
+
+
+class NoAuthorityError(NotFoundError):
+    """The store holds no certificate authority yet."""
+
+    def __init__(self) -> None:
+        super().__init__("no certificate authority yet: initialise one first")
+
+
+def check_days(days: int | None, field: str = "days") -> None:
     """Refuse a validity that is not a positive number of days, or absurdly long."""
     if days is not None and not 0 < days <= MAX_DAYS:
-        raise InputError(f"{what} must be between 1 and {MAX_DAYS} days, got {days}")
+        raise FieldError(field, f"must be between 1 and {MAX_DAYS} days, got {days}")
 
 
 CRL_URL_SCHEMES = ("http", "https", "ftp", "ldap", "file")
 
 
-def check_crl_url(url: str, option: str = "--crl-url") -> None:
+def check_crl_url(url: str, field: str = "crl_url") -> None:
     """A CRL distribution point is written into every certificate the CA signs, for its lifetime:
     refuse anything a relying party could not fetch (RFC 5280 4.2.1.13: a URI with a scheme)."""
     from urllib.parse import urlsplit
@@ -74,9 +84,10 @@ def check_crl_url(url: str, option: str = "--crl-url") -> None:
     ok = parts.scheme in CRL_URL_SCHEMES and not any(c.isspace() for c in url)
     ok = ok and (bool(parts.path) if parts.scheme == "file" else bool(parts.netloc))
     if not ok:
-        raise InputError(
-            f"{option} {url!r} is not a URL a relying party can fetch a CRL from; "
-            f"use {', '.join(s + '://' for s in CRL_URL_SCHEMES)}..."
+        raise FieldError(
+            field,
+            f"{url!r} is not a URL a relying party can fetch a CRL from; "
+            f"use {', '.join(s + '://' for s in CRL_URL_SCHEMES)}...",
         )
 
 
@@ -165,6 +176,13 @@ def get_certificate(store: Store, serial: str) -> CertificateRecord:
     return _record(row)
 
 
+def find_by_serial(store: Store, serial: int) -> CertificateRecord | None:
+    """The store's certificate with this exact serial, if any (no prefix matching)."""
+    with store.connect() as conn:
+        row = conn.execute(_SELECT.where(pki_certificates.c.serial == x509.serial_hex(serial))).first()
+    return _record(row) if row is not None else None
+
+
 def list_certificates(
     store: Store, *, profile: str | None = None, status: str | None = None, batch: int = 500
 ) -> Iterator[CertificateRecord]:
@@ -213,7 +231,7 @@ def issuing_authority(store: Store) -> Authority:
     for authority in authorities(store):
         if authority.issuing:
             return authority
-    raise NotFoundError("no certificate authority yet: run `govnet pki init --name ...` first")
+    raise NoAuthorityError()
 
 
 def authority_for(store: Store, serial: str) -> Authority:
@@ -226,10 +244,6 @@ def authority_for(store: Store, serial: str) -> Authority:
 def passphrase(settings: Settings) -> str:
     """The PKI passphrase named by settings; SecretError (saying where it was looked for) when absent."""
     return resolve_passphrase(settings.pki)
-
-
-def _seal(key: SM2PrivateKey, secret: str) -> bytes:
-    return encrypt_private_key(key, secret)
 
 
 def _load_key(conn: Connection, key_id: str | None, passphrase_value: str) -> SM2PrivateKey:
@@ -319,9 +333,9 @@ def init_ca(
 ) -> InitResult:
     """Create the root CA (and an issuing intermediate if named); refuse if a CA exists already."""
     now = now or _now()
-    check_days(root_days)
-    check_days(intermediate_days, "the intermediate's validity")
-    for option, url in (("--crl-url", crl_url), ("--intermediate-crl-url", intermediate_crl_url)):
+    check_days(root_days, "root_days")
+    check_days(intermediate_days, "intermediate_days")
+    for option, url in (("crl_url", crl_url), ("intermediate_crl_url", intermediate_crl_url)):
         if url is not None:
             check_crl_url(url, option)
     if authorities(store):
@@ -381,7 +395,7 @@ def init_ca(
             intermediate_crl_url or default_crl_url(settings, inter_hex),
         )
     with store.begin() as conn:
-        _insert_key(conn, f"key-{root_hex}", name, _seal(root_key, secret), now)
+        _insert_key(conn, f"key-{root_hex}", name, encrypt_private_key(root_key, secret), now)
         root_record = _insert_certificate(
             conn, root_cert, profile="root", issuer_serial=root_hex, key_id=f"key-{root_hex}"
         )
@@ -393,7 +407,9 @@ def init_ca(
         inter_record = None
         if inter and intermediate_name:
             inter_key, inter_cert, inter_hex, inter_crl = inter
-            _insert_key(conn, f"key-{inter_hex}", intermediate_name, _seal(inter_key, secret), now)
+            _insert_key(
+                conn, f"key-{inter_hex}", intermediate_name, encrypt_private_key(inter_key, secret), now
+            )
             inter_record = _insert_certificate(
                 conn,
                 inter_cert,
@@ -485,7 +501,7 @@ def issue_certificate(
         alt_names = alt_names or x509.csr_alt_names(request, csr_source)
     else:
         if not subject:
-            raise InputError("give the subject (--subject) or a certificate request (--csr)")
+            raise InputError("give a subject or a certificate request")
         parsed_subject = parse_subject(subject, organisation=organisation, credit_code=credit_code)
         private_key = existing_key or SM2PrivateKey.generate()
         public_key = private_key.public_key()
@@ -495,7 +511,9 @@ def issue_certificate(
     if issuer.name.dump() != authority.record.certificate.subject.dump():
         raise InputError("the signer given is not the issuing CA")
     not_after = min(now + dt.timedelta(days=days or chosen.default_days), authority.record.not_after)
-    sealed = _seal(private_key, secret) if private_key is not None else None  # slow: outside the transaction
+    encrypted_key = (
+        encrypt_private_key(private_key, secret) if private_key is not None else None
+    )  # slow: outside the transaction
     for attempt in range(5):
         serial = x509.random_serial()
         serial_text = x509.serial_hex(serial)
@@ -513,9 +531,9 @@ def issue_certificate(
         try:
             with store.begin() as conn:
                 key_id = None
-                if sealed is not None:
+                if encrypted_key is not None:
                     key_id = f"key-{serial_text}"
-                    _insert_key(conn, key_id, x509.name_text(cert.subject), sealed, now)
+                    _insert_key(conn, key_id, x509.name_text(cert.subject), encrypted_key, now)
                 record = _insert_certificate(
                     conn,
                     cert,
@@ -622,7 +640,7 @@ def issue_crl(
 ) -> CrlResult:
     """Sign a fresh CRL for one CA (default: the issuing CA) listing every certificate it revoked."""
     now = now or _now()
-    check_days(days, "the CRL's validity (--days)")
+    check_days(days)
     authority = (
         authority_for(store, x509.serial_hex(x509.parse_serial(ca_serial)))
         if ca_serial

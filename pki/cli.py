@@ -1,4 +1,6 @@
-"""`govnet pki ...`: the certificate authority's commands. Thin: parse, call pki.ca / pki.verify, render."""
+"""`govnet pki ...`: the certificate authority's commands. Thin: parse options, call
+``govnet.pki.service``, render with ``govnet.output.emit``; it names its options in the service's
+field errors and adds the hints a person at a terminal needs."""
 
 from __future__ import annotations
 
@@ -10,15 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from govnet.errors import GovnetError, InputError
+from govnet.errors import GovnetError, InputError, NotFoundError
 from govnet.output import emit
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from govnet.pki.ca import CertificateRecord
-    from govnet.settings import Settings
-    from govnet.store import Store
+    from govnet.pki.service import PkiService
     from govnet.verdict import Verdict
 
 app = typer.Typer(
@@ -28,14 +29,30 @@ app = typer.Typer(
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
-@contextmanager
-def _service() -> Iterator[tuple[Store, Settings]]:
-    from govnet.settings import load_settings
-    from govnet.store import Store
+# Service field -> the option that sets it, so an error names what the user typed.
+_OPTIONS = {
+    "days": "--days",
+    "root_days": "--days",
+    "crl_url": "--crl-url",
+    "intermediate_crl_url": "--intermediate-crl-url",
+    "intermediate_days": "the intermediate's validity",
+    "status": "--status",
+}
 
-    settings = load_settings()
-    with Store.open(settings.effective_store_url) as store:
-        yield store, settings
+
+@contextmanager
+def _service() -> Iterator[PkiService]:
+    """The service over the configured store; its errors said in this command line's terms."""
+    from govnet.pki.ca import FieldError, NoAuthorityError
+    from govnet.pki.service import PkiService
+
+    try:
+        with PkiService.open() as service:
+            yield service
+    except FieldError as exc:
+        raise InputError(f"{_OPTIONS.get(exc.field, exc.field)} {exc.problem}") from None
+    except NoAuthorityError as exc:
+        raise NotFoundError(f"{exc}: run `govnet pki init --name ...`") from None
 
 
 def _read(path: Path) -> bytes:
@@ -107,33 +124,38 @@ def init(
     as_json: JsonOption = False,
 ) -> None:
     """Create the root CA (SM2 key, self-signed SM3withSM2 certificate) and optionally an intermediate."""
-    from govnet.pki.ca import init_ca
-    from govnet.pki.profiles import parse_subject
-
-    inter_name = intermediate_name or (
-        f"CN={parse_subject(name).common_name} Issuing CA" if intermediate else None
-    )
-    with _service() as (store, settings):
-        result = init_ca(
-            store,
-            settings,
+    with _service() as service:
+        outcome = service.init(
             name=name,
             organisation=org,
             credit_code=credit_code,
-            intermediate_name=inter_name,
+            intermediate=intermediate,
+            intermediate_name=intermediate_name,
             crl_url=crl_url,
             intermediate_crl_url=intermediate_crl_url,
             root_days=days,
         )
+    _warn(outcome.warnings)
+    result = outcome.result
     records = [result.root] + ([result.intermediate] if result.intermediate else [])
     emit(
         {
             "root": result.root.to_dict(),
             "intermediate": result.intermediate.to_dict() if result.intermediate else None,
+            "warnings": list(outcome.warnings),
         },
         as_json=as_json,
         render=lambda c: _cert_table(c, records, "certificate authority created"),
     )
+
+
+def _warn(warnings: tuple[str, ...]) -> None:
+    from rich.markup import escape
+
+    from govnet.output import err_console
+
+    for warning in warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}")
 
 
 @app.command()
@@ -175,33 +197,35 @@ def issue(
 ) -> None:
     """Issue an end-entity certificate from a CSR, for an existing key, or for a new SM2 key pair."""
     from govnet.pki import keys
-    from govnet.pki.ca import issue_certificate, passphrase
+    from govnet.pki.ca import passphrase
+    from govnet.pki.service import IssueRequest, KeyInput
     from govnet.secrets import resolve_secret, write_secret_file
 
     if key_out and (csr or key):
         raise InputError("--key-out is for generated keys; with --csr or --key the requester keeps its key")
     if csr and key:
         raise InputError("give --csr or --key, not both")
+    if not subject and not csr:
+        raise InputError("give the subject (--subject) or a certificate request (--csr)")
     for target in (out, key_out):
         if target is not None:
             _check_writable(target)
-    with _service() as (store, settings):
+    with _service() as service:
         key_secret = resolve_secret(key_passphrase) if key_passphrase else None
         if key_out and key_secret is None:
-            key_secret = passphrase(settings)
-        existing = keys.load_private_key(_read(key), key_secret, source=str(key)) if key else None
-        result = issue_certificate(
-            store,
-            settings,
-            profile=profile,
-            subject=subject,
-            csr_data=_read(csr) if csr else None,
-            csr_source=str(csr),
-            existing_key=existing,
-            organisation=org,
-            credit_code=credit_code,
-            san=san or (),
-            days=days,
+            key_secret = passphrase(service.settings)
+        result = service.issue(
+            IssueRequest(
+                profile=profile,
+                subject=subject,
+                csr=_read(csr) if csr else None,
+                csr_source=str(csr),
+                key=KeyInput(_read(key), str(key), key_secret) if key else None,
+                organisation=org,
+                credit_code=credit_code,
+                san=tuple(san or ()),
+                days=days,
+            )
         )
     if out:
         _write(out, result.record.der if der else result.record.pem)
@@ -224,10 +248,8 @@ def revoke(
     as_json: JsonOption = False,
 ) -> None:
     """Revoke a certificate; it appears on the issuer's next CRL."""
-    from govnet.pki.ca import revoke_certificate
-
-    with _service() as (store, _settings):
-        record = revoke_certificate(store, serial, reason)
+    with _service() as service:
+        record = service.revoke(serial, reason)
     emit(record.to_dict(), as_json=as_json, render=lambda c: _cert_table(c, [record], "certificate revoked"))
 
 
@@ -242,29 +264,19 @@ def crl(
     as_json: JsonOption = False,
 ) -> None:
     """Sign a CRL (SM3withSM2) listing the CA's revoked certificates, and publish it."""
-    from govnet.pki.ca import authority_for, issue_crl
+    from govnet.pki.service import CrlPublishError
 
-    with _service() as (store, settings):
-        result = issue_crl(store, settings, ca_serial=ca, days=days)
+    with _service() as service:
         try:
-            published = _publish(authority_for(store, result.issuer.serial).crl_url, result.der)
-        except InputError as exc:
+            published = service.publish_crl(ca_serial=ca, days=days)
+        except CrlPublishError as exc:
             # The CRL is signed and in the store (`verify` consults it): say so, and exit 1, not 2.
-            raise GovnetError(
-                f"CRL #{result.number} is signed and stored, but publishing it failed: {exc}; "
-                "fix that and run `govnet pki crl` again"
-            ) from None
+            raise GovnetError(f"{exc}; fix that and run `govnet pki crl` again") from None
+    result = published.crl
     if out:
         _write(out, result.der if der else result.pem)
-    data = {
-        "issuer": result.issuer.subject,
-        "number": result.number,
-        "this_update": result.this_update.isoformat(),
-        "next_update": result.next_update.isoformat(),
-        "revoked": result.revoked,
-        "published": published,
-        "file": str(out) if out else None,
-    }
+    data = {**published.to_dict(), "file": str(out) if out else None}
+    data.pop("issuer_serial")
 
     def render(console: Console) -> None:
         from rich.markup import escape
@@ -272,23 +284,10 @@ def crl(
         console.print(
             f"CRL #{result.number} from {escape(result.issuer.subject)}: {result.revoked} revoked, "
             f"next update {result.next_update:%Y-%m-%d %H:%M}Z"
-            + (f", published to {published}" if published else "")
+            + (f", published to {published.published_to}" if published.published_to else "")
         )
 
     emit(data, as_json=as_json, render=render)
-
-
-def _publish(url: str, der: bytes) -> str | None:
-    """Write the CRL where a file: distribution point names it (http publication is a web server's job)."""
-    if not url.startswith("file://"):
-        return None
-    from urllib.parse import unquote, urlparse
-
-    path = Path(unquote(urlparse(url).path))
-    staging = path.with_name(path.name + ".new")
-    _write(staging, der)
-    staging.replace(path)  # atomically: a reader sees the old CRL or the new one, never half of one
-    return str(path)
 
 
 @app.command("list")
@@ -300,18 +299,15 @@ def list_(
     """List the certificates in the store."""
     import json
 
-    from govnet.pki.ca import list_certificates
-
-    if status not in (None, "valid", "revoked"):
-        raise InputError(f"--status must be valid or revoked, got {status!r}")
-    with _service() as (store, _settings):
+    with _service() as service:
+        found = service.certificates(profile=profile, status=status)
         if as_json:  # stream: one certificate at a time, however many there are
             print("[")
-            for index, record in enumerate(list_certificates(store, profile=profile, status=status)):
+            for index, record in enumerate(found):
                 print(("  " if index == 0 else ", ") + json.dumps(record.to_dict(), ensure_ascii=False))
             print("]")
             return
-        records = list(list_certificates(store, profile=profile, status=status))
+        records = list(found)
     emit(None, as_json=False, render=lambda c: _cert_table(c, records, f"{len(records)} certificate(s)"))
 
 
@@ -334,16 +330,18 @@ def export(
     import sys
 
     from govnet.pki import keys
-    from govnet.pki.ca import chain_of, get_certificate, passphrase, private_key_of
+    from govnet.pki.ca import passphrase
     from govnet.secrets import resolve_secret, write_secret_file
 
     if der and chain:
         raise InputError("--der writes one certificate; use PEM for --chain")
-    with _service() as (store, settings):
-        records = chain_of(store, serial) if chain else [get_certificate(store, serial)]
-        private = private_key_of(store, settings, serial) if key else None
+    with _service() as service:
+        records = service.chain(serial) if chain else [service.certificate(serial)]
+        private = service.private_key(serial) if key else None
         key_secret = (
-            (resolve_secret(key_passphrase) if key_passphrase else passphrase(settings)) if key else None
+            (resolve_secret(key_passphrase) if key_passphrase else passphrase(service.settings))
+            if key
+            else None
         )
     data = records[0].der if der else b"".join(r.pem for r in records)
     if key and private is not None and key_secret is not None:
@@ -377,25 +375,19 @@ def verify(
     as_json: JsonOption = False,
 ) -> None:
     """Verify a certificate: chain to trusted roots, signatures, validity, usage, constraints, CRL status."""
-    from govnet.pki import x509
-    from govnet.pki.ca import latest_crls, list_certificates, trusted_roots
-    from govnet.pki.verify import Policy, verify_path
+    from govnet.pki.service import VerifyRequest
 
-    when = _parse_time(at) if at else None
-    target = x509.load_certificate(_read(cert), str(cert))
-    intermediates = [c for p in chain or [] for c in x509.load_certificates(_read(p), str(p))]
-    roots = [c for p in trust or [] for c in x509.load_certificates(_read(p), str(p))]
-    crls = [x509.load_crl(_read(p), str(p)) for p in crl_file or []]
-    with _service() as (store, settings):
-        roots += [x509.load_certificate(der, "store") for der in trusted_roots(store)]
-        crls += [x509.load_crl(der, "store") for der in latest_crls(store)]
-        store_cas = [
-            x509.load_certificate(r.der, "store") for r in list_certificates(store, profile="intermediate")
-        ]
-        policy = Policy(allow_empty_sm2_id=settings.pki.allow_empty_sm2_id, at=when, purpose=purpose)
-    verdict = verify_path(
-        target, intermediates=[*intermediates, *store_cas], roots=roots, crls=crls, policy=policy
+    request = VerifyRequest(
+        certificate=_read(cert),
+        source=str(cert),
+        intermediates=[(_read(p), str(p)) for p in chain or []],
+        trusted=[(_read(p), str(p)) for p in trust or []],
+        crls=[(_read(p), str(p)) for p in crl_file or []],
+        purpose=purpose,
+        at=_parse_time(at) if at else None,
     )
+    with _service() as service:
+        verdict = service.verify(request)
     emit(verdict.summary(), as_json=as_json, render=lambda c: render_verdict(c, verdict))
     if not verdict.ok:
         raise typer.Exit(1)

@@ -15,10 +15,9 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govnet.pki import ca, x509
-from govnet.pki.verify import Policy, verify_path
+from govnet.pki import ca
+from govnet.pki.service import IssueRequest, PkiService, VerifyRequest
 from govnet.secrets import write_secret_file
-from govnet.store import Store
 from govnet.verdict import Status, Verdict
 
 if TYPE_CHECKING:
@@ -34,7 +33,7 @@ def _settings_with_passphrase(ctx: DemoContext) -> Settings:
     if pki.passphrase_file or os.environ.get(pki.passphrase_env):
         return ctx.settings
     path = ctx.workdir / "pki" / "passphrase"
-    if path.exists():  # a rerun in the same workdir: the CA key is sealed under this one
+    if path.exists():  # a rerun in the same workdir: the CA keys are encrypted under this one
         ctx.console.print(f"PKI passphrase: none configured, using {path} from an earlier run")
     else:
         write_secret_file(path, secrets.token_urlsafe(24))
@@ -49,42 +48,40 @@ def run(ctx: DemoContext) -> None:
     settings = _settings_with_passphrase(ctx)
     out = ctx.workdir / "pki"
     out.mkdir(parents=True, exist_ok=True)
-    with Store.open(settings.effective_store_url) as store:
-        made = _authority(ctx, store, settings)
+    with PkiService.open(settings) as service:
+        made = _authority(ctx, service)
         if made.intermediate is None:  # only if someone else's CA without an intermediate is here
             ctx.failures.append("pki: the store holds a CA without an issuing intermediate")
             return
         ctx.console.print(f"root CA        {made.root.subject}  serial {made.root.serial}")
         ctx.console.print(f"issuing CA     {made.intermediate.subject}  serial {made.intermediate.serial}")
-        seal_maker = ca.issue_certificate(
-            store,
-            settings,
-            profile="seal-maker",
-            subject="CN=示例市市场监督管理局制章人",
-            organisation="示例市市场监督管理局",
-            credit_code=_valid(CREDIT_CODE),
+        seal_maker = service.issue(
+            IssueRequest(
+                profile="seal-maker",
+                subject="CN=示例市市场监督管理局制章人",
+                organisation="示例市市场监督管理局",
+                credit_code=_valid(CREDIT_CODE),
+            )
         ).record
-        signer = ca.issue_certificate(
-            store,
-            settings,
-            profile="signer",
-            subject="CN=王小明",
-            organisation="示例市人力资源和社会保障局",
-            credit_code=_valid(CREDIT_CODE),
+        signer = service.issue(
+            IssueRequest(
+                profile="signer",
+                subject="CN=王小明",
+                organisation="示例市人力资源和社会保障局",
+                credit_code=_valid(CREDIT_CODE),
+            )
         ).record
-        doomed = ca.issue_certificate(
-            store,
-            settings,
-            profile="device",
-            subject="CN=county-07-router",
-            san=["county-07-router.gov.example"],
+        doomed = service.issue(
+            IssueRequest(
+                profile="device", subject="CN=county-07-router", san=("county-07-router.gov.example",)
+            )
         ).record
         for label, record in (("seal maker", seal_maker), ("signer", signer), ("device", doomed)):
             ctx.console.print(f"issued {label:<11} {record.subject}  serial {record.serial}")
-        ca.revoke_certificate(store, doomed.serial, "keyCompromise")
+        service.revoke(doomed.serial, "keyCompromise")
         ctx.console.print(f"revoked        {doomed.serial} (keyCompromise)")
-        inter_crl = ca.issue_crl(store, settings)
-        root_crl = ca.issue_crl(store, settings, ca_serial=made.root.serial)
+        inter_crl = service.publish_crl().crl
+        root_crl = service.publish_crl(ca_serial=made.root.serial).crl
         ctx.console.print(
             f"CRLs           #{inter_crl.number} from the issuing CA ({inter_crl.revoked} revoked), "
             f"#{root_crl.number} from the root; next update {inter_crl.next_update:%Y-%m-%d}"
@@ -100,38 +97,39 @@ def run(ctx: DemoContext) -> None:
         }
         for name, data in files.items():
             (out / f"{name}.pem").write_bytes(data)
-        roots = [made.root.certificate]
-        inters = [made.intermediate.certificate]
-        crls = [x509.load_crl(der, "store") for der in ca.latest_crls(store)]
 
-    def verify(record: ca.CertificateRecord, **policy: object) -> Verdict:
-        return verify_path(
-            record.certificate,
-            intermediates=inters,
-            roots=roots,
-            crls=crls,
-            policy=Policy(allow_empty_sm2_id=settings.pki.allow_empty_sm2_id, **policy),  # type: ignore[arg-type]
-        )
+        def verify(record: ca.CertificateRecord, purpose: str, at: dt.datetime | None = None) -> Verdict:
+            return service.verify(VerifyRequest(record.der, record.subject, purpose=purpose, at=at))
 
-    expectations = [
-        ("seal maker's certificate, for sealing", verify(seal_maker, purpose="seal-maker"), Status.PASSED),
-        ("signer's certificate, for signing", verify(signer, purpose="signer"), Status.PASSED),
-        ("revoked device certificate", verify(doomed, purpose="device"), Status.FAILED),
-        ("signer's certificate used as a TLS server", verify(signer, purpose="tls-server"), Status.FAILED),
-        (
-            "seal maker's certificate in 2031",
-            verify(seal_maker, purpose="seal-maker", at=dt.datetime(2031, 1, 1, tzinfo=dt.UTC)),
-            Status.FAILED,
-        ),
-    ]
-    for title, verdict, expected in expectations:
-        ctx.console.print(f"\n[bold]govnet pki verify[/] — {title} (expected {expected.value})")
-        if verdict.status is Status.PASSED:
-            ctx.console.print(f"verdict: [bold green]PASSED[/] ({len(verdict.checks)} checks)")
-        else:
-            render_verdict(ctx.console, Verdict(verdict.subject, verdict.failures or verdict.checks))
-        if verdict.status is not expected:
-            ctx.failures.append(f"pki: {title}: verdict {verdict.status.value}, expected {expected.value}")
+        expectations = [
+            (
+                "seal maker's certificate, for sealing",
+                verify(seal_maker, purpose="seal-maker"),
+                Status.PASSED,
+            ),
+            ("signer's certificate, for signing", verify(signer, purpose="signer"), Status.PASSED),
+            ("revoked device certificate", verify(doomed, purpose="device"), Status.FAILED),
+            (
+                "signer's certificate used as a TLS server",
+                verify(signer, purpose="tls-server"),
+                Status.FAILED,
+            ),
+            (
+                "seal maker's certificate in 2031",
+                verify(seal_maker, purpose="seal-maker", at=dt.datetime(2031, 1, 1, tzinfo=dt.UTC)),
+                Status.FAILED,
+            ),
+        ]
+        for title, verdict, expected in expectations:
+            ctx.console.print(f"\n[bold]govnet pki verify[/] — {title} (expected {expected.value})")
+            if verdict.status is Status.PASSED:
+                ctx.console.print(f"verdict: [bold green]PASSED[/] ({len(verdict.checks)} checks)")
+            else:
+                render_verdict(ctx.console, Verdict(verdict.subject, verdict.failures or verdict.checks))
+            if verdict.status is not expected:
+                ctx.failures.append(
+                    f"pki: {title}: verdict {verdict.status.value}, expected {expected.value}"
+                )
     _openssl_check(ctx, out)
     ctx.state["pki"] = {
         "settings": settings,
@@ -144,20 +142,18 @@ def run(ctx: DemoContext) -> None:
     }
 
 
-def _authority(ctx: DemoContext, store: Store, settings: Settings) -> ca.InitResult:
+def _authority(ctx: DemoContext, service: PkiService) -> ca.InitResult:
     """Create the CA, or reuse the one an earlier run left in this workdir."""
-    existing = {a.role: a.record for a in ca.authorities(store)}
+    existing = {a.role: a.record for a in service.authorities()}
     if "root" in existing:
         ctx.console.print("the store already holds a CA (an earlier run in this workdir): reusing it")
         return ca.InitResult(existing["root"], existing.get("intermediate"))
-    return ca.init_ca(
-        store,
-        settings,
+    return service.init(
         name="CN=示例市电子政务根CA",
         organisation="示例市政务服务数据管理局",
         credit_code=_valid(CREDIT_CODE),
         intermediate_name="CN=示例市电子政务业务CA",
-    )
+    ).result
 
 
 def _valid(code: str) -> str:

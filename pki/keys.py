@@ -588,7 +588,7 @@ def _decrypted(parse: Callable[[], SM2PrivateKey], where: str) -> SM2PrivateKey:
         raise KeyDecryptionError(where) from None
 
 
-def load_private_key(
+def load_pkcs8_or_sec1_key(
     data: bytes, password: bytes | str | None = None, *, source: str = "<data>"
 ) -> SM2PrivateKey:
     """An SM2 private key from PKCS#8 / encrypted PKCS#8 / SEC1, PEM or DER (see the module docstring)."""
@@ -622,8 +622,10 @@ def _der_kind(data: bytes) -> str | None:
     return {(2, 16): "pkcs8", (2, 4): "sec1", (16, 4): "encrypted"}.get(tags)
 
 
-def load_private_key_file(path: str | os.PathLike[str], password: bytes | str | None = None) -> SM2PrivateKey:
-    return load_private_key(_read(path), password, source=str(path))
+def load_pkcs8_or_sec1_key_file(
+    path: str | os.PathLike[str], password: bytes | str | None = None
+) -> SM2PrivateKey:
+    return load_pkcs8_or_sec1_key(_read(path), password, source=str(path))
 
 
 def _read(path: str | os.PathLike[str]) -> bytes:

@@ -157,7 +157,7 @@ def _sm4_gcm(key: bytes, nonce: bytes, aad: bytes, data: bytes, *, encrypt: bool
 def encrypt_private_key(
     key: SM2PrivateKey, passphrase: str | bytes, *, kdf: KdfParams | None = None
 ) -> bytes:
-    """The key encrypted under ``passphrase``, as PEM-armoured bytes ready for ``save_private_key``."""
+    """The key encrypted under ``passphrase``, as PEM-armoured bytes ready for ``save_govnet_key_file``."""
     secret = _passphrase_bytes(passphrase)
     if len(secret) < MIN_PASSPHRASE_BYTES:
         raise SecretError(f"a key passphrase must be at least {MIN_PASSPHRASE_BYTES} bytes long")
@@ -175,8 +175,8 @@ def encrypt_private_key(
         nonce,
         key.public_key().point(),
     )
-    sealed = _sm4_gcm(params.derive(secret, salt), nonce, header, key.secret_scalar_bytes(), encrypt=True)
-    return pem_encode(PEM_LABEL, header + sealed)
+    ciphertext = _sm4_gcm(params.derive(secret, salt), nonce, header, key.secret_scalar_bytes(), encrypt=True)
+    return pem_encode(PEM_LABEL, header + ciphertext)
 
 
 def _unarmour(blob: bytes, source: str) -> bytes:
@@ -241,7 +241,7 @@ def decrypt_private_key(blob: bytes, passphrase: str | bytes, *, source: str = "
     return key
 
 
-def save_private_key(
+def save_govnet_key_file(
     path: str | os.PathLike[str], key: SM2PrivateKey, passphrase: str | bytes, *, kdf: KdfParams | None = None
 ) -> Path:
     """Encrypt ``key`` and write it to ``path``, mode 0600 from the first byte (atomically replaced)."""
@@ -250,8 +250,9 @@ def save_private_key(
     return target
 
 
-def load_private_key(path: str | os.PathLike[str], passphrase: str | bytes) -> SM2PrivateKey:
-    """Read and decrypt a key file; refused when group or others can access it (as ssh does)."""
+def load_govnet_key_file(path: str | os.PathLike[str], passphrase: str | bytes) -> SM2PrivateKey:
+    """Read and decrypt a govnet key file (what ``save_govnet_key_file`` writes); refused when group
+    or others can access it (as ssh does)."""
     source = Path(path)
     try:
         mode = source.stat().st_mode

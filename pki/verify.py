@@ -11,7 +11,7 @@ exactly what failed. A missing or stale CRL makes the verdict INDETERMINATE, not
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,6 +37,23 @@ class Policy:
     allow_empty_sm2_id: bool = False
     at: dt.datetime | None = None
     purpose: str | None = None  # an end-entity profile name: check KU/EKU for it
+
+
+@dataclass(frozen=True)
+class RevocationRecord:
+    """What the operator's own records (govnet's store) say about a certificate they issued: known
+    at once, before any CRL is signed. ``der`` is the recorded certificate, so that a certificate
+    from elsewhere with the same serial never matches."""
+
+    der: bytes
+    serial: str
+    status: str  # "valid" | "revoked"
+    revoked_at: dt.datetime | None = None
+    reason: str | None = None
+    source: str = "store"
+
+
+RecordLookup = Callable[[asn1_x509.Certificate], RevocationRecord | None]
 
 
 def _der(cert: asn1_x509.Certificate) -> bytes:
@@ -332,6 +349,26 @@ def _revocation(
     )
 
 
+def _revocation_record(cert: asn1_x509.Certificate, name: str, lookup: RecordLookup) -> CheckResult | None:
+    record = lookup(cert)
+    if record is None or record.der != cert.dump():
+        return None  # not a certificate these records hold
+    evidence = {"source": record.source, "serial": record.serial, "status": record.status}
+    if record.status != "revoked":
+        return CheckResult.passed(name, f"not revoked in the {record.source}'s records", **evidence)
+    when = record.revoked_at
+    return CheckResult.failed(
+        name,
+        "REVOKED"
+        + (f" on {when:%Y-%m-%d %H:%M:%S}Z" if when else "")
+        + (f", reason: {record.reason}" if record.reason else "")
+        + f" (recorded in the {record.source}; listed from the issuer's next CRL on)",
+        **evidence,
+        revoked_at=when.isoformat() if when else None,
+        revocation_reason=record.reason,
+    )
+
+
 def verify_path(
     cert: asn1_x509.Certificate,
     *,
@@ -339,7 +376,11 @@ def verify_path(
     roots: Sequence[asn1_x509.Certificate],
     crls: Sequence[asn1_crl.CertificateList] = (),
     policy: Policy = Policy(),
+    records: RecordLookup | None = None,
 ) -> Verdict:
+    """Validate ``cert``'s path (see the module docstring). ``records``, when given, tells what the
+    issuing CA's own records say: a certificate they hold as revoked fails at once
+    (``revocation_record[...]``), whatever the CRLs say yet."""
     at = policy.at or dt.datetime.now(dt.UTC)
     if policy.purpose is not None:
         get_profile(policy.purpose)
@@ -390,5 +431,10 @@ def verify_path(
                 checks.append(
                     CheckResult.indeterminate(name, "its issuer was not found, so neither was its CRL")
                 )
+            recorded = (
+                _revocation_record(current, f"revocation_record[{label}]", records) if records else None
+            )
+            if recorded is not None:
+                checks.append(recorded)
     subject = f"{x509.name_text(cert.subject)} (serial {x509.serial_hex(cert.serial_number)})"
     return Verdict(subject, tuple(checks))

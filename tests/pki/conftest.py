@@ -51,8 +51,19 @@ def chain() -> ChainFactory:
 
 @pytest.fixture
 def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Seal keys with a cheap scrypt: for tests of the CA's logic that seal and unseal keys dozens of
+    """Encrypt keys with a cheap scrypt: for tests of the CA's logic that encrypt and decrypt keys dozens of
     times. The production KDF is covered by the keystore's own tests and by the CLI tests."""
     from govnet.pki import keystore
 
     monkeypatch.setattr(keystore, "default_kdf", lambda: keystore.KdfParams.scrypt(n=1 << 10))
+
+
+@pytest.fixture(scope="module")
+def ca_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A GOVNET_HOME with a root and an issuing CA made by `govnet pki init` (one per test module)."""
+    from pki_run import govnet
+
+    home = tmp_path_factory.mktemp("pki-home")
+    run = govnet(home, "pki", "init", "--name", "CN=QA Root", "--intermediate")
+    assert run.returncode == 0, run.stderr
+    return home

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from govnet.errors import InputError, NotFoundError, SecretError
 from govnet.pki import ca, x509
 from govnet.pki.profiles import parse_subject
+from govnet.pki.schema import pki_certificates, pki_keys
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.verify import Policy, verify_path
 from govnet.settings import Settings
-from govnet.store import Store, pki_certificates, pki_keys
+from govnet.store import Store
 from govnet.verdict import Status
 
 CODE = "914403001922038216"

@@ -73,7 +73,7 @@ def test_full_cycle(govnet, initialised, tmp_path: Path) -> None:  # type: ignor
         "--san", "www.gov.example", "--san", "IP:2001:db8::1", "--out", str(tmp_path / "tls.der"), "--der",
     )  # fmt: skip
     assert (tmp_path / "seal.key").stat().st_mode & 0o777 == 0o600
-    assert keys.load_private_key((tmp_path / "seal.key").read_bytes(), PASSPHRASE).public_key() == (
+    assert keys.load_pkcs8_or_sec1_key((tmp_path / "seal.key").read_bytes(), PASSPHRASE).public_key() == (
         x509.certificate_public_key(x509.load_certificate((tmp_path / "seal.pem").read_bytes(), "seal.pem"))
     )
     assert (tmp_path / "tls.der").read_bytes()[:1] == b"\x30"

@@ -87,8 +87,8 @@ PLAIN = ["genpkey.pem", "pkcs8.der", "sec1.pem", "sec1.der"]
 @pytest.mark.parametrize("name", PLAIN + ENCRYPTED)
 def test_openssl_written_keys_load(openssl_keys: dict[str, Path], name: str) -> None:
     password = PASS if name in ENCRYPTED else None
-    key = keys.load_private_key_file(openssl_keys[name], password)
-    reference = keys.load_private_key_file(openssl_keys["genpkey.pem"])
+    key = keys.load_pkcs8_or_sec1_key_file(openssl_keys[name], password)
+    reference = keys.load_pkcs8_or_sec1_key_file(openssl_keys["genpkey.pem"])
     assert key == reference
     assert keys.dump_public_key_der(key.public_key()) == openssl_keys["public.der"].read_bytes()
 
@@ -96,29 +96,29 @@ def test_openssl_written_keys_load(openssl_keys: dict[str, Path], name: str) -> 
 @pytest.mark.parametrize("name", ["ecparam.pem", "genpkey-cli-aes.pem"])
 def test_keys_from_other_openssl_commands_load(openssl_keys: dict[str, Path], name: str) -> None:
     password = PASS if "aes" in name else None
-    key = keys.load_private_key_file(openssl_keys[name], password)
+    key = keys.load_pkcs8_or_sec1_key_file(openssl_keys[name], password)
     assert keys.dump_public_key_der(key.public_key()) == openssl_public_der(openssl_keys[name], password)
 
 
 @pytest.mark.parametrize("name", ENCRYPTED)
 def test_wrong_or_missing_passphrase(openssl_keys: dict[str, Path], name: str) -> None:
     with pytest.raises(KeyDecryptionError) as info:
-        keys.load_private_key_file(openssl_keys[name], "not the passphrase")
+        keys.load_pkcs8_or_sec1_key_file(openssl_keys[name], "not the passphrase")
     assert "wrong passphrase or corrupted key file" in str(info.value)
     assert "not the passphrase" not in str(info.value)
     with pytest.raises(SecretError, match="passphrase is needed"):
-        keys.load_private_key_file(openssl_keys[name])
+        keys.load_pkcs8_or_sec1_key_file(openssl_keys[name])
 
 
 def test_public_keys_load_from_pem_and_der(openssl_keys: dict[str, Path]) -> None:
-    reference = keys.load_private_key_file(openssl_keys["genpkey.pem"]).public_key()
+    reference = keys.load_pkcs8_or_sec1_key_file(openssl_keys["genpkey.pem"]).public_key()
     assert keys.load_public_key_file(openssl_keys["public.pem"]) == reference
     assert keys.load_public_key_file(openssl_keys["public.der"]) == reference
     assert keys.dump_public_key_pem(reference) == openssl_keys["public.pem"].read_bytes()
 
 
 def test_unencrypted_pkcs8_is_byte_identical_to_openssl(openssl_keys: dict[str, Path]) -> None:
-    key = keys.load_private_key_file(openssl_keys["genpkey.pem"])
+    key = keys.load_pkcs8_or_sec1_key_file(openssl_keys["genpkey.pem"])
     assert keys.dump_private_key_pem(key) == openssl_keys["genpkey.pem"].read_bytes()
     assert keys.dump_private_key_der(key) == openssl_keys["pkcs8.der"].read_bytes()
 
@@ -134,7 +134,7 @@ def test_govnet_encrypted_pkcs8_opens_in_openssl(tmp_path: Path, cipher: str, kd
     assert path.read_bytes().startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----\n")
     assert openssl_public_der(path, PASS) == keys.dump_public_key_der(key.public_key())
     assert "bad decrypt" in openssl_fails("pkey", "-in", path, "-passin", "pass:wrong", "-noout")
-    assert keys.load_private_key_file(path, PASS) == key
+    assert keys.load_pkcs8_or_sec1_key_file(path, PASS) == key
 
 
 def test_govnet_sec1_and_plain_pkcs8_open_in_openssl(tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_govnet_sec1_and_plain_pkcs8_open_in_openssl(tmp_path: Path) -> None:
         assert openssl_public_der(path) == keys.dump_public_key_der(key.public_key())
         text = openssl("pkey", "-in", path, "-noout", "-text").decode()
         assert "ASN1 OID: SM2" in text
-        assert keys.load_private_key_file(path) == key
+        assert keys.load_pkcs8_or_sec1_key_file(path) == key
 
 
 def test_default_encryption_is_aes256_pbkdf2_sha256_with_many_iterations() -> None:
@@ -162,7 +162,7 @@ def test_non_sm2_curve_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "p256.pem"
     openssl("genpkey", "-algorithm", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out", path)
     with pytest.raises(InputError, match=r"p256\.pem: line 1: an EC key on curve 1\.2\.840\.10045\.3\.1\.7"):
-        keys.load_private_key_file(path)
+        keys.load_pkcs8_or_sec1_key_file(path)
     pub = tmp_path / "p256.pub"
     openssl("pkey", "-in", path, "-pubout", "-out", pub)
     with pytest.raises(InputError, match="not on SM2"):
@@ -173,7 +173,7 @@ def test_rsa_key_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "rsa.pem"
     openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", path)
     with pytest.raises(InputError, match=r"algorithm 1\.2\.840\.113549\.1\.1\.1 is not SM2"):
-        keys.load_private_key_file(path)
+        keys.load_pkcs8_or_sec1_key_file(path)
 
 
 def test_malformed_pem_names_file_and_line(tmp_path: Path) -> None:
@@ -182,23 +182,23 @@ def test_malformed_pem_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.pem"
     path.write_text("# a comment\n\n" + "\n".join([lines[0], lines[1][:-3] + "!!!", *lines[2:]]) + "\n")
     with pytest.raises(InputError, match=r"bad\.pem: line 3: 'PRIVATE KEY' block is not valid base64"):
-        keys.load_private_key_file(path)
+        keys.load_pkcs8_or_sec1_key_file(path)
     path.write_text("\n".join(lines[:-1]) + "\n")
     with pytest.raises(InputError, match=r"bad\.pem: line 1: 'PRIVATE KEY' block has no END line"):
-        keys.load_private_key_file(path)
+        keys.load_pkcs8_or_sec1_key_file(path)
 
 
 def test_garbage_and_wrong_blocks(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"junk\.der: not a PEM or DER private key"):
-        keys.load_private_key(b"\x30\x03\x02\x01", source="junk.der")
+        keys.load_pkcs8_or_sec1_key(b"\x30\x03\x02\x01", source="junk.der")
     with pytest.raises(InputError, match=r"no private key PEM block \(found: CERTIFICATE"):
-        keys.load_private_key(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+        keys.load_pkcs8_or_sec1_key(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
     with pytest.raises(InputError, match="no '-----BEGIN PUBLIC KEY-----' block"):
         keys.load_public_key(b"-----BEGIN X-----\nAAAA\n-----END X-----\n")
     with pytest.raises(InputError, match="not a SubjectPublicKeyInfo"):
         keys.load_public_key(b"\x30\x00")
     with pytest.raises(InputError, match=r"nowhere\.pem: cannot read"):
-        keys.load_private_key_file(tmp_path / "nowhere.pem")
+        keys.load_pkcs8_or_sec1_key_file(tmp_path / "nowhere.pem")
 
 
 def test_private_key_with_mismatched_public_key_is_refused() -> None:
@@ -206,7 +206,7 @@ def test_private_key_with_mismatched_public_key_is_refused() -> None:
     sec1 = keys.dump_sec1_pem(key)
     der = keys.parse_pem(sec1, "x")[0].der.replace(key.public_key().point(), other.public_key().point())
     with pytest.raises(InputError, match="does not match"):
-        keys.load_private_key(der, source="mismatch.der")
+        keys.load_pkcs8_or_sec1_key(der, source="mismatch.der")
 
 
 def test_corrupted_ciphertext_reads_as_wrong_passphrase() -> None:
@@ -214,7 +214,7 @@ def test_corrupted_ciphertext_reads_as_wrong_passphrase() -> None:
     der = bytearray(keys.dump_private_key_der(key, PASS, iterations=1000))
     der[-5] ^= 0x40  # inside the last CBC block: breaks the padding or the structure
     with pytest.raises(KeyDecryptionError):
-        keys.load_private_key(bytes(der), PASS)
+        keys.load_pkcs8_or_sec1_key(bytes(der), PASS)
 
 
 def test_absurd_kdf_cost_is_refused_before_running(tmp_path: Path) -> None:
@@ -226,14 +226,14 @@ def test_absurd_kdf_cost_is_refused_before_running(tmp_path: Path) -> None:
     tampered = der.replace(b"\x02\x01\x08\x02\x01\x01", b"\x02\x01\x7f\x02\x01\x7f")
     assert tampered != der
     with pytest.raises(InputError, match="out of bounds"):
-        keys.load_private_key(tampered, PASS)
+        keys.load_pkcs8_or_sec1_key(tampered, PASS)
 
 
 def test_unsupported_legacy_cipher_is_named(tmp_path: Path, openssl_keys: dict[str, Path]) -> None:
     path = tmp_path / "des.pem"
     openssl("ec", "-in", openssl_keys["genpkey.pem"], "-des3", "-passout", f"pass:{PASS}", "-out", path)
     with pytest.raises(InputError, match="unsupported PEM encryption DES-EDE3-CBC"):
-        keys.load_private_key_file(path, PASS)
+        keys.load_pkcs8_or_sec1_key_file(path, PASS)
 
 
 def test_empty_passphrase_is_refused() -> None:
@@ -253,11 +253,11 @@ def test_unknown_cipher_and_kdf_are_named() -> None:
 @given(d=st.integers(1, N - 2))
 def test_property_serialization_round_trips(d: int) -> None:
     key = SM2PrivateKey.from_secret_scalar(d)
-    assert keys.load_private_key(keys.dump_private_key_der(key)) == key
-    assert keys.load_private_key(keys.dump_private_key_pem(key)) == key
-    assert keys.load_private_key(keys.dump_sec1_pem(key)) == key
+    assert keys.load_pkcs8_or_sec1_key(keys.dump_private_key_der(key)) == key
+    assert keys.load_pkcs8_or_sec1_key(keys.dump_private_key_pem(key)) == key
+    assert keys.load_pkcs8_or_sec1_key(keys.dump_sec1_pem(key)) == key
     assert keys.load_public_key(keys.dump_public_key_pem(key.public_key())) == key.public_key()
-    assert keys.load_private_key(keys.dump_private_key_der(key)).secret_scalar_bytes() == d.to_bytes(
+    assert keys.load_pkcs8_or_sec1_key(keys.dump_private_key_der(key)).secret_scalar_bytes() == d.to_bytes(
         32, "big"
     )
 
@@ -266,7 +266,7 @@ def test_legacy_ec_parameters_block_before_the_key_is_skipped() -> None:
     """OpenSSL 1.1.1's `ecparam -genkey` writes EC PARAMETERS, then EC PRIVATE KEY."""
     key = SM2PrivateKey.generate()
     params = keys.pem_encode("EC PARAMETERS", bytes.fromhex("06082a811ccf5501822d"))
-    assert keys.load_private_key(params + keys.dump_sec1_pem(key)) == key
+    assert keys.load_pkcs8_or_sec1_key(params + keys.dump_sec1_pem(key)) == key
 
 
 _VALID_KEY = SM2PrivateKey.from_secret_scalar(0x1234567890ABCDEF)
@@ -302,7 +302,7 @@ def test_property_damaged_files_fail_cleanly(
         else bytes(data)
     )
     for load in (
-        lambda: keys.load_private_key(blob, PASS, source="fuzz.pem"),
+        lambda: keys.load_pkcs8_or_sec1_key(blob, PASS, source="fuzz.pem"),
         lambda: keys.load_public_key(blob, source="fuzz.pem"),
     ):
         try:
@@ -315,7 +315,7 @@ def test_property_damaged_files_fail_cleanly(
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=300))
 def test_property_random_bytes_fail_cleanly(blob: bytes) -> None:
-    for load in (lambda: keys.load_private_key(blob, PASS), lambda: keys.load_public_key(blob)):
+    for load in (lambda: keys.load_pkcs8_or_sec1_key(blob, PASS), lambda: keys.load_public_key(blob)):
         with pytest.raises((InputError, SecretError)):
             load()
 
@@ -323,4 +323,6 @@ def test_property_random_bytes_fail_cleanly(blob: bytes) -> None:
 def test_windows_line_endings_and_surrounding_text_are_fine(openssl_keys: dict[str, Path]) -> None:
     text = openssl_keys["genpkey-aes.pem"].read_bytes().replace(b"\n", b"\r\n")
     blob = b"Key for the Shaoguan e-seal service\r\n\r\n" + text + b"\r\ntrailing notes\r\n"
-    assert keys.load_private_key(blob, PASS) == keys.load_private_key_file(openssl_keys["genpkey.pem"])
+    assert keys.load_pkcs8_or_sec1_key(blob, PASS) == keys.load_pkcs8_or_sec1_key_file(
+        openssl_keys["genpkey.pem"]
+    )

@@ -134,20 +134,20 @@ def test_short_passphrase_is_refused() -> None:
 
 def test_save_writes_0600_and_load_refuses_loose_permissions(tmp_path: Path) -> None:
     key = SM2PrivateKey.generate()
-    path = keystore.save_private_key(tmp_path / "keys" / "ca.key", key, PASSPHRASE, kdf=FAST)
+    path = keystore.save_govnet_key_file(tmp_path / "keys" / "ca.key", key, PASSPHRASE, kdf=FAST)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert keystore.load_private_key(path, PASSPHRASE) == key
+    assert keystore.load_govnet_key_file(path, PASSPHRASE) == key
     os.chmod(path, 0o640)
     with pytest.raises(SecretError, match=r"ca\.key: key file is accessible by group or others .*chmod 600"):
-        keystore.load_private_key(path, PASSPHRASE)
+        keystore.load_govnet_key_file(path, PASSPHRASE)
     with pytest.raises(InputError, match=r"missing\.key: cannot read"):
-        keystore.load_private_key(tmp_path / "missing.key", PASSPHRASE)
+        keystore.load_govnet_key_file(tmp_path / "missing.key", PASSPHRASE)
 
 
 def test_load_names_the_file_on_a_wrong_passphrase(tmp_path: Path) -> None:
-    path = keystore.save_private_key(tmp_path / "ca.key", SM2PrivateKey.generate(), PASSPHRASE, kdf=FAST)
+    path = keystore.save_govnet_key_file(tmp_path / "ca.key", SM2PrivateKey.generate(), PASSPHRASE, kdf=FAST)
     with pytest.raises(KeyDecryptionError, match=r"ca\.key: wrong passphrase or corrupted key file$"):
-        keystore.load_private_key(path, "not-the-passphrase")
+        keystore.load_govnet_key_file(path, "not-the-passphrase")
 
 
 def test_no_secret_reaches_logs_or_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
@@ -205,7 +205,7 @@ def test_property_damaged_key_files_never_open_and_fail_cleanly(position: int, v
 
 @pytest.mark.timeout(120)
 def test_concurrent_decryption_with_the_default_kdf_does_not_hang() -> None:
-    """Several signing workers (threads) unseal keys at once; multi-lane Argon2id must not deadlock."""
+    """Several signing workers (threads) decrypt keys at once; multi-lane Argon2id must not deadlock."""
     from concurrent.futures import ThreadPoolExecutor
 
     key = SM2PrivateKey.generate()

@@ -93,7 +93,7 @@ def openssl_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_openssl_signatures_verify_in_govnet(
     backend: str, tmp_path: Path, openssl_key: Path, message: bytes
 ) -> None:
-    public = keys.load_private_key_file(openssl_key).public_key()
+    public = keys.load_pkcs8_or_sec1_key_file(openssl_key).public_key()
     msg = tmp_path / "msg"
     msg.write_bytes(message)
 
@@ -118,7 +118,7 @@ def test_openssl_signatures_verify_in_govnet(
 def test_openssl_generated_key_signs_in_govnet_and_openssl_agrees(
     backend: str, tmp_path: Path, openssl_key: Path
 ) -> None:
-    key = keys.load_private_key_file(openssl_key)
+    key = keys.load_pkcs8_or_sec1_key_file(openssl_key)
     assert sm2.backend_name() == backend
     msg = tmp_path / "msg"
     msg.write_bytes(b"signed with a key OpenSSL generated")

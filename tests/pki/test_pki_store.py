@@ -6,15 +6,16 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, Integer, Table, select
+from sqlalchemy import Column, Integer, String, Table, select
 
 from govnet.errors import ConfigError
+from govnet.pki.schema import pki_certificates, pki_keys
 from govnet.store import (
     Store,
     StoreError,
+    add_columns,
+    create_tables,
     metadata,
-    pki_certificates,
-    pki_keys,
     register_migrations,
     schema_version,
 )
@@ -101,3 +102,58 @@ def test_bad_urls_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as info:
         Store.open("postgresql://user:hunter2@127.0.0.1:1/nothing")
     assert "hunter2" not in str(info.value)
+
+
+def test_the_core_store_defines_no_area_tables() -> None:
+    # Areas own their tables (<area>/schema.py); the core store only runs what they register.
+    import subprocess
+    import sys
+
+    code = (
+        "from govnet.store import metadata, registered_components; "
+        "print(sorted(metadata.tables), registered_components())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['schema_version'] {}"
+
+
+def test_a_component_registered_after_open_is_migrated_by_migrate_again(store: Store) -> None:
+    late = Table("test_late", metadata, Column("id", Integer, primary_key=True), extend_existing=True)
+    try:
+        register_migrations("test_late", [create_tables(late)])
+        assert "test_late" not in store.versions()
+        assert store.migrate()["test_late"] == 1
+        assert store.migrate()["test_late"] == 1  # idempotent
+        with store.begin() as conn:
+            conn.execute(late.insert().values(id=1))
+    finally:
+        from govnet import store as store_module
+
+        store_module._MIGRATIONS.pop("test_late", None)
+        metadata.remove(late)
+
+
+def test_add_columns_is_idempotent_on_both_databases(store: Store) -> None:
+    first = Table("test_grow", metadata, Column("id", Integer, primary_key=True), extend_existing=True)
+    try:
+        register_migrations("test_grow", [create_tables(first)])
+        store.migrate()
+        grown = Table(
+            "test_grow",
+            metadata,
+            Column("id", Integer, primary_key=True),
+            Column("label", String(20)),
+            extend_existing=True,
+        )
+        step = add_columns(grown, "label")
+        register_migrations("test_grow", [create_tables(first), step])
+        assert store.migrate()["test_grow"] == 2
+        with store.begin() as conn:
+            step(conn)  # run again: the column exists, nothing happens
+            conn.execute(grown.insert().values(id=1, label="x"))
+            assert conn.execute(select(grown.c.label)).scalar_one() == "x"
+    finally:
+        from govnet import store as store_module
+
+        store_module._MIGRATIONS.pop("test_grow", None)
+        metadata.remove(metadata.tables["test_grow"])
