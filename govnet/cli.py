@@ -26,6 +26,7 @@ AREAS: dict[str, str] = {
     "inventory": "govnet.inventory.cli",
     "lab": "govnet.lab.cli",
     "pki": "govnet.pki.cli",
+    "collect": "govnet.collectors.cli",
 }
 
 app = typer.Typer(
