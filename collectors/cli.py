@@ -114,7 +114,8 @@ def snmp(
             result = run_once(inv, store, targets, options, previous)
             result.skipped = skipped
             previous = {p.device: p for p in result.polls if p.ok}
-            emit(result.to_dict(), as_json=as_json, render=lambda c: render_result(c, result))
+            shown = result
+            emit(shown.to_dict(), as_json=as_json, render=lambda c, r=shown: render_result(c, r))
             if interval is None:
                 break
             err_console.print(f"next poll in {interval:g} s (Ctrl+C stops)")

@@ -175,8 +175,9 @@ def _credentials(target: Any) -> tuple[Any, ...]:
     )
 
 
-async def poll_all(targets: Iterable[PollTarget], options: PollOptions = PollOptions()) -> list[DevicePoll]:
+async def poll_all(targets: Iterable[PollTarget], options: PollOptions | None = None) -> list[DevicePoll]:
     """Poll every target, at most ``options.concurrency`` at once; results in the targets' order."""
+    options = options or PollOptions()
     chosen = list(targets)
     semaphore = asyncio.Semaphore(max(1, options.concurrency))
     engines: dict[tuple[Any, ...], Any] = {}  # one pysnmp engine per set of v3 credentials

@@ -110,7 +110,7 @@ def run_once(
     inventory: Inventory,
     store: Store | None,
     targets: list[PollTarget],
-    options: PollOptions = PollOptions(),
+    options: PollOptions | None = None,
     previous: dict[str, DevicePoll] | None = None,
 ) -> RunResult:
     """One poll of every target; with a store, rates derive from the stored previous poll and the
@@ -118,7 +118,7 @@ def run_once(
     names = [t.name for t in targets]
     before = dict(history.previous_polls(store, names)) if store is not None else {}
     before.update(previous or {})
-    polls = asyncio.run(poll_all(targets, options))
+    polls = asyncio.run(poll_all(targets, options or PollOptions()))
     rates, statuses, found = judge(inventory, polls, before)
     if store is not None:
         history.save_run(store, polls, rates, found, time.time())
