@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from govnet.lab.snmp_vendors import short_if_name, snmp_vendor
+from govnet.vendors import vendor_spec
 
 if TYPE_CHECKING:
     from govnet.lab.state import DeviceState, Interface
@@ -35,7 +35,7 @@ class LldpPeer:
 
 def chassis_mac(vendor: str, hostname: str) -> bytes:
     """A device's base MAC address: its vendor's OUI and three bytes from its name (stable)."""
-    return snmp_vendor(vendor).oui + hashlib.sha1(hostname.encode()).digest()[:3]
+    return vendor_spec(vendor).snmp.oui + hashlib.sha1(hostname.encode()).digest()[:3]
 
 
 def mac_text(mac: bytes, style: str) -> str:
@@ -49,7 +49,7 @@ def lldp_port_id(vendor: str, name: str) -> tuple[int, str]:
     """(LLDP port ID subtype, port ID) a vendor advertises: VRP and Comware the full interface name
     (interfaceName(5)), IOS its short name as a local(7) ID."""
     if vendor == "cisco_ios":
-        return 7, short_if_name(snmp_vendor(vendor), name)
+        return 7, vendor_spec(vendor).interfaces.short(name)
     return 5, name
 
 
@@ -127,7 +127,7 @@ def vrp_lldp_brief(session: CliSession, args: Args) -> str:
 
 
 def comware_lldp_list(session: CliSession, args: Args) -> str:
-    vendor = snmp_vendor(session.state.vendor)
+    rules = vendor_spec(session.state.vendor).interfaces
     lines = [
         "Chassis ID : * -- -- Nearest nontpmr bridge neighbor",
         "             # -- -- Nearest customer bridge neighbor",
@@ -135,7 +135,7 @@ def comware_lldp_list(session: CliSession, args: Args) -> str:
         f"{'System Name':<21}{'Local Interface':<16}{'Chassis ID':<16}Port ID",
     ]
     for itf, peer in neighbours(session.state):
-        local = short_if_name(vendor, itf.name)
+        local = rules.short(itf.name)
         chassis = mac_text(chassis_mac(peer.vendor, peer.hostname), "h3c_comware")
         port = lldp_port_id(peer.vendor, peer.port)[1]
         name = peer.hostname if len(peer.hostname) <= 20 else peer.hostname + "\n" + " " * 21
@@ -144,7 +144,7 @@ def comware_lldp_list(session: CliSession, args: Args) -> str:
 
 
 def ios_lldp_neighbors(session: CliSession, args: Args) -> str:
-    vendor = snmp_vendor("cisco_ios")
+    rules = vendor_spec("cisco_ios").interfaces
     found = neighbours(session.state)
     lines = [
         "Capability codes:",
@@ -154,7 +154,7 @@ def ios_lldp_neighbors(session: CliSession, args: Args) -> str:
         f"{'Device ID':<20}{'Local Intf':<15}{'Hold-time':<11}{'Capability':<16}Port ID",
     ]
     for itf, peer in found:
-        local = short_if_name(vendor, itf.name)
+        local = rules.short(itf.name)
         port = lldp_port_id(peer.vendor, peer.port)[1]
         lines.append(f"{peer.hostname[:20]:<20}{local:<15}{_ttl(session, itf):<11}{'B,R':<16}{port}")
     lines += ["", f"Total entries displayed: {len(found)}"]

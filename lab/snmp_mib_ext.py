@@ -17,8 +17,8 @@ from typing import Any
 from govnet import snmp_ber as ber
 from govnet import snmp_oids as o
 from govnet.lab.lldp import chassis_mac, lldp_port_id, lldp_ports, local_port_num, neighbours
-from govnet.lab.snmp_vendors import snmp_vendor
 from govnet.lab.state import DeviceState, Interface
+from govnet.vendors import vendor_spec
 
 Value = tuple[int, Any]
 Getter = Callable[[Any, Any], Value | None]  # (MibView, row) -> value
@@ -101,7 +101,7 @@ class Entity:
 def entities(state: DeviceState) -> list[Entity]:
     vendor = state.vendor
     chassis, board, first_port = ENTITY_BASE[vendor]
-    model = state.model or snmp_vendor(state.vendor).default_model
+    model = state.model or vendor_spec(vendor).factory.model
     out = [
         Entity(chassis, 3, "Chassis", f"{model} chassis", 0),
         Entity(
@@ -160,9 +160,7 @@ def _str(v: str) -> Value:
 
 
 def _sys_descr_of(vendor: str) -> str:
-    v = snmp_vendor(vendor)
-    model = v.default_model
-    return v.descr.format(model=model, family=model.split("/")[0], version=v.default_version)
+    return vendor_spec(vendor).factory.descr()
 
 
 def _pool(view: Any, name: str) -> tuple[int, int]:
