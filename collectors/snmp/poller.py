@@ -19,7 +19,7 @@ from govnet import snmp_ber as ber
 from govnet import snmp_oids as o
 from govnet.collectors.snmp import parse
 from govnet.collectors.snmp.models import DevicePoll, ErrorKind, PollError, PollTarget
-from govnet.collectors.snmp.session import PollFailure, Session, close_quietly, open_session
+from govnet.collectors.snmp.session import PollFailure, Session, close_quietly, new_engine, open_session
 
 log = logging.getLogger(__name__)
 
@@ -187,9 +187,7 @@ async def poll_all(targets: Iterable[PollTarget], options: PollOptions | None = 
             return None
         key = _credentials(target)
         if key not in engines:
-            from pysnmp.hlapi.v3arch import asyncio as hl
-
-            engines[key] = hl.SnmpEngine()
+            engines[key] = new_engine()
         return engines[key]
 
     async def one(target: PollTarget) -> DevicePoll:

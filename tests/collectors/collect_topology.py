@@ -43,10 +43,19 @@ def resolve(reference: str) -> str:
 
 
 def _device(hostname: str, site: str, vendor: str, role: str, snmp: dict[str, Any]) -> dict[str, Any]:
-    return {"hostname": hostname, "site": site, "vendor": vendor, "role": role, "snmp": snmp, "credentials": CREDS}
+    return {
+        "hostname": hostname,
+        "site": site,
+        "vendor": vendor,
+        "role": role,
+        "snmp": snmp,
+        "credentials": CREDS,
+    }
 
 
-def _link(lid: str, a: tuple[str, str], b: tuple[str, str], tier: str, purpose: str = "uplink") -> dict[str, Any]:
+def _link(
+    lid: str, a: tuple[str, str], b: tuple[str, str], tier: str, purpose: str = "uplink"
+) -> dict[str, Any]:
     return {
         "id": lid,
         "a": {"device": a[0], "interface": a[1]},
@@ -74,10 +83,16 @@ def inventory() -> Inventory:
                 _device("d-agg", "dept", "cisco_ios", "aggregation", V2C),
             ],
             "links": [
-                _link("L-county", ("k-agg", "GigabitEthernet1/0/1"), ("c-core", "GigabitEthernet0/0/1"), "1G"),
+                _link(
+                    "L-county", ("k-agg", "GigabitEthernet1/0/1"), ("c-core", "GigabitEthernet0/0/1"), "1G"
+                ),
                 _link("L-town", ("t-acc", "GigabitEthernet0/0/1"), ("k-agg", "GigabitEthernet1/0/2"), "100M"),
                 _link(
-                    "L-core", ("c-core", "GigabitEthernet0/0/2"), ("c-core2", "GigabitEthernet0/0/1"), "1G", "peer"
+                    "L-core",
+                    ("c-core", "GigabitEthernet0/0/2"),
+                    ("c-core2", "GigabitEthernet0/0/1"),
+                    "1G",
+                    "peer",
                 ),
                 _link("L-dept", ("d-agg", "GigabitEthernet0/0/1"), ("c-core", "GigabitEthernet0/0/3"), "1G"),
             ],
@@ -95,7 +110,9 @@ class Net:
     def pointed(self, host: str) -> Inventory:
         """The inventory with every device's SNMP at the lab on ``host`` (127.0.0.1 or ::1)."""
         devices = tuple(
-            d.model_copy(update={"snmp": d.snmp.model_copy(update={"host": host, "port": self.ports[d.hostname]})})
+            d.model_copy(
+                update={"snmp": d.snmp.model_copy(update={"host": host, "port": self.ports[d.hostname]})}
+            )
             for d in self.inventory.devices
         )
         return self.inventory.model_copy(update={"devices": devices})

@@ -62,7 +62,9 @@ def test_fast_v2c_path_reads_what_pysnmp_reads(net: Net) -> None:
         a, b = fast[name], slow[name]
         assert a.ok and b.ok
         assert (a.sys_name, a.sys_descr, a.sys_object_id) == (b.sys_name, b.sys_descr, b.sys_object_id)
-        strip = lambda p: [(i.ifindex, i.name, i.alias, i.speed_mbps, i.oper_up, i.ipv4, i.ipv6) for i in p.interfaces]  # noqa: E731
+        strip = lambda p: [
+            (i.ifindex, i.name, i.alias, i.speed_mbps, i.oper_up, i.ipv4, i.ipv6) for i in p.interfaces
+        ]  # noqa: E731
         assert strip(a) == strip(b)
         assert a.lldp == b.lldp
         assert a.values == b.values
