@@ -55,6 +55,10 @@ def test_health_per_vendor_mib(net: Net) -> None:
     assert polls["t-acc"].interface("Gi0/0/1").optical_rx_dbm is None  # 100M copper, Cisco: none
 
 
+def _facts(p: DevicePoll) -> list[tuple[object, ...]]:
+    return [(i.ifindex, i.name, i.alias, i.speed_mbps, i.oper_up, i.ipv4, i.ipv6) for i in p.interfaces]
+
+
 def test_fast_v2c_path_reads_what_pysnmp_reads(net: Net) -> None:
     fast = poll(net)
     slow = poll(net, options=PollOptions(timeout=1.0, retries=1, fast=False))
@@ -62,9 +66,6 @@ def test_fast_v2c_path_reads_what_pysnmp_reads(net: Net) -> None:
         a, b = fast[name], slow[name]
         assert a.ok and b.ok
         assert (a.sys_name, a.sys_descr, a.sys_object_id) == (b.sys_name, b.sys_descr, b.sys_object_id)
-        strip = lambda p: [
-            (i.ifindex, i.name, i.alias, i.speed_mbps, i.oper_up, i.ipv4, i.ipv6) for i in p.interfaces
-        ]  # noqa: E731
-        assert strip(a) == strip(b)
+        assert _facts(a) == _facts(b)
         assert a.lldp == b.lldp
         assert a.values == b.values
