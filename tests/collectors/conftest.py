@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 from collect_topology import Net, running_lab
+from postgres import PostgresServer, find_postgres_bin
+
+import govnet.collectors.schema  # noqa: F401  (registers the collectors' tables)
+from govnet.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -21,3 +25,25 @@ def fresh_net(tmp_path: Path) -> Iterator[Net]:
     """A lab of its own, for tests that inject faults or change devices."""
     with running_lab(tmp_path / "lab") as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def collect_postgres() -> Iterator[PostgresServer]:
+    if find_postgres_bin() is None:
+        pytest.skip("PostgreSQL binaries not installed (apt-get install postgresql; CI installs them)")
+    server = PostgresServer.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def collect_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The store on SQLite and on a throwaway PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        url = request.getfixturevalue("collect_postgres").create_database()
+    with Store.open(url) as store:
+        yield store
