@@ -30,6 +30,7 @@ def _pct(value: float | None) -> str:
 
 def render_result(c: Console, result: RunResult, *, title: str = "SNMP poll") -> None:
     """Links (tier, speed, traffic, utilisation, IPv6, LLDP), failures and findings, for people."""
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=f"{title}: {len(result.polls)} device(s), {result.values} values")
@@ -54,12 +55,13 @@ def render_result(c: Console, result: RunResult, *, title: str = "SNMP poll") ->
         )
     c.print(table)
     for poll in result.failed:
-        c.print(f"[red]not polled[/] {poll.device} ({poll.address}): {poll.error}")
+        c.print(f"[red]not polled[/] {escape(f'{poll.device} ({poll.address}): {poll.error}')}")
     for device, why in result.skipped.items():
-        c.print(f"[yellow]skipped[/] {device}: {why}")
+        c.print(f"[yellow]skipped[/] {escape(f'{device}: {why}')}")
     for f in result.findings:
         colour = "red" if f.severity.value == "error" else "yellow"
-        c.print(f"[{colour}]{f.severity.value}[/] {f.device} {f.interface} {f.link}: {f.message} [{f.rule}]")
+        text = escape(f"{f.device} {f.interface} {f.link}: {f.message} [{f.rule}]")
+        c.print(f"[{colour}]{f.severity.value}[/] {text}")
     if not result.findings and not result.failed:
         c.print("[green]no findings[/]")
 
