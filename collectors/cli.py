@@ -28,8 +28,9 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}%"
 
 
-def render_result(c: Console, result: RunResult, *, title: str = "SNMP poll") -> None:
-    """Links (tier, speed, traffic, utilisation, IPv6, LLDP), failures and findings, for people."""
+def render_result(c: Console, result: RunResult, *, title: str = "SNMP poll", one_end: bool = False) -> None:
+    """Links (tier, speed, traffic, utilisation, IPv6, LLDP), failures and findings, for people.
+    ``one_end``: one row per link (the first end polled) instead of one per end."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -38,7 +39,11 @@ def render_result(c: Console, result: RunResult, *, title: str = "SNMP poll") ->
         table.add_column(col)
     for col in ("util/tier", "IPv6", "LLDP neighbour"):
         table.add_column(col)
+    shown: set[str] = set()
     for s in result.links:
+        if one_end and s.end.link in shown:
+            continue
+        shown.add(s.end.link)
         state = f"{s.speed_mbps}M" if s.oper_up else ("[red]down[/]" if s.found else "[red]missing[/]")
         table.add_row(
             s.end.device,

@@ -45,26 +45,25 @@ def _poll_twice(ctx: Any) -> None:
     ends = [
         (e.device, e.interface) for link in uplinks[:2] for e in (link.a, link.b) if e.device == core.hostname
     ]
+    faults = [(ends[0], "link-down"), (ends[1], "surge")] if len(ends) >= 2 else []
     with Store.open(ctx.settings.effective_store_url) as store:
-        started = time.monotonic()
-        first = run_once(inventory, store, targets, options)
-        took = time.monotonic() - started
-        ctx.console.print(
-            f"first poll: {len(first.polls)} devices, {first.values} values in {took:.1f} s"
-            " (rates need a second poll)"
-        )
-        faults = []
-        if len(ends) >= 2:
-            faults = [(ends[0], "link-down"), (ends[1], "surge")]
-            for (device, port), kind in faults:
-                ctx.console.print(inject_fault(ctx.settings, device, kind, port), highlight=False)
-        time.sleep(2.0)
+        # Faults first, so that both polls (and the rates between them) see them.
+        for (device, port), kind in faults:
+            ctx.console.print(inject_fault(ctx.settings, device, kind, port), highlight=False)
         try:
+            started = time.monotonic()
+            first = run_once(inventory, store, targets, options)
+            took = time.monotonic() - started
+            ctx.console.print(
+                f"first poll: {len(first.polls)} devices, {first.values} values in {took:.1f} s"
+                " (rates need a second poll)"
+            )
+            time.sleep(2.0)
             second = run_once(inventory, store, targets, options)
         finally:
             for (device, port), kind in faults:
                 inject_fault(ctx.settings, device, kind, port, clear=True)
-    render_result(ctx.console, second, title="second poll")
+    render_result(ctx.console, second, title="second poll (one row per link)", one_end=True)
     counts = Counter(f.rule for f in second.findings)
     ctx.console.print("findings by rule: " + ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items())))
     if second.failed or skipped:
