@@ -7,6 +7,7 @@ Exit codes: 0 every device polled and no finding; 1 a device failed or a finding
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -121,8 +122,7 @@ def snmp(
             result = run_once(inv, store, targets, options, previous)
             result.skipped = skipped
             previous = {p.device: p for p in result.polls if p.ok}
-            shown = result
-            emit(shown.to_dict(), as_json=as_json, render=lambda c, r=shown: render_result(c, r))
+            emit(result.to_dict(), as_json=as_json, render=partial(render_result, result=result))
             if interval is None:
                 break
             err_console.print(f"next poll in {interval:g} s (Ctrl+C stops)")

@@ -179,6 +179,8 @@ def interfaces(
         speed = _num(cols["speed"].get(key))
         speed_mbps = high if high is not None and (high > 0 or not speed) else (speed or 0) // 1000000
         hc_in, hc_out = _num(cols["hc_in"].get(key)), _num(cols["hc_out"].get(key))
+        in_oct: int | None
+        out_oct: int | None
         if hc_in is not None and hc_out is not None:
             in_oct, out_oct, bits = hc_in, hc_out, 64
         else:

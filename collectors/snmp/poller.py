@@ -39,14 +39,21 @@ class PollOptions:
     fast: bool = True  # v1/v2c through govnet's BER codec rather than pysnmp
 
 
-async def walk_columns(session: Session, columns: list[Oid], repetitions: int) -> tuple[parse.Columns, int]:
-    """Walk several columns in lockstep with GETBULK; return rows per column and the values kept."""
+async def walk_columns(
+    session: Session, columns: list[Oid], repetitions: int, first: int | None = None
+) -> tuple[parse.Columns, int]:
+    """Walk several columns in lockstep with GETBULK; return rows per column and the values kept.
+
+    The first request asks ``first`` repetitions (a guess at the table's rows), later ones twice as
+    many up to ``repetitions``: a table that ends early wastes few varbinds (agents are slow)."""
     out: parse.Columns = {c: [] for c in columns}
     last: dict[Oid, Oid] = {c: c for c in columns}
     values = 0
+    asked = first or repetitions
     while last:
         batch = list(last)
-        reps = max(1, min(repetitions, MAX_VARBINDS // len(batch)))
+        reps = max(1, min(asked, repetitions, MAX_VARBINDS // len(batch)))
+        asked = reps * 2
         answer = await session.bulk([last[c] for c in batch], reps)
         if not answer:
             raise PollFailure(ErrorKind.MALFORMED, "empty GETBULK answer")
@@ -129,9 +136,10 @@ async def poll_device(target: PollTarget, options: PollOptions, engine: Any = No
         vendor = getattr(target.target, "vendor", None) or parse.vendor_from_object_id(system["object_id"])
         columns: parse.Columns = {}
         values = len(SYSTEM_OIDS)
-        reps = min(options.max_repetitions, system["if_number"] + 1)
-        for group in column_groups(vendor):
-            walked, n = await walk_columns(session, group, reps)
+        rows = system["if_number"] + 1  # a row per interface, and one more to see the table end
+        for i, group in enumerate(column_groups(vendor)):
+            # the interface tables have ifNumber rows; addresses, LLDP and health usually fewer
+            walked, n = await walk_columns(session, group, options.max_repetitions, rows if i == 0 else 4)
             columns.update(walked)
             values += n
         parsed = parse.parse_columns(columns, vendor)
