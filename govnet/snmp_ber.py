@@ -202,7 +202,9 @@ class Pdu(NamedTuple):
     oids: list[Oid]
 
 
-def decode_pdu(data: bytes, pos: int, end: int) -> Pdu:
+def _pdu_head(data: bytes, pos: int, end: int) -> tuple[int, int, int, int, int, int]:
+    """(PDU type, request ID, error-status, error-index, varbind list start, its end) of the PDU at
+    ``pos``."""
     pdu_type, start, stop = read_tlv(data, pos, end)
     if pdu_type & 0xE0 != 0xA0:
         raise BerError(f"not a PDU (tag 0x{pdu_type:02x})")
@@ -213,6 +215,11 @@ def decode_pdu(data: bytes, pos: int, end: int) -> Pdu:
     s, e = expect(data, e, INTEGER, stop)
     index = decode_integer(data, s, e)
     s, list_end = expect(data, e, SEQUENCE, stop)
+    return pdu_type, request_id, status, index, s, list_end
+
+
+def decode_pdu(data: bytes, pos: int, end: int) -> Pdu:
+    pdu_type, request_id, status, index, s, list_end = _pdu_head(data, pos, end)
     oids: list[Oid] = []
     while s < list_end:
         vs, ve = expect(data, s, SEQUENCE, list_end)
@@ -257,17 +264,10 @@ class Response(NamedTuple):
 
 
 def decode_response_pdu(data: bytes, pos: int, end: int) -> Response:
-    pdu_type, start, stop = read_tlv(data, pos, end)
+    pdu_type, request_id, status, index, s, list_end = _pdu_head(data, pos, end)
     if pdu_type not in (RESPONSE, REPORT):
         raise BerError(f"not a Response PDU (tag 0x{pdu_type:02x})")
-    s, e = expect(data, start, INTEGER, stop)
-    request_id = decode_integer(data, s, e)
-    s, e = expect(data, e, INTEGER, stop)
-    status = decode_integer(data, s, e)
-    s, e = expect(data, e, INTEGER, stop)
-    index = decode_integer(data, s, e)
-    s, list_end = expect(data, e, SEQUENCE, stop)
-    if list_end != stop:
+    if list_end != read_tlv(data, pos, end)[2]:
         raise BerError("trailing bytes after the varbind list")
     varbinds: list[Varbind] = []
     append = varbinds.append

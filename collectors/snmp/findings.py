@@ -16,12 +16,13 @@ import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from govnet.collectors.snmp.derive import InterfaceRate, utilisation
 from govnet.collectors.snmp.models import DevicePoll, InterfaceSample
-from govnet.verdict import CheckResult, Verdict
+from govnet.inventory import problems
+from govnet.inventory.problems import Severity
+from govnet.verdict import Verdict
 
 if TYPE_CHECKING:
     from govnet.inventory.models import Inventory
@@ -35,11 +36,6 @@ RULES = (
     "lldp.miscabled",
     "lldp.unknown-link",
 )
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -334,14 +330,6 @@ def _lldp_findings(ends: list[LinkEnd], polls: dict[str, DevicePoll]) -> list[Fi
 
 
 def as_verdict(subject: str, found: list[Finding]) -> Verdict:
-    """One check per rule: FAILED when an error broke it (warnings kept as evidence)."""
-    checks = []
-    for rule in RULES:
-        hits = [f for f in found if f.rule == rule]
-        errs = [f for f in hits if f.severity is Severity.ERROR]
-        evidence = {"findings": [str(f) for f in hits[:20]], "count": len(hits)}
-        if errs:
-            checks.append(CheckResult.failed(rule, errs[0].message, **evidence))
-        else:
-            checks.append(CheckResult.passed(rule, f"{len(hits)} warning(s)" if hits else "", **evidence))
-    return Verdict(subject, tuple(checks))
+    """One check per rule: FAILED when an error broke it (warnings kept as evidence), as the
+    inventory's problems are judged (a ``Finding`` has a ``Problem``'s rule, severity and message)."""
+    return problems.as_verdict(subject, cast(list[problems.Problem], found), list(RULES))

@@ -149,24 +149,6 @@ class FastSession:
 
 # ---------------------------------------------------------------- pysnmp (v3)
 
-_AUTH = {
-    "md5": "usmHMACMD5AuthProtocol",
-    "sha": "usmHMACSHAAuthProtocol",
-    "sha224": "usmHMAC128SHA224AuthProtocol",
-    "sha256": "usmHMAC192SHA256AuthProtocol",
-    "sha384": "usmHMAC256SHA384AuthProtocol",
-    "sha512": "usmHMAC384SHA512AuthProtocol",
-}
-_PRIV = {
-    "des": "usmDESPrivProtocol",
-    "aes": "usmAesCfb128Protocol",
-    "aes128": "usmAesCfb128Protocol",
-    "aes192": "usmAesBlumenthalCfb192Protocol",
-    "aes256": "usmAesBlumenthalCfb256Protocol",
-    "aes192c": "usmAesCfb192Protocol",
-    "aes256c": "usmAesCfb256Protocol",
-}
-
 # pysnmp error indications (class names) -> our kinds
 _INDICATIONS = {
     "RequestTimedOut": ErrorKind.TIMEOUT,
@@ -186,24 +168,14 @@ _INDICATIONS = {
 }
 
 
-def pysnmp_auth(target: Any) -> Any:
-    """pysnmp's credentials for a target (replaced by ``govnet.devices.pysnmp_auth`` once merged)."""
-    from pysnmp.hlapi.v3arch import asyncio as hl
+def _auth(target: Any) -> Any:
+    from govnet.devices import pysnmp_auth
+    from govnet.errors import InputError
 
-    if target.version != "v3":
-        return hl.CommunityData(target.community or "", mpModel=0 if target.version == "v1" else 1)
     try:
-        auth = getattr(hl, _AUTH[target.auth_protocol]) if target.auth_protocol else hl.usmNoAuthProtocol
-        priv = getattr(hl, _PRIV[target.priv_protocol]) if target.priv_protocol else hl.usmNoPrivProtocol
-    except KeyError as exc:
-        raise PollFailure(ErrorKind.CONFIG, f"unsupported SNMPv3 protocol {exc.args[0]!r}") from None
-    return hl.UsmUserData(
-        target.user or "",
-        target.auth_key if target.auth_protocol else None,
-        target.priv_key if target.priv_protocol else None,
-        authProtocol=auth,
-        privProtocol=priv,
-    )
+        return pysnmp_auth(target)
+    except InputError as exc:  # an unsupported protocol: this target cannot be polled as described
+        raise PollFailure(ErrorKind.CONFIG, str(exc)) from None
 
 
 def _plain(value: Any) -> tuple[int, object]:
@@ -237,17 +209,16 @@ class PysnmpSession:
     def __init__(self, engine: Any, target: Any, *, timeout: float, retries: int) -> None:
         self.engine, self.target = engine, target
         self.timeout, self.retries = timeout, retries
-        self._auth = pysnmp_auth(target)
+        self._auth = _auth(target)
         self._transport: Any = None
 
     async def _open(self) -> Any:
         if self._transport is None:
-            from pysnmp.hlapi.v3arch import asyncio as hl
+            from govnet.devices import pysnmp_transport
 
-            cls = hl.Udp6TransportTarget if ":" in self.target.host else hl.UdpTransportTarget
             try:
-                self._transport = await cls.create(
-                    (self.target.host, self.target.port), timeout=self.timeout, retries=self.retries
+                self._transport = await pysnmp_transport(
+                    self.target, timeout=self.timeout, retries=self.retries
                 )
             except Exception as exc:  # pysnmp wraps resolver and socket errors in its own
                 raise PollFailure(ErrorKind.UNREACHABLE, f"{self.target.host}: {exc}") from None

@@ -38,6 +38,7 @@ def test_display_commands_show_what_snmp_serves(net: Net) -> None:
         else:
             rows = parse_output(platform=platform, command=command, data=text)
             shown = {
-                (port_key(r["local_interface"]), r["neighbor_name"], port_key(r["neighbor_interface"])) for r in rows
+                (port_key(r["local_interface"]), r["neighbor_name"], port_key(r["neighbor_interface"]))
+                for r in rows
             }
         assert shown == snmp, (device, text)

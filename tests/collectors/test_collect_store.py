@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from govnet.collectors.snmp import store as history
 from govnet.collectors.snmp.derive import InterfaceRate, interface_rates
-from govnet.collectors.snmp.findings import Finding, Severity
+from govnet.collectors.snmp.findings import Finding
 from govnet.collectors.snmp.models import DevicePoll, ErrorKind, InterfaceSample, PollError
+from govnet.inventory.problems import Severity
 from govnet.store import Store
 
 T0 = 1_800_000_000.0  # a bucket boundary (divisible by 300)

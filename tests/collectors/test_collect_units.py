@@ -141,3 +141,15 @@ def test_shared_codec_refuses_malformed_answers() -> None:
     for bad in (good[:-1], good + b"\x00", b"\x30\x80" + good[2:], b"\x04\x00"):
         with pytest.raises(ber.BerError):
             ber.decode_community_response(bad)
+
+
+def test_findings_verdict_fails_only_on_errors() -> None:
+    from govnet.collectors.snmp.findings import Finding, as_verdict
+    from govnet.inventory.problems import Severity
+    from govnet.verdict import Status
+
+    warning = Finding("lldp.unknown-link", Severity.WARNING, "r1", "GE0/0/9", "", "LLDP hears x y")
+    assert as_verdict("extranet", [warning]).status is Status.PASSED
+    error = Finding("link.down", Severity.ERROR, "r1", "GE0/0/1", "L1", "interface down (link)")
+    verdict = as_verdict("extranet", [warning, error])
+    assert verdict.status is Status.FAILED and [c.name for c in verdict.failures] == ["link.down"]
