@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from govnet.lab import snmp_ber as ber
+from govnet import snmp_ber as ber
 
 ROOT_OID = (1, 3, 6, 1, 2, 1)
 COMMUNITY = "bench-ro"

@@ -29,6 +29,7 @@ AREAS: dict[str, str] = {
     "seal": "govnet.pki.seal.cli",
     "ofd": "govnet.pki.ofd.cli",
     "sign": "govnet.pki.cms.cli",
+    "collect": "govnet.collectors.cli",
 }
 
 

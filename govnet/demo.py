@@ -48,6 +48,7 @@ def run_demo(workdir: str | None = None, console: Console | None = None) -> int:
 
 
 def _run_steps(ctx: DemoContext) -> None:
+    from govnet.collectors import demo as collectors_demo
     from govnet.inventory import demo as inventory_demo
     from govnet.lab import demo as lab_demo
     from govnet.lab import snmp_demo
@@ -61,6 +62,7 @@ def _run_steps(ctx: DemoContext) -> None:
         with lab_demo.running(ctx):  # the lab is stopped whatever happens inside
             lab_demo.run(ctx)
             snmp_demo.run(ctx)
+            collectors_demo.run(ctx)  # polls the running lab twice: links, utilisation, IPv6, findings
     except GovnetError:
         pass  # recorded in ctx.failures by the lab step
     pki_demo.run(ctx)

@@ -16,6 +16,7 @@ from ipaddress import IPv4Interface, IPv6Interface
 from typing import TYPE_CHECKING
 
 from govnet.errors import GovnetError, InputError
+from govnet.lab.lldp import LldpPeer
 from govnet.lab.state import (
     DeviceState,
     LocalUser,
@@ -38,6 +39,7 @@ class PortSpec:
     name: str
     speed_mbps: int
     description: str = ""
+    peer: LldpPeer | None = None  # the inventory link's other end, heard over LLDP
 
 
 @dataclass
@@ -95,6 +97,7 @@ def hardware_state(spec: DeviceSpec, now: float) -> DeviceState:
             traffic=TrafficProfile(in_bps=line * share, out_bps=line * share * 0.6, in_errors_ppm=2.0),
             counters_since=now,
             last_change=now,
+            lldp_peer=port.peer,
         )
     return state
 
@@ -222,11 +225,16 @@ def specs_from_inventory(
 
     assert callable(resolve)
     ports: dict[str, list[PortSpec]] = {d.hostname: [] for d in inventory.devices}
+    vendors = {d.hostname: d.vendor.value for d in inventory.devices}
     for link in inventory.links:
         for end, other in ((link.a, link.b), (link.b, link.a)):
             if end.device in ports:
                 text = link.description or f"{link.purpose.value} to {other.device} {other.interface}"
-                ports[end.device].append(PortSpec(end.interface, link.tier.mbps, text))
+                far_text = link.description or f"{link.purpose.value} to {end.device} {end.interface}"
+                peer = None
+                if other.device in vendors:
+                    peer = LldpPeer(other.device, other.interface, vendors[other.device], far_text)
+                ports[end.device].append(PortSpec(end.interface, link.tier.mbps, text, peer))
     specs = []
     for device in inventory.devices:
         if only and not fnmatch.fnmatch(device.hostname, only):

@@ -25,9 +25,8 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from govnet import snmp_ber as ber
 from govnet.errors import InputError
-from govnet.lab import snmp_ber as ber
-from govnet.lab.snmp_ber import BerError, Oid, Pdu
 from govnet.lab.snmp_mib import (
     MAX_MESSAGE_SIZE,
     SNMP_UNKNOWN_CONTEXTS_OID,
@@ -54,6 +53,7 @@ from govnet.lab.snmp_v3 import (
 )
 from govnet.lab.snmp_vendors import snmp_vendor
 from govnet.lab.state import DeviceState, FaultKind, SnmpV3User
+from govnet.snmp_ber import BerError, Oid, Pdu
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,8 @@ memory of its state plus a few index lists, whatever the size of its tables.
 
 Served: SNMPv2-MIB system and snmp groups; IF-MIB ifNumber, ifTable, ifXTable; IP-MIB ipForwarding,
 ipDefaultTTL, ipAddrTable (IPv4, legacy), ipAddressPrefixTable and ipAddressTable (IPv4 and IPv6);
-SNMP-FRAMEWORK-MIB snmpEngine; SNMP-TARGET-MIB snmpUnknownContexts; SNMP-USER-BASED-SM-MIB usmStats.
+SNMP-FRAMEWORK-MIB snmpEngine; SNMP-TARGET-MIB snmpUnknownContexts; SNMP-USER-BASED-SM-MIB usmStats;
+and from ``snmp_mib_ext``: LLDP-MIB, ENTITY-MIB and the vendors' CPU, memory and optical objects.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Interface, IPv6Interface
 from typing import Any, NamedTuple
 
-from govnet.lab import snmp_ber as ber
-from govnet.lab.snmp_ber import Oid
+from govnet import snmp_ber as ber
+from govnet.lab import snmp_mib_ext
 from govnet.lab.snmp_vendors import SnmpVendor, if_type, short_if_name, snmp_vendor
 from govnet.lab.state import COUNTER32, DeviceState, Interface, InterfaceCounters
+from govnet.snmp_ber import Oid
 
 Value = tuple[int, Any]  # (BER tag, Python value)
 Getter = Callable[["MibView", Any], Value | None]
@@ -143,6 +145,7 @@ def build_tables(state: DeviceState) -> dict[str, Table]:
         "ipAddress": _table(addresses),
         "ipAddr": _table(legacy),
         "ipAddressPrefix": _table(prefixes),
+        **{name: _table(items) for name, items in snmp_mib_ext.table_items(state).items()},
     }
 
 
@@ -378,6 +381,7 @@ def _nodes() -> list[Node]:
     for name, instance in USM_STATS_OIDS.items():
         scalar(instance[:-1], _stat(name))
 
+    spec.extend(snmp_mib_ext.node_specs())  # LLDP-MIB, ENTITY-MIB, vendor health
     spec.sort(key=lambda s: s[0])
     return [Node(oid, table, get, ber.oid_content(oid)) for oid, table, get in spec]
 

@@ -14,11 +14,11 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 
-from govnet.lab import snmp_ber as ber
-from govnet.lab.snmp_ber import Oid
+from govnet import snmp_ber as ber
 from govnet.lab.snmp_usm import LocalizedUser
 from govnet.lab.snmp_v3 import FLAG_AUTH, FLAG_PRIV, build_v3
 from govnet.lab.state import DeviceState, SnmpTrapHost
+from govnet.snmp_ber import Oid
 
 log = logging.getLogger(__name__)
 

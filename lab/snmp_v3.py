@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from govnet.lab import snmp_ber as ber
+from govnet import snmp_ber as ber
 from govnet.lab.snmp_usm import LocalizedUser, encrypt, sign
 
 USM_SECURITY_MODEL = 3

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from govnet.lab.lldp import LldpPeer
 from govnet.netconfig.model import (
     Acl,
     AclRule,
@@ -109,6 +110,7 @@ class Interface(InterfaceConfig):
     base_out_errors: int = 0
     counters_since: float = 0.0
     last_change: float = 0.0  # when the oper status last changed (ifLastChange)
+    lldp_peer: LldpPeer | None = None  # who is at the other end of the cable (LLDP)
 
     @property
     def oper_up(self) -> bool:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from govnet.lab.lldp import lldp_commands
 from govnet.lab.vendors.base import Args, CliSession, CommandError, CommandTable, Dialect, View, cmd
 from govnet.lab.vendors.handlers import h_enter_config, h_save_now, h_screen_length
 from govnet.netconfig.cisco_ios import IosSyntax
@@ -159,6 +160,7 @@ class CiscoIos(IosSyntax, Dialect):
             cmd("show users", r.users, negate=False),
             cmd("show clock", r.clock, negate=False),
             *(cmd(pattern, getattr(ops, name), negate=False) for pattern, name in ops.COMMANDS),
+            *lldp_commands(self.vendor),
         ]
         terminal = [
             cmd("terminal length <n>", h_screen_length, negate=False),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 
+from govnet.lab.lldp import lldp_commands
 from govnet.lab.vendors.base import (
     CliSession,
     Command,
@@ -165,6 +166,7 @@ class HuaweiVrp(VrpSyntax, Dialect):
             cmd("display saved-configuration", h_display_saved, negate=False),
             *(cmd(pattern, getattr(module, name), negate=False) for pattern, name in self.displays),
             *self.ops_commands(),
+            *lldp_commands(self.vendor),
         ]
 
     def ops_commands(self) -> list[Command]:

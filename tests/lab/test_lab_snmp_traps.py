@@ -10,7 +10,7 @@ import pytest
 from pyasn1.codec.ber import decoder
 from pysnmp.proto import api
 
-from govnet.lab import snmp_ber as ber
+from govnet import snmp_ber as ber
 from govnet.lab.snmp_agent import SnmpAgentPool
 from govnet.lab.snmp_mib import default_engine_id
 from govnet.lab.snmp_traps import COLD_START, LINK_DOWN, LINK_UP

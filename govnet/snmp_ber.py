@@ -202,7 +202,9 @@ class Pdu(NamedTuple):
     oids: list[Oid]
 
 
-def decode_pdu(data: bytes, pos: int, end: int) -> Pdu:
+def _pdu_head(data: bytes, pos: int, end: int) -> tuple[int, int, int, int, int, int]:
+    """(PDU type, request ID, error-status, error-index, varbind list start, its end) of the PDU at
+    ``pos``."""
     pdu_type, start, stop = read_tlv(data, pos, end)
     if pdu_type & 0xE0 != 0xA0:
         raise BerError(f"not a PDU (tag 0x{pdu_type:02x})")
@@ -213,6 +215,11 @@ def decode_pdu(data: bytes, pos: int, end: int) -> Pdu:
     s, e = expect(data, e, INTEGER, stop)
     index = decode_integer(data, s, e)
     s, list_end = expect(data, e, SEQUENCE, stop)
+    return pdu_type, request_id, status, index, s, list_end
+
+
+def decode_pdu(data: bytes, pos: int, end: int) -> Pdu:
+    pdu_type, request_id, status, index, s, list_end = _pdu_head(data, pos, end)
     oids: list[Oid] = []
     while s < list_end:
         vs, ve = expect(data, s, SEQUENCE, list_end)
@@ -221,3 +228,77 @@ def decode_pdu(data: bytes, pos: int, end: int) -> Pdu:
         read_tlv(data, oe, ve)  # the value (ignored by a read-only agent) must still be well formed
         s = ve
     return Pdu(pdu_type, request_id, status, index, oids)
+
+
+# ---------------------------------------------------------------- manager side (the poller's fast path)
+
+Varbind = tuple[Oid, int, object]  # (OID, BER tag, Python value: int, bytes, Oid or None)
+
+
+def decode_value(data: bytes, tag: int, start: int, stop: int) -> object:
+    """A varbind value as Python: int (INTEGER and the unsigned types), bytes (OCTET STRING,
+    IpAddress, Opaque), an OID tuple, or None (NULL and the exceptions)."""
+    if tag == INTEGER:
+        return decode_integer(data, start, stop)
+    if tag in UNSIGNED_TAGS:
+        if stop <= start or stop - start > 9:
+            raise BerError(f"bad length for tag 0x{tag:02x}")
+        return int.from_bytes(data[start:stop], "big")  # unsigned, however the agent padded it
+    if tag in (OCTET_STRING, IP_ADDRESS, OPAQUE):
+        return data[start:stop]
+    if tag == OBJECT_IDENTIFIER:
+        return decode_oid(data, start, stop)
+    if tag == NULL or tag in EXCEPTION_TAGS:
+        return None
+    raise BerError(f"unknown value tag 0x{tag:02x}")
+
+
+class Response(NamedTuple):
+    """A decoded Response (or Report) PDU with its varbinds' values."""
+
+    pdu_type: int
+    request_id: int
+    error_status: int
+    error_index: int
+    varbinds: list[Varbind]
+
+
+def decode_response_pdu(data: bytes, pos: int, end: int) -> Response:
+    pdu_type, request_id, status, index, s, list_end = _pdu_head(data, pos, end)
+    if pdu_type not in (RESPONSE, REPORT):
+        raise BerError(f"not a Response PDU (tag 0x{pdu_type:02x})")
+    if list_end != read_tlv(data, pos, end)[2]:
+        raise BerError("trailing bytes after the varbind list")
+    varbinds: list[Varbind] = []
+    append = varbinds.append
+    while s < list_end:
+        vs, ve = expect(data, s, SEQUENCE, list_end)
+        os_, oe = expect(data, vs, OBJECT_IDENTIFIER, ve)
+        tag, v_start, v_stop = read_tlv(data, oe, ve)
+        if v_stop != ve:
+            raise BerError("trailing bytes in a varbind")
+        append((decode_oid(data, os_, oe), tag, decode_value(data, tag, v_start, v_stop)))
+        s = ve
+    return Response(pdu_type, request_id, status, index, varbinds)
+
+
+def encode_community_request(
+    version: int, community: bytes, pdu_type: int, request_id: int, oids: list[Oid], a: int = 0, b: int = 0
+) -> bytes:
+    """An SNMPv1/v2c request message; for GETBULK ``a``/``b`` are non-repeaters/max-repetitions."""
+    null = bytes((NULL, 0))
+    varbinds = b"".join(encode_varbind(encode_oid(o), null) for o in oids)
+    pdu = encode_pdu(pdu_type, request_id, a, b, varbinds)
+    return tlv(SEQUENCE, encode_integer(version) + encode_octets(community) + pdu)
+
+
+def decode_community_response(data: bytes) -> tuple[int, bytes, Response]:
+    """(version, community, response) of an SNMPv1/v2c answer; strict: ``BerError`` if malformed."""
+    start, end = expect(data, 0, SEQUENCE)
+    if end != len(data):
+        raise BerError("trailing bytes after the message")
+    s, e = expect(data, start, INTEGER, end)
+    version = decode_integer(data, s, e)
+    s, e = expect(data, e, OCTET_STRING, end)
+    community = data[s:e]
+    return version, community, decode_response_pdu(data, e, end)

@@ -1,0 +1,1 @@
+"""Collectors: what govnet reads from the devices (SNMP poller; later config backups and probes)."""

@@ -1,0 +1,43 @@
+"""Collectors' fixtures: the small test extranet running in a lab (see ``collect_topology.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from collect_topology import Net, running_lab
+from postgres import PostgresServer, server_or_skip
+
+import govnet.collectors.schema  # noqa: F401  (registers the collectors' tables)
+from govnet.store import Store
+
+
+@pytest.fixture(scope="module")
+def net(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Net]:
+    """One lab for a module's read-only tests."""
+    with running_lab(tmp_path_factory.mktemp("collect-lab")) as running:
+        yield running
+
+
+@pytest.fixture
+def fresh_net(tmp_path: Path) -> Iterator[Net]:
+    """A lab of its own, for tests that inject faults or change devices."""
+    with running_lab(tmp_path / "lab") as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def collect_postgres() -> Iterator[PostgresServer]:
+    yield from server_or_skip()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def collect_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The store on SQLite and on a throwaway PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        url = request.getfixturevalue("collect_postgres").create_database()
+    with Store.open(url) as store:
+        yield store
