@@ -498,7 +498,8 @@ def set_lockout(session: CliSession, args: Args, parse: Callable[[], tuple[int, 
 
 
 def h_password_policy(session: CliSession, args: Args) -> None:
-    goto(session, "password-policy")
+    # A view inside the aaa view: `quit` returns to aaa, as on VRP (not to the system view).
+    session.view = View("password-policy", "", parent=session.view)
 
 
 def h_password_expire(session: CliSession, args: Args) -> None:
