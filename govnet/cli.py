@@ -26,6 +26,7 @@ AREAS: dict[str, str] = {
     "inventory": "govnet.inventory.cli",
     "lab": "govnet.lab.cli",
     "pki": "govnet.pki.cli",
+    "provision": "govnet.playbooks.cli",
 }
 
 app = typer.Typer(

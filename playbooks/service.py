@@ -137,6 +137,7 @@ def provision(
     tags: list[str] | None = None,
     on_host: Callable[[str, HostResult, dict[str, Any]], None] | None = None,
     via_worker: str | None = None,
+    connect_timeout: float = 15.0,
 ) -> Outcome:
     """Run playbooks/site.yml over the selected devices and keep the run's artifacts."""
     inv, data, policy = prepare(inventory, overlay, policy_file)
@@ -193,7 +194,7 @@ def provision(
         "project_dir": str(PLAYBOOKS),
         "playbook": "site.yml",
         "inventory": str(private / "inventory" / "hosts.json"),
-        "extravars": {"govnet_provision": policy.for_ansible()},
+        "extravars": {"govnet_provision": policy.for_ansible(), "govnet_connect_timeout": connect_timeout},
         "envvars": runner_env(),
         "forks": forks,
         "limit": limit,
