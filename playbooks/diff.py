@@ -27,8 +27,11 @@ from hier_config.models import (
     PerLineSubRule,
 )
 from hier_config.child import HConfigChild
+from hier_config.exceptions import DuplicateChildError
 from hier_config.platforms.driver_base import HConfigDriverBase
 from hier_config.platforms.hp_comware5.driver import HConfigDriverHPComware5
+
+from govnet.errors import InputError
 
 from . import secretforms
 
@@ -116,7 +119,7 @@ _STRIP: dict[str, list[PerLineSubRule]] = {
         PerLineSubRule(search=r"^ ?version .*", replace=""),
     ],
     "cisco_ios": [
-        PerLineSubRule(search=r"^(Building configuration|Current configuration).*", replace=""),
+        PerLineSubRule(search=r"^(Building configuration|Current configuration|Using \d+ out of).*", replace=""),
         PerLineSubRule(search=r"^end$", replace=""),
         PerLineSubRule(search=r"^version .*", replace=""),
         PerLineSubRule(search=r"^service timestamps .*", replace=""),
@@ -169,7 +172,10 @@ def parse(vendor: str, text: str) -> HConfig:
         text = flatten_comware(text)
     if vendor == "cisco_ios":
         text = _ONE_LINE_BANNER.sub(_BANNER_ALIAS + r"\1 \2", text)
-    return get_hconfig(driver(vendor), text)
+    try:
+        return get_hconfig(driver(vendor), text)
+    except DuplicateChildError as exc:  # a config that says one thing twice: the input's fault
+        raise InputError(f"{vendor} configuration: {exc}") from None
 
 
 @dataclass(frozen=True)

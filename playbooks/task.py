@@ -78,6 +78,8 @@ def run(
         result = converge(
             connect, host["govnet_vendor"], intended, secrets, hostname=hostname, check=check, save=save
         )
+    except GovnetError as exc:
+        return {"failed": True, "changed": False, "msg": f"{hostname}: {exc}", "intended": intended}
     except (netmiko.NetmikoTimeoutException, netmiko.NetmikoAuthenticationException, OSError, EOFError) as exc:
         why = "authentication failed" if isinstance(exc, netmiko.NetmikoAuthenticationException) else "no answer"
         return {

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from provision_hosts import HOSTS
 
 from govnet.lab.service import sample_inventory
 
@@ -17,9 +18,6 @@ SECRETS = {
     "GOVNET_LAB_SNMP_PRIV": "Prov-Priv-Key-4419",
     "GOVNET_LAB_SNMP_COMMUNITY": "Prov-Community-2208",
 }
-# One device per vendor: a VRP aggregation (OSPF), a Comware aggregation (OSPF), an IOS town access
-# device (static defaults towards its parent).
-HOSTS = {"huawei_vrp": "sg-zhenjiang-agg-1", "h3c_comware": "sg-wujiang-agg-1", "cisco_ios": "sg-qujiang-t01-acc-1"}
 
 
 @dataclass

@@ -11,14 +11,14 @@ import pytest
 from govnet.playbooks.push import SHOW_RUNNING, SHOW_SAVED, converge
 from govnet.playbooks.secretforms import mask
 
-from .conftest import HOSTS
+from provision_hosts import HOSTS, NETMIKO_TYPES
 
-TYPES = {"huawei_vrp": "huawei", "h3c_comware": "hp_comware", "cisco_ios": "cisco_ios"}
+TYPES = NETMIKO_TYPES
 # A good line the device takes, then one it refuses (a command no vendor has).
 BAD = {
-    "huawei_vrp": "sysname {host}\ninterface LoopBack7\n description govnet-rollback-probe\n bogus-command 42\n",
-    "h3c_comware": " sysname {host}\ninterface LoopBack7\n description govnet-rollback-probe\n bogus-command 42\n",
-    "cisco_ios": "hostname {host}\ninterface Loopback7\n description govnet-rollback-probe\n bogus-command 42\n",
+    "huawei_vrp": "interface LoopBack7\n description govnet-rollback-probe\n bogus-command 42\n",
+    "h3c_comware": "interface LoopBack7\n description govnet-rollback-probe\n bogus-command 42\n",
+    "cisco_ios": "interface Loopback7\n description govnet-rollback-probe\n bogus-command 42\n",
 }
 ERRORS = {"huawei_vrp": "Error:", "h3c_comware": "% Unrecognized", "cisco_ios": "% Invalid input"}
 
@@ -38,7 +38,7 @@ def test_a_refused_line_fails_with_the_device_text_and_rolls_back(rig, vendor, s
     running, saved = probe.send_command(SHOW_RUNNING[vendor]), probe.send_command(SHOW_SAVED[vendor])
     probe.disconnect()
     # Intended = today's config plus the probe lines: the remediation adds LoopBack7 and the bogus line.
-    intended = mask(vendor, running) + BAD[vendor].format(host=host)
+    intended = mask(vendor, running).rstrip("\n") + "\n" + BAD[vendor]
     result = converge(connect, vendor, intended, {"password": os.environ["GOVNET_LAB_PASSWORD"]}, hostname=host)
     assert result["failed"] is True
     assert result["rejected_line"] == "bogus-command 42"
