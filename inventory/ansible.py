@@ -16,7 +16,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from govnet.devices import ssh_host
 from govnet.errors import InputError, NotFoundError
+from govnet.vendors import vendor_spec
 
 from .models import Device, Inventory
 from .validate import _SECRET_REF  # one definition of what a secret reference looks like
@@ -57,9 +59,7 @@ def _host_vars(
 ) -> dict[str, Any]:
     site = sites.get(device.site)
     mgmt = device.mgmt
-    host = device.ssh.host or (
-        str(mgmt.ipv4) if mgmt.ipv4 else str(mgmt.ipv6) if mgmt.ipv6 else device.hostname
-    )
+    host = ssh_host(device)
     creds = device.credentials
     snmp = device.snmp
     snmp_vars: dict[str, Any] = {
@@ -82,7 +82,8 @@ def _host_vars(
         "ansible_port": device.ssh.port,
         "ansible_user": creds.username,
         "ansible_password": secret_lookup(creds.password),
-        "ansible_network_os": device.vendor.value,
+        # The cliconf/terminal plugins Ansible's network_cli connects with; govnet's key beside it.
+        "ansible_network_os": vendor_spec(device.vendor).ansible_network_os,
         "govnet_vendor": device.vendor.value,
         "govnet_role": device.role.value,
         "govnet_model": device.model,

@@ -17,10 +17,11 @@ from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Any
 
+from govnet.vendors import port_speed, vendor_spec
 from govnet.verdict import Verdict
 
 from .loader import LoadResult, Reporter, by_id, read_inventory
-from .models import Device, Inventory, Link, LinkPurpose, Site, SiteLevel, Vendor
+from .models import Device, Inventory, Link, LinkPurpose, Site, SiteLevel
 from .planfile import PlanData
 from .problems import Problem, Severity, as_verdict, errors
 from .yamlsafe import YamlLimits, quiet_gc
@@ -78,40 +79,6 @@ ALLOWED_PARENTS = {
     SiteLevel.TOWN: frozenset({SiteLevel.CITY, SiteLevel.COUNTY}),
     SiteLevel.VILLAGE: frozenset({SiteLevel.TOWN}),
 }
-
-INTERFACE_STYLE = {
-    Vendor.HUAWEI_VRP: re.compile(
-        r"(Ethernet|GigabitEthernet|XGigabitEthernet|25GE|40GE|100GE|Eth-Trunk|Vlanif|LoopBack|MEth)\d"
-    ),
-    Vendor.H3C_COMWARE: re.compile(
-        r"(Ethernet|GigabitEthernet|Ten-GigabitEthernet|Twenty-FiveGigE|FortyGigE|HundredGigE"
-        r"|Bridge-Aggregation|Route-Aggregation|Vlan-interface|LoopBack|M-GigabitEthernet)\d"
-    ),
-    Vendor.CISCO_IOS: re.compile(
-        r"(Ethernet|FastEthernet|GigabitEthernet|TenGigabitEthernet|TwentyFiveGigE|FortyGigabitEthernet"
-        r"|HundredGigE|Port-channel|Vlan|Loopback)\d"
-    ),
-}
-# Port speed by interface-name prefix (the longest prefix that matches wins).
-PORT_SPEED_MBPS = {
-    "Ethernet": 100,
-    "FastEthernet": 100,
-    "GigabitEthernet": 1_000,
-    "M-GigabitEthernet": 1_000,
-    "XGigabitEthernet": 10_000,
-    "Ten-GigabitEthernet": 10_000,
-    "TenGigabitEthernet": 10_000,
-}
-_PORT_PREFIXES = sorted(PORT_SPEED_MBPS, key=len, reverse=True)
-
-
-def port_speed(interface: str) -> int | None:
-    """The speed a port's name says it has, in Mbit/s; None for names that do not say."""
-    for prefix in _PORT_PREFIXES:
-        if interface.startswith(prefix) and interface[len(prefix) : len(prefix) + 1].isdigit():
-            return PORT_SPEED_MBPS[prefix]
-    return None
-
 
 SNMP_AUTH = {"sha", "sha224", "sha256", "sha384", "sha512", "md5"}
 SNMP_PRIV = {"aes", "aes192", "aes256", "des"}
@@ -435,7 +402,7 @@ def _links(ctx: _Context) -> None:
                     f"{end.device} {end.interface} is already used by link {other}",
                 )
             device = ctx.device(end.device)
-            if device is not None and not INTERFACE_STYLE[device.vendor].match(end.interface):
+            if device is not None and not vendor_spec(device.vendor).interfaces.valid(end.interface):
                 r.at_entity(
                     W,
                     "links",

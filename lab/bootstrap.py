@@ -26,37 +26,10 @@ from govnet.lab.state import (
     TrafficProfile,
 )
 from govnet.lab.vendors import dialect_for
+from govnet.vendors import vendor_spec
 
 if TYPE_CHECKING:
     from govnet.inventory.models import Device, Inventory
-
-# Per vendor: factory hostname, management and loopback interface names, model, version, sysObjectID.
-HARDWARE: dict[str, dict[str, str]] = {
-    "huawei_vrp": {
-        "hostname": "HUAWEI",
-        "mgmt": "MEth0/0/1",
-        "loopback": "LoopBack0",
-        "model": "AR6140-16G4XG",
-        "version": "V300R021C10SPC100",
-        "oid": "1.3.6.1.4.1.2011.2.224.279",
-    },
-    "h3c_comware": {
-        "hostname": "H3C",
-        "mgmt": "M-GigabitEthernet0/0/0",
-        "loopback": "LoopBack0",
-        "model": "MSR3620",
-        "version": "7.1.064, Release 0821P16",
-        "oid": "1.3.6.1.4.1.25506.11.1.180",
-    },
-    "cisco_ios": {
-        "hostname": "Router",
-        "mgmt": "GigabitEthernet0",
-        "loopback": "Loopback0",
-        "model": "ISR4331/K9",
-        "version": "16.9.4",
-        "oid": "1.3.6.1.4.1.9.1.2068",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -100,16 +73,16 @@ class DeviceSpec:
 
 def factory_state(spec: DeviceSpec, now: float) -> DeviceState:
     """The device as unboxed: its ports, vendor defaults, nothing configured."""
-    hw = HARDWARE[spec.vendor]
+    factory = vendor_spec(spec.vendor).factory
     state = DeviceState(
         vendor=spec.vendor,
-        hostname=hw["hostname"],
-        model=spec.model or hw["model"],
-        software_version=hw["version"],
-        sys_object_id=hw["oid"],
+        hostname=factory.hostname,
+        model=spec.model or factory.model,
+        software_version=factory.software_version,
+        sys_object_id=factory.sys_object_id,
         boot_time=now,
     )
-    state.add_interface(hw["mgmt"], speed_mbps=1000, counters_since=now, last_change=now)
+    state.add_interface(factory.mgmt_interface, speed_mbps=1000, counters_since=now, last_change=now)
     for port in spec.ports:
         share = spec.traffic_fraction * (
             0.5 + (zlib.crc32(f"{spec.hostname}/{port.name}".encode()) % 100) / 100
@@ -136,7 +109,7 @@ def factory_state(spec: DeviceSpec, now: float) -> DeviceState:
 def apply_day0(state: DeviceState, spec: DeviceSpec) -> None:
     """Hostname, management user, SSH, SNMP access, port descriptions, management addresses."""
     day0 = spec.day0
-    hw = HARDWARE[spec.vendor]
+    factory = vendor_spec(spec.vendor).factory
     state.hostname = spec.hostname
     for port in spec.ports:
         itf = state.interface(port.name)
@@ -152,7 +125,7 @@ def apply_day0(state: DeviceState, spec: DeviceSpec) -> None:
     state.local_users.append(LocalUser(day0.username, password_hash, 15, services))
     if day0.enable_secret and spec.vendor == "cisco_ios":  # VRP and Comware have no enable mode
         state.enable_secret_hash = hash_password(day0.enable_secret, salt=_salt(spec.hostname + "/enable"))
-    mgmt = state.interface(hw["mgmt"])
+    mgmt = state.interface(factory.mgmt_interface)
     if mgmt is not None:
         if day0.mgmt_ipv4:
             mgmt.ipv4 = [IPv4Interface(day0.mgmt_ipv4)]
@@ -161,7 +134,7 @@ def apply_day0(state: DeviceState, spec: DeviceSpec) -> None:
             mgmt.ipv6_enabled = True
             state.ipv6_enabled = True
     if day0.loopback_ipv4 or day0.loopback_ipv6:
-        loop = state.add_interface(hw["loopback"], speed_mbps=8000)
+        loop = state.add_interface(factory.loopback_interface, speed_mbps=8000)
         if day0.loopback_ipv4:
             loop.ipv4 = [IPv4Interface(day0.loopback_ipv4)]
         if day0.loopback_ipv6:

@@ -109,28 +109,18 @@ def run(ctx: DemoContext) -> None:
 def _drive(ctx: DemoContext) -> None:
     from netmiko import ConnectHandler
 
-    from govnet.inventory.loader import load_inventory
+    from govnet.devices import load_devices, netmiko_params
     from govnet.lab.service import inject_fault
-    from govnet.lab.vendors import NETMIKO_DEVICE_TYPES
-    from govnet.secrets import resolve_secret
 
-    inventory = load_inventory(_inventory_path(ctx), overlay=ctx.state["lab_overlay"])
     chosen: dict[str, Any] = {}
-    for device in inventory.devices:
+    for device in load_devices(_inventory_path(ctx), overlay=ctx.state["lab_overlay"]):
         chosen.setdefault(device.vendor.value, device)
     table = Table(
         "device", "vendor → netmiko driver", "configured and saved", "after reconnect", title="netmiko"
     )
     stamp = time.strftime("%H%M%S")
     for vendor, device in sorted(chosen.items()):
-        params = {
-            "device_type": NETMIKO_DEVICE_TYPES[vendor],
-            "host": device.ssh.host or "127.0.0.1",
-            "port": device.ssh.port,
-            "username": device.credentials.username,
-            "password": resolve_secret(device.credentials.password),
-            "conn_timeout": 15,
-        }
+        params = netmiko_params(device)
         description = f"set-by-govnet-demo-{stamp}"
         try:
             conn = ConnectHandler(**params)
@@ -181,18 +171,10 @@ def _first_port(brief: str, vendor: str) -> str:
 def _link_fault(ctx: DemoContext, device: Any, inject_fault: Any) -> None:
     from netmiko import ConnectHandler
 
-    from govnet.secrets import resolve_secret
+    from govnet.devices import netmiko_params
 
-    params = {
-        "device_type": "huawei",
-        "host": device.ssh.host or "127.0.0.1",
-        "port": device.ssh.port,
-        "username": device.credentials.username,
-        "password": resolve_secret(device.credentials.password),
-        "conn_timeout": 15,
-    }
     try:
-        conn = ConnectHandler(**params)
+        conn = ConnectHandler(**netmiko_params(device))
         port = _first_port(str(conn.send_command(SHOW_BRIEF["huawei_vrp"])), "huawei_vrp")
         ctx.console.print(inject_fault(ctx.settings, device.hostname, "link-down", port), highlight=False)
         line = next(

@@ -251,13 +251,7 @@ class Responder:
 
     def localized(self, config: SnmpV3User) -> LocalizedUser | None:
         """The user's keys localised to this engine, cached until the user's configuration changes."""
-        priv = config.priv_protocol
-        if (
-            priv
-            and priv.lower() in ("aes192", "aes256")
-            and snmp_vendor(self.state.vendor).aes_extension == "reeder"
-        ):
-            priv += "c"
+        priv = snmp_vendor(self.state.vendor).snmp.priv_protocol(config.priv_protocol)
         key = (
             config.name,
             config.auth_protocol,

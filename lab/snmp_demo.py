@@ -19,6 +19,8 @@ from typing import Any
 
 from rich.table import Table
 
+from govnet.devices import SnmpTarget, load_devices, pysnmp_auth, pysnmp_transport, snmp_target
+
 IF_X = "1.3.6.1.2.1.31.1.1.1"
 IF_OPER = "1.3.6.1.2.1.2.2.1.8"
 SYS = {
@@ -55,8 +57,7 @@ class _Poller:
         self, host: str, port: int, auth: Any, *oids: str, timeout: float = 3.0
     ) -> tuple[Any, dict]:
         hl = self.hl
-        cls = hl.Udp6TransportTarget if ":" in host else hl.UdpTransportTarget
-        target = await cls.create((host, port), timeout=timeout, retries=0)
+        target = await pysnmp_transport(SnmpTarget("", host, port), timeout=timeout)
         engine = self.engine(auth)
         error, status, _, varbinds = await hl.get_cmd(
             engine, auth, target, hl.ContextData(), *(hl.ObjectType(hl.ObjectIdentity(o)) for o in oids)
@@ -65,7 +66,7 @@ class _Poller:
 
     async def walk(self, host: str, port: int, auth: Any, root: str) -> dict[str, Any]:
         hl = self.hl
-        target = await hl.UdpTransportTarget.create((host, port), timeout=3.0, retries=1)
+        target = await pysnmp_transport(SnmpTarget("", host, port), retries=1)
         engine = self.engine(auth)
         values: dict[str, Any] = {}
         async for error, status, _, varbinds in hl.bulk_walk_cmd(
@@ -83,15 +84,18 @@ class _Poller:
             values.update({str(n): v for n, v in varbinds})
         return values
 
-    def v3(
-        self, user: str, auth_key: str, priv_key: str, auth: str = "sha", priv: str = "aes", vendor: str = ""
-    ) -> Any:
-        hl = self.hl
-        auth_protocols = {"sha": hl.usmHMACSHAAuthProtocol, "sha256": hl.usmHMAC192SHA256AuthProtocol}
-        aes256 = hl.usmAesCfb256Protocol if vendor == "cisco_ios" else hl.usmAesBlumenthalCfb256Protocol
-        priv_protocols = {"aes": hl.usmAesCfb128Protocol, "aes256": aes256}
-        return hl.UsmUserData(
-            user, auth_key, priv_key, authProtocol=auth_protocols[auth], privProtocol=priv_protocols[priv]
+    def v3(self, user: str, auth_key: str, priv_key: str) -> Any:
+        """SHA/AES-128 credentials (the standalone demo's day-0 user)."""
+        return pysnmp_auth(
+            SnmpTarget(
+                "",
+                "",
+                user=user,
+                auth_protocol="sha",
+                auth_key=auth_key,
+                priv_protocol="aes",
+                priv_key=priv_key,
+            )
         )
 
 
@@ -161,39 +165,14 @@ def _links_table(title: str, rows: list[dict[str, Any]]) -> Table:
 
 
 async def _running_lab(ctx: Any) -> None:
-    from govnet.inventory.loader import load_inventory
     from govnet.lab.service import inject_fault
-    from govnet.secrets import resolve_secret
 
     expect = _expect(ctx)
     poller = _Poller()
-    inventory = load_inventory(ctx.state["inventory_path"], overlay=ctx.state["lab_overlay"])
-    auths: dict[str, Any] = {}
-    shared: dict[tuple[str, ...], Any] = {}  # one credentials object (and pysnmp engine) per secret set
-    for device in inventory.devices:
-        access = device.snmp
-        if access.version == "v3" and access.v3 is not None:
-            v3 = access.v3
-            aes256_kind = (
-                "reeder" if device.vendor.value == "cisco_ios" and v3.priv_protocol == "aes256" else ""
-            )
-            key: tuple[str, ...] = (v3.user, v3.auth_key, v3.priv_key, v3.auth_protocol, v3.priv_protocol)
-            key += (aes256_kind,)
-            if key not in shared:
-                shared[key] = poller.v3(
-                    v3.user,
-                    resolve_secret(v3.auth_key),
-                    resolve_secret(v3.priv_key),
-                    v3.auth_protocol,
-                    v3.priv_protocol,
-                    device.vendor.value,
-                )
-            auths[device.hostname] = shared[key]
-        elif access.community:
-            key = ("v2c", access.community)
-            if key not in shared:
-                shared[key] = poller.hl.CommunityData(resolve_secret(access.community))
-            auths[device.hostname] = shared[key]
+    devices = load_devices(ctx.state["inventory_path"], overlay=ctx.state["lab_overlay"])
+    targets = {d.hostname: snmp_target(d) for d in devices}
+    shared: dict[tuple[str | None, ...], Any] = {}  # one credentials object (and pysnmp engine) per set
+    auths = {name: shared.setdefault(t.credentials_key(), pysnmp_auth(t)) for name, t in targets.items()}
 
     table = Table(
         "device",
@@ -208,11 +187,11 @@ async def _running_lab(ctx: Any) -> None:
     shown: dict[str, int] = {}
     replies = await asyncio.gather(
         *(
-            poller.get(d.snmp.host or "127.0.0.1", d.snmp.port, auths[d.hostname], *SYS.values())
-            for d in inventory.devices
+            poller.get(targets[d.hostname].host, targets[d.hostname].port, auths[d.hostname], *SYS.values())
+            for d in devices
         )
     )
-    for device, (error, values) in zip(inventory.devices, replies, strict=True):
+    for device, (error, values) in zip(devices, replies, strict=True):
         ok = error is None and str(values.get(SYS["name"])) == device.hostname
         answered += ok
         shown[device.vendor.value] = shown.get(device.vendor.value, 0) + 1
@@ -228,10 +207,10 @@ async def _running_lab(ctx: Any) -> None:
             descr[0] if descr else f"[red]{error}[/]",
         )
     ctx.console.print(table)
-    expect(answered == len(inventory.devices), f"{answered} of {len(inventory.devices)} devices answer SNMP")
+    expect(answered == len(devices), f"{answered} of {len(devices)} devices answer SNMP")
 
-    core = next((d for d in inventory.devices if d.vendor.value == "huawei_vrp"), inventory.devices[0])
-    host, port, auth = core.snmp.host or "127.0.0.1", core.snmp.port, auths[core.hostname]
+    core = next((d for d in devices if d.vendor.value == "huawei_vrp"), devices[0])
+    host, port, auth = targets[core.hostname].host, targets[core.hostname].port, auths[core.hostname]
     rows = await _links(poller, host, port, auth)
     ctx.console.print(_links_table(f"{core.hostname}: links, speeds and utilisation (SNMP, 1 s apart)", rows))
     uplink = next((r for r in rows if r["oper"] == "up" and r["alias"]), None)

@@ -90,7 +90,7 @@ def default_engine_id(state: DeviceState) -> bytes:
     if state.snmp.engine_id:
         return bytes.fromhex(state.snmp.engine_id)
     vendor = snmp_vendor(state.vendor)
-    return (0x80000000 | vendor.enterprise).to_bytes(4, "big") + b"\x04" + state.hostname.encode()[:27]
+    return (0x80000000 | vendor.snmp.enterprise).to_bytes(4, "big") + b"\x04" + state.hostname.encode()[:27]
 
 
 class Table(NamedTuple):
@@ -200,16 +200,11 @@ def _oid(text: str) -> Oid:
 
 
 def _sys_descr(view: MibView, _: Any) -> Value:
-    s, v = view.state, view.vendor
-    model = s.model or v.default_model
-    text = v.descr.format(
-        model=model, family=model.split("/")[0], version=s.software_version or v.default_version
-    )
-    return _str(text)
+    return _str(view.vendor.factory.descr(view.state.model, view.state.software_version))
 
 
 def _sys_object_id(view: MibView, _: Any) -> Value:
-    return (ber.OBJECT_IDENTIFIER, _oid(view.state.sys_object_id or view.vendor.default_object_id))
+    return (ber.OBJECT_IDENTIFIER, _oid(view.state.sys_object_id or view.vendor.factory.sys_object_id))
 
 
 def _is_virtual(itf: Interface) -> bool:
@@ -220,7 +215,7 @@ def _mac(view: MibView, itf: Interface) -> Value:
     if _is_virtual(itf):
         return (ber.OCTET_STRING, b"")
     base = int.from_bytes(hashlib.sha1(view.state.hostname.encode()).digest()[:3], "big")
-    return (ber.OCTET_STRING, view.vendor.oui + ((base + itf.ifindex) % 2**24).to_bytes(3, "big"))
+    return (ber.OCTET_STRING, view.vendor.snmp.oui + ((base + itf.ifindex) % 2**24).to_bytes(3, "big"))
 
 
 def _speed_bps(itf: Interface) -> int:
@@ -266,10 +261,10 @@ def _nodes() -> list[Node]:
     scalar((*SYSTEM, 1), _sys_descr)
     scalar((*SYSTEM, 2), _sys_object_id)
     scalar((*SYSTEM, 3), lambda v, _: (ber.TIMETICKS, v.state.uptime_ticks(v.now)))
-    scalar((*SYSTEM, 4), lambda v, _: _str(v.state.snmp.contact))
+    scalar((*SYSTEM, 4), lambda v, _: _str(v.state.sys_contact()))
     scalar((*SYSTEM, 5), lambda v, _: _str(v.state.hostname))
-    scalar((*SYSTEM, 6), lambda v, _: _str(v.state.snmp.location))
-    scalar((*SYSTEM, 7), lambda v, _: _int(v.vendor.services))
+    scalar((*SYSTEM, 6), lambda v, _: _str(v.state.sys_location()))
+    scalar((*SYSTEM, 7), lambda v, _: _int(v.vendor.snmp.services))
     # IF-MIB
     scalar(IF_NUMBER, lambda v, _: _int(len(v.state.interfaces)))
     if_columns: list[tuple[int, Getter]] = [

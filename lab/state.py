@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from ipaddress import IPv4Interface, IPv6Interface
 
+from govnet.vendors import vendor_spec
+
 COUNTER64 = 2**64
 COUNTER32 = 2**32
 
@@ -388,6 +390,13 @@ class DeviceState:
             for a in p.areas
             if interface in a.interfaces
         ]
+
+    def sys_contact(self) -> str:
+        """sysContact as ``display snmp-agent sys-info`` shows it: configured, else the vendor's default."""
+        return self.snmp.contact or vendor_spec(self.vendor).snmp.default_contact
+
+    def sys_location(self) -> str:
+        return self.snmp.location or vendor_spec(self.vendor).snmp.default_location
 
     def has_fault(self, kind: FaultKind) -> bool:
         return any(f.kind == kind for f in self.faults)

@@ -13,10 +13,21 @@ from typing import Any
 
 import paramiko
 
+from govnet.inventory.models import Device
 from govnet.lab.bootstrap import Day0, DeviceSpec, PortSpec
 
 PASSWORD = "Lab@Passw0rd-1"
 ENABLE = "En@ble-Secret-1"
+SNMP_AUTH_KEY = "Auth-Key-123"
+SNMP_PRIV_KEY = "Priv-Key-123"
+
+# The secret references ``inventory_device`` writes, and what they resolve to (``resolve``).
+SECRETS = {
+    "env:LAB_TEST_PASSWORD": PASSWORD,
+    "env:LAB_TEST_ENABLE": ENABLE,
+    "env:LAB_TEST_SNMP_AUTH": SNMP_AUTH_KEY,
+    "env:LAB_TEST_SNMP_PRIV": SNMP_PRIV_KEY,
+}
 
 # One uplink per vendor, named as that vendor names ports.
 PORTS = {
@@ -39,11 +50,51 @@ def spec(vendor: str, hostname: str = "", **day0: Any) -> DeviceSpec:
             PASSWORD,
             enable_secret=ENABLE,
             snmp_user="govnet-ro",
-            snmp_auth_key="Auth-Key-123",
-            snmp_priv_key="Priv-Key-123",
+            snmp_auth_key=SNMP_AUTH_KEY,
+            snmp_priv_key=SNMP_PRIV_KEY,
             **day0,
         ),
     )
+
+
+def inventory_device(
+    device: DeviceSpec, ssh_port: int, snmp_port: int = 161, host: str = "127.0.0.1"
+) -> Device:
+    """The inventory entry of a ``spec(...)`` device running in a test lab, its secrets named by
+    reference (``resolve`` gives their values): what ``govnet.devices`` builds connections from."""
+    day0 = device.day0
+    assert day0 is not None and day0.snmp_user is not None
+    return Device.model_validate(
+        {
+            "hostname": device.hostname,
+            "site": "lab",
+            "vendor": device.vendor,
+            "role": "core",
+            "ssh": {"host": host, "port": ssh_port},
+            "snmp": {
+                "host": host,
+                "port": snmp_port,
+                "version": "v3",
+                "v3": {
+                    "user": day0.snmp_user,
+                    "auth_protocol": day0.snmp_auth_protocol,
+                    "auth_key": "env:LAB_TEST_SNMP_AUTH",
+                    "priv_protocol": day0.snmp_priv_protocol,
+                    "priv_key": "env:LAB_TEST_SNMP_PRIV",
+                },
+            },
+            "credentials": {
+                "username": day0.username,
+                "password": "env:LAB_TEST_PASSWORD",
+                "enable_secret": "env:LAB_TEST_ENABLE",
+            },
+        }
+    )
+
+
+def resolve(reference: str) -> str:
+    """The test lab's secret resolver (``govnet.devices``' ``resolve=``)."""
+    return SECRETS[reference]
 
 
 class Terminal:

@@ -1,4 +1,6 @@
-"""Vendor CLI dialects, one class per vendor key, and the one table that names them."""
+"""Vendor CLI dialects, one class per vendor key, and the one table that names them.
+
+The vendors' facts (netmiko driver, factory identity, interface names) are in ``govnet.vendors``."""
 
 from __future__ import annotations
 
@@ -6,13 +8,6 @@ import importlib
 
 from govnet.errors import InputError
 from govnet.lab.vendors.base import Dialect
-
-# govnet vendor key -> netmiko device_type (collectors and provisioning reuse this table).
-NETMIKO_DEVICE_TYPES: dict[str, str] = {
-    "huawei_vrp": "huawei",
-    "h3c_comware": "hp_comware",
-    "cisco_ios": "cisco_ios",
-}
 
 # govnet vendor key -> "module:class" of its lab dialect.
 DIALECTS: dict[str, str] = {

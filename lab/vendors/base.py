@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv6Interface
 
 from govnet.lab.state import DeviceState
+from govnet.vendors import VendorSpec, vendor_spec
 
 log = logging.getLogger(__name__)
 
@@ -224,17 +225,34 @@ class CliSession:
 class Dialect:
     """Named hooks a vendor overrides. Instances are stateless and shared by all sessions."""
 
-    vendor = ""
-    netmiko_device_type = ""
+    vendor = ""  # the device-type key: the vendor's facts are in ``govnet.vendors``
     negation = "undo"
     comment = "#"  # config section separator (Cisco: "!")
-    logical_interfaces: tuple[str, ...] = ()  # interface kinds `interface NAME` may create
-    factory_hostname = ""
-    default_model = ""
-    version_text = ""
     config_root = "system"  # the top configuration view (IOS: "config")
     exec_root = "user"  # the view above it (IOS: "exec")
     config_views: tuple[str, ...] = ("system",)  # where a config file is replayed from
+
+    # --- vendor facts (govnet.vendors) ---------------------------------------------------------
+    @property
+    def spec(self) -> VendorSpec:
+        return vendor_spec(self.vendor)
+
+    @property
+    def logical_interfaces(self) -> tuple[str, ...]:
+        """Interface kinds ``interface NAME`` may create."""
+        return self.spec.interfaces.logical
+
+    @property
+    def factory_hostname(self) -> str:
+        return self.spec.factory.hostname
+
+    @property
+    def default_model(self) -> str:
+        return self.spec.factory.model
+
+    @property
+    def version_text(self) -> str:
+        return self.spec.factory.software_version
 
     # --- tables -------------------------------------------------------------------------------
     def tables(self) -> dict[str, CommandTable]:

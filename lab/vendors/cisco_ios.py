@@ -445,15 +445,10 @@ def h_banner(session: CliSession, args: Args) -> str | None:
 
 class CiscoIos(Dialect):
     vendor = "cisco_ios"
-    netmiko_device_type = "cisco_ios"
     negation = "no"
     comment = "!"
     config_root = "config"
     exec_root = "exec"
-    logical_interfaces = ("Loopback", "Vlan", "Tunnel", "Port-channel")
-    factory_hostname = "Router"
-    default_model = "ISR4331/K9"
-    version_text = "16.9.4"
 
     def prompt(self, session: CliSession) -> str:
         name = session.state.hostname

@@ -239,7 +239,7 @@ def version(session: CliSession, args: Args) -> str:
     return "\n".join(
         [
             f"H3C Comware Software, Version {state.software_version or session.dialect.version_text}",
-            "Copyright (c) 2004-2024 New H3C Technologies Co., Ltd. All rights reserved.",
+            session.dialect.spec.factory.copyright,
             f"H3C {model} uptime is 0 weeks, {common.uptime_text(state, session.clock())}",
         ]
     )
@@ -331,10 +331,10 @@ def snmp_sys_info(session: CliSession, args: Args) -> str:
     return "\n".join(
         [
             "The contact information of the agent:",
-            f" {snmp.contact or 'New H3C Technologies Co., Ltd.'}",
+            f" {session.state.sys_contact()}",
             "",
             "The physical location information of the agent:",
-            f" {snmp.location or 'Hangzhou, China'}",
+            f" {session.state.sys_location()}",
             "",
             "The SNMP version of the agent:",
             f" {versions}",

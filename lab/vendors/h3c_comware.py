@@ -150,11 +150,6 @@ def h_save_ask(session: CliSession, args: Args) -> str:
 
 class H3cComware(HuaweiVrp):
     vendor = "h3c_comware"
-    netmiko_device_type = "hp_comware"
-    factory_hostname = "H3C"
-    logical_interfaces = ("LoopBack", "Vlan-interface", "Tunnel", "Bridge-Aggregation")
-    default_model = "MSR3620"
-    version_text = "7.1.064, Release 0821P16"
     display_module = "govnet.lab.vendors.comware_render"
     displays = (*VRP_FAMILY_DISPLAYS, ("display password-control", "password_control"))
     error_prefix = " %"

@@ -46,17 +46,6 @@ from govnet.lab.vendors.base import (
     word_after,
 )
 
-LOGICAL_PREFIXES = (
-    "loopback",
-    "vlanif",
-    "vlan-interface",
-    "tunnel",
-    "nve",
-    "eth-trunk",
-    "bridge-aggregation",
-)
-
-
 # --- handlers shared with Comware -------------------------------------------------------------
 
 
@@ -99,13 +88,14 @@ def h_interface(session: CliSession, args: Args) -> str | None:
     state = session.state
     name = canonical_interface(state, args["name"], session.dialect.logical_interfaces)
     itf = state.interface(name)
+    logical = session.dialect.spec.interfaces.is_logical
     if negated(args):
-        if itf is None or not itf.name.lower().startswith(LOGICAL_PREFIXES):
+        if itf is None or not logical(itf.name):
             raise CommandError("wrong-parameter")
         state.interfaces.remove(itf)
         return None
     if itf is None:
-        if not name.lower().startswith(LOGICAL_PREFIXES):
+        if not logical(name):
             raise CommandError("wrong-parameter", detail=name)
         itf = state.add_interface(name, speed_mbps=1000 if not name.lower().startswith("loop") else 8000)
         itf.counters_since = session.clock()

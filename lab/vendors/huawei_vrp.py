@@ -126,12 +126,7 @@ class HuaweiVrp(Dialect):
     """VRP, and the hooks through which Comware (its descendant) says what it does differently."""
 
     vendor = "huawei_vrp"
-    netmiko_device_type = "huawei"
     negation = "undo"
-    logical_interfaces: tuple[str, ...] = ("LoopBack", "Vlanif", "Tunnel", "Eth-Trunk")
-    factory_hostname = "HUAWEI"
-    default_model = "AR6140-16G4XG"
-    version_text = "V300R021C10SPC100"
     display_module = "govnet.lab.vendors.vrp_display"
     displays: tuple[tuple[str, str], ...] = (
         *VRP_FAMILY_DISPLAYS,

@@ -280,7 +280,7 @@ def version(session: CliSession, args: Args) -> str:
             "Cisco IOS Software [Fuji], ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), "
             f"Version {release}, RELEASE SOFTWARE (fc2)",
             "Technical Support: http://www.cisco.com/techsupport",
-            "Copyright (c) 1986-2019 by Cisco Systems, Inc.",
+            session.dialect.spec.factory.copyright,
             "",
             f"{state.hostname} uptime is {uptime_text(state, session.clock())}",
             'System image file is "bootflash:isr4300-universalk9.16.09.04.SPA.bin"',

@@ -117,8 +117,9 @@ def version(session: CliSession, args: Args) -> str:
     return "\n".join(
         [
             "Huawei Versatile Routing Platform Software",
-            f"VRP (R) software, Version 5.170 ({model} {state.software_version or dialect.version_text})",
-            "Copyright (C) 2011-2024 HUAWEI TECH CO., LTD",
+            f"VRP (R) software, Version {dialect.spec.factory.platform_version} "
+            f"({model} {state.software_version or dialect.version_text})",
+            dialect.spec.factory.copyright,
             f"Huawei {model} Router uptime is {uptime_text(state, session.clock())}",
         ]
     )
@@ -301,10 +302,10 @@ def snmp_sys_info(session: CliSession, args: Args) -> str:
     return "\n".join(
         [
             "   The contact person for this managed node:",
-            f"           {snmp.contact or 'R&D Beijing, Huawei Technologies co.,Ltd.'}",
+            f"           {session.state.sys_contact()}",
             "",
             "   The physical location of this node:",
-            f"           {snmp.location or 'Beijing China'}",
+            f"           {session.state.sys_location()}",
             "",
             "   SNMP version running in the system:",
             f"           {versions}",

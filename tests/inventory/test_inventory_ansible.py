@@ -68,7 +68,17 @@ def test_dynamic_script_groups(script_listing: dict, planned_sample: Path) -> No
 def test_dynamic_script_host_variables(script_listing: dict) -> None:
     core = script_listing["_meta"]["hostvars"]["sg-city-core-1"]
     assert core["ansible_host"] == "10.144.0.1" and core["ansible_port"] == 22
-    assert core["ansible_network_os"] == core["govnet_vendor"] == "huawei_vrp"
+    # Ansible's network OS names its cliconf/terminal plugins; govnet's own key is kept beside it.
+    assert core["ansible_network_os"] == "govnet.extranet.huawei_vrp"
+    assert core["govnet_vendor"] == "huawei_vrp"
+    network_os = {
+        v["govnet_vendor"]: v["ansible_network_os"] for v in script_listing["_meta"]["hostvars"].values()
+    }
+    assert network_os == {
+        "huawei_vrp": "govnet.extranet.huawei_vrp",
+        "h3c_comware": "govnet.extranet.h3c_comware",
+        "cisco_ios": "cisco.ios.ios",
+    }
     assert (core["govnet_site"], core["govnet_level"], core["govnet_zone"]) == ("sg-city", "city", "public")
     assert core["govnet_site_name"] == "韶关市" and core["govnet_protection_level"] == 3
     assert core["govnet_credentials"]["password_ref"] == "env:GOVNET_LAB_PASSWORD"

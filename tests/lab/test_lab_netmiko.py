@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from netmiko import ConnectHandler
 
+from govnet.devices import netmiko_params
+from govnet.lab.bootstrap import DeviceSpec
 from govnet.lab.runtime import LabThread
-from govnet.lab.testing import ENABLE, PASSWORD, PORTS, Terminal, spec
-from govnet.lab.vendors import NETMIKO_DEVICE_TYPES
+from govnet.lab.testing import PORTS, Terminal, inventory_device, resolve, spec
 
 SHOW_BRIEF = {
     "huawei_vrp": "display ip interface brief",
@@ -28,16 +29,8 @@ SHOW_SAVED = {
 }
 
 
-def _connect(vendor: str, port: int):  # type: ignore[no-untyped-def]
-    return ConnectHandler(
-        device_type=NETMIKO_DEVICE_TYPES[vendor],
-        host="127.0.0.1",
-        port=port,
-        username="admin",
-        password=PASSWORD,
-        secret=ENABLE,
-        conn_timeout=10,
-    )
+def _connect(device: DeviceSpec, port: int):  # type: ignore[no-untyped-def]
+    return ConnectHandler(**netmiko_params(inventory_device(device, port), resolve=resolve, conn_timeout=10))
 
 
 @pytest.mark.parametrize("vendor", ["huawei_vrp", "h3c_comware", "cisco_ios"])
@@ -46,7 +39,7 @@ def test_netmiko_config_save_reconnect_and_restart(vendor: str, lab_dir: Path) -
     port_name = PORTS[vendor]
     with LabThread(lab_dir, snmp=False) as lab:
         port = lab.start([device])[device.hostname].ssh["127.0.0.1"]
-        conn = _connect(vendor, port)
+        conn = _connect(device, port)
         assert conn.find_prompt().strip("<>[]#") == device.hostname
         brief = conn.send_command(SHOW_BRIEF[vendor])
         assert port_name.replace("GigabitEthernet", "GE") in brief or port_name in brief
@@ -56,7 +49,7 @@ def test_netmiko_config_save_reconnect_and_restart(vendor: str, lab_dir: Path) -
         conn.disconnect()
 
         # A new session sees the running change, and the saved configuration holds it.
-        conn = _connect(vendor, port)
+        conn = _connect(device, port)
         assert "description saved-by-netmiko" in conn.send_command(SHOW_CONFIG[vendor])
         assert "description saved-by-netmiko" in conn.send_command(SHOW_SAVED[vendor])
         conn.disconnect()
@@ -73,7 +66,7 @@ def test_netmiko_config_save_reconnect_and_restart(vendor: str, lab_dir: Path) -
     # Saved config survives a restart (lab down / up); the unsaved change is gone, as after a reboot.
     with LabThread(lab_dir, snmp=False) as lab:
         port = lab.start([device])[device.hostname].ssh["127.0.0.1"]
-        conn = _connect(vendor, port)
+        conn = _connect(device, port)
         config = conn.send_command(SHOW_CONFIG[vendor])
         conn.disconnect()
     assert "description saved-by-netmiko" in config
