@@ -24,15 +24,21 @@ app = typer.Typer(
 
 InventoryOpt = Annotated[
     Path | None,
-    typer.Option("--inventory", "-i", help="Inventory (default: $GOVNET_INVENTORY, else the built-in sample)."),
+    typer.Option(
+        "--inventory", "-i", help="Inventory (default: $GOVNET_INVENTORY, else the built-in sample)."
+    ),
 ]
 OverlayOpt = Annotated[
     Path | None,
     typer.Option(help="Device-lab overlay (default: $GOVNET_HOME/lab/overlay.yaml while a lab runs)."),
 ]
-PolicyOpt = Annotated[Path | None, typer.Option(help="Provisioning policy YAML overriding group_vars/all.yml.")]
+PolicyOpt = Annotated[
+    Path | None, typer.Option(help="Provisioning policy YAML overriding group_vars/all.yml.")
+]
 SiteOpt = Annotated[str | None, typer.Option("--site", help="Only this site's devices.")]
-LimitOpt = Annotated[str | None, typer.Option("--limit", help="Hostname patterns (fnmatch, comma-separated).")]
+LimitOpt = Annotated[
+    str | None, typer.Option("--limit", help="Hostname patterns (fnmatch, comma-separated).")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
@@ -69,7 +75,9 @@ def provision_cmd(
     overlay: OverlayOpt = None,
     policy: PolicyOpt = None,
     site: SiteOpt = None,
-    all_: Annotated[bool, typer.Option("--all", help="Every device (the default without --site/--limit).")] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every device (the default without --site/--limit).")
+    ] = False,
     limit: LimitOpt = None,
     check: Annotated[bool, typer.Option("--check", help="Change nothing; report what would change.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Show each device's diff.")] = False,
@@ -90,10 +98,14 @@ def provision_cmd(
     lines: list[str] = []
 
     def on_host(host: str, result: HostResult, res: dict[str, Any]) -> None:
-        if as_json or not err_console.is_terminal and not console.is_terminal:
+        if as_json or (not err_console.is_terminal and not console.is_terminal):
             pass
-        state = "unreachable" if result.unreachable else "failed" if result.failed else (
-            "changed" if result.changed else "ok"
+        state = (
+            "unreachable"
+            if result.unreachable
+            else "failed"
+            if result.failed
+            else ("changed" if result.changed else "ok")
         )
         colour = {"ok": "green", "changed": "yellow", "failed": "red", "unreachable": "red"}[state]
         line = f"[{colour}]{state}[/]: {escape(host)}" + (f" — {escape(result.msg)}" if result.msg else "")
@@ -118,7 +130,7 @@ def provision_cmd(
     )
     data = outcome.as_dict()
     emit(data, as_json=as_json, render=lambda out: _render_summary(out, data))
-    if outcome.failed_hosts or outcome.rc not in (0, None) and not outcome.hosts:
+    if outcome.failed_hosts or (outcome.rc not in (0, None) and not outcome.hosts):
         raise typer.Exit(1)
 
 
@@ -128,7 +140,12 @@ def _render_summary(out: Console, data: dict[str, Any]) -> None:
         table.add_column(column)
     for host, r in data["hosts"].items():
         table.add_row(
-            host, str(r["ok"]), str(r["changed"]), str(r["failed"]), str(r["unreachable"]), escape(r["msg"])[:120]
+            host,
+            str(r["ok"]),
+            str(r["changed"]),
+            str(r["failed"]),
+            str(r["unreachable"]),
+            escape(r["msg"])[:120],
         )
     out.print(table)
     t = data["totals"]
@@ -152,7 +169,9 @@ def render_cmd(
 
     written = render_to(_inventory(inventory), out, policy_file=policy, selection=_selection(site, limit))
     data = {"out": str(out), "devices": {h: str(p) for h, p in written.items()}}
-    emit(data, as_json=as_json, render=lambda c: c.print(f"{len(written)} intended configuration(s) in {out}"))
+    emit(
+        data, as_json=as_json, render=lambda c: c.print(f"{len(written)} intended configuration(s) in {out}")
+    )
 
 
 @app.command("runs")
@@ -169,7 +188,9 @@ def runs_cmd(as_json: JsonOpt = False) -> None:
         for r in runs:
             t = r.get("totals") or {}
             table.add_row(
-                r["run"], str(r.get("check")), str(r.get("status")),
+                r["run"],
+                str(r.get("check")),
+                str(r.get("status")),
                 *(str(t.get(k, "")) for k in ("ok", "changed", "failed", "unreachable")),
             )
         out.print(table)
@@ -178,7 +199,10 @@ def runs_cmd(as_json: JsonOpt = False) -> None:
 
 
 @app.command("show")
-def show_cmd(run: Annotated[str, typer.Argument(help="A run id from `govnet provision runs`.")], as_json: JsonOpt = False) -> None:
+def show_cmd(
+    run: Annotated[str, typer.Argument(help="A run id from `govnet provision runs`.")],
+    as_json: JsonOpt = False,
+) -> None:
     """One run: its summary per host and the diffs it applied (or would have)."""
     from .runs import show_run
 

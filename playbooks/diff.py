@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from hier_config import HConfig, MatchRule, Platform, WorkflowRemediation, get_hconfig, get_hconfig_driver
+from hier_config.child import HConfigChild
+from hier_config.exceptions import DuplicateChildError
 from hier_config.models import (
     IdempotentCommandsRule,
     NegationDefaultWithRule,
     PerLineSubRule,
 )
-from hier_config.child import HConfigChild
-from hier_config.exceptions import DuplicateChildError
 from hier_config.platforms.driver_base import HConfigDriverBase
 from hier_config.platforms.hp_comware5.driver import HConfigDriverHPComware5
 
@@ -35,7 +35,11 @@ from govnet.errors import InputError
 
 from . import secretforms
 
-PLATFORMS = {"huawei_vrp": Platform.HUAWEI_VRP, "h3c_comware": Platform.HP_COMWARE5, "cisco_ios": Platform.CISCO_IOS}
+PLATFORMS = {
+    "huawei_vrp": Platform.HUAWEI_VRP,
+    "h3c_comware": Platform.HP_COMWARE5,
+    "cisco_ios": Platform.CISCO_IOS,
+}
 
 
 def _rule(*lineage: str) -> IdempotentCommandsRule:
@@ -119,7 +123,9 @@ _STRIP: dict[str, list[PerLineSubRule]] = {
         PerLineSubRule(search=r"^ ?version .*", replace=""),
     ],
     "cisco_ios": [
-        PerLineSubRule(search=r"^(Building configuration|Current configuration|Using \d+ out of).*", replace=""),
+        PerLineSubRule(
+            search=r"^(Building configuration|Current configuration|Using \d+ out of).*", replace=""
+        ),
         PerLineSubRule(search=r"^end$", replace=""),
         PerLineSubRule(search=r"^version .*", replace=""),
         PerLineSubRule(search=r"^service timestamps .*", replace=""),

@@ -11,7 +11,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
-from govnet.inventory.validate import port_speed
+from govnet.vendors import port_speed
 
 from .policy import ProvisionPolicy
 
@@ -120,8 +120,7 @@ def _port(itf: dict[str, Any], peers: dict[str, tuple[str, str]], level: str) ->
         peer_ipv4=_peer_address(itf.get("ipv4")),
         peer_ipv6=_peer_address(itf.get("ipv6")),
         purpose=purpose,
-        towards_parent=purpose == "uplink"
-        and _LEVEL_RANK.get(peer_level, 9) < _LEVEL_RANK.get(level, 9),
+        towards_parent=purpose == "uplink" and _LEVEL_RANK.get(peer_level, 9) < _LEVEL_RANK.get(level, 9),
     )
 
 
@@ -171,7 +170,9 @@ def build_intent(
 def _order(port: Port) -> tuple[str, tuple[int, ...]]:
     """Ports in the order devices list them: by kind, then numerically (0/0/10 after 0/0/9)."""
     head = port.name.rstrip("0123456789/.:")
-    numbers = tuple(int(n) for n in port.name[len(head) :].replace(".", "/").replace(":", "/").split("/") if n)
+    numbers = tuple(
+        int(n) for n in port.name[len(head) :].replace(".", "/").replace(":", "/").split("/") if n
+    )
     return head, numbers
 
 

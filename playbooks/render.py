@@ -14,15 +14,13 @@ from typing import Any
 import jinja2
 
 from govnet.errors import InputError
+from govnet.vendors import vendor_spec
 
 from .intent import Intent, build_intent, peer_info
 from .policy import ProvisionPolicy
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-# Ports every unit has before any link is cabled (vendor facts; see govnet.vendors after the merge).
-_MGMT = {"huawei_vrp": "MEth0/0/1", "h3c_comware": "M-GigabitEthernet0/0/0", "cisco_ios": "GigabitEthernet0"}
-_LOOPBACK = {"huawei_vrp": "LoopBack0", "h3c_comware": "LoopBack0", "cisco_ios": "Loopback0"}
 _VRP_AUTH = {"sha": "sha", "sha256": "sha2-256", "md5": "md5"}
 _VRP_PRIV = {"aes": "aes128", "aes128": "aes128", "aes256": "aes256", "des": "des56"}
 
@@ -35,7 +33,7 @@ def _environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,  # a missing fact is a bug, never an empty line on a device
         keep_trailing_newline=True,
-        autoescape=False,  # device configuration, not HTML  # noqa: S701
+        autoescape=False,  # device configuration, not HTML
     )
 
 
@@ -44,6 +42,7 @@ _ENV = _environment()
 
 def render_intent(intent: Intent, hostvars: dict[str, Any]) -> str:
     vendor = intent.vendor
+    spec = vendor_spec(vendor)
     try:
         template = _ENV.get_template(f"{vendor}.cfg.j2")
     except jinja2.TemplateNotFound:
@@ -51,13 +50,15 @@ def render_intent(intent: Intent, hostvars: dict[str, Any]) -> str:
     text = template.render(
         i=intent,
         p=intent.policy,
-        mgmt_interface=_MGMT[vendor],
-        loopback_interface=_LOOPBACK[vendor],
+        mgmt_interface=spec.factory.mgmt_interface,
+        loopback_interface=spec.factory.loopback_interface,
         mgmt_ipv4=hostvars.get("govnet_mgmt_ipv4"),
         mgmt_ipv6=hostvars.get("govnet_mgmt_ipv6"),
         acl=MGMT_ACL_NUMBER,
         acl_name=MGMT_ACL_NAME,
-        area="0.0.0." + str(intent.policy.ospf_area) if intent.policy.ospf_area < 256 else intent.policy.ospf_area,
+        area="0.0.0." + str(intent.policy.ospf_area)
+        if intent.policy.ospf_area < 256
+        else intent.policy.ospf_area,
         vrp_auth=_VRP_AUTH,
         vrp_priv=_VRP_PRIV,
     )
@@ -85,17 +86,20 @@ class Selection:
 
 
 def render_all(
-    inventory_list: dict[str, Any], policy: ProvisionPolicy, selection: Selection = Selection()
+    inventory_list: dict[str, Any], policy: ProvisionPolicy, selection: Selection | None = None
 ) -> dict[str, str]:
     """Every selected host's intended configuration, from ``govnet inventory ansible --list`` data."""
+    selection = selection or Selection()
     hostvars: dict[str, dict[str, Any]] = inventory_list["_meta"]["hostvars"]
     out: dict[str, str] = {}
     for name in sorted(hostvars):
         hv = {**hostvars[name], "inventory_hostname": name}
         if selection.matches(name, hv):
             out[name] = render_host(hv, peer_info(hostvars, name), policy)
-    if selection.site and not out and not any(
-        hv.get("govnet_site") == selection.site for hv in hostvars.values()
+    if (
+        selection.site
+        and not out
+        and not any(hv.get("govnet_site") == selection.site for hv in hostvars.values())
     ):
         raise InputError(f"no site {selection.site!r} in the inventory")
     return out

@@ -42,7 +42,9 @@ def list_runs(home: Path) -> list[dict[str, Any]]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        out.append({"run": path.parent.name, **{k: data.get(k) for k in ("started", "check", "totals", "status")}})
+        out.append(
+            {"run": path.parent.name, **{k: data.get(k) for k in ("started", "check", "totals", "status")}}
+        )
     return out
 
 

@@ -18,9 +18,18 @@ PLACEHOLDER = re.compile(r"\{secret:(?P<name>[a-z_]+)\}")
 # vendor -> (pattern over a running line, replacement giving the intended/placeholder form)
 _MASKS: dict[str, list[tuple[re.Pattern[str], str]]] = {
     "huawei_vrp": [
-        (re.compile(r"^(\s*local-user \S+ password (?:irreversible-cipher|cipher)) \S+$"), r"\1 {secret:password}"),
-        (re.compile(r"^(\s*snmp-agent usm-user v3 \S+ authentication-mode \S+ cipher) \S+$"), r"\1 {secret:snmp_auth}"),
-        (re.compile(r"^(\s*snmp-agent usm-user v3 \S+ privacy-mode \S+ cipher) \S+$"), r"\1 {secret:snmp_priv}"),
+        (
+            re.compile(r"^(\s*local-user \S+ password (?:irreversible-cipher|cipher)) \S+$"),
+            r"\1 {secret:password}",
+        ),
+        (
+            re.compile(r"^(\s*snmp-agent usm-user v3 \S+ authentication-mode \S+ cipher) \S+$"),
+            r"\1 {secret:snmp_auth}",
+        ),
+        (
+            re.compile(r"^(\s*snmp-agent usm-user v3 \S+ privacy-mode \S+ cipher) \S+$"),
+            r"\1 {secret:snmp_priv}",
+        ),
         (re.compile(r"^(\s*snmp-agent community (?:read|write) cipher) \S+"), r"\1 {secret:community}"),
         (re.compile(r"^(\s*snmp-agent target-host .* securityname) \S+"), r"\1 {secret:trap_params}"),
     ],

@@ -27,6 +27,7 @@ from .runs import new_run, write_json
 
 PLAYBOOKS = Path(__file__).parent
 COLLECTIONS = PLAYBOOKS / "collections"
+EVERY_DEVICE = Selection()
 
 
 def load_planned(inventory: Path, overlay: Path | None) -> Inventory:
@@ -44,8 +45,12 @@ def prepare(
 
 
 def render_to(
-    inventory: Path, out: Path, *, overlay: Path | None = None, policy_file: Path | None = None,
-    selection: Selection = Selection(),
+    inventory: Path,
+    out: Path,
+    *,
+    overlay: Path | None = None,
+    policy_file: Path | None = None,
+    selection: Selection = EVERY_DEVICE,
 ) -> dict[str, Path]:
     _, data, policy = prepare(inventory, overlay, policy_file)
     configs = render_all(data, policy, selection)
@@ -130,7 +135,7 @@ def provision(
     *,
     overlay: Path | None = None,
     policy_file: Path | None = None,
-    selection: Selection = Selection(),
+    selection: Selection = EVERY_DEVICE,
     check: bool = False,
     diff: bool = False,
     forks: int = 5,
@@ -144,7 +149,11 @@ def provision(
     limit = _limit(selection, data)
     run_dir = new_run(home)
     hostvars = data["_meta"]["hostvars"]
-    selected = [h for h in hostvars if selection.matches(h, {**hostvars[h]})] if (limit or selection.site) else list(hostvars)
+    selected = (
+        [h for h in hostvars if selection.matches(h, {**hostvars[h]})]
+        if (limit or selection.site)
+        else list(hostvars)
+    )
     outcome = Outcome(run_dir, check, {h: HostResult(h) for h in sorted(selected)})
     (run_dir / "intended").mkdir()
     (run_dir / "diffs").mkdir()

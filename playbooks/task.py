@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from govnet.devices import netmiko_params
 from govnet.errors import GovnetError
+from govnet.inventory.models import Credentials, Device, Endpoint
 from govnet.secrets import resolve_secret
 
 from .policy import parse_policy
 from .push import converge
 from .render import render_host
-
-_NETMIKO_TYPES = {"huawei_vrp": "huawei", "h3c_comware": "hp_comware", "cisco_ios": "cisco_ios"}
 
 
 def secrets_of(hostvars: dict[str, Any], resolve: Any = resolve_secret) -> dict[str, str]:
@@ -31,20 +31,21 @@ def secrets_of(hostvars: dict[str, Any], resolve: Any = resolve_secret) -> dict[
     return {name: resolve(ref) for name, ref in refs.items() if ref}
 
 
-def netmiko_params(hostvars: dict[str, Any], secrets: dict[str, str], timeout: float) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "device_type": _NETMIKO_TYPES[hostvars["govnet_vendor"]],
-        "host": hostvars["ansible_host"],
-        "port": int(hostvars.get("ansible_port", 22)),
-        "username": hostvars.get("ansible_user") or hostvars["govnet_credentials"]["username"],
-        "password": secrets["password"],
-        "conn_timeout": timeout,
-        "auth_timeout": timeout,
-        "banner_timeout": timeout,
-    }
-    if "enable" in secrets:
-        params["secret"] = secrets["enable"]
-    return params
+def device_of(hostvars: dict[str, Any]) -> Device:
+    """The inventory device behind exported host variables (what ``govnet.devices`` connects to)."""
+    creds = hostvars.get("govnet_credentials", {})
+    return Device(
+        hostname=str(hostvars["inventory_hostname"]),
+        site=str(hostvars.get("govnet_site") or "-"),
+        vendor=hostvars["govnet_vendor"],
+        role=hostvars.get("govnet_role") or "access",
+        ssh=Endpoint(host=str(hostvars["ansible_host"]), port=int(hostvars.get("ansible_port") or 22)),
+        credentials=Credentials(
+            username=str(hostvars.get("ansible_user") or creds["username"]),
+            password=creds["password_ref"],
+            enable_secret=creds.get("enable_secret_ref"),
+        ),
+    )
 
 
 def run(
@@ -64,13 +65,18 @@ def run(
         pol = parse_policy(policy, "govnet_provision")
         intended = render_host(host, {k: tuple(v) for k, v in peers.items()}, pol)
         secrets = secrets_of(host)
-    except (GovnetError, KeyError) as exc:
+        params = netmiko_params(
+            device_of({**host, "inventory_hostname": hostname}),
+            conn_timeout=timeout,
+            auth_timeout=timeout,
+            banner_timeout=timeout,
+        )
+    except (GovnetError, KeyError, ValueError) as exc:
         return {"failed": True, "changed": False, "msg": f"{hostname}: {exc}"}
-    params = netmiko_params(host, secrets, timeout)
 
     def connect() -> Any:
         conn = netmiko.ConnectHandler(**params)
-        if host["govnet_vendor"] == "cisco_ios":
+        if "secret" in params:  # IOS: the enable secret the inventory names
             conn.enable()
         return conn
 
@@ -80,8 +86,17 @@ def run(
         )
     except GovnetError as exc:
         return {"failed": True, "changed": False, "msg": f"{hostname}: {exc}", "intended": intended}
-    except (netmiko.NetmikoTimeoutException, netmiko.NetmikoAuthenticationException, OSError, EOFError) as exc:
-        why = "authentication failed" if isinstance(exc, netmiko.NetmikoAuthenticationException) else "no answer"
+    except (
+        netmiko.NetmikoTimeoutException,
+        netmiko.NetmikoAuthenticationException,
+        OSError,
+        EOFError,
+    ) as exc:
+        why = (
+            "authentication failed"
+            if isinstance(exc, netmiko.NetmikoAuthenticationException)
+            else "no answer"
+        )
         return {
             "failed": True,
             "changed": False,

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import netmiko
 import pytest
+from provision_hosts import HOSTS, NETMIKO_TYPES
 
 from govnet.playbooks.diff import compute
 from govnet.playbooks.push import SHOW_RUNNING, SHOW_SAVED
 from govnet.playbooks.render import Selection
 from govnet.playbooks.service import provision, render_to
-
-from provision_hosts import HOSTS, NETMIKO_TYPES
 
 pytestmark = pytest.mark.timeout(900)
 LIMIT = Selection(limit=",".join(HOSTS.values()))
@@ -26,8 +25,11 @@ TYPES = NETMIKO_TYPES
 
 def _session(rig, vendor: str) -> netmiko.BaseConnection:
     return netmiko.ConnectHandler(
-        device_type=TYPES[vendor], host="127.0.0.1", port=rig.port(HOSTS[vendor]),
-        username="admin", password=os.environ["GOVNET_LAB_PASSWORD"],
+        device_type=TYPES[vendor],
+        host="127.0.0.1",
+        port=rig.port(HOSTS[vendor]),
+        username="admin",
+        password=os.environ["GOVNET_LAB_PASSWORD"],
     )
 
 
@@ -111,12 +113,12 @@ def test_an_unreachable_device_is_reported_and_the_others_succeed(rig, runs):
 
 
 def test_plain_ansible_playbook_with_the_dynamic_inventory_script(rig, runs, tmp_path):
+    # A planned copy of the sample (the dynamic inventory reads the plan file beside it).
+    import shutil
+
     from govnet.inventory.ansible import write_script
     from govnet.inventory.service import plan_at
     from govnet.playbooks.service import COLLECTIONS, PLAYBOOKS
-
-    # A planned copy of the sample (the dynamic inventory reads the plan file beside it).
-    import shutil
 
     inv = tmp_path / "inv"
     shutil.copytree(rig.inventory, inv)
@@ -131,12 +133,30 @@ def test_plain_ansible_playbook_with_the_dynamic_inventory_script(rig, runs, tmp
     _, _, policy = prepare(rig.inventory, None, None)
     extra = tmp_path / "policy.json"
     extra.write_text(json.dumps({"govnet_provision": policy.for_ansible()}))
-    env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS), "ANSIBLE_HOST_KEY_CHECKING": "False",
-           "ANSIBLE_NOCOLOR": "1", "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
+        "ANSIBLE_HOST_KEY_CHECKING": "False",
+        "ANSIBLE_NOCOLOR": "1",
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(script), str(PLAYBOOKS / "site.yml"),
-         "--limit", ",".join(HOSTS.values()), "--check", "--diff", "-e", f"@{extra}"],
-        capture_output=True, text=True, env=env, timeout=600,
+        [
+            str(Path(sys.executable).parent / "ansible-playbook"),
+            "-i",
+            str(script),
+            str(PLAYBOOKS / "site.yml"),
+            "--limit",
+            ",".join(HOSTS.values()),
+            "--check",
+            "--diff",
+            "-e",
+            f"@{extra}",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     recap = done.stdout.split("PLAY RECAP")[-1]

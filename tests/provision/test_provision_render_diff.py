@@ -45,15 +45,29 @@ def test_selection_by_site_and_an_unknown_site_is_an_input_error(sample):
 
 def test_a_port_faster_than_its_tier_is_rate_limited_to_the_tier():
     hv = {
-        "inventory_hostname": "t1", "govnet_vendor": "huawei_vrp", "govnet_level": "town",
-        "govnet_interfaces": [{"name": "GigabitEthernet0/0/1", "tier": "100M", "purpose": "uplink",
-                               "peer": "c1", "peer_interface": "GigabitEthernet0/0/9",
-                               "ipv4": "10.0.0.1/31", "ipv6": "2001:db8::1/127"}],
+        "inventory_hostname": "t1",
+        "govnet_vendor": "huawei_vrp",
+        "govnet_level": "town",
+        "govnet_interfaces": [
+            {
+                "name": "GigabitEthernet0/0/1",
+                "tier": "100M",
+                "purpose": "uplink",
+                "peer": "c1",
+                "peer_interface": "GigabitEthernet0/0/9",
+                "ipv4": "10.0.0.1/31",
+                "ipv6": "2001:db8::1/127",
+            }
+        ],
     }
     intent = build_intent(hv, {"c1": ("county", "county")}, load_policy())
     port = intent.ports[0]
     assert port.rate_limit_kbps == 100_000
-    assert intent.routing == "static" and intent.static_v4 == ("10.0.0.0",) and intent.static_v6 == ("2001:db8::",)
+    assert (
+        intent.routing == "static"
+        and intent.static_v4 == ("10.0.0.0",)
+        and intent.static_v6 == ("2001:db8::",)
+    )
 
 
 def test_rule_single_valued_commands_are_replaced_not_undone():
@@ -64,7 +78,9 @@ def test_rule_single_valued_commands_are_replaced_not_undone():
 
 
 def test_rule_comware_global_blocks_are_top_level():
-    text = "#\n sysname R2\n telnet server enable\n#\ninterface GigabitEthernet1/0/1\n port link-mode route\n#\n"
+    text = (
+        "#\n sysname R2\n telnet server enable\n#\ninterface GigabitEthernet1/0/1\n port link-mode route\n#\n"
+    )
     flat = flatten_comware(text)
     assert "\nsysname R2\ntelnet server enable\n" in flat
     assert "interface GigabitEthernet1/0/1\n port link-mode route\n" in flat
@@ -85,8 +101,13 @@ def test_rule_ios_one_line_banner_does_not_swallow_what_follows():
 
 def test_stored_secrets_compare_as_placeholders_and_are_typed_in_the_device_form():
     running = " local-user admin password irreversible-cipher $1c$abc$def\n"
-    assert mask("huawei_vrp", running).strip() == "local-user admin password irreversible-cipher {secret:password}"
-    assert fill("h3c_comware", " password hashed {secret:password}", {"password": "pw"}) == " password simple pw"
+    assert (
+        mask("huawei_vrp", running).strip()
+        == "local-user admin password irreversible-cipher {secret:password}"
+    )
+    assert (
+        fill("h3c_comware", " password hashed {secret:password}", {"password": "pw"}) == " password simple pw"
+    )
     assert (
         fill("cisco_ios", "username admin privilege 15 secret 8 {secret:password}", {"password": "pw"})
         == "username admin privilege 15 secret 0 pw"

@@ -7,11 +7,10 @@ import os
 
 import netmiko
 import pytest
+from provision_hosts import HOSTS, NETMIKO_TYPES
 
 from govnet.playbooks.push import SHOW_RUNNING, SHOW_SAVED, converge
 from govnet.playbooks.secretforms import mask
-
-from provision_hosts import HOSTS, NETMIKO_TYPES
 
 TYPES = NETMIKO_TYPES
 # A good line the device takes, then one it refuses (a command no vendor has).
@@ -27,8 +26,11 @@ ERRORS = {"huawei_vrp": "Error:", "h3c_comware": "% Unrecognized", "cisco_ios": 
 def test_a_refused_line_fails_with_the_device_text_and_rolls_back(rig, vendor, secrets_env):
     host = HOSTS[vendor]
     params = {
-        "device_type": TYPES[vendor], "host": "127.0.0.1", "port": rig.port(host),
-        "username": "admin", "password": os.environ["GOVNET_LAB_PASSWORD"],
+        "device_type": TYPES[vendor],
+        "host": "127.0.0.1",
+        "port": rig.port(host),
+        "username": "admin",
+        "password": os.environ["GOVNET_LAB_PASSWORD"],
     }
 
     def connect():
@@ -39,14 +41,19 @@ def test_a_refused_line_fails_with_the_device_text_and_rolls_back(rig, vendor, s
     probe.disconnect()
     # Intended = today's config plus the probe lines: the remediation adds LoopBack7 and the bogus line.
     intended = mask(vendor, running).rstrip("\n") + "\n" + BAD[vendor]
-    result = converge(connect, vendor, intended, {"password": os.environ["GOVNET_LAB_PASSWORD"]}, hostname=host)
+    result = converge(
+        connect, vendor, intended, {"password": os.environ["GOVNET_LAB_PASSWORD"]}, hostname=host
+    )
     assert result["failed"] is True
     assert result["rejected_line"] == "bogus-command 42"
     assert ERRORS[vendor] in result["device_error"]
     assert result["rolled_back"] is True and "rolled back, nothing saved" in result["msg"]
     after = connect()
     try:
-        now_running, now_saved = after.send_command(SHOW_RUNNING[vendor]), after.send_command(SHOW_SAVED[vendor])
+        now_running, now_saved = (
+            after.send_command(SHOW_RUNNING[vendor]),
+            after.send_command(SHOW_SAVED[vendor]),
+        )
     finally:
         after.disconnect()
     assert "govnet-rollback-probe" not in now_running

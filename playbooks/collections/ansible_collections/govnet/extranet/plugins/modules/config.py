@@ -5,7 +5,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: config
-short_description: Converge an extranet device (Huawei VRP, H3C Comware, Cisco IOS) to its intended configuration
+short_description: Converge an extranet device (VRP, Comware, IOS) to its intended configuration
 description:
   - Renders the intended configuration from govnet's inventory host variables and the provisioning
     policy, computes the remediation against the running configuration with hier_config, types only
@@ -24,7 +24,7 @@ attributes:
   diff_mode: {support: full}
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule  # noqa: E402 (Ansible wants DOCUMENTATION first)
 
 
 def main() -> None:
@@ -44,7 +44,9 @@ def main() -> None:
         module.fail_json(msg=f"the govnet package is not importable by {module._name}'s interpreter: {exc}")
         return
     p = module.params
-    result = run(p["host"], p["peers"], p["policy"], check=module.check_mode, save=p["save"], timeout=p["timeout"])
+    result = run(
+        p["host"], p["peers"], p["policy"], check=module.check_mode, save=p["save"], timeout=p["timeout"]
+    )
     if not module._diff:
         result.pop("diff", None)
     if result.get("failed"):
