@@ -225,3 +225,10 @@ def compute(vendor: str, running: str, intended: str, hostname: str = "device") 
         )
     )
     return Change(remediation, rollback, diff)
+
+
+def merge_lines(vendor: str, running: str, candidate: str) -> list[str]:
+    """What to type to add ``candidate``'s lines that ``running`` lacks (cli_config's merge: nothing
+    is removed). Sections are entered and left as for a remediation."""
+    missing = parse(vendor, candidate).difference(parse(vendor, secretforms.mask(vendor, running)))
+    return _lines(missing)

@@ -24,7 +24,7 @@ attributes:
   diff_mode: {support: full}
 """
 
-from ansible.module_utils.basic import AnsibleModule  # noqa: E402 (Ansible wants DOCUMENTATION first)
+from ansible.module_utils.basic import AnsibleModule
 
 
 def main() -> None:
