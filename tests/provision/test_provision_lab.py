@@ -4,6 +4,7 @@ reported while the others succeed, and no secret value lands in any artifact."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from provision_hosts import HOSTS, NETMIKO_TYPES
 from govnet.playbooks.diff import compute
 from govnet.playbooks.push import SHOW_RUNNING, SHOW_SAVED
 from govnet.playbooks.render import Selection
-from govnet.playbooks.service import provision, render_to
+from govnet.playbooks.service import load_planned, provision, render_to
 
 pytestmark = pytest.mark.timeout(900)
 LIMIT = Selection(limit=",".join(HOSTS.values()))
@@ -164,3 +165,50 @@ def test_plain_ansible_playbook_with_the_dynamic_inventory_script(rig, runs, tmp
         line = next(line for line in recap.splitlines() if line.startswith(host))
         assert "ok=1" in line and "changed=0" in line and "failed=0" in line, done.stdout[-3000:]
     assert all(v not in done.stdout for v in (os.environ["GOVNET_LAB_PASSWORD"],))
+
+
+def _walk(target, root: str) -> dict[str, object]:
+    import asyncio
+
+    from pysnmp.hlapi.v3arch import asyncio as hl
+
+    from govnet.devices import pysnmp_auth, pysnmp_transport
+
+    async def walk() -> dict[str, object]:
+        engine = hl.SnmpEngine()
+        transport = await pysnmp_transport(target, retries=1)
+        values: dict[str, object] = {}
+        async for error, status, _, varbinds in hl.bulk_walk_cmd(
+            engine,
+            pysnmp_auth(target),
+            transport,
+            hl.ContextData(),
+            0,
+            50,
+            hl.ObjectType(hl.ObjectIdentity(root)),
+            lexicographicMode=False,
+        ):
+            assert not error and not int(status), (error, status)
+            values.update({str(n): v for n, v in varbinds})
+        return values
+
+    return asyncio.run(walk())
+
+
+def test_snmp_shows_the_provisioned_descriptions_speeds_and_ipv6_addresses(rig, runs):
+    from govnet.devices import snmp_target
+
+    inv = load_planned(rig.inventory, rig.overlay)
+    for device in (d for d in inv.devices if d.hostname in HOSTS.values()):
+        target = snmp_target(device)
+        aliases = {str(v) for v in _walk(target, "1.3.6.1.2.1.31.1.1.1.18").values()}
+        speeds = {int(v) for v in _walk(target, "1.3.6.1.2.1.31.1.1.1.15").values()}
+        addresses = " ".join(_walk(target, "1.3.6.1.2.1.4.34.1.3"))  # ipAddressIfIndex, by address
+        links = [li for li in inv.links if device.hostname in (li.a.device, li.b.device)]
+        for link in links:
+            end, other = (link.a, link.b) if link.a.device == device.hostname else (link.b, link.a)
+            assert any(a.startswith(f"{link.purpose.value} ") and other.device in a for a in aliases)
+            assert link.tier.mbps in speeds
+            # ipAddressIfIndex is indexed by type ipv6(2), length 16 and the address's octets
+            octets = ".".join(str(b) for b in ipaddress.IPv6Interface(str(end.ipv6)).ip.packed)
+            assert f".2.16.{octets}" in addresses, (device.hostname, end.ipv6)
