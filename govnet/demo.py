@@ -52,6 +52,7 @@ def _run_steps(ctx: DemoContext) -> None:
     from govnet.lab import demo as lab_demo
     from govnet.lab import snmp_demo
     from govnet.pki import demo as pki_demo
+    from govnet.playbooks import demo as provision_demo
 
     inventory_demo.run(ctx)  # validates and plans the sample; leaves ctx.state["inventory_path"]
     if ctx.failures:
@@ -60,6 +61,7 @@ def _run_steps(ctx: DemoContext) -> None:
         with lab_demo.running(ctx):  # the lab is stopped whatever happens inside
             lab_demo.run(ctx)
             snmp_demo.run(ctx)
+            provision_demo.run(ctx)
     except GovnetError:
         pass  # recorded in ctx.failures by the lab step
     pki_demo.run(ctx)

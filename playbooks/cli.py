@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from govnet.errors import InputError
-from govnet.output import console, emit, err_console
+from govnet.output import emit, err_console
 from govnet.settings import load_settings
 
 app = typer.Typer(
@@ -60,11 +60,11 @@ def _overlay(path: Path | None) -> Path | None:
     return default if default.is_file() else None
 
 
-def _selection(site: str | None, limit: str | None, all_: bool = True) -> Any:
+def _selection(site: str | None, limit: str | None, all_: bool = False) -> Any:
     from .render import Selection
 
-    if site and limit:
-        raise InputError("--site and --limit: give one of them")
+    if sum(bool(x) for x in (site, limit, all_)) > 1:
+        raise InputError("--site, --limit and --all: give one of them")
     return Selection(site=site, limit=limit)
 
 
@@ -95,43 +95,84 @@ def provision_cmd(
     from .service import HostResult, provision
 
     home = load_settings().home
-    lines: list[str] = []
+    bar = _HostProgress(enabled=not as_json and err_console.is_terminal)
 
     def on_host(host: str, result: HostResult, res: dict[str, Any]) -> None:
-        if as_json or (not err_console.is_terminal and not console.is_terminal):
-            pass
         state = (
             "unreachable"
             if result.unreachable
             else "failed"
             if result.failed
-            else ("changed" if result.changed else "ok")
+            else "changed"
+            if result.changed
+            else "ok"
         )
         colour = {"ok": "green", "changed": "yellow", "failed": "red", "unreachable": "red"}[state]
         line = f"[{colour}]{state}[/]: {escape(host)}" + (f" — {escape(result.msg)}" if result.msg else "")
-        lines.append(line)
-        if not as_json:
-            err_console.print(line)
-            if diff and res.get("diff", {}).get("prepared"):
-                err_console.print(escape(res["diff"]["prepared"]), highlight=False)
+        bar.host_done(line, res.get("diff", {}).get("prepared") if diff else None, quiet=as_json)
 
-    outcome = provision(
-        _inventory(inventory),
-        home,
-        overlay=_overlay(overlay),
-        policy_file=policy,
-        selection=_selection(site, limit),
-        check=check,
-        diff=diff,
-        forks=forks,
-        tags=tags,
-        on_host=on_host,
-        via_worker=via_worker,
-    )
+    with bar:
+        outcome = provision(
+            _inventory(inventory),
+            home,
+            overlay=_overlay(overlay),
+            policy_file=policy,
+            selection=_selection(site, limit, all_),
+            check=check,
+            diff=diff,
+            forks=forks,
+            tags=tags,
+            on_host=on_host,
+            on_start=bar.start,
+            via_worker=via_worker,
+        )
     data = outcome.as_dict()
     emit(data, as_json=as_json, render=lambda out: _render_summary(out, data))
-    if outcome.failed_hosts or (outcome.rc not in (0, None) and not outcome.hosts):
+    if outcome.failed_hosts or outcome.rc not in (0, None):
         raise typer.Exit(1)
+
+
+class _HostProgress:
+    """A bar over the selected hosts (terminals only) and a line per host as its result arrives."""
+
+    def __init__(self, enabled: bool) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = (
+            Progress(
+                TextColumn("provisioning"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+            )
+            if enabled
+            else None
+        )
+        self.task: Any = None
+
+    def __enter__(self) -> _HostProgress:
+        if self.progress is not None:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def start(self, hosts: list[str]) -> None:
+        if self.progress is not None:
+            self.task = self.progress.add_task("hosts", total=len(hosts))
+
+    def host_done(self, line: str, diff_text: str | None, quiet: bool) -> None:
+        if quiet:
+            return
+        err_console.print(line)
+        if diff_text:
+            err_console.print(escape(diff_text), highlight=False)
+        if self.progress is not None and self.task is not None:
+            self.progress.advance(self.task)
 
 
 def _render_summary(out: Console, data: dict[str, Any]) -> None:

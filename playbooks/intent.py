@@ -55,6 +55,7 @@ class Intent:
     username: str
     has_enable_secret: bool
     snmp_user: str | None
+    snmp_v2c: bool  # the inventory polls this device with a community (not level-3 clean: reported)
     snmp_auth: str
     snmp_priv: str
     loopback_ipv4: str | None
@@ -151,6 +152,7 @@ def build_intent(
         username=str(creds.get("username") or hostvars.get("ansible_user", "admin")),
         has_enable_secret=bool(creds.get("enable_secret_ref")),
         snmp_user=snmp.get("user") if snmp.get("version") == "v3" else None,
+        snmp_v2c=snmp.get("version") in ("v1", "v2c") and bool(snmp.get("community_ref")),
         snmp_auth=str(snmp.get("auth_protocol") or "sha"),
         snmp_priv=str(snmp.get("priv_protocol") or "aes"),
         loopback_ipv4=hostvars.get("govnet_loopback_ipv4"),

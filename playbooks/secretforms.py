@@ -47,7 +47,7 @@ _MASKS: dict[str, list[tuple[re.Pattern[str], str]]] = {
     "cisco_ios": [
         (re.compile(r"^(username \S+ privilege \d+) secret \d \S+$"), r"\1 secret 8 {secret:password}"),
         (re.compile(r"^enable secret \d \S+$"), "enable secret 8 {secret:enable}"),
-        (re.compile(r"^(snmp-server community) \S+"), r"\1 {secret:community}"),
+        (re.compile(r"^(snmp-server community) \S+( .*)?$"), r"\1 {secret:community}\2"),
     ],
 }
 
@@ -57,6 +57,7 @@ _TYPED: dict[str, list[tuple[re.Pattern[str], str]]] = {
     "h3c_comware": [
         (re.compile(r"^(\s*password) hashed (\{secret:\w+\})$"), r"\1 simple \2"),
         (re.compile(r"^(\s*snmp-agent usm-user v3 \S+ \S+ )cipher "), r"\1simple "),
+        (re.compile(r"^(\s*snmp-agent community (?:read|write)) cipher "), r"\1 simple "),
     ],
     "cisco_ios": [
         (re.compile(r"^(username \S+ privilege \d+ secret) 8 "), r"\1 0 "),

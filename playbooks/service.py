@@ -143,6 +143,7 @@ def provision(
     on_host: Callable[[str, HostResult, dict[str, Any]], None] | None = None,
     via_worker: str | None = None,
     connect_timeout: float = 15.0,
+    on_start: Callable[[list[str]], None] | None = None,
 ) -> Outcome:
     """Run playbooks/site.yml over the selected devices and keep the run's artifacts."""
     inv, data, policy = prepare(inventory, overlay, policy_file)
@@ -155,6 +156,8 @@ def provision(
         else list(hostvars)
     )
     outcome = Outcome(run_dir, check, {h: HostResult(h) for h in sorted(selected)})
+    if on_start is not None:
+        on_start(sorted(selected))
     (run_dir / "intended").mkdir()
     (run_dir / "diffs").mkdir()
     private = run_dir / "runner"

@@ -31,7 +31,9 @@ def test_every_sample_device_renders_with_placeholders_for_secrets(sample):
         assert "{secret:password}" in text, host
         lines = {line.strip() for line in text.splitlines()}
         assert "telnet server enable" not in lines and "transport input ssh telnet" not in lines
-        assert "community" not in text
+        snmp = data["_meta"]["hostvars"][host]["govnet_snmp"]
+        assert ("community" in text) == (snmp["version"] == "v2c"), host  # what the inventory polls with
+        assert "{secret:community}" in text or "community" not in text
 
 
 def test_selection_by_site_and_an_unknown_site_is_an_input_error(sample):
