@@ -28,14 +28,14 @@ os.environ.setdefault("GOVNET_LAB_SNMP_AUTH", "Bench-Auth-Key-1")
 os.environ.setdefault("GOVNET_LAB_SNMP_PRIV", "Bench-Priv-Key-1")
 os.environ.setdefault("GOVNET_LAB_SNMP_COMMUNITY", "Bench-Community-1")
 
-from govnet.inventory.generate import generate  # noqa: E402
-from govnet.inventory.service import plan_at  # noqa: E402
-from govnet.lab.bootstrap import specs_from_inventory  # noqa: E402
-from govnet.lab.runtime import LabThread  # noqa: E402
-from govnet.lab.service import write_overlay  # noqa: E402
-from govnet.playbooks.render import Selection  # noqa: E402
-from govnet.playbooks.service import provision  # noqa: E402
-from govnet.secrets import resolve_secret  # noqa: E402
+from govnet.inventory.generate import generate
+from govnet.inventory.service import plan_at
+from govnet.lab.bootstrap import specs_from_inventory
+from govnet.lab.runtime import LabThread
+from govnet.lab.service import write_overlay
+from govnet.playbooks.render import Selection
+from govnet.playbooks.service import provision
+from govnet.secrets import resolve_secret
 
 
 def one_run(inventory: Path, hosts: list[str], forks: int, work: Path) -> dict[str, float]:
