@@ -15,8 +15,8 @@ from ansible.plugins.action import ActionBase
 from govnet.playbooks.task import run
 
 _ARGS = {
-    "host": {"type": "dict", "required": True},
-    "peers": {"type": "dict", "default": {}},
+    "host": {"type": "dict"},
+    "peers": {"type": "dict"},
     "policy": {"type": "dict", "default": {}},
     "save": {"type": "bool", "default": True},
     "timeout": {"type": "float", "default": 15.0},
@@ -30,9 +30,11 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         _, args = self.validate_argument_spec(argument_spec=_ARGS)
+        host = args["host"] or self._host_facts(task_vars or {})
+        peers = args["peers"] if args["peers"] is not None else self._peers(task_vars or {}, host)
         out = run(
-            args["host"],
-            args["peers"],
+            host,
+            peers,
             args["policy"],
             check=bool(self._task.check_mode),
             save=args["save"],
@@ -42,3 +44,42 @@ class ActionModule(ActionBase):
             out.pop("diff", None)
         result.update(out)
         return result
+
+    def _host_facts(self, task_vars):
+        """The host's exported variables the push needs, straight from Ansible's: secret
+        *references* only (``ansible_password`` is never read, so its lookup never runs)."""
+        host = {"inventory_hostname": task_vars["inventory_hostname"]}
+        for key in _HOST_KEYS:
+            if key in task_vars:
+                host[key] = self._templar.template(task_vars[key])
+        return host
+
+    def _peers(self, task_vars, host):
+        """Each link peer's site and level, read from ``hostvars`` here in Python (the same in
+        Jinja is a filter chain over every host's variables, per host: it cost more than the push)."""
+        hostvars = task_vars.get("hostvars", {})
+        peers = {}
+        for itf in host.get("govnet_interfaces") or []:
+            name = itf.get("peer")
+            other = hostvars.get(name) if name in hostvars else None
+            if other is not None:
+                peers[name] = (other.get("govnet_site", ""), other.get("govnet_level", ""))
+        return peers
+
+
+_HOST_KEYS = (
+    "ansible_host",
+    "ansible_port",
+    "ansible_user",
+    "govnet_vendor",
+    "govnet_role",
+    "govnet_site",
+    "govnet_level",
+    "govnet_credentials",
+    "govnet_snmp",
+    "govnet_interfaces",
+    "govnet_mgmt_ipv4",
+    "govnet_mgmt_ipv6",
+    "govnet_loopback_ipv4",
+    "govnet_loopback_ipv6",
+)

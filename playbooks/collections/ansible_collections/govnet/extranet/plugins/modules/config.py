@@ -14,8 +14,12 @@ description:
   - Secrets are resolved on the controller from the references in the host variables (env:NAME,
     file:PATH); no value is ever an argument or part of the result.
 options:
-  host: {description: The host's variables as govnet exports them, type: dict, required: true}
-  peers: {description: "Each link peer's [site, level]", type: dict, default: {}}
+  host:
+    description:
+      - The host's variables as govnet exports them. The action plugin reads them from Ansible's
+        variables when left out (site.yml does); needed only when this module runs on its own.
+    type: dict
+  peers: {description: "Each link peer's [site, level]; read from hostvars when left out", type: dict}
   policy: {description: The provisioning policy (group_vars govnet_provision), type: dict, default: {}}
   save: {description: Save the configuration after a successful push, type: bool, default: true}
   timeout: {description: SSH connect timeout in seconds, type: float, default: 15}
@@ -30,8 +34,8 @@ from ansible.module_utils.basic import AnsibleModule
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "host": {"type": "dict", "required": True},
-            "peers": {"type": "dict", "default": {}},
+            "host": {"type": "dict"},
+            "peers": {"type": "dict"},
             "policy": {"type": "dict", "default": {}},
             "save": {"type": "bool", "default": True},
             "timeout": {"type": "float", "default": 15.0},
@@ -44,6 +48,9 @@ def main() -> None:
         module.fail_json(msg=f"the govnet package is not importable by {module._name}'s interpreter: {exc}")
         return
     p = module.params
+    if not p["host"]:
+        module.fail_json(msg="host is required when the module runs without its action plugin")
+        return
     result = run(
         p["host"], p["peers"], p["policy"], check=module.check_mode, save=p["save"], timeout=p["timeout"]
     )
