@@ -27,6 +27,9 @@ ERROR_TEXT = {
 }
 # The prompt a configuration line's answer ends with: [R1-GigabitEthernet0/0/1], <R1>, R1(config-if)#.
 PROMPT = r"(?:^|[\r\n])[ \t]*(?:[<\[][^\r\n<>\[\]]+[>\]]|[^\s()#]+(?:\([^\r\n)]*\))?#)[ \t]*$"
+# A prompt with a command after it: "<R1>display current-configuration", "R1#show running-config".
+_ECHO = re.compile(r"^\s*(?:[<\[][^\s<>\[\]]+[>\]]|[^\s()#]+(?:\([^)]*\))?#)\s*(?:display|show|dis|sh)\b")
+
 # Entering and leaving configuration mode, typed directly: netmiko's config_mode()/exit_config_mode()
 # wait for seconds of silence on VRP and Comware (about 9 s a device, measured by the benchmark).
 CONFIG_MODE = {
@@ -61,10 +64,16 @@ class Session:
     vendor: str
 
     def running(self) -> str:
-        return str(self.conn.send_command(SHOW_RUNNING[self.vendor], read_timeout=60))
+        return self._show(SHOW_RUNNING[self.vendor])
 
     def saved(self) -> str:
-        return str(self.conn.send_command(SHOW_SAVED[self.vendor], read_timeout=60))
+        return self._show(SHOW_SAVED[self.vendor])
+
+    def _show(self, command: str) -> str:
+        """A display command's output, without any prompt-and-command line that slipped into it (a
+        loaded machine can split the echo so that netmiko keeps it; a diff would then try to undo it)."""
+        text = str(self.conn.send_command(command, read_timeout=60))
+        return "\n".join(line for line in text.splitlines() if not _ECHO.match(line)) + "\n"
 
     def apply(self, lines: list[str], secrets: dict[str, str], applied: list[str]) -> None:
         """Type ``lines`` in config mode, one by one, each answer read up to the next prompt (no

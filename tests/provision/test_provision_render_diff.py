@@ -114,3 +114,15 @@ def test_stored_secrets_compare_as_placeholders_and_are_typed_in_the_device_form
         fill("cisco_ios", "username admin privilege 15 secret 8 {secret:password}", {"password": "pw"})
         == "username admin privilege 15 secret 0 pw"
     )
+
+
+def test_a_prompt_and_command_echo_in_a_display_never_reaches_the_diff():
+    from govnet.playbooks.push import Session
+
+    class Conn:  # what netmiko returned once on a loaded machine: the echo kept as the first line
+        def send_command(self, command: str, read_timeout: float) -> str:
+            return "<R1>display current-configuration\n#\n sysname R1\n#\nreturn"
+
+    text = Session(Conn(), "h3c_comware").running()
+    assert "display current-configuration" not in text
+    assert not compute("h3c_comware", text, "#\n sysname R1\n#\n").changed
