@@ -30,6 +30,8 @@ PROMPT = r"(?:^|[\r\n])[ \t]*(?:[<\[][^\r\n<>\[\]]+[>\]]|[^\s()#]+(?:\([^\r\n)]*
 # A prompt with a command after it: "<R1>display current-configuration", "R1#show running-config".
 _ECHO = re.compile(r"^\s*(?:[<\[][^\s<>\[\]]+[>\]]|[^\s()#]+(?:\([^)]*\))?#)\s*(?:display|show|dis|sh)\b")
 
+_PROMPT_LINE = re.compile(r"\s*(?:[<\[][^\s<>\[\]]+[>\]]|[^\s()#]+(?:\([^)]*\))?#)\s*")
+
 # Entering and leaving configuration mode, typed directly: netmiko's config_mode()/exit_config_mode()
 # wait for seconds of silence on VRP and Comware (about 9 s a device, measured by the benchmark).
 CONFIG_MODE = {
@@ -70,10 +72,22 @@ class Session:
         return self._show(SHOW_SAVED[self.vendor])
 
     def _show(self, command: str) -> str:
-        """A display command's output, without any prompt-and-command line that slipped into it (a
-        loaded machine can split the echo so that netmiko keeps it; a diff would then try to undo it)."""
-        text = str(self.conn.send_command(command, read_timeout=60))
-        return "\n".join(line for line in text.splitlines() if not _ECHO.match(line)) + "\n"
+        """A display command's whole answer: from after its echo up to the next prompt.
+
+        netmiko's send_command can stop at a stale prompt still in flight from the login (seen on
+        a loaded machine: a config read as nothing but the prompt, which a diff would then try to
+        rebuild); here the answer counts only once the command's own echo has been read.
+        """
+        self.conn.clear_buffer()
+        self.conn.write_channel(self.conn.normalize_cmd(command))
+        text = ""
+        while command not in text:
+            text += str(self.conn.read_until_pattern(pattern=PROMPT, read_timeout=60))
+        answer = text.split(command, 1)[1].split("\n", 1)[-1]
+        lines = answer.replace("\r", "").splitlines()
+        if lines and _PROMPT_LINE.fullmatch(lines[-1]) is not None:
+            lines = lines[:-1]
+        return "\n".join(line for line in lines if not _ECHO.match(line)) + "\n"
 
     def apply(self, lines: list[str], secrets: dict[str, str], applied: list[str]) -> None:
         """Type ``lines`` in config mode, one by one, each answer read up to the next prompt (no

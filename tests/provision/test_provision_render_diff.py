@@ -119,10 +119,23 @@ def test_stored_secrets_compare_as_placeholders_and_are_typed_in_the_device_form
 def test_a_prompt_and_command_echo_in_a_display_never_reaches_the_diff():
     from govnet.playbooks.push import Session
 
-    class Conn:  # what netmiko returned once on a loaded machine: the echo kept as the first line
-        def send_command(self, command: str, read_timeout: float) -> str:
-            return "<R1>display current-configuration\n#\n sysname R1\n#\nreturn"
+    class Conn:  # a stale prompt first (still in flight from the login), then the echo and answer
+        def __init__(self) -> None:
+            self.chunks = ["<R1>", "display current-configuration\r\n#\r\n sysname R1\r\n#\r\nreturn\r\n<R1>"]
+
+        def clear_buffer(self) -> None:
+            pass
+
+        def normalize_cmd(self, command: str) -> str:
+            return command + "\n"
+
+        def write_channel(self, data: str) -> None:
+            pass
+
+        def read_until_pattern(self, pattern: str, read_timeout: float) -> str:
+            return self.chunks.pop(0)
 
     text = Session(Conn(), "h3c_comware").running()
-    assert "display current-configuration" not in text
+    assert "display current-configuration" not in text and "<R1>" not in text
+    assert "sysname R1" in text
     assert not compute("h3c_comware", text, "#\n sysname R1\n#\n").changed
