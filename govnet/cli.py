@@ -30,6 +30,7 @@ AREAS: dict[str, str] = {
     "ofd": "govnet.pki.ofd.cli",
     "sign": "govnet.pki.cms.cli",
     "collect": "govnet.collectors.cli",
+    "provision": "govnet.playbooks.cli",
 }
 
 

@@ -54,6 +54,7 @@ def _run_steps(ctx: DemoContext) -> None:
     from govnet.lab import snmp_demo
     from govnet.pki import demo as pki_demo
     from govnet.pki.seal import demo as seal_demo
+    from govnet.playbooks import demo as provision_demo
 
     inventory_demo.run(ctx)  # validates and plans the sample; leaves ctx.state["inventory_path"]
     if ctx.failures:
@@ -62,6 +63,7 @@ def _run_steps(ctx: DemoContext) -> None:
         with lab_demo.running(ctx):  # the lab is stopped whatever happens inside
             lab_demo.run(ctx)
             snmp_demo.run(ctx)
+            provision_demo.run(ctx)
             collectors_demo.run(ctx)  # polls the running lab twice: links, utilisation, IPv6, findings
     except GovnetError:
         pass  # recorded in ctx.failures by the lab step

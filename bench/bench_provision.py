@@ -1,0 +1,109 @@
+"""Provisioning throughput: N lab devices converged through ansible-runner at forks 1, 5 and 20.
+
+Each (size, forks) run starts a fresh lab (factory defaults + day 0), so every device changes. Prints
+devices per minute and the speed-up over forks 1 at the same size, as a ratio measured in the same
+run, and a profile of where the time goes:
+
+- device: time inside the module's SSH session (connect, read the config, type the remediation,
+  save), summed over devices — netmiko and the lab;
+- Ansible: what is left of each fork's wall-clock time (ansible-playbook start, forking a worker
+  per host, AnsiballZ packing the module, a fresh Python importing govnet/netmiko/hier_config);
+- lab CPU: CPU seconds this process spent (the lab runs in it, in a thread).
+
+    .venv/bin/python bench/bench_provision.py            # 20, 100, 200 devices at forks 1, 5, 20
+    .venv/bin/python bench/bench_provision.py --quick    # 20 devices
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("GOVNET_LAB_PASSWORD", "Bench-Passw0rd-77")
+os.environ.setdefault("GOVNET_LAB_SNMP_AUTH", "Bench-Auth-Key-1")
+os.environ.setdefault("GOVNET_LAB_SNMP_PRIV", "Bench-Priv-Key-1")
+os.environ.setdefault("GOVNET_LAB_SNMP_COMMUNITY", "Bench-Community-1")
+
+from govnet.inventory.generate import generate
+from govnet.inventory.service import plan_at
+from govnet.lab.bootstrap import specs_from_inventory
+from govnet.lab.runtime import LabThread
+from govnet.lab.service import write_overlay
+from govnet.playbooks.render import Selection
+from govnet.playbooks.service import provision
+from govnet.secrets import resolve_secret
+
+
+def one_run(inventory: Path, hosts: list[str], forks: int, work: Path) -> dict[str, float]:
+    inv = plan_at(inventory, dry_run=True).inventory
+    specs = [s for s in specs_from_inventory(inv, resolve_secret) if s.hostname in set(hosts)]
+    device_seconds = 0.0
+
+    def on_host(host: str, result: object, res: dict) -> None:
+        nonlocal device_seconds
+        device_seconds += float(res.get("elapsed") or 0.0)
+
+    with LabThread(work / f"lab-{len(hosts)}-{forks}") as lab:
+        ends = lab.start(specs)
+        write_overlay(work / "overlay.yaml", ends, "127.0.0.1")
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        outcome = provision(
+            inventory,
+            work / "home",
+            overlay=work / "overlay.yaml",
+            selection=Selection(limit=",".join(hosts)),
+            forks=forks,
+            on_host=on_host,
+        )
+        wall = time.perf_counter() - wall0
+        cpu = time.process_time() - cpu0
+    totals = outcome.totals()
+    if totals["failed"] or totals["unreachable"] or totals["changed"] != len(hosts):
+        sys.exit(f"bench: run at forks {forks} did not converge every device: {totals}")
+    slots = min(forks, len(hosts))
+    return {
+        "wall": wall,
+        "per_min": len(hosts) / wall * 60,
+        "device_s": device_seconds / len(hosts),
+        "ansible_s": max(0.0, wall * slots - device_seconds) / len(hosts),
+        "lab_cpu": cpu,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20 devices only")
+    parser.add_argument("--sizes", default="20,100,200")
+    parser.add_argument("--forks", default="1,5,20")
+    args = parser.parse_args()
+    sizes = [20] if args.quick else [int(s) for s in args.sizes.split(",")]
+    forks_list = [int(f) for f in args.forks.split(",")]
+    work = Path(tempfile.mkdtemp(prefix="bench-provision-"))
+    inventory = work / "inv"
+    generate(inventory, max(300, max(sizes) * 2))
+    inv = plan_at(inventory, dry_run=True).inventory
+    names = sorted(d.hostname for d in inv.devices if d.role.value != "firewall")
+    print(f"inventory: {len(inv.devices)} devices; CPUs: {os.cpu_count()}")
+    print(
+        f"{'devices':>7} {'forks':>5} {'wall s':>8} {'dev/min':>8} {'speed-up':>9} {'device s/dev':>12}"
+        f" {'Ansible s/dev':>13} {'lab CPU s':>9}"
+    )
+    for size in sizes:
+        hosts = names[:size]
+        base = None
+        for forks in forks_list:
+            r = one_run(inventory, hosts, forks, work)
+            base = base or r["per_min"]
+            print(
+                f"{size:>7} {forks:>5} {r['wall']:>8.1f} {r['per_min']:>8.1f} {r['per_min'] / base:>8.2f}x"
+                f" {r['device_s']:>12.2f} {r['ansible_s']:>13.2f} {r['lab_cpu']:>9.1f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""A refused line fails the device with its own error text and the line, rolls back what was
+applied, and leaves the saved configuration untouched (every vendor)."""
+
+from __future__ import annotations
+
+import os
+
+import netmiko
+import pytest
+from provision_hosts import HOSTS, NETMIKO_TYPES
+
+from govnet.playbooks.push import SHOW_RUNNING, SHOW_SAVED, converge
+from govnet.playbooks.secretforms import mask
+
+TYPES = NETMIKO_TYPES
+# A good line the device takes, then one it refuses (a command no vendor has).
+BAD = {
+    "huawei_vrp": "interface LoopBack7\n description govnet-rollback-probe\n bogus-command 42\n",
+    "h3c_comware": "interface LoopBack7\n description govnet-rollback-probe\n bogus-command 42\n",
+    "cisco_ios": "interface Loopback7\n description govnet-rollback-probe\n bogus-command 42\n",
+}
+ERRORS = {"huawei_vrp": "Error:", "h3c_comware": "% Unrecognized", "cisco_ios": "% Invalid input"}
+
+
+@pytest.mark.parametrize("vendor", list(HOSTS))
+def test_a_refused_line_fails_with_the_device_text_and_rolls_back(rig, vendor, secrets_env):
+    host = HOSTS[vendor]
+    params = {
+        "device_type": TYPES[vendor],
+        "host": "127.0.0.1",
+        "port": rig.port(host),
+        "username": "admin",
+        "password": os.environ["GOVNET_LAB_PASSWORD"],
+    }
+
+    def connect():
+        return netmiko.ConnectHandler(**params)
+
+    probe = connect()
+    running, saved = probe.send_command(SHOW_RUNNING[vendor]), probe.send_command(SHOW_SAVED[vendor])
+    probe.disconnect()
+    # Intended = today's config plus the probe lines: the remediation adds LoopBack7 and the bogus line.
+    intended = mask(vendor, running).rstrip("\n") + "\n" + BAD[vendor]
+    result = converge(
+        connect, vendor, intended, {"password": os.environ["GOVNET_LAB_PASSWORD"]}, hostname=host
+    )
+    assert result["failed"] is True
+    assert result["rejected_line"] == "bogus-command 42"
+    assert ERRORS[vendor] in result["device_error"]
+    assert result["rolled_back"] is True and "rolled back, nothing saved" in result["msg"]
+    after = connect()
+    try:
+        now_running, now_saved = (
+            after.send_command(SHOW_RUNNING[vendor]),
+            after.send_command(SHOW_SAVED[vendor]),
+        )
+    finally:
+        after.disconnect()
+    assert "govnet-rollback-probe" not in now_running
+    assert now_saved == saved
