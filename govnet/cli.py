@@ -27,6 +27,8 @@ AREAS: dict[str, str] = {
     "lab": "govnet.lab.cli",
     "pki": "govnet.pki.cli",
     "collect": "govnet.collectors.cli",
+    "backup": "govnet.collectors.backup.cli",
+    "probe": "govnet.collectors.probe.cli",
 }
 
 app = typer.Typer(
