@@ -82,7 +82,7 @@ def probe(
     else:
         targets, skipped = targets_from_inventory(load_inventory(inventory or sample_inventory()), site)
     options = ProbeOptions(count=count, timeout=timeout, concurrency=concurrency, mtu=not no_mtu)
-    run = run_probes(targets, options)
+    run = run_probes(targets, options, site_checks=not target)
     run.skipped = skipped
     emit(run.to_dict(), as_json=as_json, render=partial(render_run, run=run))
     raise typer.Exit(1 if run.failed else 0)

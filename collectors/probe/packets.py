@@ -50,9 +50,12 @@ def _scapy() -> Any:
     import scapy.all as sc  # heavy import, only when probing
 
     sc.conf.verb = 0
-    sc.conf.L3socket = sc.L3RawSocket
-    sc.conf.L3socket6 = sc.L3RawSocket6
     return sc
+
+
+def _socket(sc: Any, address: str) -> Any:
+    """A raw IP socket of the target's family (scapy's sr() would pick the IPv4 one for both)."""
+    return sc.L3RawSocket6() if is_ipv6(address) else sc.L3RawSocket()
 
 
 @dataclass(frozen=True)
@@ -84,12 +87,16 @@ def _echo_packet(sc: Any, address: str, ident: int, seq: int, size: int = 56, df
     return sc.IP(dst=address, flags="DF" if df else 0) / sc.ICMP(id=ident, seq=seq) / payload
 
 
-def echo(address: str, *, count: int = 3, timeout: float = 1.0, interval: float = 0.05) -> Echo:
-    """``count`` echo requests; the replies' round-trip times. Lost ones count against ``loss``."""
+def echo(
+    address: str, *, count: int = 3, timeout: float = 1.0, interval: float = 0.05, size: int = 56
+) -> Echo:
+    """``count`` echo requests of ``size`` payload bytes, ``interval`` seconds apart; the replies'
+    round-trip times. Lost ones count against ``loss``."""
     sc = _scapy()
     ident = next(_ids) & 0xFFFF
-    packets = [_echo_packet(sc, address, ident, seq) for seq in range(count)]
-    answered, _ = sc.sr(packets, timeout=timeout, inter=interval)
+    packets = [_echo_packet(sc, address, ident, seq, size) for seq in range(count)]
+    with _socket(sc, address) as sock:
+        answered, _ = sock.sr(packets, timeout=timeout, inter=interval)
     replies = sc.ICMPv6EchoReply if is_ipv6(address) else sc.ICMP
     rtts = tuple(
         (reply.time - sent.sent_time) * 1000.0
@@ -104,7 +111,8 @@ def syn_scan(address: str, ports: tuple[int, ...], *, timeout: float = 1.0) -> d
     sc = _scapy()
     ip = sc.IPv6(dst=address) if is_ipv6(address) else sc.IP(dst=address)
     sport = 40000 + (next(_ids) % 20000)
-    answered, _ = sc.sr(ip / sc.TCP(sport=sport, dport=list(ports), flags="S"), timeout=timeout)
+    with _socket(sc, address) as sock:
+        answered, _ = sock.sr(ip / sc.TCP(sport=sport, dport=list(ports), flags="S"), timeout=timeout)
     states = dict.fromkeys(ports, "filtered")
     for sent, reply in answered:
         if reply.haslayer(sc.TCP):
@@ -137,17 +145,23 @@ def path_mtu(address: str, *, timeout: float = 1.0, max_steps: int = 12) -> Path
     follow ICMP fragmentation-needed / ICMPv6 packet-too-big, and bisect when a size is silently
     dropped (a black hole)."""
     sc = _scapy()
+    low, high = (1280 if is_ipv6(address) else 576) - 1, _local_mtu(address)  # low: largest size known to pass
+    ident = next(_ids) & 0xFFFF
+    with _socket(sc, address) as sock:
+        return _bisect(sc, sock, address, ident, low, high, max_steps, timeout)
+
+
+def _bisect(sc: Any, sock: Any, address: str, ident: int, low: int, high: int, max_steps: int,
+            timeout: float) -> PathMtu:
     v6 = is_ipv6(address)
     header = 48 if v6 else 28  # IP header + ICMP echo header
-    low, high = (1280 if v6 else 576) - 1, _local_mtu(address)  # low: last size known to fail - 1
     best: int | None = None
     told = False
     size = high
-    ident = next(_ids) & 0xFFFF
     for step in range(1, max_steps + 1):
         probe = _echo_packet(sc, address, ident, step, size=size - header, df=True)
         try:
-            reply = sc.sr1(probe, timeout=timeout)
+            reply = sock.sr1(probe, timeout=timeout)
         except OSError as exc:  # larger than our own interface allows
             if exc.errno != errno.EMSGSIZE:
                 raise

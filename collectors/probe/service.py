@@ -161,13 +161,15 @@ def run_probes(
     options: ProbeOptions = ProbeOptions(),
     *,
     probe: Callable[[Target, ProbeOptions], TargetReport] = probe_target,
+    site_checks: bool = True,
 ) -> ProbeRun:
-    """Probe every target (raw sockets required: ``RawSocketsUnavailable`` otherwise)."""
+    """Probe every target (raw sockets required: ``RawSocketsUnavailable`` otherwise); with
+    ``site_checks`` (targets from an inventory), judge each site's IPv6-only reachability."""
     packets.require_raw_sockets()
     with ThreadPoolExecutor(max_workers=max(1, min(options.concurrency, len(targets) or 1))) as pool:
         reports = list(pool.map(lambda t: probe(t, options), targets))
     by_site: dict[str, list[str]] = {}
-    for t in targets:
+    for t in targets if site_checks else []:
         names = by_site.setdefault(t.site, [])
         if t.device not in names:
             names.append(t.device)
