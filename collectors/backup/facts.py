@@ -9,6 +9,7 @@ would make a commit.
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,11 @@ FACT_COMMANDS: dict[str, tuple[str, ...]] = {
 
 # Parsed fields that change without a configuration change (lower-case TextFSM value names).
 VOLATILE_FIELDS = re.compile(r"^(uptime.*|restarted|inuti|oututi|inerrors|outerrors|last_reboot_reason)$")
+
+
+# A CliTable keeps the rows of its last parse in itself: one parse at a time (the backup fetches
+# devices in threads; parsing is CPU-bound, so the lock costs nothing under the GIL).
+_LOCK = threading.Lock()
 
 
 class ParseError(ValueError):
@@ -62,12 +68,13 @@ def parse(vendor: str, command: str, text: str) -> list[dict[str, Any]]:
     for table in _tables():
         if not table.index.GetRowMatch(attrs):
             continue
-        try:
-            table.ParseCmd(text, attrs)
-        except (clitable.CliTableError, parser.TextFSMError) as exc:
-            raise ParseError(f"{platform} {command!r}: {exc}") from None
-        keys = [str(h).lower() for h in table.header]
-        return [dict(zip(keys, list(row), strict=True)) for row in table]
+        with _LOCK:
+            try:
+                table.ParseCmd(text, attrs)
+            except (clitable.CliTableError, parser.TextFSMError) as exc:
+                raise ParseError(f"{platform} {command!r}: {exc}") from None
+            keys = [str(h).lower() for h in table.header]
+            return [dict(zip(keys, list(row), strict=True)) for row in table]
     raise ParseError(f"no TextFSM template for {platform} {command!r}")
 
 

@@ -99,3 +99,20 @@ def test_the_labs_ipv6_briefs_parse_with_addresses(tmp_path: Path) -> None:
     assert vrp["GigabitEthernet0/0/1"]["ipv6_address"] == ["2409:8C54:1000::1", "FD00:10:255::1"]
     comware = {r["interface"]: r for r in parse("h3c_comware", "display ipv6 interface brief", out["R2"])}
     assert comware["GigabitEthernet1/0/1"]["ipv6_address"] == "2409:8C54:1000::2"
+
+
+def test_parsing_from_many_threads_keeps_each_devices_rows_apart() -> None:
+    """The backup parses in its fetch threads; TextFSM tables hold state, so this must not mix."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = {
+        n: sample("hp_comware_display_ipv6_interface_brief.txt").replace("1000::2", f"1000::{n:x}")
+        for n in range(1, 41)
+    }
+
+    def first_address(n: int) -> str:
+        return parse("h3c_comware", "display ipv6 interface brief", texts[n])[0]["ipv6_address"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(first_address, texts))
+    assert got == [f"2409:8C54:1000::{n:x}" for n in texts]
