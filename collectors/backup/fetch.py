@@ -27,6 +27,8 @@ CONFIG_COMMAND = {
 
 # What a CLI says when it refuses a command (the output is then not a configuration).
 _REFUSED = ("Error: Unrecognized command", "% Unrecognized command", "% Invalid input detected")
+# The last line of a complete configuration listing.
+_LAST_LINE = {"huawei_vrp": "return", "h3c_comware": "return", "cisco_ios": "end"}
 
 
 class FetchError(Exception):
@@ -75,7 +77,10 @@ def fetch_device(
         banner_timeout=timeout,
         auth_timeout=timeout,
         session_timeout=timeout,
-        fast_cli=True,
+        # netmiko's hp_comware turns the command-echo check off (Comware wraps long commands); our
+        # commands are short, and without the check a late prompt from the login shifts every
+        # answer by one command under load.
+        global_cmd_verify=True,
     )
     try:
         with ConnectHandler(**params) as conn:
@@ -84,6 +89,8 @@ def fetch_device(
             config = str(conn.send_command(CONFIG_COMMAND[vendor], read_timeout=timeout))
             if any(marker in config for marker in _REFUSED) or not config.strip():
                 raise FetchError("cli", f"{CONFIG_COMMAND[vendor]!r} was refused or printed nothing")
+            if config.rstrip().rsplit("\n", 1)[-1].strip() != _LAST_LINE[vendor]:
+                raise FetchError("cli", f"incomplete configuration (no final {_LAST_LINE[vendor]!r} line)")
             outputs = {}
             if facts:
                 for command in FACT_COMMANDS[vendor]:

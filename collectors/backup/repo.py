@@ -52,9 +52,10 @@ class BackupRepo:
     def _git(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(self.root),
+            # no system config, and a HOME without a .gitconfig: the machine's git settings stay out
+            "HOME": str(self.root / ".git"),
+            "XDG_CONFIG_HOME": str(self.root / ".git"),
             "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_CONFIG_GLOBAL": os.devnull,
             "GIT_AUTHOR_NAME": "govnet backup",
             "GIT_AUTHOR_EMAIL": "backup@govnet.invalid",
             "GIT_COMMITTER_NAME": "govnet backup",
