@@ -48,11 +48,15 @@ def _backup_twice(ctx: Any) -> None:
     with ConnectHandler(**netmiko_params(device)) as conn:
         conn.send_config_set([f"interface {interface}", line])
     second = run_backup(devices, root)
-    ctx.console.print(f"second run: {escape(second.message.splitlines()[0] if second.message else 'no commit')}")
+    ctx.console.print(
+        f"second run: {escape(second.message.splitlines()[0] if second.message else 'no commit')}"
+    )
     diff = BackupRepo(root).diff(device.hostname) if second.commit else ""
     ctx.console.print(escape(diff), highlight=False)
     third = run_backup(devices, root)
-    ctx.console.print(f"third run: {'no change, nothing committed' if third.commit is None else 'committed?!'}")
+    ctx.console.print(
+        f"third run: {'no change, nothing committed' if third.commit is None else 'committed?!'}"
+    )
     if [d.device for d in second.changed] != [device.hostname] or f"+ {line}" not in diff:
         ctx.failures.append(f"backup: the change typed at {device.hostname} was not the one commit")
     if third.commit is not None:

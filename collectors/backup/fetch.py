@@ -49,7 +49,9 @@ def _translate(device: Device, exc: BaseException) -> FetchError:
 
     where = f"{ssh_host(device)}:{device.ssh.port}"
     if isinstance(exc, NetmikoAuthenticationException):
-        return FetchError("auth", f"authentication failed for user {device.credentials.username!r} at {where}")
+        return FetchError(
+            "auth", f"authentication failed for user {device.credentials.username!r} at {where}"
+        )
     if isinstance(exc, ReadTimeout):
         return FetchError("timeout", f"no prompt after a command within the timeout ({where})")
     if isinstance(exc, ConnectionRefusedError):

@@ -35,10 +35,17 @@ def _re(*patterns: str) -> tuple[re.Pattern[str], ...]:
 # VRP and Comware share their ancestry: the same cipher/hash keywords, the same headers.
 _VRP_FAMILY_SECRETS = (
     # local-user NAME password irreversible-cipher|cipher|simple|hashed VALUE (VRP, Comware)
-    (re.compile(r"^(\s*local-user \S+ password (?:irreversible-cipher|cipher|simple|hash(?:ed)?))\s+\S.*$"),
-     rf"\1 {HIDDEN}"),
+    (
+        re.compile(
+            r"^(\s*local-user \S+ password (?:irreversible-cipher|cipher|simple|hash(?:ed)?))\s+\S.*$"
+        ),
+        rf"\1 {HIDDEN}",
+    ),
     # Comware: inside local-user, " password hash|hashed|cipher|simple VALUE"
-    (re.compile(r"^(\s+password (?:hash(?:ed)?|cipher|simple|irreversible-cipher))\s+\S.*$"), rf"\1 {HIDDEN}"),
+    (
+        re.compile(r"^(\s+password (?:hash(?:ed)?|cipher|simple|irreversible-cipher))\s+\S.*$"),
+        rf"\1 {HIDDEN}",
+    ),
     # snmp-agent community read|write [cipher|simple] NAME [acl ...]
     (re.compile(r"^(\s*snmp-agent community (?:read|write)(?: cipher| simple)?)\s+\S+"), rf"\1 {HIDDEN}"),
     # snmp-agent usm-user v3 ... authentication-mode sha cipher KEY / privacy-mode aes128 cipher KEY
@@ -51,10 +58,17 @@ _VRP_FAMILY_SECRETS = (
     # any other %^%#...%^%# (VRP) or $c$3$... (Comware) obscured string
     (re.compile(r"%\^%#\S*?%\^%#|%\$%\$\S*?%\$%\$|\$c\$\d\$\S+|\$h\$\d\$\S+"), HIDDEN),
     # RADIUS/HWTACACS shared keys, OSPF/BGP authentication keys
-    (re.compile(r"^(\s*(?:radius-server|hwtacacs-server)?\s*shared-key(?: cipher| simple)?)\s+\S+"),
-     rf"\1 {HIDDEN}"),
-    (re.compile(r"^(\s*(?:ospf )?authentication-mode (?:md5|hmac-sha256|simple)(?: \d+)?(?: cipher| plain)?)\s+\S+"),
-     rf"\1 {HIDDEN}"),
+    (
+        re.compile(r"^(\s*(?:radius-server|hwtacacs-server)?\s*shared-key(?: cipher| simple)?)\s+\S+"),
+        rf"\1 {HIDDEN}",
+    ),
+    (
+        re.compile(
+            r"^(\s*(?:ospf )?authentication-mode (?:md5|hmac-sha256|simple)(?: \d+)?"
+            r"(?: cipher| plain)?)\s+\S+"
+        ),
+        rf"\1 {HIDDEN}",
+    ),
 )
 
 RULES: dict[str, Rules] = {
@@ -88,12 +102,19 @@ RULES: dict[str, Rules] = {
         ),
         secrets=(
             (re.compile(r"^(snmp-server community)\s+\S+"), rf"\1 {HIDDEN}"),
-            (re.compile(r"^(snmp-server host \S+(?: vrf \S+)?(?: informs)?(?: version (?:1|2c|3 \S+))?)\s+\S+"),
-             rf"\1 {HIDDEN}"),
+            (
+                re.compile(
+                    r"^(snmp-server host \S+(?: vrf \S+)?(?: informs)?(?: version (?:1|2c|3 \S+))?)\s+\S+"
+                ),
+                rf"\1 {HIDDEN}",
+            ),
             (re.compile(r"^(snmp-server user \S+ \S+(?: remote \S+)? v3 auth \S+)\s+\S+"), rf"\1 {HIDDEN}"),
             (re.compile(r"(\spriv (?:des|3des|aes(?: \d+)?))\s+\S+"), rf"\1 {HIDDEN}"),
             (re.compile(r"^(enable (?:password|secret)(?: level \d+)?(?: \d)?)\s+\S+"), rf"\1 {HIDDEN}"),
-            (re.compile(r"^(username \S+(?: privilege \d+)? (?:password|secret)(?: \d)?)\s+\S+"), rf"\1 {HIDDEN}"),
+            (
+                re.compile(r"^(username \S+(?: privilege \d+)? (?:password|secret)(?: \d)?)\s+\S+"),
+                rf"\1 {HIDDEN}",
+            ),
             (re.compile(r"^(\s+(?:password|secret)(?: \d)?)\s+\S+"), rf"\1 {HIDDEN}"),
             (re.compile(r"^(.*\skey 7)\s+\S+"), rf"\1 {HIDDEN}"),
             (re.compile(r"^((?:tacacs|radius)-server key(?: \d)?)\s+\S+"), rf"\1 {HIDDEN}"),

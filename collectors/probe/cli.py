@@ -36,7 +36,13 @@ def render_run(c: Console, run: ProbeRun) -> None:
         opened = ",".join(str(p) for p, s in r.ports.items() if s == "open") or "-"
         status = r.verdict().status.value
         colour = {"PASSED": "green", "FAILED": "red"}.get(status, "yellow")
-        row = (r.target.device, r.target.site, r.target.address, f"{e['loss_pct']}%", str(e["rtt_avg_ms"] or "-"))
+        row = (
+            r.target.device,
+            r.target.site,
+            r.target.address,
+            f"{e['loss_pct']}%",
+            str(e["rtt_avg_ms"] or "-"),
+        )
         table.add_row(*map(escape, row), opened, str(r.mtu.mtu if r.mtu else "-"), f"[{colour}]{status}[/]")
     c.print(table)
     for verdict in [r.verdict() for r in run.reports] + run.sites:
@@ -52,14 +58,17 @@ def render_run(c: Console, run: ProbeRun) -> None:
 def probe(
     site: Annotated[str | None, typer.Option("--site", help="Only this site's devices.")] = None,
     target: Annotated[
-        list[str] | None, typer.Option("--target", help="Probe this address instead of the inventory's (repeat).")
+        list[str] | None,
+        typer.Option("--target", help="Probe this address instead of the inventory's (repeat)."),
     ] = None,
     inventory: Annotated[
         Path | None,
         typer.Option("--inventory", "-i", help="Inventory folder or file (default: the built-in sample)."),
     ] = None,
     count: Annotated[int, typer.Option(help="Echo requests per address.", min=1, max=100)] = 3,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for each probe's answer.", min=0.05, max=10)] = 1.0,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds to wait for each probe's answer.", min=0.05, max=10)
+    ] = 1.0,
     concurrency: Annotated[int, typer.Option(help="Addresses probed at once.", min=1, max=256)] = 16,
     no_mtu: Annotated[bool, typer.Option("--no-mtu", help="Skip path-MTU discovery.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,

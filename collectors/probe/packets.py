@@ -127,8 +127,12 @@ def _local_mtu(address: str) -> int:
     with socket.socket(family, socket.SOCK_DGRAM) as s:
         try:
             s.connect((address, 9))
-            return int(s.getsockopt(socket.IPPROTO_IP if family == socket.AF_INET else socket.IPPROTO_IPV6,
-                                    14 if family == socket.AF_INET else 24))  # IP_MTU / IPV6_MTU
+            return int(
+                s.getsockopt(
+                    socket.IPPROTO_IP if family == socket.AF_INET else socket.IPPROTO_IPV6,
+                    14 if family == socket.AF_INET else 24,
+                )
+            )  # IP_MTU / IPV6_MTU
         except OSError:
             return 1500
 
@@ -145,14 +149,18 @@ def path_mtu(address: str, *, timeout: float = 1.0, max_steps: int = 12) -> Path
     follow ICMP fragmentation-needed / ICMPv6 packet-too-big, and bisect when a size is silently
     dropped (a black hole)."""
     sc = _scapy()
-    low, high = (1280 if is_ipv6(address) else 576) - 1, _local_mtu(address)  # low: largest size known to pass
+    low, high = (
+        (1280 if is_ipv6(address) else 576) - 1,
+        _local_mtu(address),
+    )  # low: largest size known to pass
     ident = next(_ids) & 0xFFFF
     with _socket(sc, address) as sock:
         return _bisect(sc, sock, address, ident, low, high, max_steps, timeout)
 
 
-def _bisect(sc: Any, sock: Any, address: str, ident: int, low: int, high: int, max_steps: int,
-            timeout: float) -> PathMtu:
+def _bisect(
+    sc: Any, sock: Any, address: str, ident: int, low: int, high: int, max_steps: int, timeout: float
+) -> PathMtu:
     v6 = is_ipv6(address)
     header = 48 if v6 else 28  # IP header + ICMP echo header
     best: int | None = None

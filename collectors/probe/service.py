@@ -56,7 +56,9 @@ class TargetReport:
         if self.ports:
             opened = [p for p in packets.FORBIDDEN_PORTS if self.ports.get(p) == "open"]
             checks.append(
-                CheckResult.failed("tcp.forbidden-ports", f"open: {', '.join(map(str, opened))}", ports=self.ports)
+                CheckResult.failed(
+                    "tcp.forbidden-ports", f"open: {', '.join(map(str, opened))}", ports=self.ports
+                )
                 if opened
                 else CheckResult.passed("tcp.forbidden-ports", "telnet and HTTP closed", ports=self.ports)
             )
@@ -114,7 +116,9 @@ class ProbeRun:
         }
 
 
-def targets_from_inventory(inventory: Inventory, site: str | None = None) -> tuple[list[Target], dict[str, str]]:
+def targets_from_inventory(
+    inventory: Inventory, site: str | None = None
+) -> tuple[list[Target], dict[str, str]]:
     """Each device's management addresses (IPv4 and IPv6), and the devices that have none."""
     if site is not None and site not in {s.id for s in inventory.sites}:
         raise InputError(f"--site {site!r}: no such site in inventory {inventory.name!r}")

@@ -17,24 +17,46 @@ def sample(name: str) -> str:
 
 
 def test_vrp_ipv6_brief_lists_every_address_and_skips_unassigned() -> None:
-    rows = {r["interface"]: r for r in parse("huawei_vrp", "display ipv6 interface brief",
-                                             sample("huawei_vrp_display_ipv6_interface_brief.txt"))}
-    assert list(rows) == ["GigabitEthernet0/0/1", "GigabitEthernet0/0/2", "LoopBack0", "Vlanif100", "Eth-Trunk1"]
+    rows = {
+        r["interface"]: r
+        for r in parse(
+            "huawei_vrp",
+            "display ipv6 interface brief",
+            sample("huawei_vrp_display_ipv6_interface_brief.txt"),
+        )
+    }
+    assert list(rows) == [
+        "GigabitEthernet0/0/1",
+        "GigabitEthernet0/0/2",
+        "LoopBack0",
+        "Vlanif100",
+        "Eth-Trunk1",
+    ]
     assert rows["GigabitEthernet0/0/1"]["ipv6_address"] == ["2409:8C54:1000::1", "FD00:10:255::1"]
     assert rows["GigabitEthernet0/0/2"] | {} == {
-        "interface": "GigabitEthernet0/0/2", "physical": "*down", "protocol": "down", "ipv6_address": []
+        "interface": "GigabitEthernet0/0/2",
+        "physical": "*down",
+        "protocol": "down",
+        "ipv6_address": [],
     }
     assert rows["LoopBack0"]["protocol"] == "up(s)" and rows["Eth-Trunk1"]["physical"] == "^down"
 
 
 def test_comware_ipv6_brief_rows() -> None:
-    rows = parse("h3c_comware", "display ipv6 interface brief", sample("hp_comware_display_ipv6_interface_brief.txt"))
+    rows = parse(
+        "h3c_comware", "display ipv6 interface brief", sample("hp_comware_display_ipv6_interface_brief.txt")
+    )
     assert [r["interface"] for r in rows] == [
-        "GigabitEthernet1/0/1", "GigabitEthernet1/0/2", "LoopBack0", "Vlan-interface100", "Route-Aggregation1"
+        "GigabitEthernet1/0/1",
+        "GigabitEthernet1/0/2",
+        "LoopBack0",
+        "Vlan-interface100",
+        "Route-Aggregation1",
     ]
     assert rows[0]["ipv6_address"] == "2409:8C54:1000::2" and rows[1]["physical"] == "*down"
-    facts, errors = device_facts("h3c_comware", {"display ipv6 interface brief": sample(
-        "hp_comware_display_ipv6_interface_brief.txt")})
+    facts, errors = device_facts(
+        "h3c_comware", {"display ipv6 interface brief": sample("hp_comware_display_ipv6_interface_brief.txt")}
+    )
     assert not errors and facts["display ipv6 interface brief"][1]["ipv6_address"] == []
 
 
@@ -47,7 +69,12 @@ def test_comware_ipv6_brief_rows() -> None:
 )
 def test_comware_display_version(name: str, version: str, release: str, model: str) -> None:
     [row] = parse("h3c_comware", "display version", sample(name))
-    assert (row["software_version"], row["release"], row["model"], row["vendor"]) == (version, release, model, "H3C")
+    assert (row["software_version"], row["release"], row["model"], row["vendor"]) == (
+        version,
+        release,
+        model,
+        "H3C",
+    )
     assert row["uptime"].startswith(("0 weeks", "12 weeks"))
 
 
@@ -56,7 +83,10 @@ def test_comware7_version_names_its_images_and_uptime_is_not_kept_as_a_fact() ->
     assert row["boot_image"] == "flash:/MSR3600-CMW710-BOOT-R0821P16.bin"
     assert row["system_image"] == "flash:/MSR3600-CMW710-SYSTEM-R0821P16.bin"
     facts, _ = device_facts("h3c_comware", {"display version": sample("hp_comware_display_version.txt")})
-    assert "uptime" not in facts["display version"][0] and "last_reboot_reason" not in facts["display version"][0]
+    assert (
+        "uptime" not in facts["display version"][0]
+        and "last_reboot_reason" not in facts["display version"][0]
+    )
 
 
 def test_ntc_templates_parse_vrp_version_and_ios_ipv6_brief() -> None:
@@ -85,9 +115,20 @@ def test_the_labs_ipv6_briefs_parse_with_addresses(tmp_path: Path) -> None:
     with LabThread(tmp_path / "lab") as lab:
         ends = lab.start([spec("huawei_vrp", "R1"), spec("h3c_comware", "R2")])
         typed = {
-            "R1": ["system-view", "interface GigabitEthernet0/0/1", "ipv6 enable",
-                   "ipv6 address 2409:8C54:1000::1 127", "ipv6 address FD00:10:255::1 64", "return"],
-            "R2": ["system-view", "interface GigabitEthernet1/0/1", "ipv6 address 2409:8C54:1000::2 127", "return"],
+            "R1": [
+                "system-view",
+                "interface GigabitEthernet0/0/1",
+                "ipv6 enable",
+                "ipv6 address 2409:8C54:1000::1 127",
+                "ipv6 address FD00:10:255::1 64",
+                "return",
+            ],
+            "R2": [
+                "system-view",
+                "interface GigabitEthernet1/0/1",
+                "ipv6 address 2409:8C54:1000::2 127",
+                "return",
+            ],
         }
         out = {}
         for name, lines in typed.items():

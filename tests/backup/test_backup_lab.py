@@ -68,7 +68,9 @@ def test_a_change_typed_at_a_device_makes_one_commit_naming_it_with_the_line_in_
     assert "changed-by-backup-test" in repo.show("bk-h3c")
 
 
-def test_a_failing_device_is_named_and_the_others_are_backed_up(backup_lab: BackupLab, tmp_path: Path) -> None:
+def test_a_failing_device_is_named_and_the_others_are_backed_up(
+    backup_lab: BackupLab, tmp_path: Path
+) -> None:
     backup_lab.lab.fault("bk-huawei", "auth-failure")
     backup_lab.lab.fault("bk-cisco", "unreachable")
     run = run_backup(backup_lab.devices, tmp_path / "backups", BackupOptions(timeout=3), resolve=resolve)

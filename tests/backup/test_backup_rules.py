@@ -35,9 +35,17 @@ def test_vrp_headers_are_dropped_and_ciphers_hidden() -> None:
 
 def test_ios_timestamps_byte_count_and_clock_period_are_dropped_and_secrets_hidden() -> None:
     text = clean("cisco_ios", (SAMPLES / CONFIGS["cisco_ios"]).read_text())
-    for gone in ("Building configuration", "Current configuration", "Last configuration change",
-                 "NVRAM config last updated", "ntp clock-period", "Gov-Secret-Community", "$9$", "0822455D0A16",
-                 "02050D480809"):
+    for gone in (
+        "Building configuration",
+        "Current configuration",
+        "Last configuration change",
+        "NVRAM config last updated",
+        "ntp clock-period",
+        "Gov-Secret-Community",
+        "$9$",
+        "0822455D0A16",
+        "02050D480809",
+    ):
         assert gone not in text
     assert "snmp-server community <secret hidden> RO 10" in text
     assert "username admin privilege 15 secret 9 <secret hidden>" in text
@@ -67,7 +75,8 @@ def test_only_volatile_lines_changing_makes_no_commit(vendor: str, tmp_path: Pat
     moved = {
         "huawei_vrp": original.replace("2024-05-06 10:11:12", "2024-05-07 08:00:00"),
         "h3c_comware": original.replace("Release 0821P16", "Release 0821P17"),
-        "cisco_ios": original.replace("2048 bytes", "2051 bytes").replace("17179711", "17179822")
+        "cisco_ios": original.replace("2048 bytes", "2051 bytes")
+        .replace("17179711", "17179822")
         .replace("10:21:33", "11:00:00"),
     }[vendor]
     assert moved != original

@@ -84,8 +84,25 @@ def _link(topo: Topology, a: str, b: str, n: int, rate: str, mtu: int = 1500) ->
         _sh("ip", "-n", ns, "addr", "add", f"10.255.{n}.{host}/24", "dev", dev)
         _sh("ip", "-n", ns, "addr", "add", f"fd00:255:{n}::{host}/64", "dev", dev, "nodad")
         # the tier's rate; a queue of about two packets, so a burst beyond it is lost
-        _sh("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", dev, "root", "tbf", "rate", rate,
-            "burst", "1600", "limit", "3200")
+        _sh(
+            "ip",
+            "netns",
+            "exec",
+            ns,
+            "tc",
+            "qdisc",
+            "add",
+            "dev",
+            dev,
+            "root",
+            "tbf",
+            "rate",
+            rate,
+            "burst",
+            "1600",
+            "limit",
+            "3200",
+        )
 
 
 @contextlib.contextmanager
@@ -100,16 +117,24 @@ def extranet() -> Iterator[Topology]:
             _sh("ip", "-n", ns, "link", "set", "lo", "up")
         _link(topo, topo.city, topo.county, 1, RATES["1G"])
         _link(topo, topo.county, topo.town, 2, RATES["100M"], TOWN_MTU)
-        for key in ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1",
-                    "net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0"):
+        for key in (
+            "net.ipv4.ip_forward=1",
+            "net.ipv6.conf.all.forwarding=1",
+            "net.ipv4.icmp_ratelimit=0",
+            "net.ipv6.icmp.ratelimit=0",
+        ):
             _sh("ip", "netns", "exec", topo.county, "sysctl", "-qw", key)
-        for ns, via4, via6 in ((topo.city, "10.255.1.2", "fd00:255:1::2"), (topo.town, "10.255.2.1", "fd00:255:2::1")):
+        for ns, via4, via6 in (
+            (topo.city, "10.255.1.2", "fd00:255:1::2"),
+            (topo.town, "10.255.2.1", "fd00:255:2::1"),
+        ):
             _sh("ip", "-n", ns, "route", "add", "default", "via", via4)
             _sh("ip", "-n", ns, "-6", "route", "add", "default", "via", via6)
         for ns, ports in ((topo.town, ("22", "23")), (topo.county, ("22",))):
             proc = subprocess.Popen(
                 ["ip", "netns", "exec", ns, sys.executable, "-c", LISTENER, *ports],
-                stdout=subprocess.PIPE, text=True,
+                stdout=subprocess.PIPE,
+                text=True,
             )
             listeners.append(proc)
             assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"

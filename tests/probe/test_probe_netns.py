@@ -58,7 +58,10 @@ def probe_from_city(topo: Topology, *args: str) -> subprocess.CompletedProcess[s
     env = {**os.environ, "COLUMNS": "200"}
     return subprocess.run(
         ["ip", "netns", "exec", topo.city, sys.executable, "-m", "govnet.cli", "probe", *args],
-        capture_output=True, text=True, timeout=240, env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env=env,
     )
 
 
@@ -79,7 +82,10 @@ def test_town_open_telnet_is_a_finding_and_path_mtu_is_the_town_links(topo: Topo
         assert town["echo"]["loss_pct"] == 0 and town["echo"]["rtt_avg_ms"] > 0
         assert town["ports"] == {"22": "open", "23": "open", "80": "closed", "8080": "closed"}
         found = checks(town)
-        assert found["tcp.forbidden-ports"]["status"] == "FAILED" and "23" in found["tcp.forbidden-ports"]["reason"]
+        assert (
+            found["tcp.forbidden-ports"]["status"] == "FAILED"
+            and "23" in found["tcp.forbidden-ports"]["reason"]
+        )
         assert found["tcp.ssh"]["status"] == "PASSED"
         assert town["path_mtu"] == TOWN_MTU  # the router said so: frag-needed / packet-too-big
         assert found["path-mtu"]["evidence"]["told"] is True
@@ -136,9 +142,23 @@ def test_without_raw_sockets_it_says_so_and_exits_2() -> None:
     if os.geteuid() != 0:
         pytest.skip("dropping CAP_NET_RAW needs root to start with")
     done = subprocess.run(
-        ["setpriv", "--bounding-set", "-net_raw", "--inh-caps", "-net_raw", "--",
-         sys.executable, "-m", "govnet.cli", "probe", "--target", "127.0.0.1"],
-        capture_output=True, text=True, timeout=120,
+        [
+            "setpriv",
+            "--bounding-set",
+            "-net_raw",
+            "--inh-caps",
+            "-net_raw",
+            "--",
+            sys.executable,
+            "-m",
+            "govnet.cli",
+            "probe",
+            "--target",
+            "127.0.0.1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "raw sockets" in done.stderr and "CAP_NET_RAW" in done.stderr
@@ -148,6 +168,8 @@ def test_without_raw_sockets_it_says_so_and_exits_2() -> None:
 def test_a_target_that_is_not_an_address_is_a_usage_error() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "govnet.cli", "probe", "--target", "town.example"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 2 and "not an IPv4 or IPv6 address" in done.stderr
