@@ -40,12 +40,13 @@ class ParseError(ValueError):
 
 @cache
 def _tables() -> tuple[Any, Any]:
-    from ntc_templates.parse import _get_template_dir
+    from importlib.resources import files
+
     from textfsm import clitable
 
     return (
         clitable.CliTable("index", str(OWN_TEMPLATES)),
-        clitable.CliTable("index", _get_template_dir()),
+        clitable.CliTable("index", str(files("ntc_templates") / "templates")),
     )
 
 
