@@ -21,7 +21,7 @@ from govnet.collectors.backup.fetch import Fetched, FetchError, fetch_device
 from govnet.collectors.backup.repo import BackupRepo, config_path, facts_path
 from govnet.collectors.backup.rules import clean
 from govnet.devices import Resolver
-from govnet.errors import InputError
+from govnet.errors import GovnetError, InputError
 from govnet.secrets import resolve_secret
 
 if TYPE_CHECKING:
@@ -110,6 +110,9 @@ def _collect(device: Device, fetch: Fetch) -> tuple[DeviceBackup, str | None]:
         return result, config
     except FetchError as exc:
         result.error_kind, result.error = exc.kind, exc.message
+        return result, None
+    except GovnetError as exc:  # this device's inventory entry: a secret not set, an unknown vendor
+        result.error_kind, result.error = "input", str(exc)
         return result, None
     finally:
         result.seconds = time.perf_counter() - started

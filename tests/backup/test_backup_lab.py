@@ -99,3 +99,25 @@ def test_no_secret_reaches_the_repository_or_the_result(backup_lab: BackupLab, t
     assert "<secret hidden>" in (root / "configs/bk-huawei.cfg").read_text()
     assert "irreversible-cipher <secret hidden>" in (root / "configs/bk-huawei.cfg").read_text()
     assert "$8$" not in (root / "configs/bk-cisco.cfg").read_text()
+
+
+def test_a_device_whose_secret_is_not_set_fails_alone(backup_lab: BackupLab, tmp_path: Path) -> None:
+    broken = backup_lab.device("bk-cisco").model_copy(
+        update={
+            "credentials": backup_lab.device("bk-cisco").credentials.model_copy(
+                update={"password": "env:GOVNET_TEST_UNSET_PASSWORD"}
+            )
+        }
+    )
+    devices = [d for d in backup_lab.devices if d.hostname != "bk-cisco"] + [broken]
+
+    def resolve_or_env(reference: str) -> str:
+        from govnet.secrets import resolve_secret
+
+        return resolve(reference) if reference in SECRETS else resolve_secret(reference)
+
+    run = run_backup(devices, tmp_path / "backups", OPTIONS, resolve=resolve_or_env)
+    [failed] = run.failed
+    assert failed.device == "bk-cisco" and failed.error_kind == "input"
+    assert "GOVNET_TEST_UNSET_PASSWORD is not set" in failed.error
+    assert sorted(d.device for d in run.changed) == ["bk-h3c", "bk-huawei"]
