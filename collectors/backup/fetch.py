@@ -58,6 +58,8 @@ def _translate(device: Device, exc: BaseException) -> FetchError:
         return FetchError("refused", f"connection refused by {where}")
     if isinstance(exc, NetmikoTimeoutException | TimeoutError | socket.timeout):
         return FetchError("timeout", f"no SSH session with {where} within the timeout")
+    if isinstance(exc, ValueError) and "enable" in str(exc).lower():  # netmiko's enable() failing
+        return FetchError("auth", f"privileged mode (enable) refused at {where}")
     if isinstance(exc, EOFError):
         return FetchError("unreachable", f"{where} closed the session")
     if isinstance(exc, OSError):

@@ -85,6 +85,12 @@ class BackupRepo:
         return self._git("rev-parse", "-q", "--verify", "HEAD", check=False).returncode == 0
 
     # -- writing ---------------------------------------------------------------------------------
+    def discard_uncommitted(self) -> None:
+        """Make the working tree the last commit again (files of a run that never committed)."""
+        if self.has_commits():
+            self._git("reset", "-q", "--hard", "HEAD")
+        self._git("clean", "-q", "-f", "-d", "--", "configs", "facts", check=False)
+
     def current(self, path: str) -> str | None:
         """The working-tree text of ``path`` (what the last run wrote), None if absent."""
         target = self.root / path

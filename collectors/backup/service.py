@@ -11,7 +11,7 @@ import fnmatch
 import json
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,6 +125,25 @@ def _message(changed: list[DeviceBackup]) -> str:
     return f"backup: {len(names)} device(s) changed: {head}\n\n{body}\n"
 
 
+def _write(repo: BackupRepo, result: DeviceBackup, config: str, facts: bool) -> list[str]:
+    """Write the device's files where they differ from the last backup; the paths written."""
+    files = {config_path(result.device): config}
+    if facts:
+        kept = {"device": result.device, "vendor": result.vendor, "facts": result.facts}
+        files[facts_path(result.device)] = json.dumps(kept, indent=2, sort_keys=True) + "\n"
+    for path, text in files.items():
+        before = repo.current(path)
+        if before == text:
+            continue
+        repo.write(path, text)
+        result.changed_files.append(path)
+        if path.startswith("configs/"):
+            result.status = "new" if before is None else "changed"
+        elif result.status == "unchanged":
+            result.status = "changed"
+    return result.changed_files
+
+
 def run_backup(
     devices: list[Device],
     root: Path,
@@ -141,28 +160,18 @@ def run_backup(
         return fetch_device(device, resolve=resolve, timeout=options.timeout, facts=options.facts)
 
     fetch = fetch or default_fetch
-    with ThreadPoolExecutor(max_workers=max(1, min(options.concurrency, len(devices) or 1))) as pool:
-        collected = list(pool.map(lambda d: _collect(d, fetch), devices))
-    run = BackupRun(str(root), [r for r, _ in collected])
+    repo.discard_uncommitted()  # a run that died before its commit left files: judge them again
+    results: list[DeviceBackup | None] = [None] * len(devices)
     staged: list[str] = []
-    for result, config in collected:
-        if config is None:
-            continue
-        files = {config_path(result.device): config}
-        if options.facts:
-            facts = {"device": result.device, "vendor": result.vendor, "facts": result.facts}
-            files[facts_path(result.device)] = json.dumps(facts, indent=2, sort_keys=True) + "\n"
-        for path, text in files.items():
-            before = repo.current(path)
-            if before == text:
-                continue
-            repo.write(path, text)
-            staged.append(path)
-            result.changed_files.append(path)
-            if path.startswith("configs/"):
-                result.status = "new" if before is None else "changed"
-            elif result.status == "unchanged":
-                result.status = "changed"
+    with ThreadPoolExecutor(max_workers=max(1, min(options.concurrency, len(devices) or 1))) as pool:
+        futures = {pool.submit(_collect, d, fetch): i for i, d in enumerate(devices)}
+        # written as they complete: only the configurations in flight are held in memory
+        for future in as_completed(futures):
+            result, config = future.result()
+            results[futures[future]] = result
+            if config is not None:
+                staged += _write(repo, result, config, options.facts)
+    run = BackupRun(str(root), [r for r in results if r is not None])
     if run.changed:
         run.message = _message(run.changed)
         run.commit = repo.commit(staged, run.message)
