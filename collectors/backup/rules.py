@@ -19,7 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-HIDDEN = "<secret hidden>"
+SHOWN = "<secret hidden>"
+# While the rules run, a hidden value is one token without blanks, so that a later rule that matches
+# the same value replaces it with itself instead of hiding half of the marker.
+HIDDEN = "\x00secret-hidden\x00"
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,14 @@ _VRP_FAMILY_SECRETS = (
     (re.compile(r"^(\s*snmp-agent target-host .* securityname(?: cipher)?)\s+\S+"), rf"\1 {HIDDEN}"),
     # any other %^%#...%^%# (VRP) or $c$3$... (Comware) obscured string
     (re.compile(r"%\^%#\S*?%\^%#|%\$%\$\S*?%\$%\$|\$c\$\d\$\S+|\$h\$\d\$\S+"), HIDDEN),
+    # super (privilege) passwords, VTY password authentication
+    (
+        re.compile(
+            r"^(\s*super password(?: level \d+| role \S+)? (?:cipher|simple|irreversible-cipher|hash))\s+\S+"
+        ),
+        rf"\1 {HIDDEN}",
+    ),
+    (re.compile(r"^(\s*set authentication password (?:cipher|simple))\s+\S+"), rf"\1 {HIDDEN}"),
     # RADIUS/HWTACACS shared keys, OSPF/BGP authentication keys
     (
         re.compile(r"^(\s*(?:radius-server|hwtacacs-server)?\s*shared-key(?: cipher| simple)?)\s+\S+"),
@@ -117,6 +128,11 @@ RULES: dict[str, Rules] = {
             ),
             (re.compile(r"^(\s+(?:password|secret)(?: \d)?)\s+\S+"), rf"\1 {HIDDEN}"),
             (re.compile(r"^(.*\skey 7)\s+\S+"), rf"\1 {HIDDEN}"),
+            (
+                re.compile(r"^(\s*ip ospf (?:authentication-key|message-digest-key \d+ md5)(?: \d)?)\s+\S+"),
+                rf"\1 {HIDDEN}",
+            ),
+            (re.compile(r"^(\s*neighbor \S+ password(?: \d)?)\s+\S+"), rf"\1 {HIDDEN}"),
             (re.compile(r"^((?:tacacs|radius)-server key(?: \d)?)\s+\S+"), rf"\1 {HIDDEN}"),
             (re.compile(r"^(\s+key(?: \d)?)\s+\S+$"), rf"\1 {HIDDEN}"),  # tacacs/radius server blocks
             (re.compile(r"^(crypto isakmp key)\s+\S+"), rf"\1 {HIDDEN}"),
@@ -142,7 +158,7 @@ def clean(vendor: str, text: str) -> str:
             continue
         for pattern, replacement in rules.secrets:
             line = pattern.sub(replacement, line)
-        kept.append(line)
+        kept.append(line.replace(HIDDEN, SHOWN))
     while kept and not kept[0].strip():
         kept.pop(0)
     while kept and not kept[-1].strip():

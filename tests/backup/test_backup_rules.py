@@ -90,3 +90,44 @@ def test_only_volatile_lines_changing_makes_no_commit(vendor: str, tmp_path: Pat
     assert run_backup([device], tmp_path, options, fetch=fetch).commit is None  # volatile only
     third = run_backup([device], tmp_path, options, fetch=fetch)  # a real change
     assert third.commit and [d.status for d in third.devices] == ["changed"]
+
+
+@pytest.mark.parametrize(
+    ("vendor", "line", "kept"),
+    [
+        (
+            "huawei_vrp",
+            "super password level 15 cipher %^%#abc%^%#",
+            "super password level 15 cipher <secret hidden>",
+        ),
+        (
+            "huawei_vrp",
+            " set authentication password cipher Xy12",
+            " set authentication password cipher <secret hidden>",
+        ),
+        (
+            "h3c_comware",
+            " super password role network-admin hash $h$6$x",
+            " super password role network-admin hash <secret hidden>",
+        ),
+        ("h3c_comware", " key authentication cipher $c$3$abc", " key authentication cipher <secret hidden>"),
+        (
+            "cisco_ios",
+            " ip ospf message-digest-key 1 md5 7 0822455D",
+            " ip ospf message-digest-key 1 md5 7 <secret hidden>",
+        ),
+        ("cisco_ios", " ip ospf authentication-key Plain1", " ip ospf authentication-key <secret hidden>"),
+        (
+            "cisco_ios",
+            " neighbor 10.255.0.1 password 7 0822455D",
+            " neighbor 10.255.0.1 password 7 <secret hidden>",
+        ),
+        (
+            "cisco_ios",
+            "snmp-server user u1 g1 v3 auth sha AuthKey1 priv aes 128 PrivKey1",
+            "snmp-server user u1 g1 v3 auth sha <secret hidden> priv aes 128 <secret hidden>",
+        ),
+    ],
+)
+def test_secret_forms_are_hidden(vendor: str, line: str, kept: str) -> None:
+    assert clean(vendor, line) == kept + "\n"
