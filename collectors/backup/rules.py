@@ -55,7 +55,16 @@ _VRP_FAMILY_SECRETS = (
     (re.compile(r"((?:authentication|privacy)-mode \S+ (?:cipher|simple))\s+\S+"), rf"\1 {HIDDEN}"),
     # VRP sub-view form:  authentication-mode sha cipher KEY (already covered); Comware one-liner:
     # snmp-agent usm-user v3 NAME GROUP cipher authentication-mode sha KEY privacy-mode aes128 KEY
-    (re.compile(r"((?:authentication|privacy)-mode \S+)\s+(?!cipher\b|simple\b)\S+"), rf"\1 {HIDDEN}"),
+    # (only on usm-user lines: elsewhere, e.g. OSPF "authentication-mode md5 1 cipher ...", the word
+    # after the mode is a key id, not a key)
+    (
+        re.compile(r"^(\s*snmp-agent usm-user .*?authentication-mode \S+)\s+(?!cipher\b|simple\b)\S+"),
+        rf"\1 {HIDDEN}",
+    ),
+    (
+        re.compile(r"^(\s*snmp-agent usm-user .*?privacy-mode \S+)\s+(?!cipher\b|simple\b)\S+"),
+        rf"\1 {HIDDEN}",
+    ),
     # snmp-agent target-host ... params securityname NAME (v1/v2c: the community)
     (re.compile(r"^(\s*snmp-agent target-host .* securityname(?: cipher)?)\s+\S+"), rf"\1 {HIDDEN}"),
     # any other %^%#...%^%# (VRP) or $c$3$... (Comware) obscured string

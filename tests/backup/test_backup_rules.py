@@ -116,6 +116,11 @@ def test_only_volatile_lines_changing_makes_no_commit(vendor: str, tmp_path: Pat
             " ip ospf message-digest-key 1 md5 7 0822455D",
             " ip ospf message-digest-key 1 md5 7 <secret hidden>",
         ),
+        (
+            "huawei_vrp",
+            " authentication-mode md5 1 cipher %^%#K9~2!aQ@%^%#",
+            " authentication-mode md5 1 cipher <secret hidden>",
+        ),
         ("cisco_ios", " ip ospf authentication-key Plain1", " ip ospf authentication-key <secret hidden>"),
         (
             "cisco_ios",
