@@ -119,12 +119,14 @@ def snmp(
     with Store.open(settings.effective_store_url) as store:
         previous: dict[str, Any] = {}
         while True:
+            started = time.monotonic()
             result = run_once(inv, store, targets, options, previous)
             result.skipped = skipped
             previous = {p.device: p for p in result.polls if p.ok}
             emit(result.to_dict(), as_json=as_json, render=partial(render_result, result=result))
             if interval is None:
                 break
-            err_console.print(f"next poll in {interval:g} s (Ctrl+C stops)")
-            time.sleep(interval)
+            wait = max(0.0, interval - (time.monotonic() - started))  # polls start every S seconds
+            err_console.print(f"next poll in {wait:.0f} s (Ctrl+C stops)")
+            time.sleep(wait)
     raise typer.Exit(1 if result.findings or result.failed or skipped else 0)

@@ -98,6 +98,7 @@ class VendorSpec:
     netmiko_device_type: str
     ntc_platform: str  # ntc-templates' platform name (TextFSM templates are filed under it)
     ansible_network_os: str  # the cliconf/terminal plugins Ansible connects with (network_cli)
+    hier_config_platform: str  # hier_config's driver (``hier_config.Platform`` member name)
     factory: FactoryIdentity
     interfaces: InterfaceRules
     snmp: SnmpQuirks
@@ -112,6 +113,7 @@ VENDORS: dict[str, VendorSpec] = {
         netmiko_device_type="huawei",
         ntc_platform="huawei_vrp",
         ansible_network_os="govnet.extranet.huawei_vrp",
+        hier_config_platform="HUAWEI_VRP",
         factory=FactoryIdentity(
             hostname="HUAWEI",
             model="AR6140-16G4XG",
@@ -148,6 +150,7 @@ VENDORS: dict[str, VendorSpec] = {
         netmiko_device_type="hp_comware",
         ntc_platform="hp_comware",
         ansible_network_os="govnet.extranet.h3c_comware",
+        hier_config_platform="HP_COMWARE5",
         factory=FactoryIdentity(
             hostname="H3C",
             model="MSR3620",
@@ -194,6 +197,7 @@ VENDORS: dict[str, VendorSpec] = {
         netmiko_device_type="cisco_ios",
         ntc_platform="cisco_ios",
         ansible_network_os="cisco.ios.ios",
+        hier_config_platform="CISCO_IOS",
         factory=FactoryIdentity(
             hostname="Router",
             model="ISR4331/K9",

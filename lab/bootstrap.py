@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from govnet.errors import GovnetError, InputError
 from govnet.lab.lldp import LldpPeer
-from govnet.lab.passwords import hash_password
 from govnet.lab.state import (
     DeviceState,
     LocalUser,
@@ -27,6 +26,8 @@ from govnet.lab.state import (
     TrafficProfile,
 )
 from govnet.lab.vendors import dialect_for
+from govnet.netconfig import defaults
+from govnet.netconfig.passwords import hash_password
 from govnet.vendors import vendor_spec
 
 if TYPE_CHECKING:
@@ -73,12 +74,12 @@ class DeviceSpec:
         return f"DeviceSpec(hostname={self.hostname!r}, vendor={self.vendor!r}, ports={len(self.ports)})"
 
 
-def factory_state(spec: DeviceSpec, now: float) -> DeviceState:
-    """The device as unboxed: its ports, vendor defaults, nothing configured."""
+def hardware_state(spec: DeviceSpec, now: float) -> DeviceState:
+    """The device with an empty configuration: its ports, and what an empty configuration means on
+    its vendor (``govnet.netconfig.defaults``) — where a saved configuration is read into."""
     factory = vendor_spec(spec.vendor).factory
     state = DeviceState(
-        vendor=spec.vendor,
-        hostname=factory.hostname,
+        config=defaults(spec.vendor),
         model=spec.model or factory.model,
         software_version=factory.software_version,
         sys_object_id=factory.sys_object_id,
@@ -98,13 +99,18 @@ def factory_state(spec: DeviceSpec, now: float) -> DeviceState:
             last_change=now,
             lldp_peer=port.peer,
         )
-    # Factory defaults that graded-protection checks flag, as real factory configs do.
-    state.telnet_server = True
+    return state
+
+
+def factory_state(spec: DeviceSpec, now: float) -> DeviceState:
+    """The device as unboxed: its ports and the factory configuration, which fails several
+    graded-protection checks as real factory configurations do. These are configuration, written
+    into the saved file like any other, so that a reboot never brings back a factory value."""
+    state = hardware_state(spec, now)
     state.http_server = True
-    state.ssh_server = spec.vendor != "cisco_ios"  # IOS needs `ip ssh` / keys; the others ship stelnet off
     state.vty.auth_mode = "password"
     state.vty.protocols = {"telnet", "ssh"}
-    state.vty.idle_timeout_s = 0
+    state.vty.idle_timeout_s = 0  # no idle timeout
     state.lockout.max_failures = 0
     return state
 
@@ -166,31 +172,36 @@ def apply_day0(state: DeviceState, spec: DeviceSpec) -> None:
 
 
 def boot(spec: DeviceSpec, saved_config: str | None, now: float) -> tuple[DeviceState, list[str]]:
-    """Boot a device: factory hardware, then the saved configuration if any, else day 0 (saved).
+    """Boot a device: its hardware, then the saved configuration if any, else factory and day 0 (saved).
 
     Returns the state and the saved-config lines the device refused (empty when all is well).
     """
-    state = factory_state(spec, now)
     dialect = dialect_for(spec.vendor)
     if saved_config is not None:
+        state = hardware_state(spec, now)
         problems = dialect.load_config(state, saved_config)
         state.saved_config = saved_config
     else:
+        state = factory_state(spec, now)
         problems = []
         apply_day0(state, spec)
-        state.saved_config = dialect.render_config(state)
+        state.saved_config = dialect.render_config(state.config)
     return state, problems
+
+
+# What a reboot keeps: the lab's faults and the revision counter (caches key on it).
+_KEPT_ON_REBOOT = {"faults", "reachable", "slow_seconds", "revision"}
 
 
 def reboot_in_place(state: DeviceState, spec: DeviceSpec, now: float, *, factory: bool = False) -> list[str]:
     """Reboot keeping the same object (the SNMP agent holds it): running config := saved config."""
     fresh, problems = boot(spec, None if factory else state.saved_config, now)
-    keep = {"faults", "reachable", "slow_seconds", "revision"}
     link_down = {f.target.lower() for f in state.faults if f.kind == "link-down"}
     surge = {f.target.lower() for f in state.faults if f.kind == "surge"}
     for f in fields(DeviceState):
-        if f.name not in keep:
+        if f.name not in _KEPT_ON_REBOOT:
             setattr(state, f.name, getattr(fresh, f.name))
+    state.config.new_interface = state.make_interface  # interfaces made from now on are this state's
     for itf in state.interfaces:  # lasting link faults survive a reboot: the cable is still cut
         itf.link_up = itf.name.lower() not in link_down
         itf.surge = itf.name.lower() in surge

@@ -271,7 +271,7 @@ class Lab:
                         f"{f.kind.value}{':' + f.target if f.target else ''}" for f in state.faults
                     ),
                     "uptime_s": int(time.time() - state.boot_time),
-                    "unsaved_changes": state.saved_config != device.ssh.dialect.render_config(state),
+                    "unsaved_changes": state.saved_config != device.ssh.dialect.render_config(state.config),
                 }
             )
         return rows

@@ -19,10 +19,10 @@ from typing import Any
 
 import asyncssh
 
-from govnet.lab.passwords import verify_password
 from govnet.lab.state import DeviceState, FaultKind
 from govnet.lab.vendors import dialect_for
 from govnet.lab.vendors.base import CliSession, Dialect
+from govnet.netconfig.passwords import verify_password
 
 log = logging.getLogger(__name__)
 
@@ -62,16 +62,17 @@ def check_login(state: DeviceState, username: str, password: str, now: float) ->
     user = state.user(username)
     if user is None or "ssh" not in user.services:
         return False
-    if user.locked_until > now:
+    record = state.login(username)
+    if record.locked_until > now:
         return False  # locked out: even the right password fails, as on the devices
     if verify_password(password, user.password_hash):
-        user.failed_logins = 0
+        record.failures = 0
         return True
-    user.failed_logins += 1
+    record.failures += 1
     lockout = state.lockout
-    if lockout.max_failures and user.failed_logins >= lockout.max_failures:
-        user.locked_until = now + lockout.lock_minutes * 60
-        user.failed_logins = 0
+    if lockout.max_failures and record.failures >= lockout.max_failures:
+        record.locked_until = now + lockout.lock_minutes * 60
+        record.failures = 0
         log.info("%s: user %s locked out for %d min", state.hostname, username, lockout.lock_minutes)
     return False
 

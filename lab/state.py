@@ -1,9 +1,12 @@
-"""The state of one simulated device: pure data, no I/O.
+"""The state of one simulated device: its running configuration and its runtime. Pure data, no I/O.
 
 The SSH CLI (``govnet.lab.vendors``) and the SNMP agent (``govnet.lab.snmp_agent``) both read and
-change a ``DeviceState``; neither keeps a copy. The *running* configuration is the structured data
-below; the *saved* configuration is the vendor's config text (``saved_config``), replayed through
-the vendor's parser at boot, exactly as a device reads its startup file.
+change a ``DeviceState``; neither keeps a copy. The *running* configuration is a
+``govnet.netconfig.DeviceConfig`` (``DeviceState.config``; its fields read through the state too,
+``state.snmp`` is ``state.config.snmp``); the *saved* configuration is the vendor's config text
+(``saved_config``), read through the vendor's syntax at boot, exactly as a device reads its startup
+file. What the state adds is the simulator's: hardware identity, faults, login failures, boot time
+and each interface's link and traffic (``Interface`` extends the configured ``InterfaceConfig``).
 
 Counters are never advanced by timers: ``Interface.counters(now)`` derives them from the time
 elapsed since the traffic profile last changed, so ten thousand idle devices cost nothing.
@@ -12,12 +15,30 @@ Whoever changes a state calls ``touch()`` so that caches (the SNMP agent's OID t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from ipaddress import IPv4Interface, IPv6Interface
+from typing import TYPE_CHECKING, Any
 
 from govnet.lab.lldp import LldpPeer
-from govnet.vendors import vendor_spec
+from govnet.netconfig.model import (
+    Acl,
+    AclRule,
+    Banners,
+    DeviceConfig,
+    InterfaceConfig,
+    LocalUser,
+    LoginLockout,
+    OspfArea,
+    OspfProcess,
+    PasswordPolicy,
+    SnmpCommunity,
+    SnmpConfig,
+    SnmpGroup,
+    SnmpTrapHost,
+    SnmpV3User,
+    StaticRoute,
+    VtyConfig,
+)
 
 COUNTER64 = 2**64
 COUNTER32 = 2**32
@@ -72,20 +93,12 @@ class InterfaceCounters:
 
 
 @dataclass
-class Interface:
-    name: str  # the vendor's full name: GigabitEthernet0/0/1, Ten-GigabitEthernet1/0/49, ...
-    ifindex: int  # stable for the device's life: never reused or renumbered
-    description: str = ""
-    ipv4: list[IPv4Interface] = field(default_factory=list)  # first one is the primary address
-    ipv6: list[IPv6Interface] = field(default_factory=list)
-    ipv6_enabled: bool = False
-    shutdown: bool = False  # administratively down
+class Interface(InterfaceConfig):
+    """A lab interface: its configuration and the hardware's runtime (link, speed, traffic, counters)."""
+
+    ifindex: int = 0  # stable for the device's life: never reused or renumbered
     speed_mbps: int = 1000
-    bandwidth_kbps: int | None = None  # configured bandwidth (routing metrics), not the line rate
-    rate_limit_kbps: int | None = None  # configured outbound rate limit (qos lr / rate-limit)
     link_up: bool = True  # physical link; faults take it down
-    ospf_cost: int | None = None
-    acl_in: str | None = None  # packet filter applied inbound (ACL name or number)
     traffic: TrafficProfile = field(default_factory=TrafficProfile)
     surge: bool = False  # traffic surge fault: carries ~95% of line rate in both directions
     # Counters accumulated up to ``counters_since`` (seconds since the epoch); the rest is derived.
@@ -102,10 +115,6 @@ class Interface:
     @property
     def oper_up(self) -> bool:
         return self.link_up and not self.shutdown
-
-    @property
-    def is_loopback(self) -> bool:
-        return self.name.lower().startswith("loopback")
 
     def current_rates(self) -> tuple[float, float]:
         """Bits per second in and out right now (0 while down)."""
@@ -165,184 +174,84 @@ class Interface:
 
 
 @dataclass
-class SnmpCommunity:
-    name: str  # the community string itself (a secret on a real network)
-    access: str = "ro"  # ro | rw
-    acl: str | None = None  # ACL number/name restricting who may use it
+class LoginRecord:
+    """Failed logins of one user since the last success, and until when the user is locked out."""
 
-
-@dataclass
-class SnmpV3User:
-    name: str
-    group: str
-    auth_protocol: str | None = "sha"  # sha | sha256 | md5 | None (noAuth)
-    auth_key: str | None = None  # the password; engines localise it
-    priv_protocol: str | None = "aes"  # aes | aes256 | des | None (noPriv)
-    priv_key: str | None = None
-    acl: str | None = None
-
-
-@dataclass
-class SnmpGroup:
-    name: str
-    security_level: str = "privacy"  # noauthentication | authentication | privacy
-    read_view: str | None = None
-    write_view: str | None = None
-    acl: str | None = None
-
-
-@dataclass
-class SnmpTrapHost:
-    address: str
-    params: str = ""  # security name (community or v3 user)
-    version: str = "v2c"  # v1 | v2c | v3
-    port: int = 162
-
-
-@dataclass
-class SnmpConfig:
-    enabled: bool = False
-    versions: set[str] = field(default_factory=set)  # subset of {"v1", "v2c", "v3"}
-    communities: list[SnmpCommunity] = field(default_factory=list)
-    groups: list[SnmpGroup] = field(default_factory=list)
-    users: list[SnmpV3User] = field(default_factory=list)
-    trap_hosts: list[SnmpTrapHost] = field(default_factory=list)
-    trap_enabled: bool = False
-    contact: str = ""
-    location: str = ""
-    engine_id: str = ""  # hex; derived from the hostname at boot when empty
-
-
-@dataclass
-class StaticRoute:
-    prefix: str  # "10.1.0.0/16" or "2001:db8::/32"
-    next_hop: str
-    preference: int | None = None
-    description: str = ""
-
-
-@dataclass
-class OspfArea:
-    area: str  # "0.0.0.0" or "0"
-    networks: list[str] = field(default_factory=list)  # "10.0.0.0 0.0.0.255" as the vendor writes it
-    interfaces: list[str] = field(default_factory=list)  # OSPFv3: interfaces enabled in the area
-
-
-@dataclass
-class OspfProcess:
-    process_id: int
-    router_id: str | None = None
-    areas: list[OspfArea] = field(default_factory=list)
-    version: int = 2  # 2 = OSPF (IPv4), 3 = OSPFv3 (IPv6)
-
-    def area(self, area_id: str) -> OspfArea:
-        for a in self.areas:
-            if a.area == area_id:
-                return a
-        new = OspfArea(area_id)
-        self.areas.append(new)
-        return new
-
-
-@dataclass
-class AclRule:
-    rule_id: int | None  # Huawei/H3C rule numbers; Cisco sequence numbers
-    action: str  # permit | deny
-    text: str  # the rest of the rule as typed, normalised: "source 10.0.0.0 0.0.0.255"
-
-
-@dataclass
-class Acl:
-    name: str  # number ("2000") or name
-    ipv6: bool = False
-    kind: str = "basic"  # basic | advanced (Cisco: standard | extended)
-    rules: list[AclRule] = field(default_factory=list)
-
-
-@dataclass
-class VtyConfig:
-    """The SSH/telnet lines (Huawei user-interface vty, H3C line vty, Cisco line vty)."""
-
-    first: int = 0
-    last: int = 4
-    auth_mode: str = "password"  # password | aaa (scheme) | none
-    protocols: set[str] = field(default_factory=lambda: {"telnet", "ssh"})  # protocol inbound
-    idle_timeout_s: int = 600  # 0 means never time out
-    acl_in: str | None = None
-    acl6_in: str | None = None
-    privilege: int | None = None
-
-
-@dataclass
-class LocalUser:
-    name: str
-    password_hash: str  # govnet.lab.passwords format; the plain password is never kept
-    privilege: int = 15
-    services: set[str] = field(default_factory=lambda: {"ssh"})  # ssh | telnet | terminal | http
-    # Login-failure lockout state (runtime only, not configuration).
-    failed_logins: int = 0
+    failures: int = 0
     locked_until: float = 0.0
 
 
-@dataclass
-class PasswordPolicy:
-    min_length: int = 0
-    complexity: bool = False  # at least two kinds of characters
-    expire_days: int = 0  # 0: never
+# DeviceConfig's fields, read and written through the state (``state.vty`` is ``state.config.vty``).
+CONFIG_FIELDS = tuple(f.name for f in fields(DeviceConfig) if f.name != "new_interface")
 
 
-@dataclass
-class LoginLockout:
-    """Lock a user out after ``max_failures`` consecutive failed logins for ``lock_minutes``."""
-
-    max_failures: int = 0  # 0: disabled (the factory default on every vendor)
-    lock_minutes: int = 5
-
-
-@dataclass
-class Banners:
-    login: str = ""  # shown before authentication (header login / banner login)
-    motd: str = ""  # shown after login (header shell / banner motd)
-
-
-@dataclass
+@dataclass(init=False, eq=False)
 class DeviceState:
-    vendor: str  # huawei_vrp | h3c_comware | cisco_ios
-    hostname: str
-    model: str = ""
-    software_version: str = ""
-    sys_object_id: str = ""  # the vendor's enterprise OID for this model
-    interfaces: list[Interface] = field(default_factory=list)
-    snmp: SnmpConfig = field(default_factory=SnmpConfig)
-    static_routes: list[StaticRoute] = field(default_factory=list)
-    ospf: list[OspfProcess] = field(default_factory=list)  # OSPF and OSPFv3 processes
-    acls: list[Acl] = field(default_factory=list)
-    vty: VtyConfig = field(default_factory=VtyConfig)
-    local_users: list[LocalUser] = field(default_factory=list)
-    password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
-    lockout: LoginLockout = field(default_factory=LoginLockout)
-    enable_secret_hash: str | None = None  # Cisco enable secret (govnet.lab.passwords format)
-    syslog_hosts: list[str] = field(default_factory=list)
-    syslog_enabled: bool = True  # info-center enable / logging on
-    ntp_servers: list[str] = field(default_factory=list)
-    timezone: str = ""
-    ssh_server: bool = True
-    telnet_server: bool = True
-    http_server: bool = False
-    https_server: bool = False
-    ipv6_enabled: bool = False  # global `ipv6` / `ipv6 unicast-routing`
-    banners: Banners = field(default_factory=Banners)
-    # Config lines the lab understands only as text (kept, rendered back in place, but not modelled).
-    extra_lines: list[str] = field(default_factory=list)
+    config: DeviceConfig
+    model: str
+    software_version: str
+    sys_object_id: str  # the vendor's enterprise OID for this model
     # Saved configuration (the vendor's config text); None until the first `save`.
-    saved_config: str | None = None
+    saved_config: str | None
     # Runtime, not configuration.
-    boot_time: float = 0.0  # seconds since the epoch; sysUpTime counts from here
-    reachable: bool = True
-    faults: set[Fault] = field(default_factory=set)
-    slow_seconds: float = 0.0  # delay added to every answer while the SLOW fault is on
-    revision: int = 0  # bumped by touch() on every change
-    last_ifindex: int = 0  # highest ifindex ever given out
+    boot_time: float  # seconds since the epoch; sysUpTime counts from here
+    reachable: bool
+    faults: set[Fault]
+    slow_seconds: float  # delay added to every answer while the SLOW fault is on
+    revision: int  # bumped by touch() on every change
+    last_ifindex: int  # highest ifindex ever given out
+    logins: dict[str, LoginRecord]  # per user name
+
+    if TYPE_CHECKING:  # the configuration's fields, delegated to ``config`` (installed below)
+        vendor: str
+        hostname: str
+        interfaces: list[Interface]
+        snmp: SnmpConfig
+        static_routes: list[StaticRoute]
+        ospf: list[OspfProcess]
+        acls: list[Acl]
+        vty: VtyConfig
+        local_users: list[LocalUser]
+        password_policy: PasswordPolicy
+        lockout: LoginLockout
+        enable_secret_hash: str | None
+        syslog_hosts: list[str]
+        syslog_enabled: bool
+        ntp_servers: list[str]
+        timezone: str
+        ssh_server: bool
+        telnet_server: bool
+        http_server: bool
+        https_server: bool
+        ipv6_enabled: bool
+        banners: Banners
+        extra_lines: list[str]
+
+    def __init__(
+        self,
+        vendor: str = "",
+        hostname: str = "",
+        *,
+        config: DeviceConfig | None = None,
+        model: str = "",
+        software_version: str = "",
+        sys_object_id: str = "",
+        saved_config: str | None = None,
+        boot_time: float = 0.0,
+    ) -> None:
+        self.config = config if config is not None else DeviceConfig(vendor, hostname)
+        self.config.new_interface = self.make_interface
+        self.model = model
+        self.software_version = software_version
+        self.sys_object_id = sys_object_id
+        self.saved_config = saved_config
+        self.boot_time = boot_time
+        self.reachable = True
+        self.faults = set()
+        self.slow_seconds = 0.0
+        self.revision = 0
+        self.last_ifindex = max((getattr(i, "ifindex", 0) for i in self.config.interfaces), default=0)
+        self.logins = {}
 
     def touch(self) -> None:
         self.revision += 1
@@ -352,53 +261,85 @@ class DeviceState:
         return int((now - self.boot_time) * 100) % COUNTER32
 
     def interface(self, name: str) -> Interface | None:
-        key = name.lower()
-        for itf in self.interfaces:
-            if itf.name.lower() == key:
-                return itf
-        return None
+        itf = self.config.interface(name)
+        assert itf is None or isinstance(itf, Interface)
+        return itf
 
-    def add_interface(self, name: str, **kwargs: object) -> Interface:
+    def make_interface(self, name: str) -> Interface:
+        """An interface the configuration creates (loopback, VLAN, trunk): the next unused ifindex."""
+        return self.add_interface(
+            name, speed_mbps=8000 if name.lower().startswith("loop") else 1000, add=False
+        )
+
+    def add_interface(self, name: str, *, add: bool = True, **kwargs: Any) -> Interface:
         """Create an interface with the next unused ifindex (indexes are never reused)."""
         self.last_ifindex = max([self.last_ifindex, *(i.ifindex for i in self.interfaces)]) + 1
-        itf = Interface(name=name, ifindex=self.last_ifindex, **kwargs)  # type: ignore[arg-type]
-        self.interfaces.append(itf)
+        itf = Interface(name=name, ifindex=self.last_ifindex, **kwargs)
+        if add:
+            self.interfaces.append(itf)
         return itf
 
     def acl(self, name: str, *, ipv6: bool = False) -> Acl | None:
-        for a in self.acls:
-            if a.name == name and a.ipv6 == ipv6:
-                return a
-        return None
+        return self.config.acl(name, ipv6=ipv6)
 
     def user(self, name: str) -> LocalUser | None:
-        for u in self.local_users:
-            if u.name == name:
-                return u
-        return None
+        return self.config.user(name)
+
+    def login(self, name: str) -> LoginRecord:
+        """The user's login failures and lockout (runtime: a reboot forgets them, the config stays)."""
+        return self.logins.setdefault(name, LoginRecord())
 
     def ospf_process(self, process_id: int, version: int = 2) -> OspfProcess | None:
-        for p in self.ospf:
-            if p.process_id == process_id and p.version == version:
-                return p
-        return None
+        return self.config.ospf_process(process_id, version)
 
     def ospfv3_areas(self, interface: str) -> list[tuple[int, str]]:
-        """(process id, area) pairs an interface is enabled in for OSPFv3 (configured per interface)."""
-        return [
-            (p.process_id, a.area)
-            for p in self.ospf
-            if p.version == 3
-            for a in p.areas
-            if interface in a.interfaces
-        ]
+        return self.config.ospfv3_areas(interface)
 
     def sys_contact(self) -> str:
-        """sysContact as ``display snmp-agent sys-info`` shows it: configured, else the vendor's default."""
-        return self.snmp.contact or vendor_spec(self.vendor).snmp.default_contact
+        return self.config.sys_contact()
 
     def sys_location(self) -> str:
-        return self.snmp.location or vendor_spec(self.vendor).snmp.default_location
+        return self.config.sys_location()
 
     def has_fault(self, kind: FaultKind) -> bool:
         return any(f.kind == kind for f in self.faults)
+
+
+def _delegated(name: str) -> property:
+    return property(
+        lambda state: getattr(state.config, name),
+        lambda state, value: setattr(state.config, name, value),
+        doc=f"``config.{name}``",
+    )
+
+
+for _name in CONFIG_FIELDS:
+    setattr(DeviceState, _name, _delegated(_name))
+
+__all__ = [
+    "COUNTER32",
+    "COUNTER64",
+    "Acl",
+    "AclRule",
+    "Banners",
+    "DeviceConfig",
+    "DeviceState",
+    "Fault",
+    "FaultKind",
+    "Interface",
+    "InterfaceCounters",
+    "LocalUser",
+    "LoginLockout",
+    "LoginRecord",
+    "OspfArea",
+    "OspfProcess",
+    "PasswordPolicy",
+    "SnmpCommunity",
+    "SnmpConfig",
+    "SnmpGroup",
+    "SnmpTrapHost",
+    "SnmpV3User",
+    "StaticRoute",
+    "TrafficProfile",
+    "VtyConfig",
+]

@@ -19,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,3 +131,17 @@ class PostgresServer:
             check=False,
         )
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def server_or_skip() -> Iterator[PostgresServer]:
+    """Body of a session fixture: a running server for the tests, stopped after them; the tests are
+    skipped (with the reason) where PostgreSQL is not installed."""
+    import pytest
+
+    if find_postgres_bin() is None:
+        pytest.skip("PostgreSQL binaries not installed (apt-get install postgresql; CI installs them)")
+    server = PostgresServer.start()
+    try:
+        yield server
+    finally:
+        server.stop()

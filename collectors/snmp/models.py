@@ -110,7 +110,7 @@ class Health:
 class DevicePoll:
     device: str
     address: str
-    at: float  # seconds since the epoch, when the answer arrived
+    at: float  # seconds since the epoch: when the interface counters were read (the error, if failed)
     error: PollError | None = None
     sys_name: str = ""
     sys_descr: str = ""

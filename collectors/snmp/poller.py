@@ -137,16 +137,20 @@ async def poll_device(target: PollTarget, options: PollOptions, engine: Any = No
         columns: parse.Columns = {}
         values = len(SYSTEM_OIDS)
         rows = system["if_number"] + 1  # a row per interface, and one more to see the table end
+        read_at = time.time()
         for i, group in enumerate(column_groups(vendor)):
             # the interface tables have ifNumber rows; addresses, LLDP and health usually fewer
+            started = time.time()
             walked, n = await walk_columns(session, group, options.max_repetitions, rows if i == 0 else 4)
+            if i == 0:  # when the counters were read: rates divide by the time between two such reads
+                read_at = (started + time.time()) / 2
             columns.update(walked)
             values += n
         parsed = parse.parse_columns(columns, vendor)
         return DevicePoll(
             device=target.name,
             address=target.address,
-            at=time.time(),
+            at=read_at,
             sys_name=system["sys_name"],
             sys_descr=system["sys_descr"],
             sys_object_id=system["sys_object_id"],

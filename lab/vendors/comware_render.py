@@ -1,148 +1,15 @@
-"""H3C Comware 7 config text and ``display`` output, rendered from DeviceState.
-
-The config lines replay through ``H3cComware``'s command tables (that is how a saved config boots).
+"""H3C Comware 7 ``display`` output, from the device state (its config text is
+``govnet.netconfig.h3c_comware``'s).
 """
 
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
 
-from govnet.lab.passwords import obscure, retag
-from govnet.lab.state import Acl, DeviceState, Interface, SnmpV3User
+from govnet.lab.state import Acl, Interface
 from govnet.lab.vendors import render_common as common
 from govnet.lab.vendors.base import Args, CliSession
 from govnet.lab.vendors.handlers import typed_interface
-
-if TYPE_CHECKING:
-    from govnet.lab.vendors.h3c_comware import H3cComware
-
-
-def render_comware(dialect: H3cComware, state: DeviceState) -> str:
-    out = ["#", f" version {dialect.version_text}", "#", f" sysname {state.hostname}", "#"]
-    if state.timezone:
-        out += [f" clock timezone {state.timezone}", "#"]
-    out.append(" telnet server enable" if state.telnet_server else " undo telnet server enable")
-    out.append("#")
-    policy, lock = state.password_policy, state.lockout
-    if policy.complexity or policy.min_length or policy.expire_days or lock.max_failures:
-        if policy.complexity:
-            out.append(" password-control enable")
-        if policy.min_length:
-            out.append(f" password-control length {policy.min_length}")
-        if policy.expire_days:
-            out.append(f" password-control aging {policy.expire_days}")
-        if lock.max_failures:
-            out.append(
-                f" password-control login-attempt {lock.max_failures} exceed lock-time {lock.lock_minutes}"
-            )
-        out.append("#")
-    out += common.vrp_interface_sections(state, _interface)
-    for process in sorted(state.ospf, key=lambda p: (p.version, p.process_id)):
-        word = "ospf" if process.version == 2 else "ospfv3"
-        if process.version == 2 and process.router_id:
-            out.append(f"{word} {process.process_id} router-id {process.router_id}")
-        else:
-            out.append(f"{word} {process.process_id}")
-            if process.router_id:
-                out.append(f" router-id {process.router_id}")
-        for area in process.areas:
-            out.append(f" area {area.area}")
-            out += [f"  network {n}" for n in area.networks]
-        out.append("#")
-    for route in state.static_routes:
-        net, length = route.prefix.split("/")
-        word = "ipv6 route-static" if ":" in net else "ip route-static"
-        out.append(f" {word} {net} {length} {route.next_hop}{common.vrp_route_options(route)}")
-    if state.static_routes:
-        out.append("#")
-    out += common.vrp_loghost_lines(state, indent=" ")
-    out += _snmp(state, dialect.cipher_marks())
-    out.append(" ssh server enable" if state.ssh_server else " undo ssh server enable")
-    out.append("#")
-    if state.ntp_servers:
-        out.append(" ntp-service enable")
-        for server in state.ntp_servers:
-            word = "ntp-service ipv6 unicast-server" if ":" in server else "ntp-service unicast-server"
-            out.append(f" {word} {server}")
-        out.append("#")
-    for acl in state.acls:
-        out.append(f"acl {'ipv6 ' if acl.ipv6 else ''}{acl.kind} {acl.name}")
-        out += [f" rule {r.rule_id} {r.action}{' ' + r.text if r.text else ''}" for r in acl.rules]
-        out.append("#")
-    vty = state.vty
-    out.append(f"line vty {vty.first} {vty.last}")
-    out.append(f" authentication-mode {'scheme' if vty.auth_mode == 'aaa' else vty.auth_mode}")
-    if vty.privilege == 15:
-        out.append(" user-role network-admin")
-    out.append(f" protocol inbound {common.protocols_word(vty.protocols)}")
-    if idle := common.idle_timeout_words(state):
-        out.append(f" idle-timeout {idle}")
-    out += common.vrp_vty_acl_lines(state)
-    out.append("#")
-    for user in state.local_users:
-        out.append(f"local-user {user.name} class manage")
-        if user.password_hash:
-            out.append(f" password hashed {retag(user.password_hash, 'h')}")
-        if user.services:
-            out.append(f" service-type {' '.join(sorted(user.services))}")
-        role = "network-admin" if user.privilege >= 15 else "network-operator"
-        out.append(f" authorization-attribute user-role {role}")
-        out.append("#")
-    out.append(" ip http enable" if state.http_server else " undo ip http enable")
-    out.append(" ip https enable" if state.https_server else " undo ip https enable")
-    out.append("#")
-    if state.banners.login:
-        out.append(f" header login %{state.banners.login}%")
-    if state.banners.motd:
-        out.append(f" header shell %{state.banners.motd}%")
-    if state.banners.login or state.banners.motd:
-        out.append("#")
-    out += state.extra_lines
-    out.append("return")
-    return "\n".join(out)
-
-
-def _interface(itf: Interface) -> list[str]:
-    out = [f"interface {itf.name}"]
-    if not itf.is_loopback and not itf.name.lower().startswith(("m-", "vlan")):
-        out.append(" port link-mode route")
-    if itf.description:
-        out.append(f" description {itf.description}")
-    if itf.shutdown:
-        out.append(" shutdown")
-    out += common.ipv4_address_lines(itf, "sub")
-    if itf.ipv6_enabled and not itf.ipv6:
-        out.append(" ipv6 address auto link-local")
-    out += common.ipv6_address_lines(itf)
-    out += common.vrp_link_lines(itf)
-    if itf.acl_in:
-        out.append(f" packet-filter {itf.acl_in} inbound")
-    return out
-
-
-def _snmp(state: DeviceState, marks: tuple[str, str]) -> list[str]:
-    def user_lines(u: SnmpV3User) -> list[str]:
-        line = f" {u.group} cipher"  # every setting on the one line
-        if u.auth_protocol and u.auth_key:
-            proto = {"sha": "sha", "sha256": "sha256", "md5": "md5"}[u.auth_protocol]
-            line += f" authentication-mode {proto} {obscure(u.auth_key, *marks)}"
-        if u.priv_protocol and u.priv_key:
-            proto = {"aes": "aes128", "aes256": "aes256", "des": "des56"}[u.priv_protocol]
-            line += f" privacy-mode {proto} {obscure(u.priv_key, *marks)}"
-        if u.acl:
-            line += f" acl {u.acl}"
-        return [line]
-
-    return common.vrp_snmp_agent_lines(
-        state.snmp,
-        indent=" ",
-        marks=marks,
-        sys_info_order=("contact", "location", "version"),
-        group_options=("read-view", "acl"),
-        user_lines=user_lines,
-    )
-
 
 # --- display ----------------------------------------------------------------------------------
 
@@ -381,7 +248,8 @@ def local_users(session: CliSession, args: Args) -> str:
     for u in session.state.local_users:
         lines += [
             f"Device management user {u.name}:",
-            f"  State:                     {'Blocked' if u.locked_until > now else 'Active'}",
+            "  State:                     "
+            + ("Blocked" if session.state.login(u.name).locked_until > now else "Active"),
             f"  Service type:              {'/'.join(sorted(u.services)).upper()}",
             "  User role list:            " + ("network-admin" if u.privilege >= 15 else "network-operator"),
             "",

@@ -1,205 +1,24 @@
-"""Cisco IOS config text and ``show`` output, rendered from DeviceState.
-
-The config body replays through ``CiscoIos``'s tables; ``show running-config`` adds IOS's header.
-IOS keeps SNMPv3 users out of ``show running-config`` (they live in private NVRAM); the lab keeps
-them in the saved config text so that they survive a reboot, and hides them from the display.
+"""Cisco IOS ``show`` output, from the device state (its config text is
+``govnet.netconfig.cisco_ios``'s; ``show running-config`` adds IOS's header and hides v3 users).
 """
 
 from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING
 
-from govnet.lab.passwords import retag
 from govnet.lab.state import DeviceState, Interface
-from govnet.lab.vendors.base import Args, CliSession, config_section, len_to_mask
+from govnet.lab.vendors.base import Args, CliSession, config_section
 from govnet.lab.vendors.handlers import typed_interface
-from govnet.lab.vendors.render_common import ipv4_address_lines, ipv6_address_lines, uptime_text
-
-if TYPE_CHECKING:
-    from govnet.lab.vendors.cisco_ios import CiscoIos
-
-
-def render_ios(dialect: CiscoIos, state: DeviceState, *, for_display: bool = False) -> str:
-    out = [
-        "!",
-        "version 16.9",
-        "service timestamps debug datetime msec",
-        "service timestamps log datetime msec",
-    ]
-    out += ["!", f"hostname {state.hostname}", "!"]
-    if state.enable_secret_hash:
-        out += [f"enable secret 8 {retag(state.enable_secret_hash, '8')}", "!"]
-    if not state.syslog_enabled:
-        out += ["no logging on"]
-    if state.timezone:
-        out.append(f"clock timezone {state.timezone}")
-    if state.ipv6_enabled:
-        out += ["ipv6 unicast-routing", "!"]
-    if state.password_policy.min_length:
-        out.append(f"security passwords min-length {state.password_policy.min_length}")
-    lock = state.lockout
-    if lock.max_failures:
-        out.append(f"login block-for {lock.lock_minutes * 60} attempts {lock.max_failures} within 120")
-    for user in state.local_users:
-        secret = f" secret 8 {retag(user.password_hash, '8')}" if user.password_hash else ""
-        out.append(f"username {user.name} privilege {user.privilege}{secret}")
-    out.append("!")
-    if state.ssh_server:
-        out += ["ip ssh version 2", "!"]
-    for itf in state.interfaces:
-        out += _interface(itf)
-        out += [f" ipv6 ospf {pid} area {_area_number(area)}" for pid, area in state.ospfv3_areas(itf.name)]
-        out.append("!")
-    for process in sorted(state.ospf, key=lambda p: (p.version, p.process_id)):
-        if process.version == 2:
-            out.append(f"router ospf {process.process_id}")
-            if process.router_id:
-                out.append(f" router-id {process.router_id}")
-            for area in process.areas:
-                area_id = str(_area_number(area.area))
-                out += [f" network {n} area {area_id}" for n in area.networks]
-        else:
-            out.append(f"ipv6 router ospf {process.process_id}")
-            if process.router_id:
-                out.append(f" router-id {process.router_id}")
-        out.append("!")
-    out.append("ip http server" if state.http_server else "no ip http server")
-    out.append("ip http secure-server" if state.https_server else "no ip http secure-server")
-    for route in state.static_routes:
-        net, length = route.prefix.split("/")
-        extra = (f" {route.preference}" if route.preference else "") + (
-            f" name {route.description}" if route.description else ""
-        )
-        if ":" in net:
-            out.append(f"ipv6 route {route.prefix} {route.next_hop}{extra}")
-        else:
-            out.append(f"ip route {net} {len_to_mask(int(length))} {route.next_hop}{extra}")
-    out.append("!")
-    for acl in state.acls:
-        if acl.ipv6:
-            out.append(f"ipv6 access-list {acl.name}")
-            out += [f" sequence {r.rule_id} {r.action} {r.text}".rstrip() for r in acl.rules]
-        elif acl.name.isdecimal():
-            out += [f"access-list {acl.name} {r.action} {r.text}".rstrip() for r in acl.rules]
-            continue
-        else:
-            out.append(f"ip access-list {'standard' if acl.kind == 'basic' else 'extended'} {acl.name}")
-            out += [f" {r.rule_id} {r.action} {r.text}".rstrip() for r in acl.rules]
-        out.append("!")
-    for host in state.syslog_hosts:
-        out.append(f"logging host {'ipv6 ' if ':' in host else ''}{host}")
-    out += _snmp(state, for_display)
-    out.append("!")
-    if state.banners.login:
-        out.append(f"banner login ^C{state.banners.login}^C")
-    if state.banners.motd:
-        out.append(f"banner motd ^C{state.banners.motd}^C")
-    vty = state.vty
-    out.append(f"line vty {vty.first} {vty.last}")
-    if vty.acl_in:
-        out.append(f" access-class {vty.acl_in} in")
-    if vty.acl6_in:
-        out.append(f" ipv6 access-class {vty.acl6_in} in")
-    if vty.idle_timeout_s != 600:
-        out.append(f" exec-timeout {vty.idle_timeout_s // 60} {vty.idle_timeout_s % 60}")
-    if vty.privilege is not None:
-        out.append(f" privilege level {vty.privilege}")
-    out.append({"aaa": " login local", "password": " login", "none": " no login"}[vty.auth_mode])
-    protocols = " ".join(sorted(vty.protocols)) or "none"
-    out.append(f" transport input {protocols}")
-    out.append("!")
-    for server in state.ntp_servers:
-        out.append(f"ntp server {'ipv6 ' if ':' in server else ''}{server}")
-    out += state.extra_lines
-    out.append("!")
-    out.append("end")
-    return "\n".join(out)
-
-
-def _area_number(area: str) -> int:
-    parts = area.split(".")
-    if len(parts) == 4 and all(p.isdecimal() for p in parts):
-        return sum(int(p) << s for p, s in zip(parts, (24, 16, 8, 0), strict=True))
-    return int(area) if area.isdecimal() else 0
-
-
-def _interface(itf: Interface) -> list[str]:
-    out = [f"interface {itf.name}"]
-    if itf.description:
-        out.append(f" description {itf.description}")
-    if itf.bandwidth_kbps:
-        out.append(f" bandwidth {itf.bandwidth_kbps}")
-    if not itf.ipv4:
-        out.append(" no ip address")
-    out += ipv4_address_lines(itf, "secondary")
-    if itf.acl_in and not any(":" in a for a in [itf.acl_in]):
-        out.append(f" ip access-group {itf.acl_in} in")
-    if itf.ospf_cost:
-        out.append(f" ip ospf cost {itf.ospf_cost}")
-    if itf.rate_limit_kbps:
-        bps = itf.rate_limit_kbps * 1000
-        out.append(
-            f" rate-limit output {bps} {bps // 8} {bps // 4} conform-action transmit exceed-action drop"
-        )
-    if itf.shutdown:
-        out.append(" shutdown")
-    if itf.ipv6_enabled:
-        out.append(" ipv6 enable")
-    out += ipv6_address_lines(itf)
-    if not itf.is_loopback:
-        out.append(" negotiation auto")
-    return out
-
-
-def _snmp(state: DeviceState, for_display: bool) -> list[str]:
-    snmp = state.snmp
-    if not snmp.enabled:
-        return []
-    out = []
-    for c in snmp.communities:
-        out.append(f"snmp-server community {c.name} {c.access.upper()}{' ' + c.acl if c.acl else ''}")
-    for g in snmp.groups:
-        level = {"privacy": "priv", "authentication": "auth", "noauthentication": "noauth"}[g.security_level]
-        extra = "".join(
-            f" {k} {v}" for k, v in (("read", g.read_view), ("write", g.write_view), ("access", g.acl)) if v
-        )
-        out.append(f"snmp-server group {g.name} v3 {level}{extra}")
-    if not for_display:  # IOS hides v3 users from show running-config
-        for u in snmp.users:
-            line = f"snmp-server user {u.name} {u.group} v3"
-            if u.auth_protocol and u.auth_key:
-                line += (
-                    f" auth {'sha-2 256' if u.auth_protocol == 'sha256' else u.auth_protocol} {u.auth_key}"
-                )
-            if u.priv_protocol and u.priv_key:
-                proto = {"aes": "aes 128", "aes256": "aes 256", "des": "des"}[u.priv_protocol]
-                line += f" priv {proto} {u.priv_key}"
-            if u.acl:
-                line += f" access {u.acl}"
-            out.append(line)
-    if snmp.contact:
-        out.append(f"snmp-server contact {snmp.contact}")
-    if snmp.location:
-        out.append(f"snmp-server location {snmp.location}")
-    if snmp.trap_enabled:
-        out.append("snmp-server enable traps")
-    for h in snmp.trap_hosts:
-        version = {"v1": "", "v2c": " version 2c", "v3": " version 3 priv"}[h.version]
-        port = f" udp-port {h.port}" if h.port != 162 else ""
-        out.append(f"snmp-server host {h.address}{version} {h.params}{port}")
-    return out
-
+from govnet.lab.vendors.render_common import uptime_text
+from govnet.netconfig.cisco_ios import IosSyntax, render_ios
 
 # --- show -------------------------------------------------------------------------------------
 
 
 def show_running(session: CliSession, args: Args) -> str:
-    from govnet.lab.vendors.cisco_ios import CiscoIos
-
-    assert isinstance(session.dialect, CiscoIos)
-    body = render_ios(session.dialect, session.state, for_display=True)
+    assert isinstance(session.dialect, IosSyntax)
+    body = render_ios(session.dialect, session.state.config, for_display=True)
     if "name" in args:  # show running-config interface Gi0/0/1
         itf = typed_interface(session, args["name"], "unrecognized", len("show running-config interface "))
         block = config_section(body, rf"interface {re.escape(itf.name)}$")

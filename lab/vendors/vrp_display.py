@@ -360,7 +360,7 @@ def local_users(session: CliSession, args: Args) -> str:
     ]
     now = session.clock()
     for user in session.state.local_users:
-        state = "B" if user.locked_until > now else "A"
+        state = "B" if session.state.login(user.name).locked_until > now else "A"
         mask = "".join(
             k
             for k, s in (("S", "ssh"), ("T", "telnet"), ("H", "http"), ("C", "terminal"))

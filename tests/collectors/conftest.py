@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from collect_topology import Net, running_lab
-from postgres import PostgresServer, find_postgres_bin
+from postgres import PostgresServer, server_or_skip
 
 import govnet.collectors.schema  # noqa: F401  (registers the collectors' tables)
 from govnet.store import Store
@@ -29,13 +29,7 @@ def fresh_net(tmp_path: Path) -> Iterator[Net]:
 
 @pytest.fixture(scope="session")
 def collect_postgres() -> Iterator[PostgresServer]:
-    if find_postgres_bin() is None:
-        pytest.skip("PostgreSQL binaries not installed (apt-get install postgresql; CI installs them)")
-    server = PostgresServer.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from server_or_skip()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -14,11 +14,14 @@ def test_unknown_vendor_names_the_supported_keys() -> None:
 
 
 def test_tool_names_per_vendor() -> None:
-    table = {k: (s.netmiko_device_type, s.ntc_platform, s.ansible_network_os) for k, s in VENDORS.items()}
+    table = {
+        k: (s.netmiko_device_type, s.ntc_platform, s.ansible_network_os, s.hier_config_platform)
+        for k, s in VENDORS.items()
+    }
     assert table == {
-        "huawei_vrp": ("huawei", "huawei_vrp", "govnet.extranet.huawei_vrp"),
-        "h3c_comware": ("hp_comware", "hp_comware", "govnet.extranet.h3c_comware"),
-        "cisco_ios": ("cisco_ios", "cisco_ios", "cisco.ios.ios"),
+        "huawei_vrp": ("huawei", "huawei_vrp", "govnet.extranet.huawei_vrp", "HUAWEI_VRP"),
+        "h3c_comware": ("hp_comware", "hp_comware", "govnet.extranet.h3c_comware", "HP_COMWARE5"),
+        "cisco_ios": ("cisco_ios", "cisco_ios", "cisco.ios.ios", "CISCO_IOS"),
     }
 
 

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 from govnet.errors import InputError
 from govnet.lab.bootstrap import boot
-from govnet.lab.passwords import verify_password
 from govnet.lab.state import DeviceState
 from govnet.lab.testing import PORTS, spec
 from govnet.lab.vendors import dialect_for
 from govnet.lab.vendors.base import CliSession
+from govnet.netconfig.passwords import verify_password
 
 
 def session(vendor: str) -> CliSession:
@@ -406,7 +406,7 @@ def test_odd_arguments_never_break_the_cli(vendor: str) -> None:
 
 RUNTIME_FIELDS = {
     "saved_config", "boot_time", "reachable", "faults", "slow_seconds", "revision", "last_ifindex",
-    "failed_logins", "locked_until", "counters_since", "last_change", "link_up", "surge", "traffic",
+    "logins", "new_interface", "counters_since", "last_change", "link_up", "surge", "traffic",
     "base_in_octets", "base_out_octets", "base_in_packets", "base_out_packets", "base_in_errors",
     "base_out_errors",
 }  # fmt: skip

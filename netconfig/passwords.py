@@ -1,4 +1,4 @@
-"""Password hashes for simulated devices' local users (the lab never keeps a plain password).
+"""Password hashes of local users in a ``DeviceConfig`` (a plain password is never kept).
 
 Format: ``$<tag>$<salt hex>$<pbkdf2-sha256 hex>``; the tag is the vendor's (``1c`` for VRP's
 irreversible-cipher, ``h`` for Comware's hashed, ``8`` for IOS type 8), the hash is the same.
