@@ -14,6 +14,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from govnet.collectors.backup import demo as backup_demo
+
 
 def run(ctx: Any) -> None:
     ctx.section("Collectors: the SNMP poller (links, tiers, utilisation, IPv6, LLDP, findings)")
@@ -25,6 +27,7 @@ def run(ctx: Any) -> None:
     except Exception as exc:  # report, never crash the demo
         ctx.failures.append(f"collectors: {type(exc).__name__}: {exc}")
         ctx.console.print(f"[red]collectors failed:[/] {type(exc).__name__}: {exc}")
+    backup_demo.run(ctx)  # config backups of the same lab (collectors/backup/demo.py)
 
 
 def _poll_twice(ctx: Any) -> None:

@@ -31,6 +31,8 @@ AREAS: dict[str, str] = {
     "sign": "govnet.pki.cms.cli",
     "collect": "govnet.collectors.cli",
     "provision": "govnet.playbooks.cli",
+    "backup": "govnet.collectors.backup.cli",
+    "probe": "govnet.collectors.probe.cli",
 }
 
 
