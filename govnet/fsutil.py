@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
+import tempfile
 from pathlib import Path
 
 
@@ -19,14 +21,21 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> N
     their own error naming the file. The parent folder is created if missing.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    # Same folder as the target, so that the rename stays within one file system.
-    tmp = path.with_name(path.name + ".tmp")
+    with contextlib.suppress(FileNotFoundError):
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            # A device, a pipe or a terminal (``-o /dev/stdout``, ``/dev/null``): renaming a file
+            # over it would replace the device itself, so it is written in place.
+            with open(path, "wb") as stream:
+                stream.write(payload)
+            return
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A unique temporary file in the target's folder: the rename stays within one file system, and
+    # two writers of the same target never share (or delete) each other's temporary file.
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666 if mode is None else mode)
         try:
-            if mode is not None:
-                os.fchmod(fd, mode)  # an older temporary file keeps its mode through O_TRUNC
+            os.fchmod(fd, 0o666 & ~_umask() if mode is None else mode)
             view = memoryview(payload)
             while view:
                 view = view[os.write(fd, view) :]
@@ -38,3 +47,10 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> N
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, the only way POSIX offers, and setting it back)."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
