@@ -55,16 +55,12 @@ def matching(key: SM2PrivateKey, record: CertificateRecord, source: str) -> SM2P
 
 def escrowed_key(pki: PkiService, record: CertificateRecord) -> SM2PrivateKey:
     """The key the store keeps for ``record``, if it keeps one it may sign with."""
-    if record.key_id is None:
-        raise KeyNotAvailable(
-            f"certificate {record.serial} ({record.subject}) certifies its holder's own key, which the "
-            "store does not hold: sign with the holder's key file"
-        )
-    if get_profile(record.profile).non_repudiation and record.key_custody != CUSTODY_ESCROW:
+    not_escrowed = get_profile(record.profile).non_repudiation and record.key_custody != CUSTODY_ESCROW
+    if record.key_id is None or not_escrowed:
         raise KeyNotAvailable(
             f"certificate {record.serial} ({record.subject}) is a {record.profile} certificate issued "
             "without key escrow: the store keeps no key of it to sign with; sign with the key file "
-            "handed to its holder (or issue the certificate with escrow)"
+            "its holder has (or issue the certificate with escrow)"
         )
     return ca.private_key_of(pki.store, pki.settings, record.serial)
 
