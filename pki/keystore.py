@@ -278,3 +278,15 @@ def resolve_passphrase(pki: PkiSettings) -> str:
             "or GOVNET_PKI__PASSPHRASE_FILE (a 0600 file)"
         )
     return value
+
+
+def load_private_key(data: bytes, passphrase: str | None, *, source: str) -> SM2PrivateKey:
+    """A holder's private key file, whichever form it takes: a govnet key file (this module's) or
+    PKCS#8 / encrypted PKCS#8 / SEC1, PEM or DER (``govnet.pki.keys``)."""
+    from govnet.pki.keys import PassphraseNeeded, load_pkcs8_or_sec1_key
+
+    if f"-----BEGIN {PEM_LABEL}-----".encode() in data[:4096] or data[:4] == MAGIC:
+        if passphrase is None:
+            raise PassphraseNeeded(source)
+        return decrypt_private_key(data, passphrase, source=source)
+    return load_pkcs8_or_sec1_key(data, passphrase, source=source)

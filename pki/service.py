@@ -26,6 +26,7 @@ from govnet.fsutil import atomic_write
 from govnet.pki import ca, x509
 from govnet.pki.ca import CertificateRecord, CrlResult, InitResult, IssueResult
 from govnet.pki.errors import FieldError
+from govnet.pki.keystore import load_private_key
 from govnet.pki.schema import CUSTODY_ESCROW
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.verify import Policy, RevocationRecord, verify_path
@@ -68,11 +69,12 @@ class PublishedCrl:
 
 @dataclass(frozen=True)
 class KeyInput:
-    """A private key the requester already has, as file bytes (PKCS#8 or SEC1, PEM or DER)."""
+    """A private key its holder gives, as file bytes: a govnet key file, or PKCS#8 or SEC1 (PEM or
+    DER), with the passphrase it is encrypted under."""
 
-    data: bytes
+    data: bytes = field(repr=False)
     source: str
-    passphrase: str | None = None
+    passphrase: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -202,9 +204,7 @@ class PkiService:
 
         existing: SM2PrivateKey | None = None
         if request.key is not None:
-            existing = keys.load_pkcs8_or_sec1_key(
-                request.key.data, request.key.passphrase, source=request.key.source
-            )
+            existing = load_private_key(request.key.data, request.key.passphrase, source=request.key.source)
         result = ca.issue_certificate(
             self.store,
             self.settings,

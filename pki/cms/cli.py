@@ -13,7 +13,7 @@ import typer
 from govnet.errors import InputError
 from govnet.output import emit
 from govnet.pki.cli import _parse_time
-from govnet.pki.seal.cli import _read, _write
+from govnet.pki.seal.cli import KeyOption, KeyPassphraseOption, _read, _write, key_hints, key_source
 
 if TYPE_CHECKING:
     from govnet.verdict import Verdict
@@ -75,8 +75,10 @@ def _emit_verdict(verdict: Verdict, as_json: bool) -> None:
 @app.command("p7-sign")
 def p7_sign(
     file: Annotated[Path, typer.Argument(help="The content to sign.")],
-    signer: Annotated[str, typer.Option(help="Serial of the signer's certificate (its key in the store).")],
+    signer: Annotated[str, typer.Option(help="Serial of the signer's certificate.")],
     out: Annotated[Path, typer.Option(help="Where to write the SignedData.")],
+    key: KeyOption = None,
+    key_passphrase: KeyPassphraseOption = None,
     detached: Annotated[bool, typer.Option(help="Leave the content out of the SignedData.")] = False,
     style: Annotated[
         str,
@@ -98,9 +100,16 @@ def p7_sign(
     if style not in ("gm", "pkcs7"):
         raise InputError(f"--style {style!r}: choose gm or pkcs7")
     content = _read(file)
-    with PkiService.open() as pki:
+    source = key_source(key, key_passphrase)
+    with PkiService.open() as pki, key_hints():
         der = sign_p7(
-            pki, signer, content, detached=detached, style=Style(style), signed_attributes=attributes
+            pki,
+            signer,
+            content,
+            key=source,
+            detached=detached,
+            style=Style(style),
+            signed_attributes=attributes,
         )
     _write(out, asn1_pem.armor("PKCS7", der) if pem else der)
     data = {"out": str(out), "style": style, "detached": detached, "bytes": len(der)}
@@ -143,8 +152,10 @@ def p7_verify(
 
 @app.command("sm2-sign")
 def sm2_sign(
-    signer: Annotated[str, typer.Option(help="Serial of the signer's certificate (its key in the store).")],
+    signer: Annotated[str, typer.Option(help="Serial of the signer's certificate.")],
     out: Annotated[Path, typer.Option(help="Where to write the signature.")],
+    key: KeyOption = None,
+    key_passphrase: KeyPassphraseOption = None,
     file: Annotated[Path | None, typer.Argument(help="The data to sign (or give --hash).")] = None,
     hash: Annotated[
         str | None, typer.Option("--hash", help="e = SM3(Z || M) in hex, computed by the caller.")
@@ -160,8 +171,9 @@ def sm2_sign(
 
     if (file is None) == (hash is None):
         raise InputError("give either FILE or --hash, not both or neither")
-    with PkiService.open() as pki:
-        who = stored_signer(pki, signer)
+    source = key_source(key, key_passphrase)
+    with PkiService.open() as pki, key_hints():
+        who = stored_signer(pki, signer, source)
     encoding = raw_sm2.Encoding.RAW if raw else raw_sm2.Encoding.DER
     if file is not None:
         signature = raw_sm2.sign(who.key, data=_read(file), id=id.encode(), encoding=encoding)

@@ -1,5 +1,6 @@
-"""GM/T 0029 signing-server operations with govnet's store: keys and certificates by serial, the store's
-trust for verification. The CLI calls these; the HTTP signing service will too."""
+"""GM/T 0029 signing-server operations with govnet's store: certificates by serial, their keys from a
+key source (``govnet.pki.keysource``: the holder's key file or an escrowed key), the store's trust for
+verification. The CLI calls these; the HTTP signing service will too."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from govnet.errors import InputError
 from govnet.pki import x509
 from govnet.pki.cms import raw
 from govnet.pki.cms.signeddata import Style, TrustLike, path_checks, sign_data, verify_signed_data
+from govnet.pki.keysource import KeySource, signing_key
 from govnet.pki.service import PkiService
 from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey
 from govnet.verdict import Verdict
@@ -25,13 +27,13 @@ class Signer:
     chain: tuple[asn1_x509.Certificate, ...]
 
 
-def signer(pki: PkiService, serial: str) -> Signer:
-    """The key and certificate of a valid certificate whose key the store holds, with its CA chain."""
+def signer(pki: PkiService, serial: str, key: KeySource) -> Signer:
+    """The key (from ``key``) and certificate of a valid certificate, with its CA chain."""
     record = pki.certificate(serial)
     if record.status != "valid":
         raise InputError(f"certificate {record.serial} is {record.status}: it cannot sign")
     chain = tuple(r.certificate for r in pki.chain(record.serial) if r.serial != record.serial)
-    return Signer(pki.private_key(record.serial), record.certificate, chain)
+    return Signer(signing_key(pki, record, key), record.certificate, chain)
 
 
 def sign_p7(
@@ -39,11 +41,12 @@ def sign_p7(
     serial: str,
     content: bytes,
     *,
+    key: KeySource,
     detached: bool = False,
     style: Style = Style.GM,
     signed_attributes: bool = True,
 ) -> bytes:
-    who = signer(pki, serial)
+    who = signer(pki, serial, key)
     return sign_data(
         content,
         who.key,

@@ -12,6 +12,7 @@ from govnet.errors import InputError
 from govnet.output import emit
 from govnet.pki.cli import _parse_time
 from govnet.pki.cms.cli import ChainOption, CrlOption, TrustOption, trust_files
+from govnet.pki.seal.cli import KeyOption, KeyPassphraseOption, key_hints, key_source
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -40,8 +41,10 @@ def _pair(text: str, option: str) -> tuple[float, float]:
 @app.command()
 def sign(
     file: Annotated[Path, typer.Argument(help="The OFD to sign.")],
-    signer: Annotated[str, typer.Option(help="Serial of the signer's certificate (its key in the store).")],
+    signer: Annotated[str, typer.Option(help="Serial of the signer's certificate.")],
     out: Annotated[Path, typer.Option(help="Where to write the signed OFD.")],
+    key: KeyOption = None,
+    key_passphrase: KeyPassphraseOption = None,
     seal: Annotated[
         str | None,
         typer.Option(help="The seal id (`govnet seal list`); without it, a plain signature (Type=Sign)."),
@@ -57,7 +60,9 @@ def sign(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Sign an OFD with a seal on a page at a position (or with a plain signature)."""
+    """Sign an OFD with a seal on a page at a position (or with a plain signature).
+
+    The signer's key: its holder's key file (--key), or the one the PKI keeps in escrow."""
     from govnet.pki.ofd.service import sign_file
     from govnet.pki.ofd.sign import Placement
     from govnet.pki.seal.service import SealService
@@ -73,9 +78,10 @@ def sign(
         x, y = _pair(at, "--at")
         width, height = _pair(size, "--size") if size else (None, None)
         placement = Placement(page, x, y, width, height)
-    with SealService.open() as service:
+    source = key_source(key, key_passphrase)
+    with SealService.open() as service, key_hints():
         result = sign_file(
-            service, file, out, signer_serial=signer, es_id=seal, placement=placement,
+            service, file, out, signer_serial=signer, signer_key=source, es_id=seal, placement=placement,
             protect_signature_list=protect_list,
         )  # fmt: skip
     emit(

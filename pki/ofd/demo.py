@@ -50,6 +50,7 @@ def run(ctx: DemoContext) -> None:
                 plain,
                 signed,
                 signer_serial=str(seal["signer_serial"]),
+                signer_key=seal["signer_key"],
                 es_id=str(seal["es_id"]),
                 placement=Placement(1, 130, 60),
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,6 +16,7 @@ from govnet.output import emit
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from govnet.pki.keysource import KeySource
     from govnet.pki.seal.model import Extension
     from govnet.pki.seal.service import SealRecord, SealService
     from govnet.verdict import Verdict
@@ -26,6 +27,47 @@ app = typer.Typer(
 )
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+KeyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--key",
+        help="The holder's private key file (govnet key file or PKCS#8/SEC1). Without it: the key the "
+        "PKI store keeps in escrow (issued with --escrow).",
+    ),
+]
+KeyPassphraseOption = Annotated[
+    str | None,
+    typer.Option("--key-passphrase", help="env:NAME or file:PATH: the passphrase of --key."),
+]
+_KEY_ADVICE = "give the holder's key file with --key FILE --key-passphrase env:NAME|file:PATH"
+
+
+def key_source(key: Path | None, key_passphrase: str | None) -> KeySource:
+    """--key/--key-passphrase as the services' key source: the holder's file, or the store's escrow."""
+    from govnet.pki.keysource import ESCROWED, KeyInput
+    from govnet.secrets import resolve_secret
+
+    if key is None:
+        if key_passphrase:
+            raise InputError("--key-passphrase decrypts --key; give --key FILE too")
+        return ESCROWED
+    return KeyInput(
+        _read(key, " the key"), str(key), resolve_secret(key_passphrase) if key_passphrase else None
+    )
+
+
+@contextmanager
+def key_hints() -> Iterator[None]:
+    """The key source's errors with what to type: a key file, or its passphrase."""
+    from govnet.errors import SecretError, hint
+    from govnet.pki.keys import PassphraseNeeded
+    from govnet.pki.keysource import KeyNotAvailable
+
+    try:
+        with hint(KeyNotAvailable, _KEY_ADVICE):
+            yield
+    except PassphraseNeeded as exc:
+        raise SecretError(f"{exc}: give it with --key-passphrase env:NAME|file:PATH") from None
 
 
 @contextmanager
@@ -64,15 +106,10 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def render_verdict(console: Console, verdict: Verdict) -> None:
-    """The one verdict table: govnet.output's once the core branch is merged, until then the PKI's."""
+    """The one verdict table (govnet.output's)."""
     from govnet import output
 
-    shared: Callable[[Console, Verdict], None] | None = getattr(output, "render_verdict", None)
-    if shared is None:
-        from govnet.pki import cli as pki_cli
-
-        shared = pki_cli.render_verdict
-    shared(console, verdict)
+    output.render_verdict(console, verdict)
 
 
 def _emit_verdict(verdict: Verdict, as_json: bool) -> None:
@@ -130,7 +167,8 @@ def make(
         list[Path] | None, typer.Option(help="A signer's certificate file, PEM or DER (repeat).")
     ] = None,
     maker: Annotated[
-        str | None, typer.Option(help="Serial of the seal maker's certificate (default: the only one).")
+        str | None,
+        typer.Option(help="Serial of the seal maker's certificate (default: the only one for the key)."),
     ] = None,
     seal_type: Annotated[str, typer.Option("--type", help="organisation or person.")] = "organisation",
     width: Annotated[int, typer.Option(help="Picture width in mm.")] = 40,
@@ -145,9 +183,13 @@ def make(
         list[str] | None, typer.Option(help="Extension data OID=HEX; !OID=HEX marks it critical (repeat).")
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Also write the seal (DER, .esl) here.")] = None,
+    key: KeyOption = None,
+    key_passphrase: KeyPassphraseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Make a GB/T 38540 v4 seal, signed by the seal maker, and keep it in the store."""
+    """Make a GB/T 38540 v4 seal, signed by the seal maker, and keep it in the store.
+
+    The maker's key: its holder's key file (--key), or the one the PKI keeps in escrow."""
     from govnet.pki.seal.model import SealKind
     from govnet.pki.seal.service import MakeSealRequest
 
@@ -166,8 +208,9 @@ def make(
         es_id=es_id,
         extensions=tuple(_extension(e) for e in ext or ()),
     )
-    with _service() as service:
-        record = service.make(request)
+    source = key_source(key, key_passphrase)
+    with _service() as service, key_hints():
+        record = service.make(request, source)
     if out:
         _write(out, record.der)
     data = {**record.to_dict(), "file": str(out) if out else None}
@@ -216,16 +259,20 @@ def export(
 def sign(
     document: Annotated[Path, typer.Argument(help="Any file: its SM3 is signed (read in bounded memory).")],
     seal: Annotated[str, typer.Option(help="The seal id (from `govnet seal list`).")],
-    signer: Annotated[str, typer.Option(help="Serial of the signer's certificate (its key in the store).")],
+    signer: Annotated[str, typer.Option(help="Serial of the signer's certificate.")],
     out: Annotated[
         Path | None, typer.Option(help="Where to write the signature (default: FILE.ses).")
     ] = None,
+    key: KeyOption = None,
+    key_passphrase: KeyPassphraseOption = None,
     property_info: Annotated[
         str | None, typer.Option(help="TBS_Sign.propertyInfo (ASCII; default: the file's name).")
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Sign a file with a seal: a detached SES_Signature (v4)."""
+    """Sign a file with a seal: a detached SES_Signature (v4).
+
+    The signer's key: its holder's key file (--key), or the one the PKI keeps in escrow."""
     from govnet.pki.sm3 import sm3_file
 
     target = out or document.with_name(document.name + ".ses")
@@ -233,8 +280,9 @@ def sign(
     info = property_info if property_info is not None else document.name
     if not info.isascii():
         info = "document"  # propertyInfo is an IA5String: a Chinese file name cannot go there
-    with _service() as service:
-        der = service.sign(seal, signer, digest, property_info=info)
+    source = key_source(key, key_passphrase)
+    with _service() as service, key_hints():
+        der = service.sign(seal, signer, digest, key=source, property_info=info)
     _write(target, der)
     data = {"signature": str(target), "document": str(document), "sm3": digest.hex(), "seal": seal}
     emit(data, as_json=as_json, render=lambda c: c.print(f"signed {document} with seal {seal}: {target}"))

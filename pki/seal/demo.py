@@ -1,13 +1,17 @@
 """The seals' demo step: make a seal for a sample organisation with the PKI step's seal maker, sign a
 sample licence with the PKI step's signer, verify it, then tamper with a copy and show the check
-that fails. Leaves ``ctx.state["seal"]`` (the seal id, the files) for later steps (OFD signing).
+that fails. The seal maker and the signer sign with the key files the PKI step handed them (the CA
+keeps no copy). Leaves ``ctx.state["seal"]`` (the seal id, the files, the signer's key) for later steps
+(OFD signing).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govnet.errors import GovnetError, NotFoundError
+from govnet.pki.keysource import KeyInput
 from govnet.pki.seal.picture import round_seal_png
 from govnet.pki.seal.service import MakeSealRequest, SealRecord, SealService, VerifyRequest
 from govnet.pki.sm3 import sm3_file
@@ -39,12 +43,17 @@ def run(ctx: DemoContext) -> None:
     try:
         with Store.open(settings.effective_store_url) as store:
             service = SealService(store, settings)
-            record = _seal(ctx, service, pki)
+            maker_key, signer_key = (_holder_key(pki, name) for name in ("seal_maker", "signer"))
+            ctx.console.print(
+                f"keys           {Path(maker_key.source).name}, {Path(signer_key.source).name}: "
+                "the key files the PKI step handed the seal maker and the signer (the CA keeps no copy)"
+            )
+            record = _seal(ctx, service, pki, maker_key)
             (out / "seal.esl").write_bytes(record.der)
             document = out / "licence.txt"
             document.write_text(LICENCE, encoding="utf-8")
             signature = service.sign(
-                SEAL_ID, pki["signer_serial"], sm3_file(document), property_info="licence.txt"
+                SEAL_ID, pki["signer_serial"], sm3_file(document), key=signer_key, property_info="licence.txt"
             )
             (out / "licence.txt.ses").write_bytes(signature)
             ctx.console.print(
@@ -76,6 +85,7 @@ def run(ctx: DemoContext) -> None:
         "settings": settings,
         "es_id": SEAL_ID,
         "signer_serial": pki["signer_serial"],
+        "signer_key": signer_key,
         "files": {"seal": out / "seal.esl", "document": document, "signature": out / "licence.txt.ses"},
     }
     from govnet.pki.ofd import demo as ofd_demo
@@ -83,7 +93,20 @@ def run(ctx: DemoContext) -> None:
     ofd_demo.run(ctx)  # the OFD step seals an e-licence with this seal
 
 
-def _seal(ctx: DemoContext, service: SealService, pki: dict[str, object]) -> SealRecord:
+def _holder_key(pki: dict[str, object], name: str) -> KeyInput:
+    """The key file the PKI step handed to a holder, with the holder's passphrase (a 0600 file)."""
+    from govnet.secrets import read_secret_file
+
+    keys: dict[str, tuple[Path, Path]] = pki["keys"]  # type: ignore[assignment]
+    key_file, passphrase_file = keys[name]
+    try:
+        data = key_file.read_bytes()
+    except OSError as exc:
+        raise NotFoundError(f"{key_file}: cannot read the {name} key: {exc.strerror or exc}") from None
+    return KeyInput(data, str(key_file), read_secret_file(passphrase_file))
+
+
+def _seal(ctx: DemoContext, service: SealService, pki: dict[str, object], maker_key: KeyInput) -> SealRecord:
     try:
         record = service.get(SEAL_ID)
         ctx.console.print(
@@ -101,10 +124,12 @@ def _seal(ctx: DemoContext, service: SealService, pki: dict[str, object]) -> Sea
             signer_serials=(str(pki["signer_serial"]),),
             maker_serial=str(pki["seal_maker_serial"]),
             es_id=SEAL_ID,
-        )
+        ),
+        maker_key,
     )
     ctx.console.print(
         f"made seal      {record.name} ({record.es_id}), vendor {record.vendor_id}, "
         f"valid until {record.valid_end:%Y-%m-%d}, signed by seal maker {record.maker_serial}"
     )
+
     return record

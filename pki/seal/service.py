@@ -1,8 +1,9 @@
 """The seal service: make, list, revoke, sign and verify over the store and the PKI core.
 
 What the CLI, the demo and the signing service call. Inputs are values and bytes (no paths, no CLI
-options). Keys come from the PKI's store, decrypted with the PKI passphrase (``PkiService``); seals
-are kept in the ``seal_seals`` table (``schema.py``) with their status.
+options). The seal maker's and the signer's keys come from a ``KeySource`` the caller names
+(``govnet.pki.keysource``): the holder's key file, or a key the PKI store keeps in escrow. Seals are
+kept in the ``seal_seals`` table (``schema.py``) with their status.
 """
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ from sqlalchemy import select
 
 from govnet.errors import InputError, NotFoundError
 from govnet.pki import x509
+from govnet.pki.ca import CertificateRecord
+from govnet.pki.keysource import KeyInput, KeySource, load_key, matching, signing_key
+from govnet.pki.schema import CUSTODY_ESCROW
 from govnet.pki.seal.model import GOVNET_VENDOR, Extension, Seal, SealKind
 from govnet.pki.seal.reader import read_seal
 from govnet.pki.seal.schema import seal_seals
 from govnet.pki.seal.verify import SealPolicy, Trust, verify_seal, verify_signature
 from govnet.pki.seal.writer import SealRequest, build_seal, sign_digest
 from govnet.pki.service import PkiService
+from govnet.pki.sm2 import SM2PrivateKey
 from govnet.settings import Settings, load_settings
 from govnet.store import Store, StoreConflict
 from govnet.verdict import Verdict
@@ -106,7 +111,7 @@ class MakeSealRequest:
     kind: SealKind = SealKind.ORGANISATION
     signer_serials: Sequence[str] = ()  # signers' certificates in the store
     signer_certificates: Sequence[tuple[bytes, str]] = ()  # other signers' certificates (data, source)
-    maker_serial: str | None = None  # default: the store's one valid seal-maker certificate with a key
+    maker_serial: str | None = None  # default: the one valid seal-maker certificate for the maker's key
     days: int = DEFAULT_DAYS
     valid_start: dt.datetime | None = None
     as_digests: bool = False
@@ -185,44 +190,56 @@ class SealService:
 
     # --- making and keeping seals ----------------------------------------------------------------
 
-    def _maker_serial(self, serial: str | None) -> str:
+    def _maker(self, serial: str | None, source: KeySource) -> tuple[CertificateRecord, SM2PrivateKey]:
+        """The seal maker's certificate (named, or the only one that fits the key) and its key."""
         if serial:
-            return serial
+            record = self.pki.certificate(serial)
+            self._check_maker(record)
+            return record, signing_key(self.pki, record, source)
         now = dt.datetime.now(dt.UTC)
-        makers = [
-            r
-            for r in self.pki.certificates(profile="seal-maker", status="valid")
-            if r.key_id is not None and r.not_after > now
-        ]
+        makers = [r for r in self.pki.certificates(profile="seal-maker", status="valid") if r.not_after > now]
+        if isinstance(source, KeyInput):
+            key = load_key(source)
+            point = key.public_key().point()
+            makers = [r for r in makers if x509.certificate_public_key(r.certificate).point() == point]
+            if len(makers) == 1:
+                return makers[0], matching(key, makers[0], source.source)
+            which = f"for the key in {source.source}"
+        else:
+            makers = [r for r in makers if r.key_custody == CUSTODY_ESCROW]
+            which = "whose key the store keeps in escrow"
         if len(makers) != 1:
             raise InputError(
-                f"the store holds {len(makers)} usable seal-maker certificates: name one with its serial "
-                "(the PKI issues them with the seal-maker profile)"
+                f"the store holds {len(makers)} valid seal-maker certificates {which}: "
+                "name one with its serial (the PKI issues them with the seal-maker profile)"
             )
-        return makers[0].serial
+        return makers[0], signing_key(self.pki, makers[0], source)
 
-    def make(self, request: MakeSealRequest, *, now: dt.datetime | None = None) -> SealRecord:
-        """Make a v4 seal signed by a seal maker whose key the store holds, and keep it (active)."""
+    @staticmethod
+    def _check_maker(record: CertificateRecord) -> None:
+        if record.profile != "seal-maker":
+            raise InputError(
+                f"certificate {record.serial} is a {record.profile} certificate, not a seal maker's"
+            )
+        if record.status != "valid":
+            raise InputError(f"the seal maker's certificate {record.serial} is revoked")
+
+    def make(
+        self, request: MakeSealRequest, maker_key: KeySource, *, now: dt.datetime | None = None
+    ) -> SealRecord:
+        """Make a v4 seal signed by the seal maker with ``maker_key``, and keep it (active)."""
         now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
         if not 0 < request.days <= 36_525:
             raise InputError(f"days must be between 1 and 36525, got {request.days}")
-        maker_record = self.pki.certificate(self._maker_serial(request.maker_serial))
-        if maker_record.profile != "seal-maker":
-            raise InputError(
-                f"certificate {maker_record.serial} is a {maker_record.profile} certificate, "
-                "not a seal maker's"
-            )
-        if maker_record.status != "valid":
-            raise InputError(f"the seal maker's certificate {maker_record.serial} is revoked")
         certificates: list[asn1_x509.Certificate] = [
             self.pki.certificate(s).certificate for s in request.signer_serials
         ]
         certificates += [x509.load_certificate(data, source) for data, source in request.signer_certificates]
         if not certificates:
             raise InputError("name at least one signer's certificate (its serial, or a certificate file)")
+        maker_record, maker_key_value = self._maker(request.maker_serial, maker_key)
         start = request.valid_start or now
         end = min(start + dt.timedelta(days=request.days), maker_record.not_after)
-        maker_key = self.pki.private_key(maker_record.serial)
         es_id = request.es_id or uuid.uuid4().hex
         der = build_seal(
             SealRequest(
@@ -240,7 +257,7 @@ class SealService:
                 extensions=tuple(request.extensions),
                 created=now,
             ),
-            maker_key,
+            maker_key_value,
             maker_record.certificate,
         )
         values = {
@@ -302,10 +319,12 @@ class SealService:
         signer_serial: str,
         data_hash: bytes,
         *,
+        key: KeySource,
         property_info: str = "",
         sign_time: dt.datetime | None = None,
     ) -> bytes:
-        """A detached SES_Signature (v4) over ``data_hash`` with a stored, active seal."""
+        """A detached SES_Signature (v4) over ``data_hash`` with a stored, active seal, signed with
+        the signer's ``key``."""
         record = self.get(es_id)
         status = record.status()
         if status != "active":
@@ -313,9 +332,13 @@ class SealService:
         signer = self.pki.certificate(signer_serial)
         if signer.status != "valid":
             raise InputError(f"the signer's certificate {signer.serial} is revoked")
-        key = self.pki.private_key(signer.serial)
         return sign_digest(
-            record.der, key, signer.certificate, data_hash, property_info=property_info, sign_time=sign_time
+            record.der,
+            signing_key(self.pki, signer, key),
+            signer.certificate,
+            data_hash,
+            property_info=property_info,
+            sign_time=sign_time,
         )
 
     def trust(

@@ -141,3 +141,28 @@ def test_people_see_many_matching_references_as_one_row_and_every_failure():
     shown = _condensed(Verdict("s", (CheckResult.passed("signature_file"), *checks)))
     assert [c.name for c in shown.checks] == ["signature_file", "references", "reference[/bad]"]
     assert shown.status.value == "FAILED"
+
+
+def test_the_holders_key_file_signs_and_a_key_not_escrowed_is_asked_for(govnet, sealed, ofd, tmp_path):  # noqa: F811
+    """--key FILE --key-passphrase: the holder's own key (here the escrowed signer's handed-over copy,
+    and the seal maker's key, which the store does not keep)."""
+    signer_key = ["--key", str(sealed["dir"] / "signer.key"), "--key-passphrase", "env:HOLDER_PASS"]
+    serial = sealed["signer"]["serial"]
+    out = tmp_path / "signed.ofd"
+    _json(
+        govnet, "ofd", "sign", str(ofd), "--seal", sealed["seal"]["es_id"], "--signer", serial,
+        "--page", "1", "--at", "120,200", "--out", str(out), *signer_key,
+    )  # fmt: skip
+    assert _json(govnet, "ofd", "verify", str(out))["status"] == "PASSED"
+    p7, document = tmp_path / "doc.p7", str(sealed["document"])
+    _json(govnet, "sign", "p7-sign", document, "--signer", serial, "--out", str(p7), *signer_key)
+    assert _json(govnet, "sign", "p7-verify", str(p7))["status"] == "PASSED"
+    # The seal maker's key was handed over, not escrowed: signing with it needs its file.
+    maker = sealed["maker"]["serial"]
+    code, _, err = govnet("sign", "sm2-sign", document, "--signer", maker, "--out", str(p7))
+    assert code == 2 and "without key escrow" in err and "--key FILE" in err
+    maker_key = ["--key", str(sealed["maker_key"]), "--key-passphrase", "env:HOLDER_PASS"]
+    _json(govnet, "sign", "sm2-sign", document, "--signer", maker, "--out", str(p7), *maker_key)
+    # A key file that is not the certificate's key is named.
+    code, _, err = govnet("ofd", "sign", str(ofd), "--signer", serial, "--out", str(out), *maker_key)
+    assert code == 2 and f"maker.key: not the private key of certificate {serial}" in err

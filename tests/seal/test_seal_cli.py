@@ -20,6 +20,7 @@ def govnet(isolated_govnet_home: Path, capsys: pytest.CaptureFixture[str], monke
     from govnet.pki import keystore
 
     monkeypatch.setenv("GOVNET_PKI_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("HOLDER_PASS", "the holders' own passphrase")
     monkeypatch.setenv("COLUMNS", "250")
     monkeypatch.setattr(keystore, "default_kdf", lambda: keystore.KdfParams.scrypt(n=1 << 10))
 
@@ -45,13 +46,18 @@ def _json(run, *args: str):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def sealed(govnet, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """A CA with a seal maker and a signer, CRLs published, a seal made and a document signed."""
+    """A CA with a seal maker and a signer, CRLs published, a seal made and a document signed. The
+    maker signs with the key file handed over to it; the signer's key is escrowed (--escrow)."""
     _json(govnet, "pki", "init", "--name", "CN=Test Root CA", "--intermediate")
+    maker_key = tmp_path / "maker.key"
     maker = _json(
         govnet, "pki", "issue", "--profile", "seal-maker", "--subject", "CN=制章中心", "--org", "示例局",
-        "--credit-code", CODE,
+        "--credit-code", CODE, "--key-out", str(maker_key), "--key-passphrase", "env:HOLDER_PASS",
     )  # fmt: skip
-    signer = _json(govnet, "pki", "issue", "--profile", "signer", "--subject", "CN=王小明")
+    signer = _json(
+        govnet, "pki", "issue", "--profile", "signer", "--subject", "CN=王小明", "--escrow",
+        "--key-out", str(tmp_path / "signer.key"), "--key-passphrase", "env:HOLDER_PASS",
+    )  # fmt: skip
     roots = _json(govnet, "pki", "list", "--profile", "root")
     _json(govnet, "pki", "crl")
     _json(govnet, "pki", "crl", "--ca", roots[0]["serial"])
@@ -59,6 +65,7 @@ def sealed(govnet, tmp_path: Path):  # type: ignore[no-untyped-def]
     seal = _json(
         govnet, "seal", "make", "--name", "示例局公章", "--picture", str(tmp_path / "seal.png"),
         "--signer", signer["serial"], "--out", str(tmp_path / "seal.esl"), "--id", "44030000000001",
+        "--key", str(maker_key), "--key-passphrase", "env:HOLDER_PASS",
     )  # fmt: skip
     document = tmp_path / "licence.txt"
     document.write_bytes("营业执照".encode() * 1000)
@@ -67,6 +74,7 @@ def sealed(govnet, tmp_path: Path):  # type: ignore[no-untyped-def]
     )
     return {
         "maker": maker,
+        "maker_key": maker_key,
         "signer": signer,
         "seal": seal,
         "document": document,
@@ -156,43 +164,59 @@ def test_a_picture_that_is_not_an_image_is_refused(govnet, sealed) -> None:  # t
     bad = sealed["dir"] / "seal.bmp"
     bad.write_bytes(b"BM" + b"\x00" * 100)
     code, _, err = govnet(
-        "seal", "make", "--name", "x", "--picture", str(bad), "--signer", sealed["signer"]["serial"]
-    )
+        "seal", "make", "--name", "x", "--picture", str(bad), "--signer", sealed["signer"]["serial"],
+        "--key", str(sealed["maker_key"]), "--key-passphrase", "env:HOLDER_PASS",
+    )  # fmt: skip
     assert code == 2 and "PNG, GIF or JPEG" in err
 
 
 def test_an_unlisted_signer_cannot_sign(govnet, sealed) -> None:  # type: ignore[no-untyped-def]
-    other = _json(govnet, "pki", "issue", "--profile", "signer", "--subject", "CN=李四")
+    other = _json(
+        govnet, "pki", "issue", "--profile", "signer", "--subject", "CN=李四", "--escrow",
+        "--key-out", str(sealed["dir"] / "lisi.key"), "--key-passphrase", "env:HOLDER_PASS",
+    )  # fmt: skip
     code, _, err = govnet(
         "seal", "sign", str(sealed["document"]), "--seal", "44030000000001", "--signer", other["serial"]
     )
     assert code == 2 and "does not list" in err
 
 
-def test_a_second_seal_maker_must_be_named(govnet, sealed) -> None:  # type: ignore[no-untyped-def]
-    _json(
-        govnet,
-        "pki",
-        "issue",
-        "--profile",
-        "seal-maker",
-        "--subject",
-        "CN=另一制章中心",
-        "--org",
-        "示例局",
-        "--credit-code",
-        CODE,
-    )
+def test_a_seal_maker_not_escrowed_needs_its_key_file(govnet, sealed) -> None:  # type: ignore[no-untyped-def]
     picture = str(sealed["dir"] / "seal.png")
+    make = ["seal", "make", "--name", "y", "--picture", picture, "--signer", sealed["signer"]["serial"]]
+    code, _, err = govnet(*make, "--maker", sealed["maker"]["serial"])
+    assert code == 2 and "Traceback" not in err
+    assert "issued without key escrow" in err and "--key FILE --key-passphrase" in err
+    code, _, err = govnet(*make, "--key", str(sealed["maker_key"]))
+    assert code == 2 and "passphrase is needed" in err and "--key-passphrase" in err
     code, _, err = govnet(
-        "seal", "make", "--name", "y", "--picture", picture, "--signer", sealed["signer"]["serial"]
+        *make, "--key", str(sealed["dir"] / "signer.key"), "--key-passphrase", "env:HOLDER_PASS"
     )
-    assert code == 2 and "2 usable seal-maker certificates" in err
-    made = _json(
-        govnet, "seal", "make", "--name", "y", "--picture", picture, "--signer", sealed["signer"]["serial"],
-        "--maker", sealed["maker"]["serial"], "--digests", "--type", "person", "--ext", "!1.2.3=0102",
+    assert code == 2 and "0 valid seal-maker certificates for the key in" in err
+
+
+def test_the_default_seal_maker_is_the_one_for_the_key(govnet, sealed) -> None:  # type: ignore[no-untyped-def]
+    escrowed = _json(
+        govnet, "pki", "issue", "--profile", "seal-maker", "--subject", "CN=另一制章中心", "--org", "示例局",
+        "--credit-code", CODE, "--escrow", "--key-out", str(sealed["dir"] / "other.key"),
+        "--key-passphrase", "env:HOLDER_PASS",
     )  # fmt: skip
-    assert made["kind"] == "person"
+    picture = str(sealed["dir"] / "seal.png")
+    make = ["seal", "make", "--name", "y", "--picture", picture, "--signer", sealed["signer"]["serial"]]
+    assert _json(govnet, *make)["maker_serial"] == escrowed["serial"]  # the one escrowed maker
+    made = _json(
+        govnet, *make, "--key", str(sealed["maker_key"]), "--key-passphrase", "env:HOLDER_PASS",
+        "--digests", "--type", "person", "--ext", "!1.2.3=0102",
+    )  # fmt: skip
+    assert made["kind"] == "person" and made["maker_serial"] == sealed["maker"]["serial"]
+    _json(
+        govnet, "pki", "issue", "--profile", "seal-maker", "--subject", "CN=第三制章中心", "--org", "示例局",
+        "--credit-code", CODE, "--escrow", "--key-out", str(sealed["dir"] / "third.key"),
+        "--key-passphrase", "env:HOLDER_PASS",
+    )  # fmt: skip
+    code, _, err = govnet(*make)
+    assert code == 2 and "2 valid seal-maker certificates whose key the store keeps in escrow" in err
+    assert _json(govnet, *make, "--maker", escrowed["serial"])["maker_serial"] == escrowed["serial"]
 
 
 def test_a_signature_from_another_authority_verifies_with_its_roots_and_crls(govnet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
