@@ -27,6 +27,7 @@ AREAS: dict[str, str] = {
     "lab": "govnet.lab.cli",
     "pki": "govnet.pki.cli",
     "collect": "govnet.collectors.cli",
+    "monitor": "govnet.monitor.cli",
 }
 
 app = typer.Typer(
