@@ -2,7 +2,8 @@
 
 One list, read by the collectors (help texts and label names), by docs/monitoring.md's test and by the
 dashboard/rules test (every PromQL name must be here). Names follow Prometheus' conventions: base units
-(seconds, bytes; speeds in bytes per second as promtool insists, x8 for the trade's bits), ratios 0..1, counters end in ``_total``.
+(seconds, bytes; speeds in bytes per second as promtool insists, x8 for the trade's bits), ratios
+0..1, counters end in ``_total``.
 """
 
 from __future__ import annotations

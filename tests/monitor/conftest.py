@@ -13,15 +13,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "collectors"))  # one lab topology for both areas
 
-from collect_topology import Net, resolve, running_lab  # noqa: E402
+from collect_topology import Net, resolve, running_lab
 
-import govnet.collectors.schema  # noqa: E402,F401  (registers the collectors' tables)
-from govnet.collectors.snmp.poller import PollOptions  # noqa: E402
-from govnet.collectors.snmp.service import run_once  # noqa: E402
-from govnet.devices import snmp_target  # noqa: E402
-from govnet.monitor.server import Exporter  # noqa: E402
-from govnet.monitor.service import ExporterOptions, running_exporter  # noqa: E402
-from govnet.store import Store  # noqa: E402
+import govnet.collectors.schema  # noqa: F401  (registers the collectors' tables)
+from govnet.collectors.snmp.poller import PollOptions
+from govnet.collectors.snmp.service import run_once
+from govnet.devices import snmp_target
+from govnet.monitor.server import Exporter
+from govnet.monitor.service import ExporterOptions, running_exporter
+from govnet.store import Store
 
 POLL = PollOptions(timeout=1.0, retries=1)
 build = partial(snmp_target, resolve=resolve)
