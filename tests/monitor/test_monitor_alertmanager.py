@@ -10,7 +10,9 @@ import pytest
 from govnet.monitor.rulefiles import ALERTMANAGER_CONFIG
 
 AMTOOL = shutil.which("amtool")
-pytestmark = pytest.mark.skipif(AMTOOL is None, reason="amtool not installed (Debian prometheus-alertmanager)")
+pytestmark = pytest.mark.skipif(
+    AMTOOL is None, reason="amtool not installed (Debian prometheus-alertmanager)"
+)
 
 
 def amtool(*args: str) -> subprocess.CompletedProcess[str]:
