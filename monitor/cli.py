@@ -74,3 +74,39 @@ def serve(
                 time.sleep(3600)
         except KeyboardInterrupt:
             pass
+
+
+@app.command("prometheus-config")
+def prometheus_config(
+    shards: Annotated[int, typer.Option("--shards", help="Number of Prometheus shards.", min=1)] = 2,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the configs to.")] = Path("prometheus"),
+    exporter: Annotated[str, typer.Option(help="HOST:PORT of govnet monitor serve.")] = "127.0.0.1:9810",
+    shard_host: Annotated[
+        str, typer.Option(help="Host the shards' Prometheus servers listen on.")
+    ] = "127.0.0.1",
+    shard_base_port: Annotated[int, typer.Option(help="Shard K listens on this port + K.", min=1)] = 9091,
+    scrape_interval: Annotated[str, typer.Option(help="Scrape and evaluation interval.")] = "60s",
+    alertmanager: Annotated[str | None, typer.Option(help="HOST:PORT of Alertmanager.")] = None,
+    inventory: Annotated[
+        Path | None,
+        typer.Option("--inventory", "-i", help="Inventory folder or file (default: the built-in sample)."),
+    ] = None,
+    overlay: Annotated[Path | None, typer.Option(help="Lab overlay (default: the running lab's).")] = None,
+) -> None:
+    """Write scrape configs for N Prometheus shards (hashmod over /probe) and a global federating one."""
+    from govnet.monitor.promconfig import ShardPlan, render, write
+    from govnet.monitor.server import parse_listen
+    from govnet.monitor.service import load_inventory_for
+    from govnet.output import console
+    from govnet.settings import load_settings
+
+    parse_listen(exporter, "--exporter")  # a clear error now rather than a config Prometheus rejects later
+    if shard_base_port + shards - 1 > 65535:
+        from govnet.errors import InputError
+
+        raise InputError(f"--shard-base-port {shard_base_port} + {shards} shards passes port 65535")
+    inv = load_inventory_for(load_settings(), inventory, overlay)
+    addresses = tuple(f"{shard_host}:{shard_base_port + k}" for k in range(shards))
+    plan = ShardPlan(shards, exporter, addresses, scrape_interval, alertmanager)
+    for path in write(render(inv, plan), out):
+        console.print(str(path), highlight=False)

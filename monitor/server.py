@@ -36,11 +36,11 @@ class _Quiet(WSGIRequestHandler):
         pass
 
 
-def parse_listen(text: str) -> tuple[str, int]:
+def parse_listen(text: str, option: str = "--listen") -> tuple[str, int]:
     """``host:port`` or ``[v6]:port`` -> (host, port)."""
     host, sep, port = text.rpartition(":")
     if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise InputError(f"--listen {text!r}: expected HOST:PORT, e.g. 127.0.0.1:9810")
+        raise InputError(f"{option} {text!r}: expected HOST:PORT, e.g. 127.0.0.1:9810")
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
