@@ -4,6 +4,7 @@ and the shard check use it. Ephemeral ports, a temporary data folder, bounded wa
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -122,3 +123,33 @@ class Server:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def shortened_rules(target: Path, for_: str = "6s") -> list[Path]:
+    """Copies of the shipped rule files with every ``for:`` shortened (expressions untouched), so that
+    pending -> firing takes seconds in tests and the demo, not minutes."""
+    from govnet.monitor.rulefiles import rule_files
+
+    target.mkdir(parents=True, exist_ok=True)
+    out = []
+    for path in rule_files():
+        copy = target / path.name
+        copy.write_text(re.sub(r"(?m)^(\s+for:) \S+$", rf"\1 {for_}", path.read_text()))
+        out.append(copy)
+    return out
+
+
+def prometheus_config(
+    exporter: str, rules: list[Path], alertmanager: str | None = None, interval: str = "1s"
+) -> str:
+    """A single Prometheus scraping the exporter's /metrics, evaluating ``rules``."""
+    import yaml
+
+    config: dict[str, Any] = {
+        "global": {"scrape_interval": interval, "evaluation_interval": interval},
+        "rule_files": [str(p) for p in rules],
+        "scrape_configs": [{"job_name": "govnet", "static_configs": [{"targets": [exporter]}]}],
+    }
+    if alertmanager:
+        config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": [alertmanager]}]}]}
+    return yaml.safe_dump(config)

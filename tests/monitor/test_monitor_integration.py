@@ -4,7 +4,6 @@ a link forced down goes pending then firing, reaches a webhook, and inhibits the
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,8 +14,16 @@ import pytest
 import yaml
 from conftest import Monitored, monitoring
 
-from govnet.monitor.promrun import ALERTMANAGER, PROMETHEUS, Server, find_binary, wait_until
-from govnet.monitor.rulefiles import ALERTMANAGER_CONFIG, rule_files
+from govnet.monitor.promrun import (
+    ALERTMANAGER,
+    PROMETHEUS,
+    Server,
+    find_binary,
+    prometheus_config,
+    shortened_rules,
+    wait_until,
+)
+from govnet.monitor.rulefiles import ALERTMANAGER_CONFIG
 
 pytestmark = pytest.mark.skipif(
     find_binary(PROMETHEUS) is None or find_binary(ALERTMANAGER) is None,
@@ -59,17 +66,6 @@ class Webhook:
         self.httpd.server_close()
 
 
-def fast_rules(target: Path) -> list[Path]:
-    """The shipped rules with every for: shortened (expressions untouched)."""
-    target.mkdir()
-    out = []
-    for path in rule_files():
-        copy = target / path.name
-        copy.write_text(re.sub(r"(?m)^(\s+for:) \S+$", rf"\1 {FOR}", path.read_text()))
-        out.append(copy)
-    return out
-
-
 def fast_alertmanager(webhook_port: int) -> str:
     """The shipped Alertmanager config, webhooks pointed at the test's receiver, waits shortened."""
     config = yaml.safe_load(ALERTMANAGER_CONFIG.read_text())
@@ -95,21 +91,9 @@ def stack(tmp_path: Path) -> Iterator[tuple[Monitored, Server, Server, Webhook]]
         for m in monitoring(tmp_path, poll_interval_s=1.0):
             am_config = fast_alertmanager(webhook.port)
             with Server(ALERTMANAGER, tmp_path / "am", am_config) as am:
-                rules = fast_rules(tmp_path / "rules")
-                prom_config = {
-                    "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
-                    "rule_files": [str(p) for p in rules],
-                    "alerting": {
-                        "alertmanagers": [{"static_configs": [{"targets": [f"127.0.0.1:{am.port}"]}]}]
-                    },
-                    "scrape_configs": [
-                        {
-                            "job_name": "govnet",
-                            "static_configs": [{"targets": [f"127.0.0.1:{m.exporter.port}"]}],
-                        }
-                    ],
-                }
-                with Server(PROMETHEUS, tmp_path / "prom", yaml.safe_dump(prom_config)) as prom:
+                rules = shortened_rules(tmp_path / "rules", FOR)
+                prom_config = prometheus_config(f"127.0.0.1:{m.exporter.port}", rules, f"127.0.0.1:{am.port}")
+                with Server(PROMETHEUS, tmp_path / "prom", prom_config) as prom:
                     yield m, prom, am, webhook
     finally:
         webhook.close()
