@@ -171,7 +171,7 @@ def interface_families(rows: Iterable[InterfaceRow], topo: Topology) -> Iterator
     util = _gauge("govnet_link_utilisation_ratio")
     ipv6 = _gauge("govnet_link_uplink_ipv6")
     for r in rows:
-        labels = topo.interface_labels(r.device, r.name)
+        labels, end = topo.locate(r.device, r.name)
         for family, value in (
             (rx, r.in_octets),
             (tx, r.out_octets),
@@ -187,7 +187,6 @@ def interface_families(rows: Iterable[InterfaceRow], topo: Topology) -> Iterator
         oper.add_metric(labels, 1 if r.oper_up else 0)
         admin.add_metric(labels, 1 if r.admin_up else 0)
         speed.add_metric(labels, r.speed_mbps * 1e6 / 8)
-        end = topo.end(r.device, r.name)
         if end is None:
             continue
         tier_bps = end.tier_mbps * 1e6

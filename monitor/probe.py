@@ -68,5 +68,5 @@ def probe(
     success = GaugeMetricFamily(m.name, m.help, value=1 if poll.ok else 0)
     families.append(success)
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(_Snapshot(families))  # type: ignore[arg-type]
+    registry.register(_Snapshot(families))
     return registry

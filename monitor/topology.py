@@ -3,7 +3,7 @@ end's tier and purpose (pure; built once per exporter, reused by every scrape)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from govnet.collectors.snmp.findings import LinkEnd, link_ends, port_key
@@ -29,6 +29,10 @@ class DeviceFacts:
 class Topology:
     devices: dict[str, DeviceFacts]
     ends: dict[tuple[str, str], LinkEnd]  # (device, port_key(interface)) -> the inventory link end
+    # (device, ifName) -> (labels, link end): names are normalised once, not at every scrape
+    _located: dict[tuple[str, str], tuple[list[str], LinkEnd | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def of(cls, inventory: Inventory) -> Topology:
@@ -53,7 +57,15 @@ class Topology:
     def end(self, device: str, interface: str) -> LinkEnd | None:
         return self.ends.get((device, port_key(interface)))
 
-    def interface_labels(self, device: str, interface: str) -> list[str]:
+    def locate(self, device: str, interface: str) -> tuple[list[str], LinkEnd | None]:
+        """The interface's labels and its inventory link end (if any), cached."""
+        key = (device, interface)
+        found = self._located.get(key)
+        if found is None:
+            found = self._located[key] = (self._labels(device, interface), self.end(device, interface))
+        return found
+
+    def _labels(self, device: str, interface: str) -> list[str]:
         facts = self.device(device)
         end = self.end(device, interface)
         # a link end is named as the inventory spells it (GigabitEthernet1/0/2, not the agent's GE1/0/2),
