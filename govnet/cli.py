@@ -33,6 +33,7 @@ AREAS: dict[str, str] = {
     "provision": "govnet.playbooks.cli",
     "backup": "govnet.collectors.backup.cli",
     "probe": "govnet.collectors.probe.cli",
+    "monitor": "govnet.monitor.cli",
 }
 
 

@@ -52,6 +52,7 @@ def _run_steps(ctx: DemoContext) -> None:
     from govnet.inventory import demo as inventory_demo
     from govnet.lab import demo as lab_demo
     from govnet.lab import snmp_demo
+    from govnet.monitor import demo as monitor_demo
     from govnet.pki import demo as pki_demo
     from govnet.pki.seal import demo as seal_demo
     from govnet.playbooks import demo as provision_demo
@@ -65,6 +66,7 @@ def _run_steps(ctx: DemoContext) -> None:
             snmp_demo.run(ctx)
             provision_demo.run(ctx)
             collectors_demo.run(ctx)  # polls the running lab twice: links, utilisation, IPv6, findings
+            monitor_demo.run(ctx)  # the exporter's key metrics, then a link down firing in Prometheus
     except GovnetError:
         pass  # recorded in ctx.failures by the lab step
     pki_demo.run(ctx)
