@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -27,6 +27,38 @@ AREAS: dict[str, str] = {
     "lab": "govnet.lab.cli",
     "pki": "govnet.pki.cli",
 }
+
+
+def _tidy_help() -> None:
+    """Help pages that read well at 80 columns: plain flags show no ``<bool>``, and option names
+    are never cut (``--intermediate-crl-…``); the help text column wraps instead."""
+    from rich.table import Table
+    from typer import core, rich_utils
+
+    typed = core.TyperOption.display_type_rich
+    if getattr(typed, "govnet_tidy", False):
+        return
+
+    def display_type_rich(self: core.TyperOption, ctx: Any) -> str | None:
+        return None if self.is_bool_flag else typed(self, ctx)
+
+    display_type_rich.govnet_tidy = True  # type: ignore[attr-defined]
+    core.TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+    class HelpTable(Table):
+        """typer's options table: its columns come from the first row; all but the help text
+        (the last) keep their width."""
+
+        def add_row(self, *renderables: Any, **options: Any) -> None:
+            if not self.columns:
+                for index in range(len(renderables)):
+                    self.add_column(no_wrap=index < len(renderables) - 1)
+            super().add_row(*renderables, **options)
+
+    rich_utils.Table = HelpTable  # type: ignore[misc]
+
+
+_tidy_help()
 
 app = typer.Typer(
     name="govnet",
@@ -86,18 +118,34 @@ def _json_error(message: str, exit_code: int, kind: str) -> None:
         print(json.dumps({"error": message, "kind": kind, "exit_code": exit_code}, ensure_ascii=False))
 
 
+def _usage_error(exc: typer.TyperException) -> None:
+    """typer's boxed rendering on a terminal; whole lines elsewhere (a box wraps the message)."""
+    from typer import rich_utils
+
+    if err_console.is_terminal:
+        rich_utils.rich_format_error(exc)  # type: ignore[arg-type]
+        return
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        usage = " ".join([ctx.command_path, *ctx.command.collect_usage_pieces(ctx)])
+        err_console.print(f"Usage: {usage}", markup=False, highlight=False)
+        if ctx.command.get_help_option(ctx) is not None:
+            hint = f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help."
+            err_console.print(hint, markup=False, highlight=False)
+    message = getattr(exc, "format_message", exc.__str__)()
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+
+
 def _run_app() -> int:
     """Run the Typer app and return its exit code, rendering usage errors ourselves so that a
     script that asked for --json gets a JSON object for those too."""
     try:
-        result = app(standalone_mode=False)
+        result = app(standalone_mode=False, prog_name="govnet")
     except typer.Abort:
         err_console.print("aborted")
         return 1
     except typer.TyperException as exc:  # usage errors: bad option, missing argument, no such command
-        from typer import rich_utils
-
-        rich_utils.rich_format_error(exc)  # type: ignore[arg-type]  # typer's own rendering
+        _usage_error(exc)
         exit_code = int(getattr(exc, "exit_code", 2))
         _json_error(getattr(exc, "format_message", exc.__str__)(), exit_code, "UsageError")
         return exit_code

@@ -7,6 +7,9 @@ secrets (keys, passphrases, passwords): they end up in logs, terminals and HTTP 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class GovnetError(Exception):
     """Base class. ``exit_code`` is what the CLI exits with when this escapes a command."""
@@ -46,3 +49,16 @@ class SecretError(GovnetError):
 
 class DeviceError(GovnetError):
     """A network device (real or simulated) failed or answered something unexpected."""
+
+
+@contextmanager
+def hint(kind: type[GovnetError], advice: str) -> Iterator[None]:
+    """Add the CLI's advice to a service's error of ``kind``.
+
+    Services do not know which command or flag a user would type (a library caller has none), so
+    their messages state the problem; the CLI wraps the call and appends how to fix it there.
+    """
+    try:
+        yield
+    except kind as exc:
+        raise type(exc)(f"{exc}; {advice}") from None

@@ -1,4 +1,9 @@
-"""Rendering for the CLI: Rich for people, JSON for scripts. Commands call ``emit``."""
+"""Rendering for the CLI: Rich for people, JSON for scripts. Commands call ``emit``.
+
+Everything the CLI prints goes through the consoles made here, so that one place decides how data
+is treated: never as emoji codes (``2001:db8:1000:100::/56`` must not turn into a 💯), and never
+hard-wrapped when the output is not a terminal (a log or a script reads whole lines).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,9 @@ import contextlib
 import json
 import os
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -18,18 +24,31 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from govnet.verdict import Verdict
 
-def _console(stderr: bool = False) -> Console:
-    # Rich falls back to 80 columns when output is not a terminal (CI logs, pipes), which squeezes
-    # tables of Chinese names; logs have room, so use a wider default unless COLUMNS says otherwise.
-    probe = Console(stderr=stderr)
-    if probe.is_terminal or os.environ.get("COLUMNS"):
+
+def make_console(*, stderr: bool = False, **options: Any) -> Console:
+    """The one way govnet makes a Rich console: emoji codes off, no hard wraps off a terminal.
+
+    Data cells still want ``rich.text.Text`` (or ``markup=False``): markup stays on for govnet's
+    own styling, and an inventory name like ``市[/b]`` must not be read as a tag.
+    """
+    options.setdefault("emoji", False)
+    probe = Console(stderr=stderr, **options)
+    if probe.is_terminal or "width" in options:
         return probe
-    return Console(stderr=stderr, width=160)
+    # Not a terminal (a pipe, a log, CI): wrapping there would split messages, commands and rule
+    # tags mid-line, so print lines whole. Tables still need a width: Rich's fallback of 80
+    # columns squeezes tables of Chinese names, and logs have room, so 160 unless COLUMNS says.
+    width = None if os.environ.get("COLUMNS") else 160
+    return Console(stderr=stderr, soft_wrap=True, width=width, **options)
 
 
-console = _console()
-err_console = _console(stderr=True)
+console = make_console()
+err_console = make_console(stderr=True)
+
+# The `--json` switch, the same on every command that has one.
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 def emit(data: Any, *, as_json: bool, render: Callable[[Console], None]) -> None:
@@ -64,3 +83,32 @@ def progress(description: str, total: int | None = None) -> Iterator[Callable[[i
             bar.advance(task, n)
 
         yield advance
+
+
+_VERDICT_COLOURS = {"PASSED": "green", "FAILED": "red", "INDETERMINATE": "yellow"}
+
+
+def render_verdict(out: Console, verdict: Verdict) -> None:
+    """A verdict for a person: one row per check, then the overall status."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(verdict.subject), show_lines=False)
+    table.add_column("check")
+    table.add_column("status")
+    table.add_column("reason", overflow="fold")
+    for check in verdict.checks:
+        table.add_row(
+            Text(check.name),
+            Text(check.status.value, _VERDICT_COLOURS[check.status.value]),
+            Text(check.reason),
+        )
+    out.print(table)
+    out.print(
+        Text.assemble("verdict: ", (verdict.status.value, f"bold {_VERDICT_COLOURS[verdict.status.value]}"))
+    )
+
+
+def emit_verdict(verdict: Verdict, *, as_json: bool) -> None:
+    """A verdict as JSON (its ``summary()``) for scripts, else as a table."""
+    emit(verdict.summary(), as_json=as_json, render=lambda out: render_verdict(out, verdict))

@@ -7,12 +7,12 @@ Error messages name the reference, never the value.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 from pathlib import Path
 
 from govnet.errors import SecretError
+from govnet.fsutil import atomic_write
 
 
 def read_secret_file(path: Path) -> str:
@@ -46,18 +46,7 @@ def resolve_secret(reference: str) -> str:
 
 def write_secret_file(path: Path, value: str | bytes) -> None:
     """Create or replace a file readable by its owner only (0600 from the first byte)."""
-    data = value.encode() if isinstance(value, str) else value
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+        atomic_write(path, value, mode=0o600)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
         raise SecretError(f"secret file {path} cannot be written: {exc.strerror or exc}") from None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,8 +14,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from govnet.errors import InputError
-from govnet.output import console, emit, progress
+from govnet.errors import InputError, hint
+from govnet.fsutil import atomic_write
+from govnet.output import JsonOption, console, emit, progress
 from govnet.settings import load_settings
 
 app = typer.Typer(
@@ -35,7 +35,6 @@ OverlayOpt = Annotated[
     Path | None,
     typer.Option(help="Device-lab overlay (e.g. $GOVNET_HOME/lab/overlay.yaml): lab endpoints for devices."),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @contextmanager
@@ -59,7 +58,7 @@ def _path(path: Path | None) -> Path:
 def validate_cmd(
     path: PathArg = None,
     overlay: OverlayOpt = None,
-    as_json: JsonOpt = False,
+    as_json: JsonOption = False,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
     max_bytes: Annotated[int, typer.Option(help="Refuse YAML files larger than this.")] = 64 * 1024 * 1024,
 ) -> None:
@@ -112,16 +111,20 @@ def plan_cmd(
             help="Drop this site's, device's or link's addresses and plan them afresh (repeatable)."
         ),
     ] = None,
-    as_json: JsonOpt = False,
+    as_json: JsonOption = False,
     show: Annotated[int, typer.Option(help="How many new assignments to list in the table.")] = 40,
 ) -> None:
     """Allocate addresses from the pools; keep existing ones; write plan.yaml next to the inventory."""
-    from .service import plan_at
+    from .service import InventoryInvalid, plan_at
 
     if show < 0:
         raise InputError(f"--show must not be negative, got {show}")
-    with progress("checking the inventory and planning addresses"):
-        outcome = plan_at(_path(path), dry_run=dry_run, prune=prune, renumber=renumber or ())
+    inventory_path = _path(path)
+    with (
+        progress("checking the inventory and planning addresses"),
+        hint(InventoryInvalid, f"`govnet inventory validate {inventory_path}` lists them all"),
+    ):
+        outcome = plan_at(inventory_path, dry_run=dry_run, prune=prune, renumber=renumber or ())
     r = outcome.result
 
     def render(out: Console) -> None:
@@ -129,7 +132,7 @@ def plan_cmd(
             title = "would assign" if dry_run else "assigned"
             table = Table("entity", "field", "address", title=f"{title} ({len(r.new)})")
             for a in r.new[:show]:
-                table.add_row(f"{a.section[:-1]} {a.id}", a.field, a.value)
+                table.add_row(Text(f"{a.section[:-1]} {a.id}"), Text(a.field), Text(a.value))
             out.print(table)
             if len(r.new) > show:
                 out.print(f"... and {len(r.new) - show} more (--json lists all)")
@@ -151,13 +154,13 @@ def _summary(path: Path | None, overlay: Path | None, as_json: bool) -> None:
 
 
 @app.command("summary")
-def summary_cmd(path: PathArg = None, overlay: OverlayOpt = None, as_json: JsonOpt = False) -> None:
+def summary_cmd(path: PathArg = None, overlay: OverlayOpt = None, as_json: JsonOption = False) -> None:
     """Sites per level, links per tier, IPv6 coverage, level-3 sites and their redundancy."""
     _summary(path, overlay, as_json)
 
 
 @app.command("show")
-def show_cmd(path: PathArg = None, overlay: OverlayOpt = None, as_json: JsonOpt = False) -> None:
+def show_cmd(path: PathArg = None, overlay: OverlayOpt = None, as_json: JsonOption = False) -> None:
     """The same as `summary`."""
     _summary(path, overlay, as_json)
 
@@ -183,7 +186,7 @@ def render_summary(out: Console, data: dict[str, Any], level3_rows: int = 15) ->
     for row in data["level3"][:level3_rows]:
         redundant = {True: "[green]yes[/]", False: "[red]NO[/]", None: "top (not judged)"}[row["redundant"]]
         l3.add_row(
-            row["site"],
+            Text(row["site"]),
             Text(row["name"]),
             row["level"],
             str(row["uplinks"]),
@@ -242,10 +245,8 @@ def ansible_cmd(
     else:
         text = json.dumps(ansible_list_at(inventory_path, overlay), ensure_ascii=False, indent=2)
     if output is not None:
-        tmp = output.with_name(output.name + ".tmp")
         with _writing(output):
-            tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-            os.replace(tmp, output)
+            atomic_write(output, text if text.endswith("\n") else text + "\n")
         console.print(f"wrote {output}", markup=False)
     else:
         print(text)

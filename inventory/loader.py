@@ -15,18 +15,30 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from govnet.errors import InputError
 
-from .models import AddressPool, Credentials, Device, Endpoint, Inventory, Link, Policy, Site, SnmpAccess
+from .models import (
+    AddressPool,
+    Credentials,
+    Device,
+    Endpoint,
+    Inventory,
+    Link,
+    Policy,
+    Site,
+    SnmpAccess,
+    Tier,
+)
 from .planfile import PlanData, plan_path_for, read_plan
-from .problems import Problem, Severity, errors, sort_problems
+from .problems import Problem, Severity, closest, did_you_mean, errors, meant_hint, sort_problems
 from .yamlsafe import PathKey, YamlLimits, YamlProblem, load_document, locate, quiet_gc
 
 log = logging.getLogger(__name__)
@@ -148,6 +160,9 @@ class LoadResult:
     # so that one typo does not also show up as a dangling reference everywhere.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
     invalid_device_sites: set[str] = field(default_factory=set)  # sites of the invalid devices
+    # The two device names of each invalid link that may be an uplink: the uplink rules cannot
+    # judge the sites it joins, so they do not report what its own error already explains.
+    invalid_uplinks: list[tuple[str | None, str | None]] = field(default_factory=list)
 
     def problems(self) -> list[Problem]:
         return self.reporter.problems()
@@ -192,7 +207,10 @@ def read_inventory(
         plan = read_plan(plan_path, limits)
 
     invalid_ids: dict[str, set[str]] = {}
-    sections = {key: _Section(key, plan, reporter, sources, invalid_ids) for key in LIST_SECTIONS}
+    invalid_uplinks: list[tuple[str | None, str | None]] = []
+    sections = {
+        key: _Section(key, plan, reporter, sources, invalid_ids, invalid_uplinks) for key in LIST_SECTIONS
+    }
     name: str | None = None
     policy_raw: dict[str, Any] = {}
     policy_origin: dict[str, tuple[int, tuple[int, int]]] = {}  # policy key -> file, section start
@@ -274,7 +292,14 @@ def read_inventory(
     if overlay is not None:
         inventory = apply_overlay(inventory, overlay, limits)
     return LoadResult(
-        inventory, sources, reporter, plan_path, plan, invalid_ids, invalid_ids.pop("device-sites", set())
+        inventory,
+        sources,
+        reporter,
+        plan_path,
+        plan,
+        invalid_ids,
+        invalid_ids.pop("device-sites", set()),
+        invalid_uplinks,
     )
 
 
@@ -323,6 +348,51 @@ def _policy(
         return defaults
 
 
+def _without_follow_ons(model: type[BaseModel], errs: list[Any]) -> list[Any]:
+    """A misspelt field is reported once, as unknown (with its hint), not also as missing."""
+    meant = set()
+    for err in errs:
+        if err["type"] == "extra_forbidden" and err["loc"]:
+            *parent, name = err["loc"]
+            match = closest(str(name), _field_names(model, tuple(parent)))
+            if match is not None:
+                meant.add((*parent, match))
+    return [e for e in errs if not (e["type"] == "missing" and tuple(e["loc"]) in meant)]
+
+
+def _end_device(end: Any) -> str | None:
+    device = end.get("device") if isinstance(end, dict) else None
+    return device if isinstance(device, str) else None
+
+
+def _choices(err: Any) -> list[str]:
+    """The values an enum accepts, from pydantic's "Input should be 'a', 'b' or 'c'"."""
+    return re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
+
+
+def _enum_hint(loc: tuple[Any, ...], err: Any) -> str:
+    value = err.get("input")
+    if err["type"] != "enum" or not isinstance(value, str):
+        return ""
+    if loc and loc[-1] == "tier" and (tier := Tier.same_speed(value)) is not None and tier.value != value:
+        return meant_hint(tier.value)
+    return did_you_mean(value, _choices(err))
+
+
+def _field_names(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
+    """The fields a (nested) model accepts at ``path``, for "did you mean" on an unknown field."""
+    for part in path:
+        info = model.model_fields.get(str(part))
+        if info is None:
+            return []
+        inner = (info.annotation, *get_args(info.annotation))
+        nested = next((t for t in inner if isinstance(t, type) and issubclass(t, BaseModel)), None)
+        if nested is None:
+            return []
+        model = nested
+    return list(model.model_fields)
+
+
 def _rule_for(err: Any) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -345,8 +415,10 @@ class _Section:
         reporter: Reporter,
         sources: SourceMap,
         invalid_ids: dict[str, set[str]],
+        invalid_uplinks: list[tuple[str | None, str | None]],
     ) -> None:
         self.section = section
+        self.invalid_uplinks = invalid_uplinks
         self.model, self.id_field, self.word = LIST_SECTIONS[section]
         self.reporter = reporter
         self.sources = sources
@@ -400,19 +472,25 @@ class _Section:
                 self.invalid.add(ident)
             if self.section == "devices" and isinstance(item.get("site"), str):
                 self.invalid_ids.setdefault("device-sites", set()).add(item["site"])
-            for err in exc.errors(include_url=False):
+            if self.section == "links" and item.get("purpose", "uplink") not in ("peer", "lan"):
+                self.invalid_uplinks.append((_end_device(item.get("a")), _end_device(item.get("b"))))
+            for err in _without_follow_ons(self.model, exc.errors(include_url=False)):
                 loc = tuple(err["loc"])
                 rule = _rule_for(err)
                 where = ".".join(map(str, loc)) or self.word
                 if rule == "schema.unknown-field":
-                    message = f"unknown field {where!r}"
+                    message = f"unknown field {where!r}" + did_you_mean(
+                        str(loc[-1]), _field_names(self.model, loc[:-1])
+                    )
                 elif rule == "schema.missing-field":
                     message = f"missing field {where!r}"
                     loc = loc[:-1]
                 elif rule == "device.unknown-vendor":
                     message = f"unknown vendor {err['input']!r}: {err['msg'].lower()}"
+                    message += did_you_mean(err["input"], _choices(err))
                 else:
                     message = f"{where}: {err['msg']}" + _shown_input(loc, err.get("input"))
+                    message += _enum_hint(loc, err)
                 self.reporter.at_item(Severity.ERROR, file_index, (*path, *loc), start, label, rule, message)
             return
         self.out.append(entity)
@@ -540,6 +618,7 @@ def with_plan(result: LoadResult, plan: PlanData) -> LoadResult:
         plan,
         result.invalid_ids,
         result.invalid_device_sites,
+        result.invalid_uplinks,
     )
 
 

@@ -8,6 +8,7 @@ them. Validation *across* entities (dangling references, tiers below policy, ...
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 from typing import Annotated, Any
@@ -62,6 +63,15 @@ class Tier(StrEnum):
     @property
     def mbps(self) -> int:
         return {"10G": 10_000, "1G": 1_000, "100M": 100}[self.value]
+
+    @classmethod
+    def same_speed(cls, text: str) -> Tier | None:
+        """The tier another spelling of a speed means (``1000M`` is ``1G``), for hints."""
+        match = re.fullmatch(r"\s*(\d+)\s*([mg])(?:bit/s|bps|b)?\s*", text, re.IGNORECASE)
+        if match is None:
+            return None
+        mbps = int(match[1]) * (1000 if match[2].lower() == "g" else 1)
+        return next((tier for tier in cls if tier.mbps == mbps), None)
 
 
 class LinkPurpose(StrEnum):

@@ -7,15 +7,14 @@ reserved) until a plan with ``prune`` frees them.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from govnet.errors import InputError
+from govnet.fsutil import atomic_write
 
 from .yamlsafe import YamlLimits, YamlProblem, load_document, locate
 
@@ -150,11 +149,7 @@ def write_plan(path: Path, plan: PlanData) -> None:
         for entity_id in sorted(entries):
             fields = ", ".join(f'{k}: "{v}"' for k, v in sorted(entries[entity_id].items()))
             lines.append(f"  {_yaml_key(entity_id)}: {{{fields}}}")
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        atomic_write(path, "\n".join(lines) + "\n")
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
         raise InputError(f"{path}: cannot write the plan: {exc.strerror or exc}") from None

@@ -20,6 +20,10 @@ from .validate import Report, check_inventory, validate
 from .yamlsafe import YamlLimits, quiet_gc
 
 
+class InventoryInvalid(InputError):
+    """The inventory has errors, so it cannot be planned (the CLI says how to list them)."""
+
+
 @dataclass
 class PlanOutcome:
     result: PlanResult
@@ -72,9 +76,8 @@ def _plan_at(path: str | Path, *, dry_run: bool, prune: bool, renumber: set[str]
     report = check_inventory(path, plan=plan)
     if report.errors:
         first = report.errors[0]
-        raise InputError(
-            f"inventory {path} has {len(report.errors)} error(s); fix them before planning"
-            f" (govnet inventory validate). First: {first}"
+        raise InventoryInvalid(
+            f"inventory {path} has {len(report.errors)} error(s); fix them before planning. First: {first}"
         )
     result = plan_addresses(report.inventory, report.plan, prune=prune)
     assert report.loaded is not None

@@ -7,6 +7,7 @@ address-overlap sweep, which sorts (O(n log n)).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import itertools
 import re
@@ -23,7 +24,7 @@ from govnet.verdict import Verdict
 from .loader import LoadResult, Reporter, by_id, read_inventory
 from .models import Device, Inventory, Link, LinkPurpose, Site, SiteLevel
 from .planfile import PlanData
-from .problems import Problem, Severity, as_verdict, errors
+from .problems import Problem, Severity, Suggester, as_verdict, did_you_mean, errors, meant_hint
 from .yamlsafe import YamlLimits, quiet_gc
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -166,6 +167,29 @@ class _Context:
         # Sites with an uplink whose other end is missing or not their parent's: "no uplink"
         # would only repeat that problem.
         self.dangling_uplink: set[str] = set()
+        # Sites whose uplinks are not all known: a device there or one of their links failed its
+        # own checks. Counting the uplinks left would only repeat that error.
+        self.unknown_uplinks = set(result.invalid_device_sites)
+        self.lost_devices = set(result.invalid_device_sites)  # sites a device was probably meant for
+        for ends in result.invalid_uplinks:
+            self.unknown_uplinks.update(self._lower_site(*ends))
+
+    @functools.cached_property
+    def site_names(self) -> Suggester:
+        return Suggester(self.site_index)
+
+    @functools.cached_property
+    def device_names(self) -> Suggester:
+        return Suggester(self.device_index)
+
+    def _lower_site(self, a: str | None, b: str | None) -> set[str]:
+        """The site an uplink between devices ``a`` and ``b`` would serve (both when unclear)."""
+        sites = [d.site for d in (self.device(a) if a else None, self.device(b) if b else None) if d]
+        for site_id in sites:
+            i = self.site_index.get(site_id)
+            if i is not None and self.inv.sites[i].parent in sites:
+                return {site_id}
+        return set(sites)
 
     def site_of(self, device: Device) -> Site | None:
         i = self.site_index.get(device.site)
@@ -237,7 +261,8 @@ def _sites(ctx: _Context) -> None:
                     ("parent",),
                     label,
                     "site.dangling-parent",
-                    f"parent {site.parent!r} is not a site of this inventory",
+                    f"parent {site.parent!r} is not a site of this inventory"
+                    + did_you_mean(site.parent, ctx.site_names),
                 )
             continue
         parent = inv.sites[ctx.site_index[site.parent]]
@@ -262,6 +287,10 @@ def _devices(ctx: _Context) -> None:
     for i, d in enumerate(inv.devices):
         label = f"device {d.hostname}"
         if d.site not in ctx.site_index and d.site not in ctx.invalid.get("sites", ()):
+            meant = ctx.site_names.closest(d.site)
+            if meant is not None:
+                ctx.unknown_uplinks.add(meant)  # its device is missing there: judge neither
+                ctx.lost_devices.add(meant)
             r.at_entity(
                 E,
                 "devices",
@@ -269,7 +298,7 @@ def _devices(ctx: _Context) -> None:
                 ("site",),
                 label,
                 "device.dangling-site",
-                f"site {d.site!r} is not a site of this inventory",
+                f"site {d.site!r} is not a site of this inventory" + meant_hint(meant),
             )
         if d.mgmt.ipv4 is None and d.mgmt.ipv6 is None and d.ssh.host is None:
             r.at_entity(
@@ -386,7 +415,8 @@ def _links(ctx: _Context) -> None:
                         (name, "device"),
                         label,
                         "link.dangling-device",
-                        f"{name} end: device {end.device!r} is not in this inventory",
+                        f"{name} end: device {end.device!r} is not in this inventory"
+                        + did_you_mean(end.device, ctx.device_names),
                     )
                 continue
             key = (end.device, end.interface)
@@ -451,6 +481,8 @@ def _links(ctx: _Context) -> None:
         assert da is not None and db is not None
         sa, sb = ctx.site_of(da), ctx.site_of(db)
         if sa is None or sb is None:
+            if link.purpose is LinkPurpose.UPLINK:  # one end's site is wrong: that error says it
+                ctx.dangling_uplink.update(s.id for s in (sa, sb) if s is not None)
             continue
         if link.purpose is LinkPurpose.UPLINK:
             if sa.parent == sb.id:
@@ -506,11 +538,13 @@ def _uplinks(ctx: _Context, uplinks: dict[str, list[tuple[int, str]]]) -> None:
     for i, site in enumerate(inv.sites):
         label = f"site {site.id}"
         if not has_devices[site.id]:
-            if site.id not in ctx.invalid_device_sites:
+            if site.id not in ctx.lost_devices:
                 r.at_entity(W, "sites", i, (), label, "site.no-devices", "no device at this site")
             continue
-        if site.parent is None or site.id in ctx.parent_trouble or site.id in ctx.dangling_uplink:
+        if site.parent is None:
             continue  # the top of the extranet has no uplink inside the inventory
+        if site.id in ctx.parent_trouble or site.id in ctx.dangling_uplink or site.id in ctx.unknown_uplinks:
+            continue  # another error explains it
         mine = uplinks.get(site.id, [])
         if not mine:
             r.at_entity(

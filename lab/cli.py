@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from govnet.errors import InputError
-from govnet.output import console, emit
+from govnet.output import JsonOption, console, emit
 from govnet.settings import load_settings
 
 app = typer.Typer(
@@ -24,7 +24,6 @@ InventoryOption = Annotated[
         "--inventory", "-i", help="Inventory folder or file (default: the built-in sample extranet)."
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @app.command()

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from govnet.errors import GovnetError, InputError
-from govnet.output import emit
+from govnet.fsutil import atomic_write
+from govnet.output import JsonOption, emit, emit_verdict
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -19,13 +20,10 @@ if TYPE_CHECKING:
     from govnet.pki.ca import CertificateRecord
     from govnet.settings import Settings
     from govnet.store import Store
-    from govnet.verdict import Verdict
 
 app = typer.Typer(
     help="The certificate authority: SM2/SM3 certificates, CRLs and verification.", no_args_is_help=True
 )
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @contextmanager
@@ -285,9 +283,10 @@ def _publish(url: str, der: bytes) -> str | None:
     from urllib.parse import unquote, urlparse
 
     path = Path(unquote(urlparse(url).path))
-    staging = path.with_name(path.name + ".new")
-    _write(staging, der)
-    staging.replace(path)  # atomically: a reader sees the old CRL or the new one, never half of one
+    try:  # atomically: a reader sees the old CRL or the new one, never half of one
+        atomic_write(path, der)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror}") from None
     return str(path)
 
 
@@ -396,7 +395,7 @@ def verify(
     verdict = verify_path(
         target, intermediates=[*intermediates, *store_cas], roots=roots, crls=crls, policy=policy
     )
-    emit(verdict.summary(), as_json=as_json, render=lambda c: render_verdict(c, verdict))
+    emit_verdict(verdict, as_json=as_json)
     if not verdict.ok:
         raise typer.Exit(1)
 
@@ -407,21 +406,3 @@ def _parse_time(text: str) -> dt.datetime:
     except ValueError:
         raise InputError(f"--at {text!r} is not an ISO 8601 time (e.g. 2027-01-31T12:00:00)") from None
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def render_verdict(console: Console, verdict: Verdict) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-    from rich.text import Text
-
-    colours = {"PASSED": "green", "FAILED": "red", "INDETERMINATE": "yellow"}
-    table = Table(title=escape(verdict.subject), show_lines=False)
-    table.add_column("check")
-    table.add_column("status")
-    table.add_column("reason", overflow="fold")
-    for check in verdict.checks:
-        colour = colours[check.status.value]
-        table.add_row(Text(check.name), Text(check.status.value, colour), Text(check.reason))
-    console.print(table)
-    colour = colours[verdict.status.value]
-    console.print(f"verdict: [bold {colour}]{verdict.status.value}[/]")

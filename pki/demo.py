@@ -43,7 +43,7 @@ def _settings_with_passphrase(ctx: DemoContext) -> Settings:
 
 
 def run(ctx: DemoContext) -> None:
-    from govnet.pki.cli import render_verdict
+    from govnet.output import render_verdict
 
     ctx.section("PKI: SM2/SM3 certificate authority (GM/T 0015), CRLs and verification")
     settings = _settings_with_passphrase(ctx)

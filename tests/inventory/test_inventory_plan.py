@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from inventory_examples import SAMPLE, TINY
+from govnet_cli import RunGovnet, assert_clean_input_error
+from inventory_examples import BROKEN, SAMPLE, TINY
 
 from govnet.errors import InputError
 from govnet.inventory.loader import load_inventory
@@ -252,3 +253,46 @@ def test_a_moved_site_is_refused_until_renumbered(sample_copy: Path) -> None:
             if entity_id not in ("sg-lechang-t01", "sg-lechang-t01-v01"):
                 assert after.section(section)[entity_id] == entry
     assert check_inventory(sample_copy).problems == []
+
+
+def test_plan_into_an_unwritable_place_is_an_input_error_naming_the_file(
+    sample_copy: Path, run_govnet: RunGovnet
+) -> None:
+    # The temporary file's name is taken by a folder: the write fails as on a read-only folder.
+    (sample_copy / "plan.yaml.tmp").mkdir()
+    run = run_govnet("inventory", "plan", str(sample_copy))
+    assert_clean_input_error(run, f"{sample_copy / 'plan.yaml'}: cannot write the plan")
+    assert not (sample_copy / "plan.yaml").exists()
+
+
+def test_a_plan_file_with_a_non_address_names_the_plan_file_and_line(
+    sample_copy: Path, run_govnet: RunGovnet
+) -> None:
+    plan = sample_copy / "plan.yaml"
+    plan.write_text('version: 1\nlinks:\n  sg-city-peer-1: {ipv4: "garbage"}\n', encoding="utf-8")
+    for command in ("validate", "summary", "plan", "ansible"):
+        run = run_govnet("inventory", command, str(sample_copy))
+        assert_clean_input_error(run, f"{plan}:3:20: plan entry links.sg-city-peer-1.ipv4:", "garbage")
+
+
+def test_a_plan_file_with_the_wrong_address_family_is_refused(
+    sample_copy: Path, run_govnet: RunGovnet
+) -> None:
+    plan = sample_copy / "plan.yaml"
+    plan.write_text('version: 1\nsites:\n  sg-city: {ipv4: "2001:db8::/48"}\n', encoding="utf-8")
+    run = run_govnet("inventory", "plan", str(sample_copy))
+    assert_clean_input_error(run, f"{plan}:3:13: plan entry sites.sg-city.ipv4:", "not an IPv4 network")
+    # Nothing was lost: the user's plan file is as they wrote it.
+    assert "2001:db8::/48" in plan.read_text(encoding="utf-8")
+
+
+def test_planning_a_broken_inventory_names_no_command_but_the_cli_does(run_govnet: RunGovnet) -> None:
+    # The service's message is for library callers too: the command to run is the CLI's to add.
+    broken = BROKEN / "no-uplink.yaml"
+    with pytest.raises(InputError) as info:
+        plan_at(broken, dry_run=True)
+    assert "govnet" not in str(info.value) and "--" not in str(info.value)
+    run = run_govnet("inventory", "plan", str(broken), "--dry-run")
+    assert_clean_input_error(
+        run, "fix them before planning", f"`govnet inventory validate {broken}` lists them all"
+    )

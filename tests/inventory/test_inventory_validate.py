@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -53,11 +54,40 @@ def test_the_expected_positions_point_at_the_offending_text() -> None:
         "interface-reused.yaml": "interface: GigabitEthernet1/0/1",
         "dangling-link-device.yaml": "device: county-agg-9",
         "missing-ipv6.yaml": "mgmt: {ipv4: 10.144.0.3}",
+        "device-site-typo.yaml": "site: cuonty",
+        "field-typo.yaml": "parnet: county",
+        "tier-spelling.yaml": "tier: 1000M",
+        "link-device-typo.yaml": "device: county-agg-l",
+        "uplink-field-typo.yaml": "redundancy-group:",
+        "link-end-field-typo.yaml": "devcie: county-agg-1",
     }
     for name, text in looks_for.items():
         line = (BROKEN / name).read_text(encoding="utf-8").splitlines()[EXPECTED[name]["line"] - 1]
         assert line[EXPECTED[name]["column"] - 1 :].startswith(text.split(":")[0]), (name, line)
         assert text in line, (name, line)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, want in EXPECTED.items() if "hint" in want))
+def test_a_near_miss_gets_a_did_you_mean_hint(name: str) -> None:
+    (problem,) = check_inventory(BROKEN / name).problems
+    assert problem.message.endswith(f"({EXPECTED[name]['hint']})"), problem.message
+
+
+def test_one_mistake_is_reported_once(tmp_path: Path) -> None:
+    # A mistyped tier on all three uplinks of the sample's level-3 county used to add "no uplink"
+    # (and, with one left, "not redundant") on top of the three real errors.
+    sample = tmp_path / "sample"
+    shutil.copytree(SAMPLE, sample)
+    links = sample / "links.yaml"
+    text = links.read_text(encoding="utf-8")
+    first = text.index("  - id: sg-zhenjiang-up-1")
+    end = text.index("  - id: sg-wujiang-up-1")
+    links.write_text(text[:first] + text[first:end].replace("tier: 1G", "tier: 1000M") + text[end:])
+    assert [p.rule for p in check_inventory(sample).problems] == ["schema.type"] * 3
+    # One of the two uplinks of a level-3 site broken: not also "not redundant".
+    text = text[:first] + text[first:end].replace("redundancy_group", "redundancy-group", 1) + text[end:]
+    links.write_text(text, encoding="utf-8")
+    assert [p.rule for p in check_inventory(sample).problems] == ["schema.unknown-field"]
 
 
 def test_inline_secret_is_never_echoed() -> None:
@@ -376,3 +406,16 @@ def test_encoding_problems_say_what_to_do(tmp_path: Path) -> None:
     assert [(p.rule, p.message) for p in check_inventory(utf16).problems] == [
         ("yaml.encoding", "UTF-16 text, not UTF-8: save the file as UTF-8")
     ]
+
+
+def test_hints_find_the_meant_id_among_many() -> None:
+    from govnet.inventory.problems import Suggester
+
+    ids = [f"qy-{town}-{n:04d}" for town in ("qingcheng", "yingde", "lianzhou") for n in range(4000)]
+    ids += ["qy-qingcheng", "sg-city", "qy-yingde-jiulong-zhen"]
+    hints = Suggester(ids)
+    assert hints.closest("qy-qingchen") == "qy-qingcheng"
+    assert hints.closest("qy-yingde-jiulnog-zhen") == "qy-yingde-jiulong-zhen"
+    assert hints.closest("SG_CITY") == "sg-city"
+    assert hints.closest("sg-city") is None  # known: nothing to suggest
+    assert hints.closest("zhanjiang-port-authority") is None
