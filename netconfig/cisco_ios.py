@@ -181,6 +181,7 @@ def h_username(session: ConfigSession, args: Args) -> None:
     level = word_after(words, "privilege")
     privilege = number(level, 0, 15) if level is not None else None
     password_hash = None
+    reversible = False
     for keyword in ("secret", "password"):
         if keyword in low[:-1]:
             rest = words[low.index(keyword) + 1 :]
@@ -193,6 +194,7 @@ def h_username(session: ConfigSession, args: Args) -> None:
                     "failed", detail=f"% Password too short - must be at least {min_length} characters."
                 )
             password_hash = as_hash(secret)
+            reversible = keyword == "password"
     user = config.user(name)
     if user is None:
         user = LocalUser(name, password_hash="", privilege=1, services={"ssh", "telnet", "terminal"})
@@ -201,6 +203,7 @@ def h_username(session: ConfigSession, args: Args) -> None:
         user.privilege = privilege
     if password_hash is not None:
         user.password_hash = password_hash
+        user.password_reversible = reversible
 
 
 def h_enable_secret(session: ConfigSession, args: Args) -> None:
@@ -507,6 +510,7 @@ class IosSyntax(ConfigDialect):
             cmd("crypto key generate rsa <rest...>", flag_handler("ssh_server")),
             cmd("ip http server", flag_handler("http_server")),
             cmd("ip http secure-server", flag_handler("https_server")),
+            cmd("ftp-server enable", flag_handler("ftp_server")),
             cmd("banner <kind> <text...>", h_banner),
             undo_only("banner <kind>", h_banner),
             cmd("service <rest...>", h_noop),
@@ -583,6 +587,8 @@ def render_ios(dialect: IosSyntax, config: DeviceConfig, *, for_display: bool = 
         out.append("!")
     out.append("ip http server" if config.http_server else "no ip http server")
     out.append("ip http secure-server" if config.https_server else "no ip http secure-server")
+    if config.ftp_server:
+        out.append("ftp-server enable")
     for route in config.static_routes:
         net, length = route.prefix.split("/")
         extra = (f" {route.preference}" if route.preference else "") + (

@@ -1,0 +1,6 @@
+"""Checks as code, registered by id (``registry.CHECKS``); importing this package registers them all."""
+
+from govnet.compliance.checks import device as device
+from govnet.compliance.checks.registry import CHECKS, Check, get_check
+
+__all__ = ["CHECKS", "Check", "get_check"]

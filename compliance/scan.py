@@ -1,0 +1,120 @@
+"""Run a baseline at a level over assets: every applicable item, every check, every asset.
+
+One bad asset or one failing check never stops a scan: an unreadable asset gives ``error``
+findings naming why, a check that raises gives ``error`` with the exception, and a check that
+*fails* on a truncated configuration gives ``error`` (the missing setting may be in the lost part).
+Items no machine checks appear as ``manual`` findings with what the assessor looks at, so that a
+report covers the whole standard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from govnet.compliance.baseline import Baseline, Item, load_baseline
+from govnet.compliance.checks import CHECKS
+from govnet.compliance.model import Evidence, Finding, Judgement, Outcome
+from govnet.compliance.sources import DeviceAsset
+
+SYSTEM = "(system)"  # the asset name of manual findings about the whole system
+
+
+@dataclass(frozen=True)
+class AssetInfo:
+    name: str
+    asset_type: str
+    source: str
+    vendor: str | None = None
+    problem: str = ""
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.asset_type,
+            "source": self.source,
+            "vendor": self.vendor,
+            "problem": self.problem,
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class Scan:
+    standard: str
+    level: int
+    started: str  # ISO 8601 UTC
+    assets: tuple[AssetInfo, ...]
+    findings: tuple[Finding, ...]
+    families: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> {zh, en, clause}
+
+
+def scan(
+    devices: Iterable[DeviceAsset],
+    *,
+    level: int = 3,
+    baseline: Baseline | None = None,
+    now: datetime | None = None,
+) -> Scan:
+    baseline = baseline or load_baseline()
+    items = baseline.items_at(level)
+    assets = list(devices)
+    findings: list[Finding] = []
+    by_type: dict[str, Sequence[DeviceAsset]] = {"device": assets}
+    for item in items:
+        findings += _item_findings(item, level, baseline, by_type)
+    infos = tuple(AssetInfo(a.name, "device", a.source, a.vendor, a.problem, a.notes) for a in assets)
+    families = {
+        k: {"zh": f.zh, "en": f.en, "clause": f.clause.get(level, "")} for k, f in baseline.families.items()
+    }
+    started = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+    return Scan(baseline.standard, level, started, infos, tuple(findings), families)
+
+
+def _item_findings(
+    item: Item, level: int, baseline: Baseline, by_type: dict[str, Sequence[DeviceAsset]]
+) -> list[Finding]:
+    clause = item.clause[level]
+    out = []
+
+    def finding(check_id: str, asset: str, asset_type: str, j: Judgement, vendor: str | None) -> Finding:
+        remedy = baseline.remedy(check_id, vendor) if check_id != "manual" else item.manual
+        return Finding(
+            item.id, clause, item.family, check_id, asset, asset_type, j.outcome, j.reason,
+            item.severity, j.evidence, remedy,
+        )  # fmt: skip
+
+    for check_id in item.checks:
+        check = CHECKS[check_id]
+        assets = by_type.get(check.asset_type)
+        if not assets:
+            j = Judgement(Outcome.NOT_APPLICABLE, f"no {check.asset_type} assets in this scan")
+            out.append(finding(check_id, SYSTEM, check.asset_type, j, None))
+            continue
+        for asset in assets:
+            out.append(
+                finding(check_id, asset.name, check.asset_type, run_check(check_id, asset), asset.vendor)
+            )
+    if item.manual:
+        j = Judgement(Outcome.MANUAL, "assessor to verify", Evidence(note=item.manual))
+        out.append(finding("manual", SYSTEM, item.assets[0], j, None))
+    return out
+
+
+def run_check(check_id: str, asset: DeviceAsset) -> Judgement:
+    """One check on one asset, with every way it can go wrong turned into an ``error`` judgement."""
+    if asset.problem:
+        return Judgement(Outcome.ERROR, asset.problem, Evidence(file=asset.source))
+    try:
+        j = CHECKS[check_id].judge(asset)
+    except Exception as exc:  # a check bug costs one finding, not the scan
+        return Judgement(
+            Outcome.ERROR, f"check raised {type(exc).__name__}: {exc}", Evidence(file=asset.source)
+        )
+    if j.outcome is Outcome.FAIL and asset.truncated:
+        reason = f"{j.reason} — but the configuration is truncated, so the setting may be in the missing part"
+        return Judgement(Outcome.ERROR, reason, j.evidence)
+    return j
