@@ -35,13 +35,13 @@ class Evidence:
     note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"file": self.file, "lines": [{"number": n, "text": t} for n, t in self.lines]}
-        if self.metric:
-            out["metric"] = self.metric
-            out["value"] = self.value
-        if self.note:
-            out["note"] = self.note
-        return out
+        return {
+            "file": self.file,
+            "lines": [{"number": n, "text": t} for n, t in self.lines],
+            "metric": self.metric,
+            "value": self.value,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)

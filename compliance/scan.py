@@ -83,9 +83,18 @@ def _item_findings(
     def finding(check_id: str, asset: str, asset_type: str, j: Judgement, vendor: str | None) -> Finding:
         remedy = baseline.remedy(check_id, vendor) if check_id != "manual" else item.manual
         return Finding(
-            item.id, clause, item.family, check_id, asset, asset_type, j.outcome, j.reason,
-            item.severity, j.evidence, remedy,
-        )  # fmt: skip
+            item.id,
+            clause,
+            item.family,
+            check_id,
+            asset,
+            asset_type,
+            j.outcome,
+            j.reason,
+            item.severity,
+            j.evidence,
+            remedy,
+        )
 
     for check_id in item.checks:
         check = CHECKS[check_id]

@@ -143,7 +143,7 @@ def vty_ssh_only(asset: DeviceAsset) -> Judgement:
 
 @check("dev.vty-acl", "device", "VTY applies an existing ACL that restricts sources")
 def vty_acl(asset: DeviceAsset) -> Judgement:
-    """An inbound ACL is applied to the VTY lines, it exists, permits at least one source and permits no 'any'."""
+    """An inbound ACL on the VTY lines exists, permits some sources and never permits any source."""
     cfg = _config(asset)
     name = cfg.vty.acl_in
     ev = evidence(asset, "vty", metric="vty.acl_in", value=name)
