@@ -187,7 +187,8 @@ def diff(
 
     def render(c: Console) -> None:
         c.print(
-            f"{len(d.new_failures)} new failure(s), {len(d.fixed)} fixed, {len(d.still_failing)} still failing"
+            f"{len(d.new_failures)} new failure(s), {len(d.fixed)} fixed, "
+            f"{len(d.still_failing)} still failing"
         )
         for f in d.new_failures:
             c.print(Text(f"+ {f.asset}  {f.clause}  {f.check}: {f.reason}", style="red"))

@@ -83,8 +83,9 @@ PATTERNS: dict[str, dict[str, str]] = {
 _MAX_LINES = 12
 _ADDRESS = re.compile(r"^(host$|[0-9a-f:.]+(/\d+)?$)")
 _SECRET = re.compile(
-    r"(?i)((?:password|secret|cipher|irreversible-cipher|hash|simple|community(?: read| write)?|"
-    r"authentication-mode \S+|privacy-mode \S+)\s+(?:\d\s+)?)(\S+)"
+    r"(?i)(\b(?:password|secret|community(?: read| write)?|authentication-mode \S+|privacy-mode \S+)\s+"
+    r"(?!(?:min-length|complexity|expire|policy|control)\b)"
+    r"(?:(?:simple|cipher|hashed|hash|irreversible-cipher|\d)\s+)?)(\S+)"
 )
 
 
