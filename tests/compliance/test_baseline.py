@@ -13,7 +13,8 @@ from govnet.errors import InputError
 GOOD_ITEM = """
 standard: GB/T 22239-2019
 families:
-  computing_environment: {zh: 安全计算环境, en: Secure computing environment, clause: {2: "7.1.4", 3: "8.1.4"}}
+  computing_environment:
+    {zh: 安全计算环境, en: Secure computing environment, clause: {2: "7.1.4", 3: "8.1.4"}}
 items:
   - id: ce.x
     family: computing_environment
