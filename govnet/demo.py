@@ -48,6 +48,7 @@ def run_demo(workdir: str | None = None, console: Console | None = None) -> int:
 
 
 def _run_steps(ctx: DemoContext) -> None:
+    from govnet.compliance import demo as compliance_demo
     from govnet.inventory import demo as inventory_demo
     from govnet.lab import demo as lab_demo
     from govnet.lab import snmp_demo
@@ -60,6 +61,7 @@ def _run_steps(ctx: DemoContext) -> None:
         with lab_demo.running(ctx):  # the lab is stopped whatever happens inside
             lab_demo.run(ctx)
             snmp_demo.run(ctx)
+            compliance_demo.run(ctx)  # live scan of the lab's devices while it runs
     except GovnetError:
         pass  # recorded in ctx.failures by the lab step
     pki_demo.run(ctx)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "compliance" / "examples"
 HARDENED = {
     "huawei_vrp": FIXTURES / "huawei_hardened.cfg",
     "h3c_comware": FIXTURES / "h3c_hardened.cfg",
