@@ -9,7 +9,7 @@ report covers the whole standard.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -59,58 +59,66 @@ def scan(
     baseline: Baseline | None = None,
     now: datetime | None = None,
 ) -> Scan:
+    """Judge each asset as it comes (assets are not kept: a 10,000-device scan holds one parsed
+    configuration at a time), then add the manual items."""
     baseline = baseline or load_baseline()
     items = baseline.items_at(level)
-    assets = list(devices)
+    started = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+    # (item, check id) pairs per asset type, in baseline order.
+    plan = [(item, c) for item in items for c in item.checks if CHECKS[c].asset_type == "device"]
     findings: list[Finding] = []
-    by_type: dict[str, Sequence[DeviceAsset]] = {"device": assets}
+    infos: list[AssetInfo] = []
+    for asset in devices:
+        infos.append(AssetInfo(asset.name, "device", asset.source, asset.vendor, asset.problem, asset.notes))
+        judged: dict[str, Judgement] = {}  # a check serving several items runs once per asset
+        for item, check_id in plan:
+            if check_id not in judged:
+                judged[check_id] = run_check(check_id, asset)
+            findings.append(
+                _finding(
+                    item, level, baseline, check_id, asset.name, "device", judged[check_id], asset.vendor
+                )
+            )
     for item in items:
-        findings += _item_findings(item, level, baseline, by_type)
-    infos = tuple(AssetInfo(a.name, "device", a.source, a.vendor, a.problem, a.notes) for a in assets)
+        for check_id in item.checks:
+            if CHECKS[check_id].asset_type != "device" or not infos:
+                j = Judgement(Outcome.NOT_APPLICABLE, f"no {CHECKS[check_id].asset_type} assets in this scan")
+                findings.append(
+                    _finding(item, level, baseline, check_id, SYSTEM, CHECKS[check_id].asset_type, j, None)
+                )
+        if item.manual:
+            j = Judgement(Outcome.MANUAL, "assessor to verify", Evidence(note=item.manual))
+            findings.append(_finding(item, level, baseline, "manual", SYSTEM, item.assets[0], j, None))
     families = {
         k: {"zh": f.zh, "en": f.en, "clause": f.clause.get(level, "")} for k, f in baseline.families.items()
     }
-    started = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-    return Scan(baseline.standard, level, started, infos, tuple(findings), families)
+    return Scan(baseline.standard, level, started, tuple(infos), tuple(findings), families)
 
 
-def _item_findings(
-    item: Item, level: int, baseline: Baseline, by_type: dict[str, Sequence[DeviceAsset]]
-) -> list[Finding]:
-    clause = item.clause[level]
-    out = []
-
-    def finding(check_id: str, asset: str, asset_type: str, j: Judgement, vendor: str | None) -> Finding:
-        remedy = baseline.remedy(check_id, vendor) if check_id != "manual" else item.manual
-        return Finding(
-            item.id,
-            clause,
-            item.family,
-            check_id,
-            asset,
-            asset_type,
-            j.outcome,
-            j.reason,
-            item.severity,
-            j.evidence,
-            remedy,
-        )
-
-    for check_id in item.checks:
-        check = CHECKS[check_id]
-        assets = by_type.get(check.asset_type)
-        if not assets:
-            j = Judgement(Outcome.NOT_APPLICABLE, f"no {check.asset_type} assets in this scan")
-            out.append(finding(check_id, SYSTEM, check.asset_type, j, None))
-            continue
-        for asset in assets:
-            out.append(
-                finding(check_id, asset.name, check.asset_type, run_check(check_id, asset), asset.vendor)
-            )
-    if item.manual:
-        j = Judgement(Outcome.MANUAL, "assessor to verify", Evidence(note=item.manual))
-        out.append(finding("manual", SYSTEM, item.assets[0], j, None))
-    return out
+def _finding(
+    item: Item,
+    level: int,
+    baseline: Baseline,
+    check_id: str,
+    asset: str,
+    asset_type: str,
+    j: Judgement,
+    vendor: str | None,
+) -> Finding:
+    remedy = item.manual if check_id == "manual" else baseline.remedy(check_id, vendor)
+    return Finding(
+        item.id,
+        item.clause[level],
+        item.family,
+        check_id,
+        asset,
+        asset_type,
+        j.outcome,
+        j.reason,
+        item.severity,
+        j.evidence,
+        remedy,
+    )
 
 
 def run_check(check_id: str, asset: DeviceAsset) -> Judgement:

@@ -80,7 +80,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_an_unknown_check_id_is_named_with_file_and_line(tmp_path: Path) -> None:
     path = _write(tmp_path, GOOD_ITEM.replace("CHECK", "dev.no-such-check"))
-    with pytest.raises(InputError, match=rf"{path}:6: item 'ce.x' names unknown check 'dev.no-such-check'"):
+    with pytest.raises(InputError, match=rf"{path}:7: item 'ce.x' names unknown check 'dev.no-such-check'"):
         load_baseline([path])
 
 
@@ -88,7 +88,7 @@ def test_a_missing_field_is_named_with_file_and_line(tmp_path: Path) -> None:
     path = _write(
         tmp_path, GOOD_ITEM.replace("CHECK", "dev.login-lockout").replace("    severity: high\n", "")
     )
-    with pytest.raises(InputError, match=rf"{path}:6: item 'ce.x' misses severity"):
+    with pytest.raises(InputError, match=rf"{path}:7: item 'ce.x' misses severity"):
         load_baseline([path])
 
 
