@@ -8,6 +8,7 @@ gives those that apply at a level, each with its clause and letter there.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +70,7 @@ class Baseline:
         return per.get(vendor or "", "") or per.get("default", "")
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Records each mapping's first line as ``__line__`` (for file:line messages)."""
 
 
@@ -83,7 +84,18 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _map
 
 
 def load_baseline(paths: Iterable[Path] | None = None) -> Baseline:
-    files = sorted(BASELINE_DIR.glob("*.yaml")) if paths is None else list(paths)
+    """The packaged baseline (read once per process), or the files given."""
+    if paths is None:
+        return _packaged()
+    return _load(list(paths))
+
+
+@functools.cache
+def _packaged() -> Baseline:
+    return _load(sorted(BASELINE_DIR.glob("*.yaml")))
+
+
+def _load(files: list[Path]) -> Baseline:
     if not files:
         raise InputError(f"no baseline files in {BASELINE_DIR}")
     standard, families, items, remedies = "", {}, [], {}
