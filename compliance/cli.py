@@ -142,9 +142,12 @@ def report(
 
         _, the_scan = load_scan(_store(), scan_id)
     written = write_reports(the_scan, out, _formats(fmt))
-    emit(
-        [str(p) for p in written], as_json=as_json, render=lambda c: [c.print(f"wrote {p}") for p in written]
-    )
+
+    def render(c: Console) -> None:
+        for p in written:
+            c.print(f"wrote {p}")
+
+    emit([str(p) for p in written], as_json=as_json, render=render)
 
 
 def _read_json(path: Path) -> Any:
@@ -207,7 +210,7 @@ def list_checks(as_json: JsonOption = False) -> None:
     from govnet.compliance.checks import CHECKS
 
     baseline = load_baseline()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for check in sorted(CHECKS.values(), key=lambda c: c.id):
         clauses = [
             f"L{lvl} {item.clause[lvl]}"

@@ -19,7 +19,7 @@ def save_scan(store: Store, scan: Scan) -> int:
     """Store a scan; return its id."""
     totals = score(scan.findings)
     with store.begin() as conn:
-        scan_id = conn.execute(
+        result = conn.execute(
             schema.compliance_scans.insert().values(
                 started=datetime.fromisoformat(scan.started),
                 level=scan.level,
@@ -30,7 +30,8 @@ def save_scan(store: Store, scan: Scan) -> int:
                 errors=totals.counts.get("error", 0),
                 report=json.dumps(to_dict(scan), ensure_ascii=False),
             )
-        ).inserted_primary_key[0]
+        )
+        scan_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         rows = [
             {
                 "scan_id": scan_id,

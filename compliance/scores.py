@@ -55,7 +55,9 @@ class Diff:
 def diff(previous: Iterable[Finding], current: Iterable[Finding]) -> Diff:
     before = {f.key: f for f in previous}
     now = {f.key: f for f in current}
-    new, fixed, still = [], [], []
+    new: list[Finding] = []
+    fixed: list[Finding] = []
+    still: list[Finding] = []
     for key, f in now.items():
         old = before.get(key)
         was_fail = old is not None and old.outcome is Outcome.FAIL

@@ -129,7 +129,8 @@ def to_sarif(scan: Scan) -> str:
     evidence's first line in the configuration file."""
     from govnet.compliance.checks import CHECKS
 
-    rules, index = [], {}
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
     results = []
     for f in scan.findings:
         if f.outcome not in (Outcome.FAIL, Outcome.ERROR):

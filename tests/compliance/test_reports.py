@@ -115,11 +115,10 @@ def test_html_report_as_chromium_renders_it(tmp_path: Path) -> None:
     )
     html = page.read_text(encoding="utf-8")
     assert "<script" not in html and not re.search(r'(src|href)="https?:', html)  # one self-contained file
+    chromium = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'p'}"]
     done = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + str(tmp_path / "profile"),
-         "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [*chromium, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=180
+    )
     dom = done.stdout
     assert "</html>" in dom, done.stderr[-500:]
     overall = to_dict(s)["summary"]["score"]
@@ -136,9 +135,9 @@ def test_html_report_as_chromium_renders_it(tmp_path: Path) -> None:
     assert "新增不符合 new failures: 2" in dom  # telnet-off serves two items
     shot = tmp_path / "report.png"
     subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + str(tmp_path / "profile"),
-         f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
-        capture_output=True, timeout=120,
-    )  # fmt: skip
+        [*chromium, f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
+        capture_output=True,
+        timeout=180,
+    )
     assert shot.stat().st_size > 10_000  # something was drawn
     assert all(f.outcome is not Outcome.ERROR for f in s.findings)

@@ -7,8 +7,16 @@ import pytest
 
 from govnet.netconfig import parse, render
 
-FTP_ON = {"huawei_vrp": "ftp server enable", "h3c_comware": "ftp server enable", "cisco_ios": "ftp-server enable"}
-FTP_OFF = {"huawei_vrp": "undo ftp server enable", "h3c_comware": "undo ftp server enable", "cisco_ios": "no ftp-server enable"}
+FTP_ON = {
+    "huawei_vrp": "ftp server enable",
+    "h3c_comware": "ftp server enable",
+    "cisco_ios": "ftp-server enable",
+}
+FTP_OFF = {
+    "huawei_vrp": "undo ftp server enable",
+    "h3c_comware": "undo ftp server enable",
+    "cisco_ios": "no ftp-server enable",
+}
 
 
 @pytest.mark.parametrize("vendor", sorted(FTP_ON))
@@ -37,4 +45,6 @@ def test_reversible_password_storage_is_recorded(vendor: str, text: str, reversi
     config = parse(vendor, text, strict=True).config
     assert config.local_users[0].password_reversible is reversible
     # Renderers write the irreversible form: provisioning's output is always hashed.
-    assert parse(vendor, render(vendor, config), strict=True).config.local_users[0].password_reversible is False
+    assert (
+        parse(vendor, render(vendor, config), strict=True).config.local_users[0].password_reversible is False
+    )
