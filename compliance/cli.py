@@ -48,7 +48,13 @@ def scan(
         ),
     ] = None,
     level: LevelOpt = 3,
-    assets: Annotated[str, typer.Option(help="Asset kinds: devices,hosts,pki,design.")] = "devices",
+    assets: Annotated[
+        str, typer.Option(help="Asset kinds: devices,hosts (pki,design: not yet).")
+    ] = "devices",
+    host_root: Annotated[
+        list[Path] | None,
+        typer.Option("--host-root", help="A Linux host's filesystem root (repeatable; implies hosts)."),
+    ] = None,
     fmt: FormatOpt = "",
     out: OutOpt = Path("compliance-report"),
     vendor: Annotated[
@@ -70,17 +76,22 @@ def scan(
 
     if level not in (2, 3):
         raise InputError(f"--level must be 2 or 3, not {level}")
-    service.parse_kinds(assets)
+    kinds = service.parse_kinds(assets + (",hosts" if host_root else ""))
     settings = load_settings()
-    with hint(InputError, "give --config FILE|DIR, or --live --inventory PATH"):
-        found = service.gather_devices(
-            config or [],
-            home=settings.home,
-            vendor=vendor,
-            inventory=inventory or settings.inventory,
-            overlay=overlay,
-            live=live,
-        )
+    found: list[Any] = []
+    if "hosts" in kinds:
+        with hint(InputError, "give --host-root DIR"):
+            found += service.gather_hosts(host_root or [])
+    if "devices" in kinds and not (host_root and assets == "devices" and not config and not live):
+        with hint(InputError, "give --config FILE|DIR, or --live --inventory PATH"):
+            found += service.gather_devices(
+                config or [],
+                home=settings.home,
+                vendor=vendor,
+                inventory=inventory or settings.inventory,
+                overlay=overlay,
+                live=live,
+            )
     run = service.run_scan(found, level=level, store=_store() if keep else None)
     written = write_reports(run.scan, out, _formats(fmt), run.diff) if fmt else []
     report = to_dict(run.scan, run.diff)

@@ -16,8 +16,11 @@ from typing import Any
 
 from govnet.compliance.baseline import Baseline, Item, load_baseline
 from govnet.compliance.checks import CHECKS
+from govnet.compliance.hosts import HostAsset
 from govnet.compliance.model import Evidence, Finding, Judgement, Outcome
 from govnet.compliance.sources import DeviceAsset
+
+Asset = DeviceAsset | HostAsset
 
 SYSTEM = "(system)"  # the asset name of manual findings about the whole system
 
@@ -53,7 +56,7 @@ class Scan:
 
 
 def scan(
-    devices: Iterable[DeviceAsset],
+    assets: Iterable[Asset],
     *,
     level: int = 3,
     baseline: Baseline | None = None,
@@ -64,24 +67,25 @@ def scan(
     baseline = baseline or load_baseline()
     items = baseline.items_at(level)
     started = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-    # (item, check id) pairs per asset type, in baseline order.
-    plan = [(item, c) for item in items for c in item.checks if CHECKS[c].asset_type == "device"]
     findings: list[Finding] = []
     infos: list[AssetInfo] = []
-    for asset in devices:
-        infos.append(AssetInfo(asset.name, "device", asset.source, asset.vendor, asset.problem, asset.notes))
+    seen: set[str] = set()
+    for asset in assets:
+        kind = asset.asset_type
+        seen.add(kind)
+        infos.append(AssetInfo(asset.name, kind, asset.source, asset.vendor, asset.problem, asset.notes))
         judged: dict[str, Judgement] = {}  # a check serving several items runs once per asset
-        for item, check_id in plan:
-            if check_id not in judged:
-                judged[check_id] = run_check(check_id, asset)
-            findings.append(
-                _finding(
-                    item, level, baseline, check_id, asset.name, "device", judged[check_id], asset.vendor
-                )
-            )
+        for item in items:
+            for check_id in item.checks:
+                if CHECKS[check_id].asset_type != kind:
+                    continue
+                if check_id not in judged:
+                    judged[check_id] = run_check(check_id, asset)
+                j = judged[check_id]
+                findings.append(_finding(item, level, baseline, check_id, asset.name, kind, j, asset.vendor))
     for item in items:
         for check_id in item.checks:
-            if CHECKS[check_id].asset_type != "device" or not infos:
+            if CHECKS[check_id].asset_type not in seen:
                 j = Judgement(Outcome.NOT_APPLICABLE, f"no {CHECKS[check_id].asset_type} assets in this scan")
                 findings.append(
                     _finding(item, level, baseline, check_id, SYSTEM, CHECKS[check_id].asset_type, j, None)
@@ -121,7 +125,7 @@ def _finding(
     )
 
 
-def run_check(check_id: str, asset: DeviceAsset) -> Judgement:
+def run_check(check_id: str, asset: Asset) -> Judgement:
     """One check on one asset, with every way it can go wrong turned into an ``error`` judgement."""
     if asset.problem:
         return Judgement(Outcome.ERROR, asset.problem, Evidence(file=asset.source))

@@ -10,14 +10,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from govnet.compliance.scan import Scan, scan
+from govnet.compliance.hosts import HostAsset, read_host
+from govnet.compliance.scan import Asset, Scan, scan
 from govnet.compliance.scores import Diff, diff
 from govnet.compliance.sources import DeviceAsset, read_files, read_live
 from govnet.errors import InputError
 from govnet.store import Store
 
 ASSET_KINDS = ("devices", "hosts", "pki", "design")
-BUILT = ("devices",)  # asset kinds with checks today (the others: manual items only)
+BUILT = ("devices", "hosts")  # asset kinds with checks today (the others: manual items only)
 
 
 def parse_kinds(text: str) -> tuple[str, ...]:
@@ -71,6 +72,13 @@ def gather_devices(
     return assets
 
 
+def gather_hosts(roots: Sequence[Path]) -> list[HostAsset]:
+    """Host assets from filesystem roots (a mounted image, a copy of /etc and friends)."""
+    if not roots:
+        raise InputError("a host scan needs at least one filesystem root")
+    return [read_host(root) for root in roots]
+
+
 @dataclass(frozen=True)
 class ScanRun:
     scan: Scan
@@ -78,7 +86,7 @@ class ScanRun:
     diff: Diff | None
 
 
-def run_scan(assets: Iterable[DeviceAsset], *, level: int, store: Store | None) -> ScanRun:
+def run_scan(assets: Iterable[Asset], *, level: int, store: Store | None) -> ScanRun:
     """Scan, keep it in the store (when given) and diff it against the previous stored scan."""
     result = scan(assets, level=level)
     if store is None:

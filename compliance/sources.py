@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from govnet.errors import InputError
 from govnet.netconfig import ParsedConfig, parse
@@ -30,6 +30,7 @@ _END = {"huawei_vrp": "return", "h3c_comware": "return", "cisco_ios": "end"}
 
 @dataclass(frozen=True)
 class DeviceAsset:
+    asset_type: ClassVar[str] = "device"
     name: str  # hostname when the config names one, else the file's stem
     source: str  # file path, or "ssh://host:port" for a live read
     vendor: str | None

@@ -93,8 +93,8 @@ def test_bad_input_exits_2_with_a_clear_message(run_govnet: RunGovnet, tmp_path:
     assert done.returncode == 2 and "no such file or folder" in done.stderr and "Traceback" not in done.stderr
     done = run_govnet("comply", "scan", "-c", str(HARDENED["cisco_ios"]), "--level", "4")
     assert done.returncode == 2 and "2 or 3" in done.stderr
-    done = run_govnet("comply", "scan", "-c", str(HARDENED["cisco_ios"]), "--assets", "devices,hosts")
-    assert done.returncode == 2 and "no checks for hosts yet" in done.stderr
+    done = run_govnet("comply", "scan", "-c", str(HARDENED["cisco_ios"]), "--assets", "devices,pki")
+    assert done.returncode == 2 and "no checks for pki yet" in done.stderr
     done = run_govnet("comply", "scan")  # no configs and no backup folder
     assert done.returncode == 2 and "backup folder" in done.stderr
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
@@ -111,3 +111,22 @@ def test_scan_reads_the_backup_folder_by_default(run_govnet: RunGovnet, isolated
     assert done.returncode == 1  # the broken file cannot be judged
     assets = {a["name"]: a for a in json.loads(done.stdout)["assets"]}
     assert assets["GZ-ZW-CORE-01"]["problem"] == "" and "supported vendor" in assets["broken"]["problem"]
+
+
+def test_scan_of_hosts_and_devices_together(run_govnet: RunGovnet, tmp_path: Path) -> None:
+    hosts = Path(__file__).parent / "hosts"
+    both = [
+        "-c",
+        str(HARDENED["huawei_vrp"]),
+        "--host-root",
+        str(hosts / "hardened"),
+        "--assets",
+        "devices,hosts",
+    ]
+    done = run_govnet("comply", "scan", *both, "--json", "--no-store")
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert {a["type"] for a in json.loads(done.stdout)["assets"]} == {"device", "host"}
+    done = run_govnet("comply", "scan", "--host-root", str(hosts / "default"), "--json", "--no-store")
+    assert done.returncode == 1
+    fails = {f["check"] for f in json.loads(done.stdout)["findings"] if f["outcome"] == "fail"}
+    assert {"host.sshd", "host.no-telnet", "host.login-lockout"} <= fails
