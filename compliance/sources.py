@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from govnet.errors import InputError
 from govnet.netconfig import ParsedConfig, parse
+from govnet.netconfig.dialect import decode_lines
 from govnet.vendors import vendor_spec
 
 if TYPE_CHECKING:
@@ -39,23 +40,6 @@ class DeviceAsset:
     problem: str = ""  # non-empty: the asset cannot be judged (every check gives `error`)
     notes: tuple[str, ...] = ()  # what was tolerated: replaced bytes, unknown lines, truncation
     truncated: bool = False  # no end marker: absent settings may lie in the missing part
-
-
-def decode(data: bytes) -> tuple[list[str], int]:
-    """The lines of ``data`` (UTF-8, else GB 18030 per line, else UTF-8 with U+FFFD) and how many
-    lines needed replacement characters."""
-    lines, replaced = [], 0
-    for raw in data.splitlines():
-        for encoding in ("utf-8", "gb18030"):
-            try:
-                lines.append(raw.decode(encoding))
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            lines.append(raw.decode("utf-8", errors="replace"))
-            replaced += 1
-    return lines, replaced
 
 
 _HINTS: dict[str, tuple[re.Pattern[str], ...]] = {
@@ -98,7 +82,7 @@ def asset_from_text(
 ) -> DeviceAsset:
     """Judgeable asset from one configuration text (a file's bytes or a live capture)."""
     if isinstance(text_or_bytes, bytes):
-        lines, replaced = decode(text_or_bytes)
+        lines, replaced = decode_lines(text_or_bytes)
     else:
         lines, replaced = text_or_bytes.splitlines(), 0
     notes = [f"{replaced} line(s) were not UTF-8 or GB 18030; shown with U+FFFD"] if replaced else []
