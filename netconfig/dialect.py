@@ -8,8 +8,8 @@ dialects extend these classes with their terminal personality), so both are read
 ``ConfigDialect.load`` reads a text line by line. It is liberal in what it reads: command echoes and
 headers a device or netmiko adds (``display current-configuration``, ``Building configuration...``,
 ``Current configuration : N bytes``), paging marks, trailing prompts, CR/LF line ends and lines in
-another encoding (``decode_lines``); every line it cannot apply is kept as an ``UnknownLine`` with its line number,
-together with the lines indented under it (a section it does not know), as evidence.
+another encoding (``decode_lines``); every line it cannot apply is kept as an ``UnknownLine`` with
+its line number, together with the lines indented under it (a section it does not know), as evidence.
 """
 
 from __future__ import annotations
