@@ -49,7 +49,7 @@ def scan(
     ] = None,
     level: LevelOpt = 3,
     assets: Annotated[
-        str, typer.Option(help="Asset kinds: devices,hosts (pki,design: not yet).")
+        str, typer.Option(help="Asset kinds: devices,hosts,design (pki: not yet).")
     ] = "devices",
     host_root: Annotated[
         list[Path] | None,
@@ -63,7 +63,9 @@ def scan(
     live: Annotated[
         bool, typer.Option(help="Fetch running configurations over SSH from the inventory.")
     ] = False,
-    inventory: Annotated[Path | None, typer.Option("--inventory", "-i", help="Inventory for --live.")] = None,
+    inventory: Annotated[
+        Path | None, typer.Option("--inventory", "-i", help="Inventory for --live and design.")
+    ] = None,
     overlay: Annotated[Path | None, typer.Option(help="Lab overlay for --live.")] = None,
     keep: Annotated[
         bool, typer.Option("--store/--no-store", help="Keep the scan in the store (for diffs).")
@@ -82,6 +84,9 @@ def scan(
     if "hosts" in kinds:
         with hint(InputError, "give --host-root DIR"):
             found += service.gather_hosts(host_root or [])
+    if "design" in kinds:
+        with hint(InputError, "give --inventory PATH (or the `inventory` setting)"):
+            found += service.gather_design(inventory or settings.inventory)
     if "devices" in kinds and not (host_root and assets == "devices" and not config and not live):
         with hint(InputError, "give --config FILE|DIR, or --live --inventory PATH"):
             found += service.gather_devices(

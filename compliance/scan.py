@@ -16,11 +16,12 @@ from typing import Any
 
 from govnet.compliance.baseline import Baseline, Item, load_baseline
 from govnet.compliance.checks import CHECKS
+from govnet.compliance.design import DesignAsset
 from govnet.compliance.hosts import HostAsset
 from govnet.compliance.model import Evidence, Finding, Judgement, Outcome
 from govnet.compliance.sources import DeviceAsset
 
-Asset = DeviceAsset | HostAsset
+Asset = DeviceAsset | HostAsset | DesignAsset
 
 SYSTEM = "(system)"  # the asset name of manual findings about the whole system
 

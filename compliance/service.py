@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from govnet.compliance.design import DesignAsset, read_design
 from govnet.compliance.hosts import HostAsset, read_host
 from govnet.compliance.scan import Asset, Scan, scan
 from govnet.compliance.scores import Diff, diff
@@ -18,7 +19,7 @@ from govnet.errors import InputError
 from govnet.store import Store
 
 ASSET_KINDS = ("devices", "hosts", "pki", "design")
-BUILT = ("devices", "hosts")  # asset kinds with checks today (the others: manual items only)
+BUILT = ("devices", "hosts", "design")  # asset kinds with checks today (the others: manual items only)
 
 
 def parse_kinds(text: str) -> tuple[str, ...]:
@@ -77,6 +78,14 @@ def gather_hosts(roots: Sequence[Path]) -> list[HostAsset]:
     if not roots:
         raise InputError("a host scan needs at least one filesystem root")
     return [read_host(root) for root in roots]
+
+
+def gather_design(inventory: Path | None) -> list[DesignAsset]:
+    if inventory is None:
+        raise InputError("a design scan needs the inventory")
+    if not inventory.exists():
+        raise InputError(f"no such inventory: {inventory}")
+    return [read_design(inventory)]
 
 
 @dataclass(frozen=True)
