@@ -141,3 +141,15 @@ def test_html_report_as_chromium_renders_it(tmp_path: Path) -> None:
     )
     assert shot.stat().st_size > 10_000  # something was drawn
     assert all(f.outcome is not Outcome.ERROR for f in s.findings)
+
+
+def test_findings_map_onto_the_shared_verdict_shape() -> None:
+    from govnet.verdict import Status, Verdict
+
+    s = _weak_scan()
+    weak = [f for f in s.findings if f.asset == "GZ-WEAK"]
+    verdict = Verdict("GZ-WEAK", tuple(f.to_check_result() for f in weak))
+    assert verdict.status is Status.FAILED
+    assert {c.name for c in verdict.failures} == {"8.1.4.1 c dev.telnet-off", "8.1.4.4 b dev.telnet-off"}
+    manual = next(f for f in s.findings if f.outcome is Outcome.MANUAL)
+    assert manual.to_check_result().status is Status.INDETERMINATE
