@@ -23,6 +23,7 @@ from govnet.output import err_console
 # area name -> module holding that area's Typer `app`. Area modules import heavy libraries
 # (netmiko, pysnmp, ansible) inside their commands so that `govnet --help` stays fast.
 AREAS: dict[str, str] = {
+    "comply": "govnet.compliance.cli",
     "inventory": "govnet.inventory.cli",
     "lab": "govnet.lab.cli",
     "pki": "govnet.pki.cli",

@@ -49,6 +49,7 @@ def run_demo(workdir: str | None = None, console: Console | None = None) -> int:
 
 def _run_steps(ctx: DemoContext) -> None:
     from govnet.collectors import demo as collectors_demo
+    from govnet.compliance import demo as compliance_demo
     from govnet.inventory import demo as inventory_demo
     from govnet.lab import demo as lab_demo
     from govnet.lab import snmp_demo
@@ -67,6 +68,7 @@ def _run_steps(ctx: DemoContext) -> None:
             provision_demo.run(ctx)
             collectors_demo.run(ctx)  # polls the running lab twice: links, utilisation, IPv6, findings
             monitor_demo.run(ctx)  # the exporter's key metrics, then a link down firing in Prometheus
+            compliance_demo.run(ctx)  # live scan of the lab's devices while it runs
     except GovnetError:
         pass  # recorded in ctx.failures by the lab step
     pki_demo.run(ctx)

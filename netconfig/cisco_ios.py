@@ -202,6 +202,7 @@ def h_username(session: ConfigSession, args: Args) -> None:
     level = word_after(words, "privilege")
     privilege = number(level, 0, 15) if level is not None else None
     password_hash = None
+    reversible = False
     for keyword in ("secret", "password"):
         if keyword in low[:-1]:
             rest = words[low.index(keyword) + 1 :]
@@ -214,6 +215,7 @@ def h_username(session: ConfigSession, args: Args) -> None:
                     "failed", detail=f"% Password too short - must be at least {min_length} characters."
                 )
             password_hash = as_hash(secret)
+            reversible = keyword == "password"
     user = config.user(name)
     if user is None:
         user = LocalUser(name, password_hash="", privilege=1, services={"ssh", "telnet", "terminal"})
@@ -222,6 +224,7 @@ def h_username(session: ConfigSession, args: Args) -> None:
         user.privilege = privilege
     if password_hash is not None:
         user.password_hash = password_hash
+        user.password_reversible = reversible
 
 
 def h_enable_secret(session: ConfigSession, args: Args) -> None:
@@ -530,6 +533,7 @@ class IosSyntax(ConfigDialect):
             cmd("crypto key generate rsa <rest...>", flag_handler("ssh_server")),
             cmd("ip http server", flag_handler("http_server")),
             cmd("ip http secure-server", flag_handler("https_server")),
+            cmd("ftp-server enable", flag_handler("ftp_server")),
             cmd("banner <kind> <text...>", h_banner),
             undo_only("banner <kind>", h_banner),
             cmd("service <rest...>", h_noop),
@@ -610,6 +614,8 @@ def render_ios(dialect: IosSyntax, config: DeviceConfig, *, for_display: bool = 
         out.append("!")
     out.append("ip http server" if config.http_server else "no ip http server")
     out.append("ip http secure-server" if config.https_server else "no ip http secure-server")
+    if config.ftp_server:
+        out.append("ftp-server enable")
     for route in config.static_routes:
         net, length = route.prefix.split("/")
         extra = (f" {route.preference}" if route.preference else "") + (

@@ -8,8 +8,8 @@ dialects extend these classes with their terminal personality), so both are read
 ``ConfigDialect.load`` reads a text line by line. It is liberal in what it reads: command echoes and
 headers a device or netmiko adds (``display current-configuration``, ``Building configuration...``,
 ``Current configuration : N bytes``), paging marks, trailing prompts, CR/LF line ends and lines in
-another encoding; every line it cannot apply is kept as an ``UnknownLine`` with its line number,
-together with the lines indented under it (a section it does not know), as evidence.
+another encoding (``decode_lines``); every line it cannot apply is kept as an ``UnknownLine`` with
+its line number, together with the lines indented under it (a section it does not know), as evidence.
 """
 
 from __future__ import annotations
@@ -206,11 +206,14 @@ _TABLES: dict[type[ConfigDialect], dict[str, CommandTable]] = {}
 
 
 def _lines(text: str | bytes) -> list[str]:
-    """The text's lines; bytes are read as UTF-8, a line that is not as GB 18030, else Latin-1."""
-    if isinstance(text, str):
-        return text.splitlines()
-    out = []
-    for raw in text.splitlines():
+    return text.splitlines() if isinstance(text, str) else decode_lines(text)[0]
+
+
+def decode_lines(data: bytes) -> tuple[list[str], int]:
+    """The lines of ``data``: each read as UTF-8, else GB 18030, else UTF-8 with U+FFFD for the
+    bytes neither explains; and how many lines needed U+FFFD (callers report it)."""
+    out, replaced = [], 0
+    for raw in data.splitlines():
         for encoding in ("utf-8", "gb18030"):
             try:
                 out.append(raw.decode(encoding))
@@ -218,5 +221,6 @@ def _lines(text: str | bytes) -> list[str]:
             except UnicodeDecodeError:
                 continue
         else:
-            out.append(raw.decode("latin-1"))
-    return out
+            out.append(raw.decode("utf-8", errors="replace"))
+            replaced += 1
+    return out, replaced

@@ -71,6 +71,7 @@ def h_luser_password(session: ConfigSession, args: Args) -> None:
     if args["form"].lower() not in ("simple", "hashed", "cipher"):
         raise CommandError("wrong-parameter")
     user.password_hash = as_hash(secret)
+    user.password_reversible = args["form"].lower() != "hashed"
 
 
 def h_luser_service(session: ConfigSession, args: Args) -> None:
@@ -162,6 +163,7 @@ class ComwareSyntax(VrpSyntax):
             cmd("telnet server enable", flag_handler("telnet_server")),
             cmd("ip http enable", flag_handler("http_server")),
             cmd("ip https enable", flag_handler("https_server")),
+            cmd("ftp server enable", flag_handler("ftp_server")),
             cmd("header <kind> <text...>", h_header_comware),
             undo_only("header <kind>", h_header_comware),
         ]
@@ -198,6 +200,8 @@ def render_comware(dialect: ComwareSyntax, config: DeviceConfig) -> str:
     if config.timezone:
         out += [f" clock timezone {config.timezone}", "#"]
     out.append(" telnet server enable" if config.telnet_server else " undo telnet server enable")
+    if config.ftp_server:
+        out.append(" ftp server enable")
     out.append("#")
     policy, lock = config.password_policy, config.lockout
     if policy.complexity or policy.min_length or policy.expire_days or lock.max_failures:

@@ -435,7 +435,9 @@ def h_local_user_password(session: ConfigSession, args: Args) -> None:
     secret = args["secret"]
     if not secret.startswith("$") and len(secret) < max(policy.min_length, 1):
         raise CommandError("failed", detail=f"The password length must be at least {policy.min_length}.")
-    local_user(session, args["user"]).password_hash = as_hash(secret)
+    user = local_user(session, args["user"])
+    user.password_hash = as_hash(secret)
+    user.password_reversible = args.get("form") == "cipher"
 
 
 def h_local_user_delete(session: ConfigSession, args: Args) -> None:

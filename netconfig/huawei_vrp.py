@@ -134,6 +134,7 @@ class VrpSyntax(ConfigDialect):
             cmd("telnet server enable", flag_handler("telnet_server")),
             cmd("http server enable", flag_handler("http_server")),
             cmd("http secure-server enable", flag_handler("https_server")),
+            cmd("ftp server enable", flag_handler("ftp_server")),
             cmd("ssh user <user> <rest...>", h_ssh_user),
             cmd("ssh authentication-type default password", h_noop),
             cmd("header <kind> <text...>", h_header),
@@ -234,7 +235,10 @@ class VrpSyntax(ConfigDialect):
     def aaa_commands(self) -> list[Command]:
         return [
             cmd("local-user <user> password irreversible-cipher <secret>", h_local_user_password),
-            cmd("local-user <user> password cipher <secret>", h_local_user_password),
+            cmd(
+                "local-user <user> password cipher <secret>",
+                lambda s, a: h_local_user_password(s, {**a, "form": "cipher"}),
+            ),
             cmd("local-user <user> privilege level <level>", h_local_user_level),
             cmd("local-user <user> service-type <services...>", h_local_user_service),
             cmd("local-user <user>", h_local_user_delete),
@@ -261,6 +265,8 @@ def render_vrp(dialect: VrpSyntax, config: DeviceConfig) -> str:
     out.append("telnet server enable" if config.telnet_server else "undo telnet server enable")
     out.append("http server enable" if config.http_server else "undo http server enable")
     out.append("http secure-server enable" if config.https_server else "undo http secure-server enable")
+    if config.ftp_server:
+        out.append("ftp server enable")
     out.append("#")
     for acl in config.acls:
         head = (

@@ -168,6 +168,9 @@ class LocalUser:
     password_hash: str  # govnet.netconfig.passwords format; the plain password is never kept
     privilege: int = 15
     services: set[str] = field(default_factory=lambda: {"ssh"})  # ssh | telnet | terminal | http
+    # The config held the password in a reversible form (VRP ``cipher``, Comware ``simple``/``cipher``,
+    # IOS ``password``): compliance judges it; renderers always write the irreversible form.
+    password_reversible: bool = field(default=False, compare=False)
 
 
 @dataclass
@@ -215,6 +218,7 @@ class DeviceConfig:
     ssh_server: bool = True
     telnet_server: bool = True
     http_server: bool = False
+    ftp_server: bool = False  # ftp server enable / ftp-server enable
     https_server: bool = False
     ipv6_enabled: bool = False  # global `ipv6` / `ipv6 unicast-routing`
     banners: Banners = field(default_factory=Banners)
