@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from govnet.output import JsonOption
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -88,20 +90,20 @@ def snmp(
     ] = None,
     overlay: Annotated[
         Path | None,
-        typer.Option(help="Lab overlay (default: the running lab's, $GOVNET_HOME/lab/overlay.yaml)."),
+        typer.Option(help="Lab overlay (default: the running lab's overlay, if any)."),
     ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for each answer.", min=0.05)] = 2.0,
     retries: Annotated[int, typer.Option(help="Retries after a timeout.", min=0)] = 1,
     concurrency: Annotated[int, typer.Option(help="Devices polled at once.", min=1)] = 64,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Poll devices over SNMP: interfaces, addresses, LLDP, health; store history; report findings."""
     from govnet.collectors.snmp.poller import PollOptions
     from govnet.collectors.snmp.service import run_once, select_targets
     from govnet.collectors.snmp.shard import parse_shard
+    from govnet.devices.sources import default_inventory, default_overlay
     from govnet.errors import InputError
     from govnet.inventory.loader import load_inventory
-    from govnet.lab.service import LabPaths, sample_inventory
     from govnet.output import emit, err_console
     from govnet.settings import load_settings
     from govnet.store import Store
@@ -110,10 +112,8 @@ def snmp(
         raise InputError("--once and --interval exclude each other")
     settings = load_settings()
     chosen_shard = parse_shard(shard) if shard else None
-    if overlay is None:
-        running = LabPaths.of(settings).overlay
-        overlay = running if running.exists() else None
-    inv = load_inventory(inventory or sample_inventory(), overlay=overlay)
+    overlay = default_overlay(settings, overlay)
+    inv = load_inventory(default_inventory(settings, inventory), overlay=overlay)
     targets, skipped = select_targets(inv, limit=limit, shard=chosen_shard)
     options = PollOptions(timeout=timeout, retries=retries, concurrency=concurrency)
     with Store.open(settings.effective_store_url) as store:

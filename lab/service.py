@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from govnet.devices.sources import sample_inventory
 from govnet.errors import DeviceError, GovnetError, InputError, SecretError
 from govnet.lab import control
 from govnet.lab.bootstrap import DeviceSpec, specs_from_inventory
@@ -83,12 +84,6 @@ class LabPaths:
                 f"{self.socket}: too long for the lab's control socket (107 bytes at most); "
                 "point GOVNET_HOME at a shorter directory"
             )
-
-
-def sample_inventory() -> Path:
-    import govnet.inventory
-
-    return Path(govnet.inventory.__file__).parent / "examples" / "sample"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def serve(
     ] = None,
     overlay: Annotated[
         Path | None,
-        typer.Option(help="Lab overlay (default: the running lab's, $GOVNET_HOME/lab/overlay.yaml)."),
+        typer.Option(help="Lab overlay (default: the running lab's overlay, if any)."),
     ] = None,
     poll_interval: Annotated[
         float | None,

@@ -36,13 +36,10 @@ class ExporterOptions:
 
 def load_inventory_for(settings: Settings, inventory: Path | None, overlay: Path | None) -> Inventory:
     """The inventory as ``govnet collect`` loads it: the sample by default, the running lab's overlay."""
+    from govnet.devices.sources import default_inventory, default_overlay
     from govnet.inventory.loader import load_inventory
-    from govnet.lab.service import LabPaths, sample_inventory
 
-    if overlay is None:
-        running = LabPaths.of(settings).overlay
-        overlay = running if running.exists() else None
-    return load_inventory(inventory or sample_inventory(), overlay=overlay)
+    return load_inventory(default_inventory(settings, inventory), overlay=default_overlay(settings, overlay))
 
 
 def _default_builder() -> TargetBuilder:

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from govnet.errors import InputError
-from govnet.output import emit, err_console
+from govnet.output import JsonOption, emit, err_console
 from govnet.settings import load_settings
 
 app = typer.Typer(
@@ -39,25 +39,18 @@ SiteOpt = Annotated[str | None, typer.Option("--site", help="Only this site's de
 LimitOpt = Annotated[
     str | None, typer.Option("--limit", help="Hostname patterns (fnmatch, comma-separated).")
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 def _inventory(path: Path | None) -> Path:
-    if path is not None:
-        return path
-    configured = load_settings().inventory
-    if configured is not None:
-        return Path(configured)
-    from govnet.lab.service import sample_inventory
+    from govnet.devices.sources import default_inventory
 
-    return sample_inventory()
+    return default_inventory(load_settings(), path)
 
 
 def _overlay(path: Path | None) -> Path | None:
-    if path is not None:
-        return path
-    default = load_settings().home / "lab" / "overlay.yaml"
-    return default if default.is_file() else None
+    from govnet.devices.sources import default_overlay
+
+    return default_overlay(load_settings(), path)
 
 
 def _selection(site: str | None, limit: str | None, all_: bool = False) -> Any:
@@ -87,7 +80,7 @@ def provision_cmd(
         str | None,
         typer.Option(help="Stream the job to `ansible-runner worker` started by this command (AWX-style)."),
     ] = None,
-    as_json: JsonOpt = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Converge the selected devices to their intended configuration (exit 1 if any host failed)."""
     if ctx.invoked_subcommand is not None:
@@ -203,7 +196,7 @@ def render_cmd(
     policy: PolicyOpt = None,
     site: SiteOpt = None,
     limit: LimitOpt = None,
-    as_json: JsonOpt = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Write each device's intended configuration (secrets as placeholders); touches no device."""
     from .service import render_to
@@ -216,7 +209,7 @@ def render_cmd(
 
 
 @app.command("runs")
-def runs_cmd(as_json: JsonOpt = False) -> None:
+def runs_cmd(as_json: JsonOption = False) -> None:
     """List provisioning runs, newest first."""
     from .runs import list_runs
 
@@ -242,7 +235,7 @@ def runs_cmd(as_json: JsonOpt = False) -> None:
 @app.command("show")
 def show_cmd(
     run: Annotated[str, typer.Argument(help="A run id from `govnet provision runs`.")],
-    as_json: JsonOpt = False,
+    as_json: JsonOption = False,
 ) -> None:
     """One run: its summary per host and the diffs it applied (or would have)."""
     from .runs import show_run

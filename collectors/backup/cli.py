@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from govnet.output import JsonOption
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -65,27 +67,25 @@ def backup(
     ] = None,
     overlay: Annotated[
         Path | None,
-        typer.Option(help="Lab overlay (default: the running lab's, $GOVNET_HOME/lab/overlay.yaml)."),
+        typer.Option(help="Lab overlay (default: the running lab's overlay, if any)."),
     ] = None,
     repo: Repo = None,
     concurrency: Annotated[int, typer.Option(help="SSH sessions at once.", min=1)] = 32,
     timeout: Annotated[float, typer.Option(help="Seconds for each connection step and command.", min=1)] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Back up every device's running configuration (and facts); one commit per run that changed."""
     if ctx.invoked_subcommand is not None:
         return
     from govnet.collectors.backup.service import BackupOptions, run_backup, select_devices
     from govnet.devices import load_devices
-    from govnet.lab.service import LabPaths, sample_inventory
+    from govnet.devices.sources import default_inventory, default_overlay
     from govnet.output import emit
     from govnet.settings import load_settings
 
     settings = load_settings()
-    if overlay is None:
-        running = LabPaths.of(settings).overlay
-        overlay = running if running.exists() else None
-    devices = select_devices(load_devices(inventory or sample_inventory(), overlay), limit)
+    overlay = default_overlay(settings, overlay)
+    devices = select_devices(load_devices(default_inventory(settings, inventory), overlay), limit)
     options = BackupOptions(concurrency=concurrency, timeout=timeout)
     run = run_backup(devices, _repo_root(repo), options)
     emit(run.to_dict(), as_json=as_json, render=partial(render_run, run=run))
@@ -96,7 +96,7 @@ def backup(
 def log(
     device: Annotated[str, typer.Argument(help="Device host name.")],
     repo: Repo = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The backups that changed DEVICE's configuration, newest first."""
     from rich.markup import escape

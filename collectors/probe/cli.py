@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from govnet.output import JsonOption
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -71,14 +73,15 @@ def probe(
     ] = 1.0,
     concurrency: Annotated[int, typer.Option(help="Addresses probed at once.", min=1, max=256)] = 16,
     no_mtu: Annotated[bool, typer.Option("--no-mtu", help="Skip path-MTU discovery.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Probe the devices' management addresses (or --target ADDR ...); findings exit 1."""
     from govnet.collectors.probe.service import ProbeOptions, Target, run_probes, targets_from_inventory
+    from govnet.devices.sources import default_inventory
     from govnet.errors import InputError
     from govnet.inventory.loader import load_inventory
-    from govnet.lab.service import sample_inventory
     from govnet.output import emit
+    from govnet.settings import load_settings
 
     skipped: dict[str, str] = {}
     if target:
@@ -89,7 +92,9 @@ def probe(
                 raise InputError(f"--target {address!r}: not an IPv4 or IPv6 address") from None
         targets = [Target(a, site or "targets", a) for a in target]
     else:
-        targets, skipped = targets_from_inventory(load_inventory(inventory or sample_inventory()), site)
+        targets, skipped = targets_from_inventory(
+            load_inventory(default_inventory(load_settings(), inventory)), site
+        )
     options = ProbeOptions(count=count, timeout=timeout, concurrency=concurrency, mtu=not no_mtu)
     run = run_probes(targets, options, site_checks=not target)
     run.skipped = skipped

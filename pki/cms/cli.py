@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from govnet.errors import InputError
-from govnet.output import emit
+from govnet.output import JsonOption, emit
 from govnet.pki.cli import _parse_time
 from govnet.pki.seal.cli import KeyOption, KeyPassphraseOption, _read, _write, key_hints, key_source
 
@@ -23,7 +23,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 TrustOption = Annotated[
     list[Path] | None, typer.Option(help="Extra trusted roots besides the store's (repeat).")
 ]

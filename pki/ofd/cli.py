@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from govnet.errors import InputError
-from govnet.output import emit
+from govnet.output import JsonOption, emit
 from govnet.pki.cli import _parse_time
 from govnet.pki.cms.cli import ChainOption, CrlOption, TrustOption, trust_files
 from govnet.pki.seal.cli import KeyOption, KeyPassphraseOption, key_hints, key_source
@@ -24,8 +24,6 @@ app = typer.Typer(
     help="OFD documents (GB/T 33190): sign with an e-seal on a page, verify every signature.",
     no_args_is_help=True,
 )
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 def _pair(text: str, option: str) -> tuple[float, float]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from govnet.errors import InputError
-from govnet.output import emit
+from govnet.output import JsonOption, emit
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,7 +26,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 KeyOption = Annotated[
     Path | None,
     typer.Option(
