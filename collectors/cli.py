@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import time
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from govnet.output import JsonOption
+from govnet.output import InventoryOption, JsonOption, OverlayOption
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -84,14 +83,8 @@ def snmp(
         str | None, typer.Option("--shard", help="Poll shard K of N only (hashmod of host:port, K from 0).")
     ] = None,
     limit: Annotated[str | None, typer.Option("--limit", help="Only devices whose name matches.")] = None,
-    inventory: Annotated[
-        Path | None,
-        typer.Option("--inventory", "-i", help="Inventory folder or file (default: the built-in sample)."),
-    ] = None,
-    overlay: Annotated[
-        Path | None,
-        typer.Option(help="Lab overlay (default: the running lab's overlay, if any)."),
-    ] = None,
+    inventory: InventoryOption = None,
+    overlay: OverlayOption = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for each answer.", min=0.05)] = 2.0,
     retries: Annotated[int, typer.Option(help="Retries after a timeout.", min=0)] = 1,
     concurrency: Annotated[int, typer.Option(help="Devices polled at once.", min=1)] = 64,

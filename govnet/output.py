@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -49,6 +50,18 @@ err_console = make_console(stderr=True)
 
 # The `--json` switch, the same on every command that has one.
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+# Which devices a command talks to: the same two options wherever a command reaches devices
+# (the defaults themselves are decided in ``govnet.devices.sources``).
+InventoryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--inventory", "-i", help="Inventory folder or file (default: GOVNET_INVENTORY, else the sample)."
+    ),
+]
+OverlayOption = Annotated[
+    Path | None, typer.Option(help="Lab overlay (default: the running lab's overlay, if any).")
+]
 
 
 def emit(data: Any, *, as_json: bool, render: Callable[[Console], None]) -> None:

@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from govnet.output import InventoryOption, OverlayOption
+
 app = typer.Typer(
     help="Monitoring: Prometheus exporter, alert rules, sharded scrape configs.", no_args_is_help=True
 )
@@ -20,14 +22,8 @@ def serve(
     listen: Annotated[
         str, typer.Option(help="HOST:PORT to serve /metrics and /probe on.")
     ] = "127.0.0.1:9810",
-    inventory: Annotated[
-        Path | None,
-        typer.Option("--inventory", "-i", help="Inventory folder or file (default: the built-in sample)."),
-    ] = None,
-    overlay: Annotated[
-        Path | None,
-        typer.Option(help="Lab overlay (default: the running lab's overlay, if any)."),
-    ] = None,
+    inventory: InventoryOption = None,
+    overlay: OverlayOption = None,
     poll_interval: Annotated[
         float | None,
         typer.Option(

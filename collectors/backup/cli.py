@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from govnet.output import JsonOption
+from govnet.output import InventoryOption, JsonOption, OverlayOption
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -61,14 +61,8 @@ def render_run(c: Console, run: BackupRun) -> None:
 def backup(
     ctx: typer.Context,
     limit: Annotated[str | None, typer.Option("--limit", help="Only devices whose name matches.")] = None,
-    inventory: Annotated[
-        Path | None,
-        typer.Option("--inventory", "-i", help="Inventory folder or file (default: the built-in sample)."),
-    ] = None,
-    overlay: Annotated[
-        Path | None,
-        typer.Option(help="Lab overlay (default: the running lab's overlay, if any)."),
-    ] = None,
+    inventory: InventoryOption = None,
+    overlay: OverlayOption = None,
     repo: Repo = None,
     concurrency: Annotated[int, typer.Option(help="SSH sessions at once.", min=1)] = 32,
     timeout: Annotated[float, typer.Option(help="Seconds for each connection step and command.", min=1)] = 20,
