@@ -43,6 +43,7 @@ _ZIP_ERRORS = (
     KeyError,
     OverflowError,
     struct.error,
+    NotImplementedError,  # a compression method or zip64 variant zipfile does not know
 )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
-from govnet_cli import RunGovnet, assert_clean_input_error
+from govnet_cli import GOVNET, RunGovnet, assert_clean_input_error
 from inventory_examples import BROKEN, SAMPLE, TINY
 
 from govnet.errors import InputError
@@ -255,14 +257,19 @@ def test_a_moved_site_is_refused_until_renumbered(sample_copy: Path) -> None:
     assert check_inventory(sample_copy).problems == []
 
 
-def test_plan_into_an_unwritable_place_is_an_input_error_naming_the_file(
-    sample_copy: Path, run_govnet: RunGovnet
-) -> None:
-    # The temporary file's name is taken by a folder: the write fails as on a read-only folder.
-    (sample_copy / "plan.yaml.tmp").mkdir()
-    run = run_govnet("inventory", "plan", str(sample_copy))
+def test_plan_into_an_unwritable_place_is_an_input_error_naming_the_file(sample_copy: Path) -> None:
+    # A full disk, as the kernel reports it (tests run as root, for whom permissions would not fail
+    # the write): no file may grow past 4 KiB, and the plan is larger.
+    run = subprocess.run(
+        ["prlimit", "--fsize=4096", "--", *GOVNET, "inventory", "plan", str(sample_copy)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "250"},
+    )
     assert_clean_input_error(run, f"{sample_copy / 'plan.yaml'}: cannot write the plan")
     assert not (sample_copy / "plan.yaml").exists()
+    assert not [p.name for p in sample_copy.iterdir() if p.name.startswith(".plan.yaml")]  # no temporary left
 
 
 def test_a_plan_file_with_a_non_address_names_the_plan_file_and_line(
