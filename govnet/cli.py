@@ -71,7 +71,10 @@ _tidy_help()
 
 app = typer.Typer(
     name="govnet",
-    help="E-government extranet operations: inventory, device lab, PKI and e-seals, compliance.",
+    help=(
+        "E-government extranet operations: inventory, device lab, provisioning, collectors, monitoring, "
+        "compliance, PKI and e-seals."
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
