@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+
+import pytest
 
 GOVNET = [sys.executable, "-m", "govnet.cli"]
 
@@ -46,3 +48,27 @@ def assert_clean_input_error(run: subprocess.CompletedProcess[str], *expected: s
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
     for text in expected:
         assert text in run.stderr, run.stderr
+
+
+InProcessRun = Callable[..., tuple[int, str, str]]
+
+
+def in_process_runner(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> InProcessRun:
+    """The CLI run inside the test's process (fast, monkeypatches apply): ``run(*args)`` returns
+    (exit code, stdout, stderr) with wide lines, as ``RunGovnet`` does for a subprocess."""
+    from govnet.cli import main
+
+    monkeypatch.setenv("COLUMNS", "250")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["govnet", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from govnet_cli import in_process_runner
 from pki_chains import PASSPHRASE
 
-from govnet.cli import main
 from govnet.pki import keys, x509
 
 CODE = "914403001922038216"
@@ -23,20 +23,7 @@ HOLDER_PASS = "the holder's own passphrase"
 @pytest.fixture
 def govnet(pki_settings: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """Run the CLI in this process; returns (exit code, stdout, stderr)."""
-    monkeypatch.setenv("COLUMNS", "250")
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "argv", ["govnet", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return in_process_runner(monkeypatch, capsys)
 
 
 def _json(run, *args: str):  # type: ignore[no-untyped-def]

@@ -4,14 +4,12 @@ codes 0 (ok), 1 (a verdict that is not PASSED), 2 (bad input)."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from govnet_cli import in_process_runner
 from pki_chains import PASSPHRASE
 from seal_kit import CODE, PICTURE
-
-from govnet.cli import main
 
 
 @pytest.fixture
@@ -21,21 +19,9 @@ def govnet(isolated_govnet_home: Path, capsys: pytest.CaptureFixture[str], monke
 
     monkeypatch.setenv("GOVNET_PKI_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("HOLDER_PASS", "the holders' own passphrase")
-    monkeypatch.setenv("COLUMNS", "250")
     monkeypatch.setattr(keystore, "default_kdf", lambda: keystore.KdfParams.scrypt(n=1 << 10))
 
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "argv", ["govnet", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return in_process_runner(monkeypatch, capsys)
 
 
 def _json(run, *args: str):  # type: ignore[no-untyped-def]
