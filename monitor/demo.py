@@ -19,14 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 def run(ctx: Any) -> None:
     ctx.section("Monitoring: Prometheus exporter, alert rules (预警/黄牌/红牌), a link down firing")
-    if not (ctx.state.get("lab_running") and ctx.state.get("lab_overlay")):
-        ctx.console.print("no lab running: the monitoring step needs the demo's lab")
-        return
-    try:
-        _demo(ctx)
-    except Exception as exc:  # report, never crash the demo
-        ctx.failures.append(f"monitor: {type(exc).__name__}: {exc}")
-        ctx.console.print(f"[red]monitoring failed:[/] {type(exc).__name__}: {exc}")
+    ctx.lab_step("monitor", _demo)
 
 
 def _scrape(url: str) -> dict[str, list[tuple[dict[str, str], float]]]:
