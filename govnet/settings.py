@@ -64,6 +64,28 @@ class LabSettings(BaseModel):
         return value
 
 
+class ServiceSettings(BaseModel):
+    """The signing service (``govnet serve``, docs/service.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    listen: str = "127.0.0.1:8443"
+    # Uploaded documents and OFDs are refused (413) past this size; hashes are 32 bytes anyway.
+    max_upload_bytes: int = 64 << 20
+    # Wrong PINs in a row before the seal is locked for that client, and for how long.
+    pin_max_failures: int = 5
+    pin_lock_seconds: int = 300
+    # Argon2id cost for PIN hashes (RFC 9106's second recommendation is t=3, m=64 MiB; this is
+    # OWASP's lower bound, since every use of a PIN-protected seal pays it).
+    pin_time_cost: int = 2
+    pin_memory_kib: int = 19456
+    # The certificate (serial; a tls-server or device certificate whose key the store holds) that
+    # signs the audit chain's head; empty: heads are not signed.
+    audit_signer: str = ""
+    # Sign the head once this many records were appended since the last signed head.
+    audit_sign_every: int = 500
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GOVNET_", env_nested_delimiter="__", extra="forbid")
 
@@ -74,6 +96,7 @@ class Settings(BaseSettings):
     inventory: Path | None = None
     pki: PkiSettings = PkiSettings()
     lab: LabSettings = LabSettings()
+    service: ServiceSettings = ServiceSettings()
 
     @property
     def effective_store_url(self) -> str:
