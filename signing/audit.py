@@ -19,7 +19,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, func, select
 
@@ -288,16 +288,14 @@ def verify_chain(store: Store) -> Verdict:
     return Verdict("signing audit chain", tuple(checks))
 
 
-def _head_signature_checks(
-    store: Store, signed: dict[int, object], hashes: dict[int, str]
-) -> list[CheckResult]:
+def _head_signature_checks(store: Store, signed: dict[int, Any], hashes: dict[int, str]) -> list[CheckResult]:
     from govnet.errors import GovnetError, InvalidSignature
     from govnet.pki import ca, x509
 
     checks: list[CheckResult] = []
     keys: dict[str, object] = {}
     for seq, row in signed.items():
-        m = row._mapping  # type: ignore[attr-defined]
+        m = row._mapping
         name = f"head_signature[{seq}]"
         try:
             if m["signer_serial"] not in keys:

@@ -163,7 +163,7 @@ def client_list(json: JsonOption = False) -> None:
     with _service() as service:
         clients = [c.to_dict() for c in service.clients(_admin())]
 
-    def render(out) -> None:  # type: ignore[no-untyped-def]
+    def render(out) -> None:
         for c in clients:
             out.print(f"{c['id']:<24} {c['role']:<7} {c['status']:<8} {c['description']}", highlight=False)
 
@@ -195,7 +195,7 @@ def token_list(
     with _service() as service:
         tokens = service.access.tokens(client_id)
 
-    def render(out) -> None:  # type: ignore[no-untyped-def]
+    def render(out) -> None:
         for t in tokens:
             out.print(f"{t['id']}  {t['client_id']:<24} {t['status']}", highlight=False)
 
@@ -250,12 +250,13 @@ def grant_list(
     with _service() as service:
         grants = [g.to_dict() for g in service.grants(_admin(), client_id)]
 
-    def render(out) -> None:  # type: ignore[no-untyped-def]
+    def render(out) -> None:
         for g in grants:
             pin = "PIN" if g["pin"] else "-"
             ops = ",".join(g["operations"])  # type: ignore[arg-type]
             out.print(
-                f"{g['client_id']:<20} {g['es_id']:<20} {g['signer_serial']:<20} {ops:<30} {pin:<4} {g['status']}",
+                f"{g['client_id']:<20} {g['es_id']:<20} {g['signer_serial']:<20} "
+                f"{ops:<30} {pin:<4} {g['status']}",
                 highlight=False,
             )
 

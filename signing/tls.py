@@ -19,7 +19,7 @@ from govnet.errors import InputError
 class ClientCertProtocol(H11Protocol):
     """uvicorn's h11 protocol, adding ``scope["extensions"]["tls"]["client_cert_sha256"]``."""
 
-    def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+    def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
         ssl_object = transport.get_extra_info("ssl_object")
         der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None

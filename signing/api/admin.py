@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1/admin", tags=["admin"])
 
 
 def _service(request: Request) -> SigningService:
-    return request.app.state.service  # type: ignore[no-any-return]
+    return request.app.state.service
 
 
 class ClientIn(BaseModel):

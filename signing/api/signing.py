@@ -36,7 +36,7 @@ _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 
 
 def _service(request: Request) -> SigningService:
-    return request.app.state.service  # type: ignore[no-any-return]
+    return request.app.state.service
 
 
 @contextmanager
@@ -184,7 +184,7 @@ def _seal_out(record: Any, grant: Any, *, der: bool = False) -> dict[str, Any]:
     out = record.to_dict()
     out["operations"] = list(grant.operations) if grant is not None else None
     out["der"] = base64.b64encode(record.der).decode() if der else None
-    return out  # type: ignore[no-any-return]
+    return out
 
 
 @router.get("/v1/seals", tags=["read"], response_model=list[SealOut])

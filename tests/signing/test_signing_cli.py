@@ -96,7 +96,7 @@ def test_bad_cli_input_exits_2_cleanly(cli_world: World, run_govnet: RunGovnet, 
             cli_world.signer,
             "--pin-env",
             "NO_SUCH_VARIABLE",
-        ),  # fmt: skip
+        ),
         "NO_SUCH_VARIABLE",
     )
     assert_clean_input_error(
