@@ -1,0 +1,59 @@
+"""TSA fixtures: a root → issuing CA → TSA chain in memory (tests/pki's ChainFactory), and its CRLs."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pki"))
+
+from pki_chains import ChainFactory, Party
+
+from govnet.pki.cms import CmsTrust
+from govnet.pki.service import PkiService
+from govnet.pki.tsa import TimeStampAuthority
+
+POLICY = "1.2.156.112233.1.1"
+
+
+@pytest.fixture(scope="module")
+def chain() -> ChainFactory:
+    return ChainFactory()
+
+
+@pytest.fixture(scope="module")
+def tsa_party(chain: ChainFactory) -> Party:
+    return chain.make("tsa", "CN=某市时间戳服务", chain.inter)
+
+
+@pytest.fixture(scope="module")
+def tsa(chain: ChainFactory, tsa_party: Party) -> TimeStampAuthority:
+    return TimeStampAuthority(tsa_party.key, tsa_party.cert, (chain.inter.cert, chain.root.cert), POLICY)
+
+
+@pytest.fixture(scope="module")
+def trust(chain: ChainFactory) -> CmsTrust:
+    return CmsTrust(roots=[chain.root.cert], crls=[chain.crl(chain.root), chain.crl(chain.inter)])
+
+
+@pytest.fixture
+def pki(isolated_govnet_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[PkiService]:
+    """A PkiService over a fresh SQLite store with a root and an issuing CA (a cheap KDF: these tests
+    are about time-stamps and OCSP, not key storage)."""
+    from pki_chains import PASSPHRASE
+
+    from govnet.pki import keystore
+    from govnet.settings import load_settings
+    from govnet.store import Store
+
+    monkeypatch.setattr(keystore, "default_kdf", lambda: keystore.KdfParams.scrypt(n=1 << 10))
+    monkeypatch.setenv("GOVNET_PKI_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("GOVNET_PKI__CRL_BASE_URL", "http://pki.gov.example:8443/crl/")
+    settings = load_settings(home=isolated_govnet_home)
+    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        service = PkiService(store, settings)
+        service.init(name="CN=QA Root CA", intermediate=True)
+        yield service
