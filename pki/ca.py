@@ -299,6 +299,11 @@ def _signer(store: Store, authority: Authority, passphrase_value: str) -> x509.I
     return x509.Issuer(cert["tbs_certificate"]["subject"], x509.key_identifier(key.public_key()), key)
 
 
+def authority_signer(store: Store, settings: Settings, authority: Authority) -> x509.Issuer:
+    """A CA's key, decrypted with the PKI passphrase (for CRLs and OCSP answers it signs itself)."""
+    return _signer(store, authority, passphrase(settings))
+
+
 def _insert_certificate(
     conn: Connection,
     cert: asn1_x509.Certificate,

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pki"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from evidence_kit import pki_service
 from pki_chains import ChainFactory, Party
 
 from govnet.pki.cms import CmsTrust
@@ -41,19 +43,4 @@ def trust(chain: ChainFactory) -> CmsTrust:
 
 @pytest.fixture
 def pki(isolated_govnet_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[PkiService]:
-    """A PkiService over a fresh SQLite store with a root and an issuing CA (a cheap KDF: these tests
-    are about time-stamps and OCSP, not key storage)."""
-    from pki_chains import PASSPHRASE
-
-    from govnet.pki import keystore
-    from govnet.settings import load_settings
-    from govnet.store import Store
-
-    monkeypatch.setattr(keystore, "default_kdf", lambda: keystore.KdfParams.scrypt(n=1 << 10))
-    monkeypatch.setenv("GOVNET_PKI_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("GOVNET_PKI__CRL_BASE_URL", "http://pki.gov.example:8443/crl/")
-    settings = load_settings(home=isolated_govnet_home)
-    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
-        service = PkiService(store, settings)
-        service.init(name="CN=QA Root CA", intermediate=True)
-        yield service
+    yield from pki_service(isolated_govnet_home, monkeypatch, tmp_path)
