@@ -11,14 +11,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pki"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from evidence_kit import pki_service
+from evidence_kit import POLICY, pki_service
 from pki_chains import ChainFactory, Party
 
 from govnet.pki.cms import CmsTrust
 from govnet.pki.service import PkiService
 from govnet.pki.tsa import TimeStampAuthority
-
-POLICY = "1.2.156.112233.1.1"
 
 
 @pytest.fixture(scope="module")

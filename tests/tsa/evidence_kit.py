@@ -26,3 +26,6 @@ def pki_service(home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
         service = PkiService(store, settings)
         service.init(name="CN=QA Root CA", intermediate=True)
         yield service
+
+
+POLICY = "1.2.156.112233.1.1"  # a TSA policy for the in-memory authorities

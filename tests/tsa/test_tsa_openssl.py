@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from asn1crypto import core
-from conftest import POLICY
+from evidence_kit import POLICY
 from pki_chains import ChainFactory
 
 from govnet.pki import keys

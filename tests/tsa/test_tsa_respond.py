@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 from asn1crypto import tsp
-from conftest import POLICY
+from evidence_kit import POLICY
 from pki_chains import ChainFactory
 
 from govnet.errors import InputError
