@@ -6,7 +6,7 @@ OCSPSigning, id-pkix-ocsp-nocheck), issued by that CA, with its store-held key; 
 default because a responder signs on every request, on a host that answers the network: its key can
 be short-lived and replaced without touching the CA, and when every CA has one the CA keys need never
 be decrypted by the service. Responses are SM2-with-SM3 (default ID), identify the responder by key
-hash, carry the delegated certificate, echo the nonce, and say thisUpdate = now, nextUpdate = now +
+hash, carry the signer's certificate, echo the nonce, and say thisUpdate = now, nextUpdate = now +
 ``validity``.
 
 ``respond(request_der) -> bytes`` never raises: unreadable requests are ``malformedRequest``,
@@ -63,6 +63,7 @@ class ResponderKey:
     ca_serial: str  # the store's serial of the CA certificate
     key: SM2PrivateKey = field(repr=False)
     certificate: asn1_x509.Certificate | None = None
+    sm2_id: bytes = field(default=DEFAULT_ID, repr=False)  # keep the default: b"" is for OpenSSL tests
 
     def matches(self, cert_id: ocsp.CertId) -> bool:
         algorithm = cert_id["hash_algorithm"]["algorithm"].native
@@ -197,8 +198,9 @@ class OcspResponder:
             {
                 "tbs_response_data": data,
                 "signature_algorithm": {"algorithm": x509.SM2_SM3_OID},
-                "signature": signer.key.sign(data.dump(), id=DEFAULT_ID),
-                "certs": [signer.certificate] if signer.certificate is not None else None,
+                "signature": signer.key.sign(data.dump(), id=signer.sm2_id),
+                # the signer's certificate, the CA's own included: clients need not have it at hand
+                "certs": [signer.signer_certificate],
             }
         )
         return ocsp.OCSPResponse(
