@@ -26,7 +26,7 @@ from govnet.monitor.signing import SigningMetrics
 from govnet.pki.service import crl_file_for
 from govnet.signing.access import Principal
 from govnet.signing.api import errors
-from govnet.signing.api.uploads import read_body
+from govnet.signing.api.uploads import BodyLimit, read_body
 from govnet.signing.errors import Unauthenticated, Unavailable
 from govnet.signing.service import SigningService
 
@@ -76,6 +76,9 @@ def create_app(service: SigningService, *, upload_folder: Path | None = None) ->
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     app.state.upload_folder = folder
     errors.install(app)
+    # JSON bodies carry base64 (4/3 of the bytes) of at most an upload, plus a little
+    limit = service.settings.service.max_upload_bytes
+    app.add_middleware(BodyLimit, limit=limit * 4 // 3 + (1 << 20))
 
     from govnet.signing.api import admin, signing
 

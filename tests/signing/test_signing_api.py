@@ -161,6 +161,11 @@ def test_a_body_past_the_limit_is_413(api) -> None:  # type: ignore[no-untyped-d
     _error(client.post(url, content=big, headers=_auth(tokens["tax"])), 413, "too_large")
     chunks = iter([b"x" * (1 << 19)] * 3)  # no Content-Length: caught while streaming
     _error(client.post(url, content=chunks, headers=_auth(tokens["tax"])), 413, "too_large")
+    # JSON bodies are bounded too (base64 of an upload and a little more), declared or streamed
+    verify = "/v1/verify/seal-signature"
+    _error(client.post(verify, content=b"{" * (4 << 20), headers=_auth(tokens["tax"])), 413, "too_large")
+    streamed = iter([b'{"signature": "'] + [b"A" * (1 << 20)] * 4 + [b'"}'])
+    _error(client.post(verify, content=streamed, headers=_auth(tokens["tax"])), 413, "too_large")
 
 
 @pytest.mark.parametrize(
