@@ -387,12 +387,15 @@ class Access:
 
     # --- authorisation -----------------------------------------------------------------------------------
 
-    def authorise(self, who: Principal, es_id: str, operation: str, pin: str | None) -> Grant:
+    def authorise(
+        self, who: Principal, es_id: str, operation: str, pin: str | None, *, grant: Grant | None = None
+    ) -> Grant:
         """The client's active grant of ``es_id`` for ``operation``, its PIN checked; Forbidden
-        otherwise. The same refusal for a seal that does not exist and one of another client."""
+        otherwise. The same refusal for a seal that does not exist and one of another client.
+        ``grant``: the client's grant of ``es_id`` when the caller has read it already."""
         if operation not in OPERATIONS:
             raise Forbidden(f"unknown operation {operation!r}")
-        grant = self.grant(who.client_id, es_id)
+        grant = grant if grant is not None else self.grant(who.client_id, es_id)
         if grant is None or grant.status != "active" or operation not in grant.operations:
             raise Forbidden(f"client {who.client_id!r} may not {operation} with seal {es_id!r}")
         if grant.pin_hash is not None:
