@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import logging
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import unquote
@@ -57,7 +59,17 @@ Caller = Annotated[Principal, Depends(principal)]
 
 
 def create_app(service: SigningService, *, upload_folder: Path | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # a worker that stops signs the chain's head, so the newest records are covered too
+        try:
+            await run_in_threadpool(service.audit.sign_head)
+        except Exception as exc:
+            log.warning("audit: signing the chain head at shutdown failed: %s", type(exc).__name__)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="govnet signing service",
         version=__version__,
         description=DESCRIPTION,
