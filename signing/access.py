@@ -163,9 +163,9 @@ class Access:
             raise Unauthenticated("the API token is malformed")
         with self.store.connect() as conn:
             row = conn.execute(
-                select(signing_tokens, signing_clients)
-                .join(signing_clients, signing_clients.c.id == signing_tokens.c.client_id)
-                .where(signing_tokens.c.id == match.group(1))
+                select(signing_tokens.c.sha256, signing_tokens.c.status, signing_tokens.c.client_id).where(
+                    signing_tokens.c.id == match.group(1)
+                )
             ).first()
         # compare even when there is no row, so that timing does not tell ids apart
         expected = row._mapping["sha256"] if row is not None else "0" * 64
