@@ -56,6 +56,21 @@ def digest(data: bytes, algorithm: str) -> bytes:
     raise InputError(f"hash algorithm {algorithm!r} is not one of {', '.join(HASHES)}")
 
 
+def digest_file(path: Any, algorithm: str) -> bytes:
+    """A file hashed with one of HASHES in bounded memory (``InputError`` naming an unreadable file)."""
+    from govnet.pki.sm3 import sm3_file
+
+    if algorithm not in HASHES:
+        raise InputError(f"hash algorithm {algorithm!r} is not one of {', '.join(HASHES)}")
+    try:
+        if algorithm == "sm3":
+            return sm3_file(path)
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, algorithm).digest()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
 class Rejection(Exception):
     """Why a request is refused: the PKIFailureInfo bit and the text sent back."""
 
