@@ -167,7 +167,11 @@ class TimeStampAuthority:
         problem = tsa_usage_problem(self.certificate)
         if problem:
             raise InputError(f"the certificate cannot sign time-stamps: {problem}")
-        self._ess = _ess_attribute(self.certificate)
+        # Parsed from DER once: asn1crypto re-encodes objects built in memory on every dump().
+        self._ess = tsp.SigningCertificateV2.load(_ess_attribute(self.certificate).dump())
+        self._tsa_name = asn1_x509.GeneralName.load(
+            asn1_x509.GeneralName(name="directory_name", value=self.certificate.subject).dump()
+        )
 
     @classmethod
     def open(cls, pki: Any, serial: str | None = None) -> TimeStampAuthority:
@@ -240,7 +244,7 @@ class TimeStampAuthority:
                 "gen_time": now,
                 "accuracy": {"seconds": 1},
                 "nonce": request.nonce,
-                "tsa": asn1_x509.GeneralName(name="directory_name", value=self.certificate.subject),
+                "tsa": self._tsa_name,
             }
         )
         return sign_data(
