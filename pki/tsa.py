@@ -29,7 +29,7 @@ from govnet.errors import InputError, NotFoundError
 from govnet.pki import x509
 from govnet.pki.cms.signeddata import CmsTrust, Style, TrustLike, parse_signed_data, sign_data
 from govnet.pki.cms.signeddata import verify_signed_data as verify_cms
-from govnet.pki.sm2 import SM2PrivateKey
+from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey
 from govnet.pki.sm3 import sm3
 from govnet.verdict import CheckResult, Verdict
 
@@ -257,7 +257,7 @@ class TimeStampAuthority:
             content_type=TST_INFO,
             extra_attributes=[(SIGNING_CERTIFICATE_V2, self._ess)],
             include_certificates=request.cert_req,
-            **({} if self.sm2_id is None else {"sm2_id": self.sm2_id}),
+            sm2_id=DEFAULT_ID if self.sm2_id is None else self.sm2_id,
         )
 
 
