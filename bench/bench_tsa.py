@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 from bench_sm2 import openssl_speed, rate
-from benchkit import pin_to_one_cpu
+from benchkit import Best, pin_to_one_cpu
 
 
 def main() -> None:
@@ -101,10 +101,8 @@ def measure(home: Path, seconds: int, rounds: int) -> dict[str, float]:
         anchors = trust(pki)
         assert verify_token(token, digest, trust=anchors).ok
 
-        best: dict[str, float] = {}
-
-        def keep(name: str, value: float) -> None:
-            best[name] = max(best.get(name, 0.0), value)
+        best = Best()
+        keep = best.keep
 
         for _ in range(rounds):
             speed_sign, speed_verify = openssl_speed(seconds)
