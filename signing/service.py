@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from govnet.errors import GovnetError, InputError, NotFoundError
 from govnet.pki import x509
@@ -22,6 +23,7 @@ from govnet.pki.ca import CertificateRecord
 from govnet.pki.cms import raw as cms_raw
 from govnet.pki.cms import service as cms_service
 from govnet.pki.cms.signeddata import Style, sign_data
+from govnet.pki.ocsp import OcspResponder
 from govnet.pki.ofd.service import verify_file
 from govnet.pki.ofd.sign import Placement, SealSigner, SignResult, sign_ofd
 from govnet.pki.ofd.verify import OfdReport
@@ -30,6 +32,7 @@ from govnet.pki.seal.writer import sign_digest
 from govnet.pki.service import PkiService
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.sm3 import sm3
+from govnet.pki.tsa import TimeStampAuthority
 from govnet.settings import Settings
 from govnet.signing.access import OPERATIONS, Access, Client, Grant, IssuedToken, Principal
 from govnet.signing.audit import AuditEvent, AuditLog, verify_chain
@@ -71,6 +74,26 @@ class SigningService:
             else None
         )
         self.audit = AuditLog(store, signer=signer, sign_every=settings.service.audit_sign_every)
+        self._responders: dict[str, Any] = {}  # per worker: the TSA's and OCSP's keys decrypted once
+        self._responders_lock = threading.Lock()
+
+    # --- time-stamps and OCSP (govnet.pki.tsa / govnet.pki.ocsp) --------------------------------------
+
+    def _responder(self, kind: Any) -> Any:
+        with self._responders_lock:
+            if kind.__name__ not in self._responders:
+                try:
+                    self._responders[kind.__name__] = kind.open(self.pki)
+                except NotFoundError as exc:
+                    raise Unavailable(f"{exc}", code="not_configured") from None
+            return self._responders[kind.__name__]
+
+    def time_stamp_authority(self) -> TimeStampAuthority:
+        """The PKI's TSA (its newest valid tsa certificate); Unavailable when there is none."""
+        return self._responder(TimeStampAuthority)
+
+    def ocsp_responder(self) -> OcspResponder:
+        return self._responder(OcspResponder)
 
     # --- audit -------------------------------------------------------------------------------------
 
@@ -132,9 +155,17 @@ class SigningService:
         return record
 
     def sign_hash(
-        self, who: Principal, es_id: str, digest: bytes, *, pin: str | None = None, property_info: str = ""
+        self,
+        who: Principal,
+        es_id: str,
+        digest: bytes,
+        *,
+        pin: str | None = None,
+        property_info: str = "",
+        time_stamp: bool = False,
     ) -> SignOutcome:
-        """A GB/T 38540 SES_Signature (v4) over an SM3 digest with a granted seal."""
+        """A GB/T 38540 SES_Signature (v4) over an SM3 digest with a granted seal; with
+        ``time_stamp`` its signature value carries an RFC 3161 token from the PKI's TSA."""
         event = AuditEvent(who.client_id, "sign", "ok", es_id=es_id, document_hash=digest.hex())
 
         def work(facts: dict[str, str]) -> tuple[bytes, str]:
@@ -142,8 +173,17 @@ class SigningService:
                 raise InputError(f"the document hash must be 32 bytes (SM3), got {len(digest)}")
             allowed = self._authorise(who, es_id, "sign", pin, facts)
             seal = self._active_seal(es_id)
+            stamper = None
+            if time_stamp:
+                tsa = self.time_stamp_authority()
+                stamper = lambda value: tsa.stamp(sm3(value), "sm3")  # noqa: E731 - GB/T 38540 timeStamp
             der = sign_digest(
-                seal.der, allowed.key, allowed.signer.certificate, digest, property_info=property_info
+                seal.der,
+                allowed.key,
+                allowed.signer.certificate,
+                digest,
+                property_info=property_info,
+                time_stamper=stamper,
             )
             return der, allowed.signer.serial
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -138,33 +137,18 @@ def _pki_routes(app: FastAPI, service: SigningService) -> None:
 
 
 def _tsa_routes(app: FastAPI, service: SigningService) -> None:
-    from govnet.pki.ocsp import OcspResponder
-    from govnet.pki.tsa import TimeStampAuthority
-
-    responders: dict[str, Any] = {}  # per worker: each decrypts its key once
-    lock = threading.Lock()
-
-    def responder(kind: type[Any]) -> Any:
-        with lock:
-            if kind.__name__ not in responders:
-                try:
-                    responders[kind.__name__] = kind.open(service.pki)
-                except NotFoundError as exc:
-                    raise Unavailable(str(exc)) from None
-            return responders[kind.__name__]
-
     @app.post("/tsa", tags=["read"], response_class=Response)
     async def tsa(request: Request) -> Response:
         """RFC 3161: a DER TimeStampReq in, a DER TimeStampResp out (a bad request gets a rejection)."""
         body = await read_body(request, 64 << 10)
-        answer = await run_in_threadpool(lambda: responder(TimeStampAuthority).respond(body))
+        answer = await run_in_threadpool(lambda: service.time_stamp_authority().respond(body))
         return Response(answer, media_type="application/timestamp-reply")
 
     @app.post("/ocsp", tags=["read"], response_class=Response)
     async def ocsp_post(request: Request) -> Response:
         """RFC 6960: a DER OCSPRequest in, a DER OCSPResponse out (malformed: malformedRequest)."""
         body = await read_body(request, 64 << 10)
-        answer = await run_in_threadpool(lambda: responder(OcspResponder).respond(body))
+        answer = await run_in_threadpool(lambda: service.ocsp_responder().respond(body))
         return Response(answer, media_type="application/ocsp-response")
 
     @app.get("/ocsp/{encoded:path}", tags=["read"], response_class=Response)
@@ -174,7 +158,7 @@ def _tsa_routes(app: FastAPI, service: SigningService) -> None:
             body = base64.b64decode(unquote(encoded), validate=False)
         except ValueError:
             body = b""  # answered as malformedRequest
-        return Response(responder(OcspResponder).respond(body), media_type="application/ocsp-response")
+        return Response(service.ocsp_responder().respond(body), media_type="application/ocsp-response")
 
 
 def app_from_settings() -> FastAPI:
