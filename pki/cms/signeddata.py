@@ -318,6 +318,22 @@ def verify_signed_data(
         parsed = parse_signed_data(der, source)
     except InputError as exc:
         return Verdict(source, (CheckResult.failed("structure", str(exc)),))
+    return verify_parsed(
+        parsed, content=content, trust=trust, allow_empty_sm2_id=allow_empty_sm2_id, at=at, source=source
+    )
+
+
+def verify_parsed(
+    parsed: ParsedSignedData,
+    *,
+    content: bytes | None = None,
+    trust: TrustLike = CmsTrust(),
+    allow_empty_sm2_id: bool = False,
+    at: dt.datetime | None = None,
+    source: str = "SignedData",
+) -> Verdict:
+    """``verify_signed_data`` of SignedData parsed already (a caller that reads its content too
+    parses once: parsing costs more than the signature)."""
     checks = [
         CheckResult.passed(
             "structure",
