@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -514,13 +513,3 @@ def verify_response_or_token(
     except InputError as exc:
         return Verdict(source, (CheckResult.failed("structure", str(exc)),))
     return verify_token(token, data_digest, source=source, **kwargs)
-
-
-__all__: Sequence[str] = (
-    "TimeStampAuthority",
-    "build_request",
-    "read_response",
-    "read_token",
-    "token_of",
-    "verify_token",
-)
