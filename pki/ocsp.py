@@ -20,10 +20,10 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asn1crypto import algos, core, ocsp
 from asn1crypto import x509 as asn1_x509
@@ -33,6 +33,9 @@ from govnet.pki.cms.signeddata import _tlv as tlv
 from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey
 from govnet.pki.sm3 import sm3
 from govnet.verdict import CheckResult, Verdict
+
+if TYPE_CHECKING:
+    from govnet.pki.service import PkiService
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +111,7 @@ class OcspResponder:
     def __init__(
         self,
         keys: Sequence[ResponderKey],
-        lookup: Any,
+        lookup: Callable[[str, int], Status],
         *,
         validity: dt.timedelta = dt.timedelta(hours=1),
     ) -> None:
@@ -118,7 +121,7 @@ class OcspResponder:
         self.validity = validity
 
     @classmethod
-    def open(cls, pki: Any, *, validity: dt.timedelta = dt.timedelta(hours=1)) -> OcspResponder:
+    def open(cls, pki: PkiService, *, validity: dt.timedelta = dt.timedelta(hours=1)) -> OcspResponder:
         """The responder of an open ``PkiService``: keys decrypted once (the PKI passphrase)."""
         from govnet.pki import ca
 

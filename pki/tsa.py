@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asn1crypto import core, tsp
 from asn1crypto import x509 as asn1_x509
@@ -38,6 +38,9 @@ from govnet.pki.cms.signeddata import (
 from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey
 from govnet.pki.sm3 import sm3
 from govnet.verdict import CheckResult, Verdict
+
+if TYPE_CHECKING:
+    from govnet.pki.service import PkiService
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +183,7 @@ class TimeStampAuthority:
         )
 
     @classmethod
-    def open(cls, pki: Any, serial: str | None = None) -> TimeStampAuthority:
+    def open(cls, pki: PkiService, serial: str | None = None) -> TimeStampAuthority:
         """The TSA of an open ``PkiService``: the certificate ``serial`` (default: the newest valid
         ``tsa`` certificate in the store) and its store-held key (the PKI passphrase decrypts it)."""
         from govnet.pki import ca
