@@ -33,7 +33,7 @@ from govnet.pki.cms.signeddata import (
     TrustLike,
     parse_signed_data,
     sign_data,
-    verify_parsed,
+    verify_signed_data,
 )
 from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey
 from govnet.pki.sm3 import sm3
@@ -413,7 +413,9 @@ def verify_token(
         parsed = parse_signed_data(token, source)
     except InputError as exc:
         return Verdict(source, (CheckResult.failed("structure", str(exc)),))
-    verdict = verify_parsed(parsed, trust=trust, allow_empty_sm2_id=allow_empty_sm2_id, at=at, source=source)
+    verdict = verify_signed_data(
+        parsed, trust=trust, allow_empty_sm2_id=allow_empty_sm2_id, at=at, source=source
+    )
     checks = list(verdict.checks)
     try:
         stamp = read_token(parsed, source)
