@@ -37,6 +37,12 @@ class PkiSettings(BaseModel):
     # Where relying parties fetch CRLs: <base><ca-key-id>.crl goes into certificates made by `pki init`
     # unless a CRL URL is given. Empty: http://<this host's FQDN>:8443/crl/ (the signing service).
     crl_base_url: str = ""
+    # The OCSP responder's URL, written into issued certificates (authorityInfoAccess). Empty: the
+    # signing service at the host of crl_base_url (or this host), path /ocsp; "none": no AIA at all.
+    ocsp_url: str = ""
+    # The policy under which the time-stamp authority answers (TSTInfo.policy). The default is a
+    # UUID-derived OID (ITU-T X.667, arc 2.25): unique without registration; set your own.
+    tsa_policy: str = "2.25.38601294458690376738761302008712163720"
 
 
 class LabSettings(BaseModel):

@@ -18,7 +18,7 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, func, select
@@ -183,15 +183,7 @@ class AuditLog:
 
 def _event(row: object) -> AuditEvent:
     m = row._mapping  # type: ignore[attr-defined]
-    return AuditEvent(
-        actor=m["actor"],
-        operation=m["operation"],
-        result=m["result"],
-        es_id=m["es_id"],
-        serial=m["serial"],
-        document_hash=m["document_hash"],
-        detail=m["detail"],
-    )
+    return AuditEvent(**{f.name: m[f.name] for f in fields(AuditEvent)})
 
 
 def verify_chain(store: Store) -> Verdict:

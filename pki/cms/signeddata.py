@@ -107,11 +107,20 @@ def sign_data(
     signed_attributes: bool = True,
     signing_time: dt.datetime | None = None,
     sm2_id: bytes = DEFAULT_ID,
+    content_type: str | None = None,
+    extra_attributes: Sequence[tuple[str, core.Asn1Value]] = (),
+    include_certificates: bool = True,
 ) -> bytes:
-    """DER of a ContentInfo holding SignedData over ``content``, signed by ``key`` for ``certificate``."""
+    """DER of a ContentInfo holding SignedData over ``content``, signed by ``key`` for ``certificate``.
+
+    ``content_type`` replaces the style's data type as eContentType (an RFC 3161 token carries
+    id-ct-TSTInfo; SignedData is then version 3, RFC 5652 5.1); ``extra_attributes`` are further
+    signed attributes (OID, value); ``include_certificates=False`` leaves the certificates out."""
     if x509.certificate_public_key(certificate, "signer certificate") != key.public_key():
         raise InputError("the private key does not belong to the signer certificate")
     signed_type, data_type, signature_oid = _STYLE_OIDS[Style(style)]
+    version = 1 if content_type in (None, data_type) else 3
+    data_type = content_type or data_type
     signer: dict[str, Any] = {
         "version": 1,
         "sid": cms.SignerIdentifier(
@@ -128,23 +137,29 @@ def sign_data(
                 _attribute(asn1.CONTENT_TYPE_ATTR, core.ObjectIdentifier(data_type)),
                 _attribute(asn1.SIGNING_TIME_ATTR, _time(when)),
                 _attribute(asn1.MESSAGE_DIGEST_ATTR, core.OctetString(sm3(content))),
+                *(_attribute(oid, value) for oid, value in extra_attributes),
             ]
         )
         signer["authenticated_attributes"] = attributes
+    elif extra_attributes:
+        raise InputError("extra signed attributes need signed attributes")
     else:
         to_sign = content
     signer["encrypted_digest"] = key.sign(to_sign, id=sm2_id)
-    certificates = [certificate, *(c for c in chain if c.dump() != certificate.dump())]
+    certificates = (
+        [certificate, *(c for c in chain if c.dump() != certificate.dump())] if include_certificates else []
+    )
     # Built by hand: asn1crypto drops the [0] EXPLICIT tag when an Any field is given a value object.
     content_info = asn1.ContentInfo.load(
         _content_info(data_type, None if detached else core.OctetString(content).dump())
     )
     signed = asn1.SignedData(
         {
-            "version": 1,
+            "version": version,
             "digest_algorithms": [{"algorithm": asn1.SM3}],
             "content_info": content_info,
-            "certificates": [cms.CertificateChoices(name="certificate", value=c) for c in certificates],
+            "certificates": [cms.CertificateChoices(name="certificate", value=c) for c in certificates]
+            or None,
             "signer_infos": [signer],
         }
     )

@@ -6,10 +6,12 @@ factory ``govnet serve`` gives uvicorn, so that every worker opens its own store
 
 from __future__ import annotations
 
-import importlib.util
+import base64
 import logging
+import threading
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -24,6 +26,7 @@ from govnet.monitor.signing import SigningMetrics
 from govnet.pki.service import crl_file_for
 from govnet.signing.access import Principal
 from govnet.signing.api import errors
+from govnet.signing.api.uploads import read_body
 from govnet.signing.errors import Unauthenticated, Unavailable
 from govnet.signing.service import SigningService
 
@@ -116,46 +119,47 @@ def _pki_routes(app: FastAPI, service: SigningService) -> None:
             raise NotFoundError(f"no CRL {name!r} is published here")
         return Response(path.read_bytes(), media_type="application/pkix-crl")
 
-    if importlib.util.find_spec("govnet.pki.tsa") is not None:
-        _tsa_routes(app, service)
+    _tsa_routes(app, service)
 
 
-def _tsa_routes(app: FastAPI, service: SigningService) -> None:  # pragma: no cover - needs s17-tsa
+def _tsa_routes(app: FastAPI, service: SigningService) -> None:
     from govnet.pki.ocsp import OcspResponder
     from govnet.pki.tsa import TimeStampAuthority
 
-    def _responder(kind: type[Any]) -> Any:
-        return kind(service.pki)
+    responders: dict[str, Any] = {}  # per worker: each decrypts its key once
+    lock = threading.Lock()
+
+    def responder(kind: type[Any]) -> Any:
+        with lock:
+            if kind.__name__ not in responders:
+                try:
+                    responders[kind.__name__] = kind.open(service.pki)
+                except NotFoundError as exc:
+                    raise Unavailable(str(exc)) from None
+            return responders[kind.__name__]
 
     @app.post("/tsa", tags=["read"], response_class=Response)
     async def tsa(request: Request) -> Response:
-        """RFC 3161: a DER TimeStampReq in, a DER TimeStampResp out."""
-        from govnet.signing.api.uploads import read_body
-
+        """RFC 3161: a DER TimeStampReq in, a DER TimeStampResp out (a bad request gets a rejection)."""
         body = await read_body(request, 64 << 10)
-        answer = await run_in_threadpool(lambda: _responder(TimeStampAuthority).respond(body))
+        answer = await run_in_threadpool(lambda: responder(TimeStampAuthority).respond(body))
         return Response(answer, media_type="application/timestamp-reply")
 
     @app.post("/ocsp", tags=["read"], response_class=Response)
     async def ocsp_post(request: Request) -> Response:
-        """RFC 6960: a DER OCSPRequest in, a DER OCSPResponse out."""
-        from govnet.signing.api.uploads import read_body
-
+        """RFC 6960: a DER OCSPRequest in, a DER OCSPResponse out (malformed: malformedRequest)."""
         body = await read_body(request, 64 << 10)
-        answer = await run_in_threadpool(lambda: _responder(OcspResponder).respond(body))
+        answer = await run_in_threadpool(lambda: responder(OcspResponder).respond(body))
         return Response(answer, media_type="application/ocsp-response")
 
     @app.get("/ocsp/{encoded:path}", tags=["read"], response_class=Response)
     def ocsp_get(encoded: str) -> Response:
         """RFC 6960 GET: the request DER, base64 and URL-encoded, in the path."""
-        import base64
-        from urllib.parse import unquote
-
         try:
             body = base64.b64decode(unquote(encoded), validate=False)
         except ValueError:
-            body = b""
-        return Response(_responder(OcspResponder).respond(body), media_type="application/ocsp-response")
+            body = b""  # answered as malformedRequest
+        return Response(responder(OcspResponder).respond(body), media_type="application/ocsp-response")
 
 
 def app_from_settings() -> FastAPI:

@@ -108,4 +108,6 @@ def test_bad_cli_input_exits_2_cleanly(cli_world: World, run_govnet: RunGovnet, 
     assert_clean_input_error(run_govnet("serve", "admin", "client", "add", "bad name!"), "client id")
     pem = tmp_path / "x.pem"
     pem.write_text("not a certificate")
-    assert_clean_input_error(run_govnet("serve", "--tls-cert", str(pem), "--tls-key", str(pem)), "--tls-cert")
+    assert_clean_input_error(
+        run_govnet("serve", "--tls-cert", str(pem), "--tls-key", str(pem)), "TLS certificate"
+    )
