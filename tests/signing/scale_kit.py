@@ -37,13 +37,15 @@ class Deployment:
         return self.world.seal_a
 
 
-def deploy(world: World, *, pin: str | None = None, sign_every: int = 100) -> Deployment:
-    """A client granted seal A (signing with the first signer's key), its token, and the service's
-    environment: this store, head signatures every ``sign_every`` records."""
+def deploy(
+    world: World, *, pin: str | None = None, sign_every: int = 100, operations: Sequence[str] = ("sign",)
+) -> Deployment:
+    """A client granted seal A (signing with the first signer's key) for ``operations``, its token, and
+    the service's environment: this store, head signatures every ``sign_every`` records."""
     service = world.service
     service.add_client(ADMIN, CLIENT, description="load")
     token = service.issue_token(ADMIN, CLIENT).token
-    service.add_grant(ADMIN, CLIENT, world.seal_a, world.signer, ["sign"], pin=pin)
+    service.add_grant(ADMIN, CLIENT, world.seal_a, world.signer, operations, pin=pin)
     env = {
         "GOVNET_STORE_URL": service.store.engine.url.render_as_string(hide_password=False),
         "GOVNET_SERVICE__AUDIT_SIGNER": world.audit_signer,
