@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from govnet.errors import ConfigError
@@ -77,19 +77,19 @@ class ServiceSettings(BaseModel):
 
     listen: str = "127.0.0.1:8443"
     # Uploaded documents and OFDs are refused (413) past this size; hashes are 32 bytes anyway.
-    max_upload_bytes: int = 64 << 20
+    max_upload_bytes: int = Field(64 << 20, ge=1)
     # Wrong PINs in a row before the seal is locked for that client, and for how long.
-    pin_max_failures: int = 5
-    pin_lock_seconds: int = 300
+    pin_max_failures: int = Field(5, ge=1)
+    pin_lock_seconds: int = Field(300, ge=1)
     # Argon2id cost for PIN hashes (RFC 9106's second recommendation is t=3, m=64 MiB; this is
     # OWASP's lower bound, since every use of a PIN-protected seal pays it).
-    pin_time_cost: int = 2
-    pin_memory_kib: int = 19456
+    pin_time_cost: int = Field(2, ge=1)
+    pin_memory_kib: int = Field(19456, ge=64)
     # The certificate (serial; a tls-server or device certificate whose key the store holds) that
     # signs the audit chain's head; empty: heads are not signed.
     audit_signer: str = ""
     # Sign the head once this many records were appended since the last signed head.
-    audit_sign_every: int = 500
+    audit_sign_every: int = Field(500, ge=1)
 
 
 class Settings(BaseSettings):

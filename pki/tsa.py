@@ -29,7 +29,7 @@ from govnet.errors import InputError, NotFoundError
 from govnet.pki import x509
 from govnet.pki.cms.signeddata import CmsTrust, Style, TrustLike, parse_signed_data, sign_data
 from govnet.pki.cms.signeddata import verify_signed_data as verify_cms
-from govnet.pki.sm2 import SM2PrivateKey
+from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey
 from govnet.pki.sm3 import sm3
 from govnet.verdict import CheckResult, Verdict
 
@@ -54,6 +54,21 @@ def digest(data: bytes, algorithm: str) -> bytes:
     if algorithm in HASHES:
         return hashlib.new(algorithm, data).digest()
     raise InputError(f"hash algorithm {algorithm!r} is not one of {', '.join(HASHES)}")
+
+
+def digest_file(path: Any, algorithm: str) -> bytes:
+    """A file hashed with one of HASHES in bounded memory (``InputError`` naming an unreadable file)."""
+    from govnet.pki.sm3 import sm3_file
+
+    if algorithm not in HASHES:
+        raise InputError(f"hash algorithm {algorithm!r} is not one of {', '.join(HASHES)}")
+    try:
+        if algorithm == "sm3":
+            return sm3_file(path)
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, algorithm).digest()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 class Rejection(Exception):
@@ -152,7 +167,11 @@ class TimeStampAuthority:
         problem = tsa_usage_problem(self.certificate)
         if problem:
             raise InputError(f"the certificate cannot sign time-stamps: {problem}")
-        self._ess = _ess_attribute(self.certificate)
+        # Parsed from DER once: asn1crypto re-encodes objects built in memory on every dump().
+        self._ess = tsp.SigningCertificateV2.load(_ess_attribute(self.certificate).dump())
+        self._tsa_name = asn1_x509.GeneralName.load(
+            asn1_x509.GeneralName(name="directory_name", value=self.certificate.subject).dump()
+        )
 
     @classmethod
     def open(cls, pki: Any, serial: str | None = None) -> TimeStampAuthority:
@@ -225,7 +244,7 @@ class TimeStampAuthority:
                 "gen_time": now,
                 "accuracy": {"seconds": 1},
                 "nonce": request.nonce,
-                "tsa": asn1_x509.GeneralName(name="directory_name", value=self.certificate.subject),
+                "tsa": self._tsa_name,
             }
         )
         return sign_data(
@@ -238,7 +257,7 @@ class TimeStampAuthority:
             content_type=TST_INFO,
             extra_attributes=[(SIGNING_CERTIFICATE_V2, self._ess)],
             include_certificates=request.cert_req,
-            **({} if self.sm2_id is None else {"sm2_id": self.sm2_id}),
+            sm2_id=DEFAULT_ID if self.sm2_id is None else self.sm2_id,
         )
 
 

@@ -163,9 +163,9 @@ class Access:
             raise Unauthenticated("the API token is malformed")
         with self.store.connect() as conn:
             row = conn.execute(
-                select(signing_tokens, signing_clients)
-                .join(signing_clients, signing_clients.c.id == signing_tokens.c.client_id)
-                .where(signing_tokens.c.id == match.group(1))
+                select(signing_tokens.c.sha256, signing_tokens.c.status, signing_tokens.c.client_id).where(
+                    signing_tokens.c.id == match.group(1)
+                )
             ).first()
         # compare even when there is no row, so that timing does not tell ids apart
         expected = row._mapping["sha256"] if row is not None else "0" * 64
@@ -387,12 +387,15 @@ class Access:
 
     # --- authorisation -----------------------------------------------------------------------------------
 
-    def authorise(self, who: Principal, es_id: str, operation: str, pin: str | None) -> Grant:
+    def authorise(
+        self, who: Principal, es_id: str, operation: str, pin: str | None, *, grant: Grant | None = None
+    ) -> Grant:
         """The client's active grant of ``es_id`` for ``operation``, its PIN checked; Forbidden
-        otherwise. The same refusal for a seal that does not exist and one of another client."""
+        otherwise. The same refusal for a seal that does not exist and one of another client.
+        ``grant``: the client's grant of ``es_id`` when the caller has read it already."""
         if operation not in OPERATIONS:
             raise Forbidden(f"unknown operation {operation!r}")
-        grant = self.grant(who.client_id, es_id)
+        grant = grant if grant is not None else self.grant(who.client_id, es_id)
         if grant is None or grant.status != "active" or operation not in grant.operations:
             raise Forbidden(f"client {who.client_id!r} may not {operation} with seal {es_id!r}")
         if grant.pin_hash is not None:

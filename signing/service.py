@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from govnet.errors import GovnetError, InputError, NotFoundError
 from govnet.pki import x509
@@ -22,6 +23,7 @@ from govnet.pki.ca import CertificateRecord
 from govnet.pki.cms import raw as cms_raw
 from govnet.pki.cms import service as cms_service
 from govnet.pki.cms.signeddata import Style, sign_data
+from govnet.pki.ocsp import OcspResponder
 from govnet.pki.ofd.service import verify_file
 from govnet.pki.ofd.sign import Placement, SealSigner, SignResult, sign_ofd
 from govnet.pki.ofd.verify import OfdReport
@@ -30,6 +32,7 @@ from govnet.pki.seal.writer import sign_digest
 from govnet.pki.service import PkiService
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.sm3 import sm3
+from govnet.pki.tsa import TimeStampAuthority
 from govnet.settings import Settings
 from govnet.signing.access import OPERATIONS, Access, Client, Grant, IssuedToken, Principal
 from govnet.signing.audit import AuditEvent, AuditLog, verify_chain
@@ -71,6 +74,26 @@ class SigningService:
             else None
         )
         self.audit = AuditLog(store, signer=signer, sign_every=settings.service.audit_sign_every)
+        self._responders: dict[str, Any] = {}  # per worker: the TSA's and OCSP's keys decrypted once
+        self._responders_lock = threading.Lock()
+
+    # --- time-stamps and OCSP (govnet.pki.tsa / govnet.pki.ocsp) --------------------------------------
+
+    def _responder(self, kind: Any) -> Any:
+        with self._responders_lock:
+            if kind.__name__ not in self._responders:
+                try:
+                    self._responders[kind.__name__] = kind.open(self.pki)
+                except NotFoundError as exc:
+                    raise Unavailable(f"{exc}", code="not_configured") from None
+            return self._responders[kind.__name__]
+
+    def time_stamp_authority(self) -> TimeStampAuthority:
+        """The PKI's TSA (its newest valid tsa certificate); Unavailable when there is none."""
+        return self._responder(TimeStampAuthority)
+
+    def ocsp_responder(self) -> OcspResponder:
+        return self._responder(OcspResponder)
 
     # --- audit -------------------------------------------------------------------------------------
 
@@ -84,18 +107,22 @@ class SigningService:
                 "the audit record could not be written: the operation was not completed"
             ) from None
 
-    def _audited(self, who: Principal, event: AuditEvent, work: Callable[[], T]) -> tuple[T, int]:
-        """Run ``work``; append its audit record (ok, or refused/invalid with the reason) in any case;
-        return its result and the record's position only once the record is committed."""
+    def _audited(
+        self, who: Principal, event: AuditEvent, work: Callable[[dict[str, str]], T]
+    ) -> tuple[T, int]:
+        """Run ``work`` (which may note facts such as the signer's serial for the record); append its
+        audit record (ok, or refused/invalid with the reason) in any case; return its result and the
+        record's position only once the record is committed."""
+        facts: dict[str, str] = {}
         try:
-            result = work()
+            result = work(facts)
         except ServiceError as exc:
-            self.record(_with(event, result="refused", detail=exc.code))
+            self.record(_with(event, **facts, result="refused", detail=exc.code))
             raise
         except GovnetError as exc:
-            self.record(_with(event, result="invalid", detail=type(exc).__name__))
+            self.record(_with(event, **facts, result="invalid", detail=type(exc).__name__))
             raise
-        return result, self.record(event)
+        return result, self.record(_with(event, **facts))
 
     # --- authentication ----------------------------------------------------------------------------
 
@@ -104,8 +131,13 @@ class SigningService:
 
     # --- signing -----------------------------------------------------------------------------------
 
-    def _authorise(self, who: Principal, es_id: str, operation: str, pin: str | None) -> _Authorised:
-        grant = self.access.authorise(who, es_id, operation, pin)
+    def _authorise(
+        self, who: Principal, es_id: str, operation: str, pin: str | None, facts: dict[str, str]
+    ) -> _Authorised:
+        grant = self.access.grant(who.client_id, es_id)
+        if grant is not None:
+            facts["serial"] = grant.signer_serial  # audited even when the PIN is refused
+        grant = self.access.authorise(who, es_id, operation, pin, grant=grant)
         signer = self.pki.certificate(grant.signer_serial)
         now = dt.datetime.now(dt.UTC)
         if signer.status != "valid" or not signer.not_before <= now <= signer.not_after:
@@ -123,27 +155,40 @@ class SigningService:
         return record
 
     def sign_hash(
-        self, who: Principal, es_id: str, digest: bytes, *, pin: str | None = None, property_info: str = ""
+        self,
+        who: Principal,
+        es_id: str,
+        digest: bytes,
+        *,
+        pin: str | None = None,
+        property_info: str = "",
+        time_stamp: bool = False,
     ) -> SignOutcome:
-        """A GB/T 38540 SES_Signature (v4) over an SM3 digest with a granted seal."""
+        """A GB/T 38540 SES_Signature (v4) over an SM3 digest with a granted seal; with
+        ``time_stamp`` its signature value carries an RFC 3161 token from the PKI's TSA."""
         event = AuditEvent(who.client_id, "sign", "ok", es_id=es_id, document_hash=digest.hex())
 
-        def work() -> tuple[bytes, str]:
+        def work(facts: dict[str, str]) -> tuple[bytes, str]:
             if len(digest) != 32:
                 raise InputError(f"the document hash must be 32 bytes (SM3), got {len(digest)}")
-            allowed = self._authorise(who, es_id, "sign", pin)
+            allowed = self._authorise(who, es_id, "sign", pin, facts)
             seal = self._active_seal(es_id)
+            stamper = None
+            if time_stamp:
+                tsa = self.time_stamp_authority()
+                stamper = lambda value: tsa.stamp(sm3(value), "sm3")  # noqa: E731 - GB/T 38540 timeStamp
             der = sign_digest(
-                seal.der, allowed.key, allowed.signer.certificate, digest, property_info=property_info
+                seal.der,
+                allowed.key,
+                allowed.signer.certificate,
+                digest,
+                property_info=property_info,
+                time_stamper=stamper,
             )
             return der, allowed.signer.serial
 
-        (der, serial), seq = self._audited(who, _with(event, serial=self._grant_serial(who, es_id)), work)
+        (der, serial), seq = self._audited(who, event, work)
         return SignOutcome(der, es_id, serial, seq)
-
-    def _grant_serial(self, who: Principal, es_id: str) -> str | None:
-        grant = self.access.grant(who.client_id, es_id)
-        return grant.signer_serial if grant is not None and grant.status == "active" else None
 
     def sign_ofd(
         self,
@@ -163,12 +208,11 @@ class SigningService:
             "sign-ofd",
             "ok",
             es_id=es_id,
-            serial=self._grant_serial(who, es_id),
             document_hash=sm3_file(source).hex(),
         )
 
-        def work() -> SignResult:
-            allowed = self._authorise(who, es_id, "sign-ofd", pin)
+        def work(facts: dict[str, str]) -> SignResult:
+            allowed = self._authorise(who, es_id, "sign-ofd", pin, facts)
             seal = self._active_seal(es_id)
             signer = SealSigner(allowed.key, allowed.signer.certificate, seal.der)
             return sign_ofd(source, output, signer, placement=placement)
@@ -192,12 +236,11 @@ class SigningService:
             "sm2-sign",
             "ok",
             es_id=es_id,
-            serial=self._grant_serial(who, es_id),
             document_hash=digest.hex(),
         )
 
-        def work() -> tuple[bytes, str]:
-            allowed = self._authorise(who, es_id, "sm2-sign", pin)
+        def work(facts: dict[str, str]) -> tuple[bytes, str]:
+            allowed = self._authorise(who, es_id, "sm2-sign", pin, facts)
             return cms_raw.sign(allowed.key, data=data, e=e, encoding=encoding), allowed.signer.serial
 
         (der, serial), seq = self._audited(who, event, work)
@@ -219,12 +262,11 @@ class SigningService:
             "p7-sign",
             "ok",
             es_id=es_id,
-            serial=self._grant_serial(who, es_id),
             document_hash=sm3(content).hex(),
         )
 
-        def work() -> tuple[bytes, str]:
-            allowed = self._authorise(who, es_id, "p7-sign", pin)
+        def work(facts: dict[str, str]) -> tuple[bytes, str]:
+            allowed = self._authorise(who, es_id, "p7-sign", pin, facts)
             chain = tuple(
                 r.certificate
                 for r in self.pki.chain(allowed.signer.serial)
@@ -333,7 +375,7 @@ class SigningService:
     def _admin(self, who: Principal, operation: str, work: Callable[[], T], **fields: str | None) -> T:
         event = AuditEvent(who.client_id, operation, "ok", **fields)  # type: ignore[arg-type]
 
-        def checked() -> T:
+        def checked(_facts: dict[str, str]) -> T:
             if not who.is_admin:
                 raise Forbidden(f"{operation} is an administrator's operation", code="admin_only")
             return work()

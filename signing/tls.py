@@ -44,9 +44,9 @@ class TlsOptions:
 
     def uvicorn_kwargs(self) -> dict[str, Any]:
         for what, path in (
-            ("--tls-cert", self.cert),
-            ("--tls-key", self.key),
-            ("--client-ca", self.client_ca),
+            ("TLS certificate", self.cert),
+            ("TLS key", self.key),
+            ("client CA file", self.client_ca),
         ):
             if path is not None and not path.is_file():
                 raise InputError(f"{what} {path}: no such file")
@@ -79,7 +79,7 @@ class TlsOptions:
                 else ""
             )
             raise InputError(
-                f"--tls-cert {self.cert} / --tls-key {self.key}: {exc.reason or exc}{hint}"
+                f"TLS certificate {self.cert} / key {self.key}: {exc.reason or exc}{hint}"
             ) from None
 
 

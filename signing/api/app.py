@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import base64
 import logging
-import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import unquote
@@ -26,7 +27,7 @@ from govnet.monitor.signing import SigningMetrics
 from govnet.pki.service import crl_file_for
 from govnet.signing.access import Principal
 from govnet.signing.api import errors
-from govnet.signing.api.uploads import read_body
+from govnet.signing.api.uploads import BodyLimit, read_body
 from govnet.signing.errors import Unauthenticated, Unavailable
 from govnet.signing.service import SigningService
 
@@ -57,7 +58,17 @@ Caller = Annotated[Principal, Depends(principal)]
 
 
 def create_app(service: SigningService, *, upload_folder: Path | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # a worker that stops signs the chain's head, so the newest records are covered too
+        try:
+            await run_in_threadpool(service.audit.sign_head)
+        except Exception as exc:
+            log.warning("audit: signing the chain head at shutdown failed: %s", type(exc).__name__)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="govnet signing service",
         version=__version__,
         description=DESCRIPTION,
@@ -76,6 +87,9 @@ def create_app(service: SigningService, *, upload_folder: Path | None = None) ->
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     app.state.upload_folder = folder
     errors.install(app)
+    # JSON bodies carry base64 (4/3 of the bytes) of at most an upload, plus a little
+    limit = service.settings.service.max_upload_bytes
+    app.add_middleware(BodyLimit, limit=limit * 4 // 3 + (1 << 20))
 
     from govnet.signing.api import admin, signing
 
@@ -123,33 +137,18 @@ def _pki_routes(app: FastAPI, service: SigningService) -> None:
 
 
 def _tsa_routes(app: FastAPI, service: SigningService) -> None:
-    from govnet.pki.ocsp import OcspResponder
-    from govnet.pki.tsa import TimeStampAuthority
-
-    responders: dict[str, Any] = {}  # per worker: each decrypts its key once
-    lock = threading.Lock()
-
-    def responder(kind: type[Any]) -> Any:
-        with lock:
-            if kind.__name__ not in responders:
-                try:
-                    responders[kind.__name__] = kind.open(service.pki)
-                except NotFoundError as exc:
-                    raise Unavailable(str(exc)) from None
-            return responders[kind.__name__]
-
     @app.post("/tsa", tags=["read"], response_class=Response)
     async def tsa(request: Request) -> Response:
         """RFC 3161: a DER TimeStampReq in, a DER TimeStampResp out (a bad request gets a rejection)."""
         body = await read_body(request, 64 << 10)
-        answer = await run_in_threadpool(lambda: responder(TimeStampAuthority).respond(body))
+        answer = await run_in_threadpool(lambda: service.time_stamp_authority().respond(body))
         return Response(answer, media_type="application/timestamp-reply")
 
     @app.post("/ocsp", tags=["read"], response_class=Response)
     async def ocsp_post(request: Request) -> Response:
         """RFC 6960: a DER OCSPRequest in, a DER OCSPResponse out (malformed: malformedRequest)."""
         body = await read_body(request, 64 << 10)
-        answer = await run_in_threadpool(lambda: responder(OcspResponder).respond(body))
+        answer = await run_in_threadpool(lambda: service.ocsp_responder().respond(body))
         return Response(answer, media_type="application/ocsp-response")
 
     @app.get("/ocsp/{encoded:path}", tags=["read"], response_class=Response)
@@ -159,7 +158,7 @@ def _tsa_routes(app: FastAPI, service: SigningService) -> None:
             body = base64.b64decode(unquote(encoded), validate=False)
         except ValueError:
             body = b""  # answered as malformedRequest
-        return Response(responder(OcspResponder).respond(body), media_type="application/ocsp-response")
+        return Response(service.ocsp_responder().respond(body), media_type="application/ocsp-response")
 
 
 def app_from_settings() -> FastAPI:

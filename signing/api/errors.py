@@ -73,6 +73,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc.__cause__, ServiceError):  # FastAPI wraps what reading a JSON body raised
+            return error_response(exc.__cause__.http_status, exc.__cause__.code, str(exc.__cause__))
         code = _HTTP_CODES.get(exc.status_code, "error")
         return error_response(exc.status_code, code, str(exc.detail))
 

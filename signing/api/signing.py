@@ -106,6 +106,9 @@ async def sign(
         str | None, Query(description="SM3 of the document, hex; else the body is the document")
     ] = None,
     property_info: Annotated[str, Query(max_length=256)] = "",
+    timestamp: Annotated[
+        bool, Query(description="add an RFC 3161 time-stamp of the signature value")
+    ] = False,
 ) -> dict[str, Any]:
     """A GB/T 38540 seal signature (SES_Signature v4) over the document streamed as the body, or
     over ``?hash=``."""
@@ -118,7 +121,7 @@ async def sign(
             if size == 0:
                 raise InputError("send the document as the body, or its SM3 as ?hash=")
         out = await run_in_threadpool(
-            service.sign_hash, who, es_id, digest, pin=pin, property_info=property_info
+            service.sign_hash, who, es_id, digest, pin=pin, property_info=property_info, time_stamp=timestamp
         )
     return {
         "signature": base64.b64encode(out.data).decode(),

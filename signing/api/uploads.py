@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from fastapi import Request
@@ -71,3 +72,37 @@ async def spool_body(request: Request, limit: int, folder: Path, suffix: str = "
         Path(name).unlink(missing_ok=True)
         raise InputError("the request body is empty")
     return Path(name)
+
+
+class BodyLimit:
+    """ASGI middleware: no request body past ``limit`` bytes, whatever the route -- JSON bodies too,
+    which FastAPI reads whole before validating them. Past it: 413 (TooLarge, rendered by the
+    app's handler when raised while the route reads its body)."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                from govnet.signing.api.errors import error_response
+
+                message = f"the body is {int(value)} bytes; this service takes at most {self.limit}"
+                await error_response(413, "too_large", message)(scope, receive, send)
+                return
+        seen = 0
+
+        async def limited() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message.get("type") == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _too_large(self.limit)
+            return message
+
+        await self.app(scope, limited, send)

@@ -161,6 +161,11 @@ def test_a_body_past_the_limit_is_413(api) -> None:  # type: ignore[no-untyped-d
     _error(client.post(url, content=big, headers=_auth(tokens["tax"])), 413, "too_large")
     chunks = iter([b"x" * (1 << 19)] * 3)  # no Content-Length: caught while streaming
     _error(client.post(url, content=chunks, headers=_auth(tokens["tax"])), 413, "too_large")
+    # JSON bodies are bounded too (base64 of an upload and a little more), declared or streamed
+    verify = "/v1/verify/seal-signature"
+    _error(client.post(verify, content=b"{" * (4 << 20), headers=_auth(tokens["tax"])), 413, "too_large")
+    streamed = iter([b'{"signature": "'] + [b"A" * (1 << 20)] * 4 + [b'"}'])
+    _error(client.post(verify, content=streamed, headers=_auth(tokens["tax"])), 413, "too_large")
 
 
 @pytest.mark.parametrize(
@@ -211,3 +216,17 @@ def test_health_metrics_openapi_and_crl(api) -> None:  # type: ignore[no-untyped
     crl = client.get(f"/crl/{names[0]}")
     assert crl.status_code == 200 and crl.headers["content-type"] == "application/pkix-crl"
     assert crl.content == (crl_folder / names[0]).read_bytes()
+
+
+def test_a_stopping_worker_signs_the_audit_head(world: World) -> None:
+    s = world.service
+    s.add_client(ADMIN, "tax")
+    s.add_grant(ADMIN, "tax", world.seal_a, world.signer)
+    token = s.issue_token(ADMIN, "tax").token
+    with TestClient(create_app(s)) as client:
+        answer = client.post(f"/v1/seals/{world.seal_a}/sign?hash={'00' * 32}", headers=_auth(token))
+        assert answer.status_code == 200
+    verdict = s.verify_audit()
+    assert verdict.ok, verdict.summary()
+    signed = next(c for c in verdict.checks if c.name == "head_signatures")
+    assert f"newest at record {answer.json()['audit_seq']}" in signed.reason

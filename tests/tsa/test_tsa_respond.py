@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
 from evidence_kit import POLICY
 from pki_chains import ChainFactory
 
@@ -154,6 +155,7 @@ def test_a_token_signed_by_a_non_tsa_certificate_fails_the_tsa_certificate_check
         None,
     )
     rogue._ess = _ess_attribute(signer.cert)
+    rogue._tsa_name = asn1_x509.GeneralName(name="directory_name", value=signer.cert.subject)
     verdict = verify_token(rogue.stamp(sm3(DATA)), sm3(DATA), trust=trust)
     assert verdict.status is Status.FAILED
     assert "not a TSA certificate" in _check(verdict, "tsa_certificate").reason
