@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import base64
 import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from govnet_cli import RunGovnet
+from openssl_sm2 import openssl_verifies
 from scale_kit import deploy
 from served import start_server
 from signing_kit import World
@@ -23,32 +23,6 @@ from govnet.pki import x509
 from govnet.pki.seal import reader
 
 DOCUMENT = "关于开展 2026 年度政务外网安全检查的通知\n".encode() * 200
-DISTID = "distid:1234567812345678"
-
-
-def _openssl_verifies(folder: Path, cert_pem: bytes, signed: bytes, signature: bytes) -> bool:
-    """OpenSSL computes Z (standard SM2 ID) and SM3 itself (-rawin -digest sm3), as GB/T 32918.2 says."""
-    (folder / "cert.pem").write_bytes(cert_pem)
-    public = subprocess.run(
-        ["openssl", "x509", "-in", "cert.pem", "-pubkey", "-noout"],
-        cwd=folder,
-        capture_output=True,
-        check=True,
-    ).stdout
-    (folder / "pub.pem").write_bytes(public)
-    (folder / "signed.bin").write_bytes(signed)
-    (folder / "sig.der").write_bytes(signature)
-    done = subprocess.run(
-        [
-            *("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "pub.pem", "-rawin", "-digest", "sm3"),
-            *("-pkeyopt", DISTID, "-in", "signed.bin", "-sigfile", "sig.der"),
-        ],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return done.returncode == 0 and "Verified Successfully" in done.stdout
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
@@ -116,10 +90,9 @@ def test_service_signatures_verify_offline_with_govnet_and_with_openssl(
 
     signature = reader.read_signature(base64.b64decode(signed.json()["signature"]))
     seal = signature.seal
-    pem = x509.to_pem(x509.PEM_CERTIFICATE, signature.signer_certificate.dump())
-    assert _openssl_verifies(tmp_path, pem, signature.signed_bytes, signature.signature)
-    maker_pem = x509.to_pem(x509.PEM_CERTIFICATE, seal.maker_certificate.dump())
-    assert _openssl_verifies(tmp_path, maker_pem, seal.signed_bytes, seal.signature)
+    signer = signature.signer_certificate
+    assert openssl_verifies(tmp_path, signer, signature.signed_bytes, signature.signature)
+    assert openssl_verifies(tmp_path, seal.maker_certificate, seal.signed_bytes, seal.signature)
     raw_signature = base64.b64decode(raw.json()["signature"])
-    assert _openssl_verifies(tmp_path, pem, DOCUMENT, raw_signature)
-    assert not _openssl_verifies(tmp_path, pem, DOCUMENT + b" ", raw_signature)
+    assert openssl_verifies(tmp_path, signer, DOCUMENT, raw_signature)
+    assert not openssl_verifies(tmp_path, signer, DOCUMENT + b" ", raw_signature)
