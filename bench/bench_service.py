@@ -15,8 +15,10 @@ connections (httpx, asyncio), as an e-seal portal would. Each phase runs for a f
   worker runs them (so that the audit commit's fsync of one call overlaps the work of others), and
   from one thread (shown for reference: a single caller waits for every commit).
 - **ratio** = HTTP rate per worker / threaded in-process rate (the aim is >= 0.6): what HTTP, the
-  event loop and the thread hand-off cost. The load generator shares the machine's cores with the
-  workers, so at 2 workers on 2 cores the ratio also shows that competition.
+  event loop and the thread hand-off cost. Workers are not pinned: at 1 worker, the store's and
+  libcrypto's work outside the GIL runs on the second core, so the ratio can pass 1. The load
+  generator shares the machine's cores with the workers, so at 2 workers on 2 cores the ratio also
+  shows that competition (and on a shared, loaded machine, the other processes).
 
 Run: ``.venv/bin/python bench/bench_service.py [--quick] [--json] [--pin] [--profile]
 [--store-url URL]`` (default: SQLite in a temporary home; give a PostgreSQL URL to bench on it).
