@@ -203,7 +203,9 @@ def token_list(
 
 
 @token_app.command("revoke")
-def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (gvt_<id>_…).")]) -> None:
+def token_revoke(
+    token_id: Annotated[str, typer.Argument(help="The token's id: the part after gvt_ (see token list).")],
+) -> None:
     """Revoke one token."""
     with _service() as service:
         service.revoke_token(_admin(), token_id)

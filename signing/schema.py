@@ -90,7 +90,8 @@ signing_audit = Table(
     Column("record_hash", String(64), nullable=False),
 )
 
-# One row per chain ("audit"): its newest record, locked by every append so that appends serialise.
+# One row per chain ("audit"): its newest record (seq, hash), read and moved by each append under
+# the chain lock (SQLite BEGIN IMMEDIATE, PostgreSQL an advisory lock; see audit.py).
 signing_chain_head = Table(
     "signing_chain_head",
     metadata,

@@ -111,3 +111,38 @@ def test_bad_cli_input_exits_2_cleanly(cli_world: World, run_govnet: RunGovnet, 
     assert_clean_input_error(
         run_govnet("serve", "--tls-cert", str(pem), "--tls-key", str(pem)), "TLS certificate"
     )
+
+
+def test_two_workers_on_postgresql_sign_concurrently_into_one_chain(
+    signing_postgres, fast_kdf: None, isolated_govnet_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from concurrent.futures import ThreadPoolExecutor
+
+    from signing_kit import ADMIN, build_world
+
+    from govnet.settings import load_settings
+    from govnet.signing.audit import verify_chain
+    from govnet.store import Store
+
+    url = signing_postgres.create_database()
+    monkeypatch.setenv("GOVNET_STORE_URL", url)
+    with Store.open(url) as store:
+        w = build_world(store, load_settings(home=isolated_govnet_home))
+        w.service.add_client(ADMIN, "tax")
+        w.service.add_grant(ADMIN, "tax", w.seal_a, w.signer)
+        headers = {"Authorization": f"Bearer {w.service.issue_token(ADMIN, 'tax').token}"}
+        before = len(w.service.audit.records(limit=1000))
+        with (
+            serving("--workers", "2") as base,
+            httpx.Client(base_url=base, headers=headers, timeout=60) as client,
+        ):
+
+            def sign(i: int) -> int:
+                return client.post(f"/v1/seals/{w.seal_a}/sign?hash={i:064x}").status_code
+
+            with ThreadPoolExecutor(8) as pool:
+                codes = list(pool.map(sign, range(40)))
+        assert codes == [200] * 40
+        verdict = verify_chain(store)
+        assert verdict.ok, verdict.summary()
+        assert verdict.checks[0].evidence["records"] == before + 40
