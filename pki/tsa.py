@@ -196,10 +196,7 @@ class TimeStampAuthority:
                 if r.not_before <= now < r.not_after
             ]
             if not found:
-                raise NotFoundError(
-                    "no valid TSA certificate in the store: issue one with "
-                    "`govnet pki issue --profile tsa --subject 'CN=...'`"
-                )
+                raise NotFoundError("no valid TSA certificate (profile tsa) in the store")
             serial = found[-1].serial
         record = pki.certificate(serial)
         if record.profile != "tsa":
