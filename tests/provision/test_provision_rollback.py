@@ -9,8 +9,9 @@ import netmiko
 import pytest
 from provision_hosts import HOSTS, NETMIKO_TYPES
 
-from govnet.playbooks.push import SHOW_RUNNING, SHOW_SAVED, converge
+from govnet.playbooks.push import converge
 from govnet.playbooks.secretforms import mask
+from govnet.vendors import vendor_spec
 
 TYPES = NETMIKO_TYPES
 # A good line the device takes, then one it refuses (a command no vendor has).
@@ -37,7 +38,8 @@ def test_a_refused_line_fails_with_the_device_text_and_rolls_back(rig, vendor, s
         return netmiko.ConnectHandler(**params)
 
     probe = connect()
-    running, saved = probe.send_command(SHOW_RUNNING[vendor]), probe.send_command(SHOW_SAVED[vendor])
+    cli = vendor_spec(vendor).cli
+    running, saved = probe.send_command(cli.show_running), probe.send_command(cli.show_saved)
     probe.disconnect()
     # Intended = today's config plus the probe lines: the remediation adds LoopBack7 and the bogus line.
     intended = mask(vendor, running).rstrip("\n") + "\n" + BAD[vendor]
@@ -51,8 +53,8 @@ def test_a_refused_line_fails_with_the_device_text_and_rolls_back(rig, vendor, s
     after = connect()
     try:
         now_running, now_saved = (
-            after.send_command(SHOW_RUNNING[vendor]),
-            after.send_command(SHOW_SAVED[vendor]),
+            after.send_command(vendor_spec(vendor).cli.show_running),
+            after.send_command(vendor_spec(vendor).cli.show_saved),
         )
     finally:
         after.disconnect()
