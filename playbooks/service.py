@@ -74,6 +74,9 @@ class HostResult:
     unreachable: int = 0
     skipped: int = 0
     msg: str = ""
+    # The compliance gate: "passed", "refused" (not pushed), "forced" (pushed over failing checks).
+    compliance: str = ""
+    failing: list[str] = field(default_factory=list)  # the failing checks' names ("8.1.4.1 d dev.x")
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -83,6 +86,7 @@ class HostResult:
 class Outcome:
     run_dir: Path
     check: bool
+    force: bool = False
     hosts: dict[str, HostResult] = field(default_factory=dict)
     rc: int = 0
     status: str = ""
@@ -90,6 +94,11 @@ class Outcome:
     @property
     def failed_hosts(self) -> list[str]:
         return [h for h, r in self.hosts.items() if r.failed or r.unreachable]
+
+    @property
+    def refused_hosts(self) -> list[str]:
+        """Hosts the compliance gate refused (not pushed)."""
+        return [h for h, r in self.hosts.items() if r.compliance == "refused"]
 
     def totals(self) -> dict[str, int]:
         keys = ("ok", "changed", "failed", "unreachable", "skipped")
@@ -100,6 +109,7 @@ class Outcome:
             "run": self.run_dir.name,
             "path": str(self.run_dir),
             "check": self.check,
+            "force": self.force,
             "status": self.status,
             "rc": self.rc,
             "totals": self.totals(),
@@ -144,8 +154,12 @@ def provision(
     via_worker: str | None = None,
     connect_timeout: float = 15.0,
     on_start: Callable[[list[str]], None] | None = None,
+    force: bool = False,
 ) -> Outcome:
-    """Run playbooks/site.yml over the selected devices and keep the run's artifacts."""
+    """Run playbooks/site.yml over the selected devices and keep the run's artifacts.
+
+    ``force`` pushes devices whose intended configuration fails the compliance gate (refused
+    otherwise); each such override is kept in the run folder's ``compliance/<host>.json``."""
     inv, data, policy = prepare(inventory, overlay, policy_file)
     limit = _limit(selection, data)
     run_dir = new_run(home)
@@ -155,11 +169,12 @@ def provision(
         if (limit or selection.site)
         else list(hostvars)
     )
-    outcome = Outcome(run_dir, check, {h: HostResult(h) for h in sorted(selected)})
+    outcome = Outcome(run_dir, check, force, {h: HostResult(h) for h in sorted(selected)})
     if on_start is not None:
         on_start(sorted(selected))
     (run_dir / "intended").mkdir()
     (run_dir / "diffs").mkdir()
+    (run_dir / "compliance").mkdir()
     private = run_dir / "runner"
     (private / "inventory").mkdir(parents=True)
     write_json(private / "inventory" / "hosts.json", ansible_export.to_static(inv))
@@ -187,6 +202,8 @@ def provision(
             result.msg = str(res.get("msg", ""))
         elif kind == "runner_on_skipped":
             result.skipped += 1
+        if isinstance(res.get("compliance"), dict):
+            _record_gate(run_dir, result, res["compliance"], refused=bool(res.get("refused")))
         if isinstance(res.get("intended"), str):
             (run_dir / "intended" / f"{host}.cfg").write_text(res["intended"], encoding="utf-8")
         prepared = (res.get("diff") or {}).get("prepared") if isinstance(res.get("diff"), dict) else None
@@ -206,7 +223,11 @@ def provision(
         "project_dir": str(PLAYBOOKS),
         "playbook": "site.yml",
         "inventory": str(private / "inventory" / "hosts.json"),
-        "extravars": {"govnet_provision": policy.for_ansible(), "govnet_connect_timeout": connect_timeout},
+        "extravars": {
+            "govnet_provision": policy.for_ansible(),
+            "govnet_connect_timeout": connect_timeout,
+            "govnet_compliance_force": force,
+        },
         "envvars": runner_env(),
         "forks": forks,
         "limit": limit,
@@ -230,6 +251,15 @@ def provision(
     outcome.rc, outcome.status = rc, status
     write_json(run_dir / "summary.json", {"started": started, **outcome.as_dict()})
     return outcome
+
+
+def _record_gate(run_dir: Path, result: HostResult, gate: dict[str, Any], *, refused: bool) -> None:
+    """The gate's verdict on one host, in its summary line and (refused or forced) in full in
+    ``compliance/<host>.json``."""
+    result.compliance = "refused" if refused else "forced" if gate.get("forced") else "passed"
+    result.failing = [str(f.get("check", "")) for f in gate.get("failing") or []]
+    if result.compliance != "passed":
+        write_json(run_dir / "compliance" / f"{result.host}.json", {"host": result.host, **gate})
 
 
 def _with_our_bin_on_path() -> None:

@@ -12,6 +12,7 @@ from govnet.errors import GovnetError
 from govnet.inventory.models import Credentials, Device, Endpoint
 from govnet.secrets import resolve_secret
 
+from .gate import judge, level_of, refusal
 from .policy import parse_policy
 from .push import converge
 from .render import render_host
@@ -56,8 +57,12 @@ def run(
     check: bool = False,
     save: bool = True,
     timeout: float = 15.0,
+    force: bool = False,
 ) -> dict[str, Any]:
-    """The module's whole job; failures come back as a failed result, never a traceback."""
+    """The module's whole job; failures come back as a failed result, never a traceback.
+
+    The intended configuration passes the compliance gate first (its site's level): one that fails
+    is refused before any connection, unless ``force`` (the result's ``compliance`` says which)."""
     import netmiko
 
     hostname = str(host.get("inventory_hostname", host.get("govnet_hostname", "device")))
@@ -73,6 +78,16 @@ def run(
         )
     except (GovnetError, KeyError, ValueError) as exc:
         return {"failed": True, "changed": False, "msg": f"{hostname}: {exc}"}
+    gate = judge(intended, host["govnet_vendor"], level_of(host), hostname, force=force)
+    if not gate["passed"] and not force:
+        return {
+            "failed": True,
+            "changed": False,
+            "refused": True,
+            "msg": refusal(hostname, gate),
+            "compliance": gate,
+            "intended": intended,
+        }
 
     def connect() -> Any:
         conn = netmiko.ConnectHandler(**params)
@@ -85,7 +100,13 @@ def run(
             connect, host["govnet_vendor"], intended, secrets, hostname=hostname, check=check, save=save
         )
     except GovnetError as exc:
-        return {"failed": True, "changed": False, "msg": f"{hostname}: {exc}", "intended": intended}
+        return {
+            "failed": True,
+            "changed": False,
+            "msg": f"{hostname}: {exc}",
+            "intended": intended,
+            "compliance": gate,
+        }
     except (
         netmiko.NetmikoTimeoutException,
         netmiko.NetmikoAuthenticationException,
@@ -103,6 +124,8 @@ def run(
             "unreachable": True,
             "msg": f"{hostname}: unreachable ({why}) at {params['host']}:{params['port']}",
             "intended": intended,
+            "compliance": gate,
         }
     result["intended"] = intended
+    result["compliance"] = gate
     return result
