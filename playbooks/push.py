@@ -139,20 +139,25 @@ def converge(
     hostname: str = "device",
     check: bool = False,
     save: bool = True,
+    progress: Callable[[str], None] = lambda stage: None,
 ) -> dict[str, Any]:
-    """Bring one device to ``intended`` (see the module docstring for the result)."""
+    """Bring one device to ``intended`` (see the module docstring for the result). ``progress`` is
+    told each stage as it starts (reading, pushing, rolling back, saving, done)."""
     started = time.monotonic()
     conn = connect()
     session = Session(conn, vendor)
     try:
+        progress("reading")
         before = session.running()
         change = compute(vendor, before, intended, hostname)
         if not change.changed or check:
             return _result(change, elapsed=round(time.monotonic() - started, 3))
         applied: list[str] = []
         try:
+            progress("pushing")
             session.apply(change.remediation, secrets, applied)
         except Rejected as exc:
+            progress("rolling back")
             restored = _roll_back(session, vendor, before, secrets, hostname)
             return {
                 **_result(change),
@@ -166,6 +171,7 @@ def converge(
                 "rolled_back": restored,
             }
         if save:
+            progress("saving")
             try:
                 session.save()
             except Rejected as exc:

@@ -12,6 +12,7 @@ from govnet.errors import GovnetError
 from govnet.inventory.models import Credentials, Device, Endpoint
 from govnet.secrets import resolve_secret
 
+from . import watch
 from .gate import judge, level_of, refusal
 from .policy import parse_policy
 from .push import converge
@@ -90,6 +91,7 @@ def run(
         }
 
     def connect() -> Any:
+        watch.mark(hostname, "connecting")
         conn = netmiko.ConnectHandler(**params)
         if "secret" in params:  # IOS: the enable secret the inventory names
             conn.enable()
@@ -97,7 +99,14 @@ def run(
 
     try:
         result = converge(
-            connect, host["govnet_vendor"], intended, secrets, hostname=hostname, check=check, save=save
+            connect,
+            host["govnet_vendor"],
+            intended,
+            secrets,
+            hostname=hostname,
+            check=check,
+            save=save,
+            progress=lambda stage: watch.mark(hostname, stage),
         )
     except GovnetError as exc:
         return {
@@ -126,6 +135,7 @@ def run(
             "intended": intended,
             "compliance": gate,
         }
+    watch.mark(hostname, "done")
     result["intended"] = intended
     result["compliance"] = gate
     return result
