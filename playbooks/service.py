@@ -173,7 +173,7 @@ def provision(
     ``vanish_grace`` seconds after its process ended and the run stopped once the others reported
     (``watch.Watchdog``), and the whole run is stopped after ``run_timeout`` seconds (default: enough
     rounds of ``task_timeout`` for the hosts at ``forks``, plus five minutes)."""
-    inv, data, policy = prepare(inventory, overlay, policy_file)
+    _, data, policy = prepare(inventory, overlay, policy_file)
     limit = _limit(selection, data)
     run_dir = new_run(home)
     hostvars = data["_meta"]["hostvars"]
@@ -190,7 +190,9 @@ def provision(
     (run_dir / "compliance").mkdir()
     private = run_dir / "runner"
     (private / "inventory").mkdir(parents=True)
-    write_json(private / "inventory" / "hosts.json", ansible_export.to_static(inv))
+    # The selected hosts and their link peers (whose sites name the uplinks), not the whole extranet.
+    peers = {i.get("peer") for h in selected for i in hostvars[h].get("govnet_interfaces") or []}
+    write_json(private / "inventory" / "hosts.json", ansible_export.static_from(data, {*selected, *peers}))
     workers = private / "workers"
     workers.mkdir(mode=0o700)
     watchdog = Watchdog(workers, outcome.hosts, grace=vanish_grace)
