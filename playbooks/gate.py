@@ -64,8 +64,13 @@ def _unique(failing: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def refusal(hostname: str, gate: dict[str, Any]) -> str:
-    """The summary line of a refused device: the level and each failing check with its reason."""
-    items = "; ".join(f"{f['check']}: {f['reason']}" for f in gate["failing"])
+    """The summary line of a refused device: the level and each failing check with its reason and
+    the clauses it fails (a check serves several clauses)."""
+    by_check: dict[str, tuple[list[str], str]] = {}
+    for f in gate["failing"]:
+        clause, _, check = f["check"].rpartition(" ")
+        by_check.setdefault(check, ([], f["reason"]))[0].append(clause)
+    items = "; ".join(f"{check} ({', '.join(c)}): {why}" for check, (c, why) in by_check.items())
     return (
         f"{hostname}: refused by the compliance gate (GB/T 22239-2019 level {gate['level']}): {items}"
         " (--force pushes it anyway and records the override)"
