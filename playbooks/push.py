@@ -35,10 +35,11 @@ _PROMPT_LINE = re.compile(r"\s*(?:[<\[][^\s<>\[\]]+[>\]]|[^\s()#]+(?:\([^)]*\))?
 
 
 class Rejected(Exception):
-    def __init__(self, line: str, answer: str) -> None:
+    def __init__(self, line: str, answer: str, *, typed: bool = True) -> None:
         super().__init__(line)
         self.line = line
         self.answer = answer
+        self.typed = typed  # False: govnet could not type it (a secret without a value)
 
 
 @dataclass
@@ -84,7 +85,15 @@ class Session:
         self._type(cli.enter_config)
         try:
             for line in lines:
-                typed = secretforms.fill(self.vendor, line.strip(), secrets)
+                try:
+                    typed = secretforms.fill(self.vendor, line.strip(), secrets)
+                except KeyError as exc:
+                    raise Rejected(
+                        line.strip(),
+                        f"no value for {{secret:{exc.args[0]}}}: the inventory names no such secret"
+                        " for this device",
+                        typed=False,
+                    ) from None
                 answer = self._type(typed)
                 error = cli.refused.search(answer)
                 if error:
@@ -163,7 +172,8 @@ def converge(
                 **_result(change),
                 "changed": bool(applied) and not restored,
                 "failed": True,
-                "msg": f"{hostname}: the device refused '{exc.line}': {exc.answer}"
+                "msg": f"{hostname}: {'the device refused' if exc.typed else 'could not type'} '{exc.line}':"
+                f" {exc.answer}"
                 + ("; rolled back, nothing saved" if restored else "; ROLLBACK INCOMPLETE, nothing saved"),
                 "rejected_line": exc.line,
                 "device_error": exc.answer,
