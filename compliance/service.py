@@ -14,9 +14,10 @@ from govnet.compliance.design import DesignAsset, read_design
 from govnet.compliance.hosts import HostAsset, read_host
 from govnet.compliance.scan import Asset, Scan, scan
 from govnet.compliance.scores import Diff, diff
-from govnet.compliance.sources import DeviceAsset, read_files, read_live
+from govnet.compliance.sources import DeviceAsset, asset_from_text, read_files, read_live
 from govnet.errors import InputError
 from govnet.store import Store
+from govnet.verdict import Verdict
 
 ASSET_KINDS = ("devices", "hosts", "pki", "design")
 BUILT = ("devices", "hosts", "design")  # asset kinds with checks today (the others: manual items only)
@@ -86,6 +87,15 @@ def gather_design(inventory: Path | None) -> list[DesignAsset]:
     if not inventory.exists():
         raise InputError(f"no such inventory: {inventory}")
     return [read_design(inventory)]
+
+
+def check_config(text: str, *, vendor: str, level: int, name: str = "config") -> Verdict:
+    """One configuration text (a rendered intended config, a capture) judged by every device check
+    at ``level``: a Verdict of the device's findings as CheckResults (name "<clause> <check>",
+    evidence with the lines). Provisioning's gate calls it before a push; nothing is stored."""
+    asset = asset_from_text(text, source=name, vendor=vendor, name=name)
+    result = scan([asset], level=level)
+    return Verdict(asset.name, tuple(f.to_check_result() for f in result.findings if f.asset == asset.name))
 
 
 @dataclass(frozen=True)

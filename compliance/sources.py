@@ -152,7 +152,7 @@ def read_live(device: Device, *, connect: Any = None, **options: Any) -> DeviceA
     from govnet.devices import netmiko_params
 
     spec = vendor_spec(device.vendor)
-    command = "show running-config" if spec.key == "cisco_ios" else "display current-configuration"
+    command = spec.cli.show_running
     source = f"ssh://{device.hostname}"
     try:
         if connect is None:
