@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -74,37 +76,40 @@ def scan(
 ) -> None:
     """Scan device configurations; exit 1 when anything fails or cannot be judged."""
     from govnet.compliance import service
-    from govnet.compliance.report import to_dict, write_reports
 
     if level not in (2, 3):
         raise InputError(f"--level must be 2 or 3, not {level}")
     kinds = service.parse_kinds(assets + (",hosts" if host_root else ""))
     settings = load_settings()
-    found: list[Any] = []
+    found: list[Iterable[Any]] = []  # asset sources, read lazily as the scan goes
     if "hosts" in kinds:
         with hint(InputError, "give --host-root DIR"):
-            found += service.gather_hosts(host_root or [])
+            found.append(service.gather_hosts(host_root or []))
     if "design" in kinds:
         with hint(InputError, "give --inventory PATH (or the `inventory` setting)"):
-            found += service.gather_design(inventory or settings.inventory)
+            found.append(service.gather_design(inventory or settings.inventory))
     if "devices" in kinds and not (host_root and assets == "devices" and not config and not live):
         with hint(InputError, "give --config FILE|DIR, or --live --inventory PATH"):
-            found += service.gather_devices(
-                config or [],
-                home=settings.home,
-                vendor=vendor,
-                inventory=inventory or settings.inventory,
-                overlay=overlay,
-                live=live,
+            found.append(
+                service.gather_devices(
+                    config or [],
+                    home=settings.home,
+                    vendor=vendor,
+                    inventory=inventory or settings.inventory,
+                    overlay=overlay,
+                    live=live,
+                )
             )
-    run = service.run_scan(found, level=level, store=_store() if keep else None)
-    written = write_reports(run.scan, out, _formats(fmt), run.diff) if fmt else []
-    report = to_dict(run.scan, run.diff)
-    emit(
-        {**report, "scan_id": run.scan_id, "written": [str(p) for p in written]},
-        as_json=as_json,
-        render=lambda c: _render_summary(c, report, written),
+    run = service.run_scan(
+        itertools.chain.from_iterable(found),
+        level=level,
+        store=_store() if keep else None,
+        out=out if fmt else None,
+        formats=_formats(fmt),
     )
+    report = run.to_dict()
+    written = list(run.written)
+    emit(report, as_json=as_json, render=lambda c: _render_summary(c, report, written))
     if report["summary"]["fail"] or report["summary"]["error"]:
         raise typer.Exit(1)
 
@@ -206,8 +211,7 @@ def diff(
 
     def render(c: Console) -> None:
         c.print(
-            f"{len(d.new_failures)} new failure(s), {len(d.fixed)} fixed, "
-            f"{len(d.still_failing)} still failing"
+            f"{len(d.new_failures)} new failure(s), {len(d.fixed)} fixed, {d.still_failing} still failing"
         )
         for f in d.new_failures:
             c.print(Text(f"+ {f.asset}  {f.clause}  {f.check}: {f.reason}", style="red"))
