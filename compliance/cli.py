@@ -138,7 +138,8 @@ def _render_summary(c: Console, report: dict[str, Any], written: list[Path]) -> 
         c.print(f"… and {len(bad) - 40} more (see the reports)")
     if report.get("diff"):
         d = report["diff"]
-        c.print(f"since the previous scan: {len(d['new_failures'])} new failure(s), {len(d['fixed'])} fixed")
+        new, fixed = d["new_failures_total"], d["fixed_total"]
+        c.print(f"since the previous scan: {new} new failure(s), {fixed} fixed")
     for p in written:
         c.print(f"wrote {p}")
 
@@ -210,9 +211,7 @@ def diff(
     d = diff_scans(old.findings, new.findings)
 
     def render(c: Console) -> None:
-        c.print(
-            f"{len(d.new_failures)} new failure(s), {len(d.fixed)} fixed, {d.still_failing} still failing"
-        )
+        c.print(f"{d.new_total} new failure(s), {d.fixed_total} fixed, {d.still_failing} still failing")
         for f in d.new_failures:
             c.print(Text(f"+ {f.asset}  {f.clause}  {f.check}: {f.reason}", style="red"))
         for f in d.fixed:

@@ -61,12 +61,17 @@ class Tally:
         return Score(dict(self.families.get(key, {})))
 
 
+DIFF_LISTED = 1_000  # changes listed per kind; the totals count them all
+
+
 @dataclass(frozen=True)
 class Diff:
-    new_failures: tuple[Finding, ...]  # fail now; passed, was absent, or errored before
-    fixed: tuple[Finding, ...]  # failed before, passes now (the current finding)
+    new_failures: tuple[Finding, ...]  # fail now; passed, was absent, or errored before (first DIFF_LISTED)
+    fixed: tuple[Finding, ...]  # failed before, passes now: the current finding (first DIFF_LISTED)
     still_failing: int  # failed before and now
     gone: tuple[str, ...]  # keys of failures whose asset/check is no longer scanned
+    new_total: int = -1  # every new failure (-1: as listed)
+    fixed_total: int = -1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,19 +79,22 @@ class Diff:
             "fixed": [f.to_dict() for f in self.fixed],
             "still_failing": self.still_failing,
             "gone": list(self.gone),
+            "new_failures_total": self.new_total if self.new_total >= 0 else len(self.new_failures),
+            "fixed_total": self.fixed_total if self.fixed_total >= 0 else len(self.fixed),
         }
 
 
 class DiffTracker:
     """The difference from an earlier scan, computed as the new scan's findings stream past: only
-    the earlier scan's failing keys are held, and the changes found."""
+    the earlier scan's failing keys are held, the changes' counts, and the first DIFF_LISTED
+    changes of each kind (a fleet-wide regression must not hold a finding per device)."""
 
     def __init__(self, failed_before: Iterable[str]) -> None:
         self.before = set(failed_before)
         self.seen: set[str] = set()  # earlier failures met again, whatever their outcome now
         self.new: list[Finding] = []
         self.fixed: list[Finding] = []
-        self.still = 0
+        self.counts = Counter[str]()
 
     def add(self, findings: Iterable[Finding]) -> None:
         for f in findings:
@@ -95,16 +103,20 @@ class DiffTracker:
             if was_fail:
                 self.seen.add(key)
             if f.outcome is Outcome.FAIL:
-                if was_fail:
-                    self.still += 1
-                else:
-                    self.new.append(f)
+                self._count("still" if was_fail else "new", f)
             elif was_fail and f.outcome is Outcome.PASS:
-                self.fixed.append(f)
+                self._count("fixed", f)
+
+    def _count(self, kind: str, f: Finding) -> None:
+        self.counts[kind] += 1
+        listed = self.new if kind == "new" else self.fixed if kind == "fixed" else None
+        if listed is not None and len(listed) < DIFF_LISTED:
+            listed.append(f)
 
     def result(self) -> Diff:
         gone = tuple(sorted(self.before - self.seen))
-        return Diff(tuple(self.new), tuple(self.fixed), self.still, gone)
+        c = self.counts
+        return Diff(tuple(self.new), tuple(self.fixed), c["still"], gone, c["new"], c["fixed"])
 
 
 def diff(previous: Iterable[Finding], current: Iterable[Finding]) -> Diff:
