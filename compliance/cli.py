@@ -57,6 +57,25 @@ def scan(
         list[Path] | None,
         typer.Option("--host-root", help="A Linux host's filesystem root (repeatable; implies hosts)."),
     ] = None,
+    ssh_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ssh-host", help="A Linux host over SSH, [USER@]HOST[:PORT] (repeatable; implies hosts)."
+        ),
+    ] = None,
+    ssh_key: Annotated[
+        Path | None, typer.Option("--ssh-key", help="Private key for --ssh-host (mode 0600).")
+    ] = None,
+    ssh_key_passphrase: Annotated[
+        str | None, typer.Option("--ssh-key-passphrase", help="The key's passphrase: env:VAR or file:PATH.")
+    ] = None,
+    ssh_password: Annotated[
+        str | None, typer.Option("--ssh-password", help="Password for --ssh-host: env:VAR or file:PATH.")
+    ] = None,
+    known_hosts: Annotated[
+        Path | None,
+        typer.Option("--known-hosts", help="known_hosts for --ssh-host (default ~/.ssh/known_hosts)."),
+    ] = None,
     fmt: FormatOpt = "",
     out: OutOpt = Path("compliance-report"),
     vendor: Annotated[
@@ -76,19 +95,23 @@ def scan(
 ) -> None:
     """Scan device configurations; exit 1 when anything fails or cannot be judged."""
     from govnet.compliance import service
+    from govnet.compliance.ssh import SshCredentials
 
     if level not in (2, 3):
         raise InputError(f"--level must be 2 or 3, not {level}")
-    kinds = service.parse_kinds(assets + (",hosts" if host_root else ""))
+    kinds = service.parse_kinds(assets + (",hosts" if host_root or ssh_host else ""))
     settings = load_settings()
     found: list[Iterable[Any]] = []  # asset sources, read lazily as the scan goes
     if "hosts" in kinds:
-        with hint(InputError, "give --host-root DIR"):
-            found.append(service.gather_hosts(host_root or []))
+        with hint(InputError, "give --host-root DIR or --ssh-host [USER@]HOST[:PORT]"):
+            creds = SshCredentials(ssh_key, ssh_key_passphrase, ssh_password, known_hosts)
+            found.append(service.gather_hosts(host_root or [], ssh_host or [], creds))
     if "design" in kinds:
         with hint(InputError, "give --inventory PATH (or the `inventory` setting)"):
             found.append(service.gather_design(inventory or settings.inventory))
-    if "devices" in kinds and not (host_root and assets == "devices" and not config and not live):
+    if "devices" in kinds and not (
+        (host_root or ssh_host) and assets == "devices" and not config and not live
+    ):
         with hint(InputError, "give --config FILE|DIR, or --live --inventory PATH"):
             found.append(
                 service.gather_devices(

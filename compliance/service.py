@@ -6,6 +6,7 @@ CLI flags.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from govnet.compliance.report.writers import SCHEMA, summary_parts
 from govnet.compliance.scan import Asset, AssetInfo, Header, header, judge
 from govnet.compliance.scores import Diff, DiffTracker, Tally
 from govnet.compliance.sources import DeviceAsset, config_files, read_files, read_live
+from govnet.compliance.ssh import SshCredentials, parse_target, read_ssh_hosts
 from govnet.errors import InputError
 from govnet.store import Store
 
@@ -76,11 +78,19 @@ def gather_devices(
     return read_files(configs, vendor=vendor)
 
 
-def gather_hosts(roots: Sequence[Path]) -> list[HostAsset]:
-    """Host assets from filesystem roots (a mounted image, a copy of /etc and friends)."""
-    if not roots:
-        raise InputError("a host scan needs at least one filesystem root")
-    return [read_host(root) for root in roots]
+def gather_hosts(
+    roots: Sequence[Path], ssh: Sequence[str] = (), creds: SshCredentials | None = None
+) -> Iterator[HostAsset]:
+    """Host assets from filesystem roots (a mounted image, a copy of /etc and friends, an
+    extracted sosreport) and from hosts over SSH (``[user@]host[:port]``), each connected as the
+    scan reaches it."""
+    if not roots and not ssh:
+        raise InputError("a host scan needs a filesystem root or an SSH host")
+    targets = [parse_target(t) for t in ssh]
+    creds = creds or SshCredentials()
+    if targets:
+        creds.check()
+    return itertools.chain((read_host(root) for root in roots), read_ssh_hosts(targets, creds))
 
 
 def gather_design(inventory: Path | None) -> list[DesignAsset]:
