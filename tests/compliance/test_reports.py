@@ -140,6 +140,17 @@ def test_html_report_as_chromium_renders_it(tmp_path: Path) -> None:
         timeout=180,
     )
     assert shot.stat().st_size > 10_000  # something was drawn
+    # the Chinese is drawn with a CJK font (fonts-noto-cjk, debian-packages.txt), not as boxes:
+    # the printed page embeds a Noto Sans CJK subset for the title's glyphs
+    assert re.search(r'<h1 id="title">网络安全等级保护合规检查报告<br>', dom)
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(
+        [*chromium, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True,
+        timeout=180,
+    )
+    fonts = set(re.findall(rb"/FontName /[A-Z]{6}\+([\w-]+)", pdf.read_bytes()))
+    assert any(f.startswith(b"NotoSansCJK") for f in fonts), f"no CJK font drawn: {fonts}"
     assert all(f.outcome is not Outcome.ERROR for f in s.findings)
 
 
