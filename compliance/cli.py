@@ -178,15 +178,15 @@ def report(
     as_json: JsonOption = False,
 ) -> None:
     """Write reports for a stored scan (or a JSON report) again, in any format."""
-    from govnet.compliance.report import scan_from_dict, write_reports
+    from govnet.compliance.report import scan_from_dict, stream_reports, write_reports
 
     if source is not None:
-        the_scan = scan_from_dict(_read_json(source), str(source))
+        written = write_reports(scan_from_dict(_read_json(source), str(source)), out, _formats(fmt))
     else:
-        from govnet.compliance.history import load_scan
+        from govnet.compliance.history import stored_results
 
-        _, the_scan = load_scan(_store(), scan_id)
-    written = write_reports(the_scan, out, _formats(fmt))
+        _, head, results = stored_results(_store(), scan_id)
+        written = stream_reports(head, results, out, _formats(fmt))
 
     def render(c: Console) -> None:
         for p in written:

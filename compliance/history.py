@@ -6,7 +6,9 @@ needs to hold."""
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -153,7 +155,8 @@ def _latest(store: Store, scan_id: int | None, before: int | None) -> Any:
 
 
 def load_scan(store: Store, scan_id: int | None = None, *, before: int | None = None) -> tuple[int, Scan]:
-    """The finished scan ``scan_id``, else the latest one (older than ``before`` when given)."""
+    """The finished scan ``scan_id``, else the latest one (older than ``before`` when given), in
+    memory (``comply diff``); ``stored_results`` streams it instead."""
     from govnet.compliance.report.formats import scan_from_dict
 
     row = _latest(store, scan_id, before)
@@ -162,6 +165,31 @@ def load_scan(store: Store, scan_id: int | None = None, *, before: int | None = 
     if "findings" not in doc:  # findings are rows of their own since schema step 2
         doc["findings"] = list(_finding_dicts(store, int(row.id)))
     return int(row.id), scan_from_dict(doc, where)
+
+
+def stored_results(store: Store, scan_id: int | None = None) -> tuple[int, Header, Iterator[AssetResult]]:
+    """A finished scan's header and its results streamed asset by asset from the store (the
+    findings are read in batches, never all at once)."""
+    from govnet.compliance.report.formats import scan_from_dict
+
+    row = _latest(store, scan_id, None)
+    doc = json.loads(row.report)
+    where = f"stored scan {row.id}"
+    if "findings" in doc:  # a scan stored before findings had rows of their own
+        old = scan_from_dict(doc, where)
+        return int(row.id), old.header, old.results()
+    shell = scan_from_dict({**doc, "findings": []}, where)  # validates and parses the summary
+
+    def results() -> Iterator[AssetResult]:
+        infos = {a.name: a for a in shell.assets}
+        rows = _finding_dicts(store, int(row.id))
+        for asset, group in itertools.groupby(rows, key=lambda d: d["asset"]):
+            findings = scan_from_dict({**doc, "assets": [], "findings": list(group)}, where).findings
+            yield AssetResult(infos.pop(asset, None), findings)
+        for info in infos.values():  # assets without findings (none at this level)
+            yield AssetResult(info, ())
+
+    return int(row.id), shell.header, results()
 
 
 def _finding_dicts(store: Store, scan_id: int) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,7 +22,7 @@ from govnet.compliance.report.writers import (
     SarifWriter,
     summary_parts,
 )
-from govnet.compliance.scan import AssetInfo, Scan
+from govnet.compliance.scan import AssetInfo, AssetResult, Header, Scan
 from govnet.compliance.scores import Diff, Tally
 from govnet.errors import InputError
 from govnet.fsutil import atomic_stream
@@ -100,15 +100,17 @@ def scan_from_dict(doc: Any, where: str = "report") -> Scan:
 
 def _render(fmt: str, scan: Scan, diff: Diff | None = None) -> str:
     buffer = io.BytesIO()
-    _replay(scan, diff, [_WRITERS[fmt][1](buffer)])
+    _feed(scan.header, scan.results(), diff, [_WRITERS[fmt][1](buffer)])
     return buffer.getvalue().decode("utf-8")
 
 
-def _replay(scan: Scan, diff: Diff | None, writers: list[ReportWriter]) -> None:
+def _feed(
+    header: Header, results: Iterable[AssetResult], diff: Diff | None, writers: list[ReportWriter]
+) -> None:
     tally = Tally()
     for w in writers:
-        w.begin(scan.header)
-    for result in scan.results():
+        w.begin(header)
+    for result in results:
         tally.add(result.findings)
         for w in writers:
             w.add(result)
@@ -155,6 +157,18 @@ def open_reports(out: Path, formats: tuple[str, ...]) -> Iterator[tuple[list[Rep
 
 def write_reports(scan: Scan, out: Path, formats: tuple[str, ...], diff: Diff | None = None) -> list[Path]:
     """Write the reports asked for of a scan held in memory; return the files written."""
+    return stream_reports(scan.header, scan.results(), out, formats, diff)
+
+
+def stream_reports(
+    header: Header,
+    results: Iterable[AssetResult],
+    out: Path,
+    formats: tuple[str, ...],
+    diff: Diff | None = None,
+) -> list[Path]:
+    """Write the reports asked for of a scan's results as they come (e.g. read back from the
+    store); return the files written."""
     with open_reports(out, formats) as (writers, paths):
-        _replay(scan, diff, writers)
+        _feed(header, results, diff, writers)
     return paths

@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import jinja2
 
+from govnet.compliance.model import Outcome
 from govnet.compliance.scan import AssetResult, Header
 from govnet.compliance.scores import Diff, Tally
 
@@ -79,12 +80,12 @@ class HtmlWriter:
         self.header = header
 
     def add(self, result: AssetResult) -> None:
-        findings = [f.to_dict() for f in result.findings]
+        findings = result.findings
         if result.info is None:
-            self.system += findings
+            self.system += [f.to_dict() for f in findings]
             return
-        counts = Counter(f["outcome"] for f in findings)
-        failed = [f for f in findings if f["outcome"] in ("fail", "error")]
+        counts = Counter(f.outcome.value for f in findings)
+        failed = [f.to_dict() for f in findings if f.outcome in (Outcome.FAIL, Outcome.ERROR)]
         asset = {**result.info.to_dict(), "counts": counts, "total": len(findings), "failed": failed}
         if failed or result.info.problem:
             self.counts["acting"] += 1
