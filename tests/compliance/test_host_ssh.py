@@ -196,3 +196,18 @@ def test_comply_scan_ssh_host_from_the_cli(
     fails = {f["check"] for f in report["findings"] if f["outcome"] == "fail"}
     assert {"host.sshd", "host.no-telnet", "host.listening-services"} <= fails
     assert PASSPHRASE not in done.stdout + done.stderr
+
+
+def test_bad_ssh_arguments_exit_2_before_any_connection(run_govnet: RunGovnet, tmp_path: Path) -> None:
+    done = run_govnet("comply", "scan", "--ssh-host", "a@b@c", "--no-store")
+    assert done.returncode == 2 and "[USER@]HOST[:PORT]" in done.stderr and "Traceback" not in done.stderr
+    key = tmp_path / "id"
+    key.write_text("key")
+    key.chmod(0o644)
+    done = run_govnet("comply", "scan", "--ssh-host", "127.0.0.1:1", "--ssh-key", str(key), "--no-store")
+    assert done.returncode == 2 and "chmod 600" in done.stderr
+    done = run_govnet(
+        "comply", "scan", "--ssh-host", "127.0.0.1:1", "--ssh-password", "env:GOVNET_TEST_UNSET",
+        "--no-store", env={"GOVNET_TEST_UNSET": None},
+    )  # fmt: skip
+    assert done.returncode == 2 and "GOVNET_TEST_UNSET is not set" in done.stderr
