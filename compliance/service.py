@@ -15,7 +15,7 @@ from typing import Any
 from govnet.compliance.design import DesignAsset, read_design
 from govnet.compliance.hosts import HostAsset, read_host
 from govnet.compliance.model import Finding, Outcome
-from govnet.compliance.report.writers import SCHEMA, summary_parts
+from govnet.compliance.report.writers import SCHEMA, ReportWriter, summary_parts
 from govnet.compliance.scan import Asset, AssetInfo, Header, header, judge
 from govnet.compliance.scores import Diff, DiffTracker, Tally
 from govnet.compliance.sources import DeviceAsset, config_files, read_files, read_live
@@ -152,7 +152,7 @@ def run_scan(
     check_formats(formats)
     head = header(level)
     tally = Tally()
-    sinks: list[Any] = []
+    sinks: list[ReportWriter] = []  # the store's recorder, then the report writers
     tracker: DiffTracker | None = None
     recorder = None
     if store is not None:
