@@ -129,7 +129,8 @@ def main() -> None:
             ratio = f"{r['scan_s'] / previous:.1f}" if previous else "-"
             parse_ratio = f"{r['parse_s'] / previous_parse:.1f}" if previous_parse else "-"
             print(
-                f"{n:>8} {int(r['findings']):>9} {r['scan_s']:>8.2f} {r['wall_s']:>8.2f} {n / r['scan_s']:>10.0f} "
+                f"{n:>8} {int(r['findings']):>9} {r['scan_s']:>8.2f} {r['wall_s']:>8.2f} "
+                f"{n / r['scan_s']:>10.0f} "
                 f"{r['peak_mb']:>8.1f} {ratio:>9} {r['parse_s']:>8.2f} {parse_ratio:>10} "
                 f"{r['scan_s'] / r['parse_s']:>10.2f}"
             )
