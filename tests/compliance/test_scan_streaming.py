@@ -13,7 +13,7 @@ from conftest import HARDENED
 from sqlalchemy import text
 
 from govnet.compliance import history, schema
-from govnet.compliance.model import Outcome
+from govnet.compliance.model import Finding, Outcome
 from govnet.compliance.report import FORMATS, stream_reports, to_dict, to_json
 from govnet.compliance.scan import judge, scan
 from govnet.compliance.scores import DiffTracker
@@ -68,20 +68,21 @@ def test_streamed_reports_equal_the_in_memory_scan_and_the_store_streams_them_ba
 
 
 def test_the_next_scan_diffs_against_the_stored_failures_only(store: Store) -> None:
-    run_scan(_fleet(4), level=3, store=store)
+    first = run_scan(_fleet(4), level=3, store=store)
     second = run_scan([read_file(HARDENED["huawei_vrp"]), *_fleet(2)], level=3, store=store)
     d = second.diff
-    assert d is not None and d.new_total == 0 and d.still_failing == 2  # CORE-1 still has telnet on
-    assert {k.split("|")[0] for k in d.gone} == {"CORE-3"}  # its failures are no longer scanned
+    assert d is not None and d.against == first.scan_id
+    assert d.new_total == 0 and d.fixed_total == 0 and d.still_failing == 2  # CORE-1 still has telnet on
+    assert d.not_scanned == ("CORE-2", "CORE-3") and d.gone == ()  # CORE-3's failures: not "fixed"
 
 
 def test_diff_lists_are_capped_but_counted(monkeypatch: pytest.MonkeyPatch) -> None:
     from govnet.compliance import scores
 
     monkeypatch.setattr(scores, "DIFF_LISTED", 3)
-    tracker = DiffTracker([])
+    tracker = DiffTracker[Finding]([], [f"CORE-{i}" for i in range(10)])
     tracker.add(f for r in judge(_fleet(10), level=3) for f in r.findings)
-    d = tracker.result()
+    d = tracker.result(*tracker.changes())
     assert len(d.new_failures) == 3 and d.new_total == 10 and d.to_dict()["new_failures_total"] == 10
 
 
@@ -129,4 +130,6 @@ def test_a_version_1_store_migrates_and_its_scans_read_back(tmp_path: Path) -> N
         assert [f for r in results for f in r.findings] == list(old.findings)
         with pytest.raises(NotFoundError):
             history.load_scan(store, before=1)
+        with store.connect() as conn:  # its asset kinds, backfilled from its summary
+            assert conn.execute(text("SELECT kinds FROM compliance_scans")).scalar() == "device"
     assert all(f.outcome is not Outcome.ERROR for f in old.findings)
