@@ -1,7 +1,7 @@
 """Scans kept in the store, written as they stream: ``ScanRecorder`` inserts the scan's row first,
 its findings in batches as assets are judged, then the summary, the per-asset rollup the exporter
-reads (``compliance_results``) and the ``finished`` mark. ``load_scan`` reads a finished scan back
-(for ``comply report``); ``previous_scan`` finds the earlier scan a scan is compared with (same
+reads (``compliance_results``) and the ``finished`` mark. ``stored_results`` streams a finished scan
+back (for ``comply report``); ``previous_scan`` finds the earlier scan a scan is compared with (same
 level, same asset kinds) and ``stored_diff`` compares two stored scans, streaming."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import Float, case, cast, desc, func, literal, select
 
 from govnet.compliance import schema
 from govnet.compliance.model import Finding, Outcome
-from govnet.compliance.scan import SYSTEM, AssetInfo, AssetResult, Header, Scan
+from govnet.compliance.scan import SYSTEM, AssetInfo, AssetResult, Header
 from govnet.compliance.scores import Diff, DiffTracker, Tally
 from govnet.errors import NotFoundError
 from govnet.store import Store
@@ -139,32 +139,18 @@ class ScanRecorder:
         conn.execute(t.insert().from_select([c.name for c in t.columns], judged))
 
 
-def _latest(store: Store, scan_id: int | None, before: int | None) -> Any:
+def _latest(store: Store, scan_id: int | None) -> Any:
+    """The finished scan ``scan_id``, else the latest finished one (NotFoundError if none)."""
     table = schema.compliance_scans
     query = select(table.c.id, table.c.report).where(table.c.finished.is_not(None))
     if scan_id is not None:
         query = query.where(table.c.id == scan_id)
-    elif before is not None:
-        query = query.where(table.c.id < before)
     with store.connect() as conn:
         row = conn.execute(query.order_by(desc(table.c.id)).limit(1)).first()
     if row is None:
-        what = f"scan {scan_id}" if scan_id is not None else "an earlier scan"
+        what = f"scan {scan_id}" if scan_id is not None else "a finished scan"
         raise NotFoundError(f"{what} is not in the store {store.url_masked}")
     return row
-
-
-def load_scan(store: Store, scan_id: int | None = None, *, before: int | None = None) -> tuple[int, Scan]:
-    """The finished scan ``scan_id``, else the latest one (older than ``before`` when given), in
-    memory (``comply diff``); ``stored_results`` streams it instead."""
-    from govnet.compliance.report.formats import scan_from_dict
-
-    row = _latest(store, scan_id, before)
-    doc = json.loads(row.report)
-    where = f"stored scan {row.id}"
-    if "findings" not in doc:  # findings are rows of their own since schema step 2
-        doc["findings"] = list(_finding_dicts(store, int(row.id)))
-    return int(row.id), scan_from_dict(doc, where)
 
 
 def stored_results(store: Store, scan_id: int | None = None) -> tuple[int, Header, Iterator[AssetResult]]:
@@ -172,7 +158,7 @@ def stored_results(store: Store, scan_id: int | None = None) -> tuple[int, Heade
     findings are read in batches, never all at once)."""
     from govnet.compliance.report.formats import scan_from_dict
 
-    row = _latest(store, scan_id, None)
+    row = _latest(store, scan_id)
     doc = json.loads(row.report)
     where = f"stored scan {row.id}"
     if "findings" in doc:  # a scan stored before findings had rows of their own
@@ -219,7 +205,7 @@ def _finding_dicts(store: Store, scan_id: int, seqs: set[int] | None = None) -> 
 
 def latest_scan(store: Store) -> int:
     """The latest finished scan's id (NotFoundError when there is none)."""
-    return int(_latest(store, None, None).id)
+    return int(_latest(store, None).id)
 
 
 def previous_scan(store: Store, scan_id: int) -> int | None:

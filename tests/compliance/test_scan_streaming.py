@@ -19,7 +19,6 @@ from govnet.compliance.scan import judge, scan
 from govnet.compliance.scores import DiffTracker
 from govnet.compliance.service import run_scan
 from govnet.compliance.sources import DeviceAsset, asset_from_text, read_file
-from govnet.errors import NotFoundError
 from govnet.store import Store
 
 
@@ -94,7 +93,7 @@ def test_a_scan_that_dies_half_way_is_never_read_back(store: Store, tmp_path: Pa
     first = run_scan(_fleet(1), level=3, store=store)
     with pytest.raises(RuntimeError):
         run_scan(dying(), level=3, store=store, out=tmp_path / "r", formats=("json",))
-    assert history.load_scan(store)[0] == first.scan_id
+    assert history.latest_scan(store) == first.scan_id
     with store.connect() as conn:
         assets = {r.asset for r in conn.execute(schema.compliance_results.select())}
     assert assets == {"CORE-0"} and not (tmp_path / "r" / "compliance.json").exists()
@@ -125,11 +124,10 @@ def test_a_version_1_store_migrates_and_its_scans_read_back(tmp_path: Path) -> N
             {"at": old.started, "r": to_json(old)},
         )
     with Store.open(url) as store:
-        assert history.load_scan(store) == (1, old)
-        _, _, results = history.stored_results(store)
+        scan_id, head, results = history.stored_results(store)
+        assert (scan_id, head) == (1, old.header)
         assert [f for r in results for f in r.findings] == list(old.findings)
-        with pytest.raises(NotFoundError):
-            history.load_scan(store, before=1)
+        assert history.previous_scan(store, 1) is None
         with store.connect() as conn:  # its asset kinds, backfilled from its summary
             assert conn.execute(text("SELECT kinds FROM compliance_scans")).scalar() == "device"
     assert all(f.outcome is not Outcome.ERROR for f in old.findings)
