@@ -48,12 +48,16 @@ def scan(
         ),
     ] = None,
     level: LevelOpt = 3,
-    assets: Annotated[
-        str, typer.Option(help="Asset kinds: devices,hosts,design (pki: not yet).")
-    ] = "devices",
+    assets: Annotated[str, typer.Option(help="Asset kinds: devices,hosts,design,pki.")] = "devices",
     host_root: Annotated[
         list[Path] | None,
         typer.Option("--host-root", help="A Linux host's filesystem root (repeatable; implies hosts)."),
+    ] = None,
+    pki_keys: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--pki-keys", help="Private-key files or folders to judge with pki (besides $GOVNET_HOME/pki)."
+        ),
     ] = None,
     fmt: FormatOpt = "",
     out: OutOpt = Path("compliance-report"),
@@ -87,6 +91,8 @@ def scan(
     if "design" in kinds:
         with hint(InputError, "give --inventory PATH (or the `inventory` setting)"):
             found += service.gather_design(inventory or settings.inventory)
+    if "pki" in kinds:
+        found += service.gather_pki(settings, pki_keys or [])
     if "devices" in kinds and not (host_root and assets == "devices" and not config and not live):
         with hint(InputError, "give --config FILE|DIR, or --live --inventory PATH"):
             found += service.gather_devices(

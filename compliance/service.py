@@ -12,14 +12,16 @@ from pathlib import Path
 
 from govnet.compliance.design import DesignAsset, read_design
 from govnet.compliance.hosts import HostAsset, read_host
+from govnet.compliance.pki import PkiAsset, read_pki
 from govnet.compliance.scan import Asset, Scan, scan
 from govnet.compliance.scores import Diff, diff
 from govnet.compliance.sources import DeviceAsset, read_files, read_live
 from govnet.errors import InputError
+from govnet.settings import Settings
 from govnet.store import Store
 
 ASSET_KINDS = ("devices", "hosts", "pki", "design")
-BUILT = ("devices", "hosts", "design")  # asset kinds with checks today (the others: manual items only)
+BUILT = ("devices", "hosts", "design", "pki")  # asset kinds with checks today (the others: manual items only)
 
 
 def parse_kinds(text: str) -> tuple[str, ...]:
@@ -86,6 +88,14 @@ def gather_design(inventory: Path | None) -> list[DesignAsset]:
     if not inventory.exists():
         raise InputError(f"no such inventory: {inventory}")
     return [read_design(inventory)]
+
+
+def gather_pki(settings: Settings, key_paths: Sequence[Path] = ()) -> list[PkiAsset]:
+    """The configured PKI and e-seal service (its store), plus key files in ``key_paths``."""
+    missing = [str(p) for p in key_paths if not p.exists()]
+    if missing:
+        raise InputError(f"no such file or folder: {', '.join(missing)}")
+    return [read_pki(settings, key_paths=key_paths)]
 
 
 @dataclass(frozen=True)
