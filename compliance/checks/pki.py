@@ -37,7 +37,9 @@ def _algorithms(cert: Any) -> tuple[str, str]:
     return key, cert["signature_algorithm"]["algorithm"].dotted
 
 
-@check("pki.national-algorithms", "pki", "Certificates, CRLs and seals use SM2 keys and SM2-with-SM3 signatures")
+@check(
+    "pki.national-algorithms", "pki", "Certificates, CRLs and seals use SM2 keys and SM2-with-SM3 signatures"
+)
 def national_algorithms(asset: PkiAsset) -> Judgement:
     """Every certificate in the store has an SM2 key and an SM2-with-SM3 signature; every CA's CRL
     and every seal is signed with SM2-with-SM3 (GB/T 32918, GB/T 32905, GM/T 0015)."""
@@ -64,7 +66,9 @@ def national_algorithms(asset: PkiAsset) -> Judgement:
     for seal in asset.seals:
         if seal.algorithm != x509.SM2_SM3_OID:
             bad.append({"what": f"seal {seal.es_id}", "signature": seal.problem or describe(seal.algorithm)})
-    counted = f"{len(asset.certificates)} certificate(s), {len(asset.crls)} CRL(s), {len(asset.seals)} seal(s)"
+    counted = (
+        f"{len(asset.certificates)} certificate(s), {len(asset.crls)} CRL(s), {len(asset.seals)} seal(s)"
+    )
     ev = Evidence(asset.source, metric="not_national_algorithms", value=bad, note=counted)
     if bad:
         shown = [f"{b['what']}: {b.get('key', '')} {b['signature']}".replace(":  ", ": ") for b in bad]
@@ -72,13 +76,17 @@ def national_algorithms(asset: PkiAsset) -> Judgement:
     return passed(f"SM2 keys and SM2-with-SM3 signatures throughout ({counted})", ev)
 
 
-@check("pki.key-protection", "pki", "Private keys encrypted at rest and their files readable by the owner only")
+@check(
+    "pki.key-protection", "pki", "Private keys encrypted at rest and their files readable by the owner only"
+)
 def key_protection(asset: PkiAsset) -> Judgement:
     """Every key the store holds is in govnet's SM4-GCM format; every private-key file found (in
     $GOVNET_HOME/pki and the paths given) is encrypted and mode 0600; the SQLite store and the
     passphrase file are not readable by group or others."""
     problems: list[str] = []
-    problems += [f"stored key {k.id} ({k.owner}) is not encrypted: {k.problem}" for k in asset.keys if not k.encrypted]
+    problems += [
+        f"stored key {k.id} ({k.owner}) is not encrypted: {k.problem}" for k in asset.keys if not k.encrypted
+    ]
     for f in asset.key_files:
         if not f.encrypted:
             problems.append(f"{f.path}: a plaintext private key")
@@ -108,9 +116,7 @@ def _in_service(asset: PkiAsset) -> list[CertificateRecord]:
             key = (r.subject, r.profile)
             latest[key] = max(latest.get(key, r.not_after), r.not_after)
     return [
-        r
-        for r in asset.certificates
-        if r.status == "valid" and r.not_after == latest[(r.subject, r.profile)]
+        r for r in asset.certificates if r.status == "valid" and r.not_after == latest[(r.subject, r.profile)]
     ]
 
 
@@ -137,7 +143,11 @@ def certificate_validity(asset: PkiAsset) -> Judgement:
         f"warning window {asset.expiring_days} days",
     )
     if bad:
-        parts = [f"{len(x)} {w}" for x, w in ((expired, "expired"), (expiring, "expiring"), (early, "not yet valid")) if x]
+        parts = [
+            f"{len(x)} {w}"
+            for x, w in ((expired, "expired"), (expiring, "expiring"), (early, "not yet valid"))
+            if x
+        ]
         return failed(f"{', '.join(parts)}: {_listed(bad)}", ev)
     return passed(f"all {judged} certificate(s) in service valid beyond {asset.expiring_days} days", ev)
 
@@ -162,7 +172,9 @@ def chain_health(asset: PkiAsset) -> Judgement:
         bad = [c for c in verdict.checks if c.name.startswith(_CHAIN_PARTS) and c.status.value != "PASSED"]
         if bad:
             broken.append(f"{_cert_label(r)}: " + "; ".join(f"{c.name}: {c.reason}" for c in bad))
-    ev = Evidence(asset.source, metric="broken_chains", value=broken, note=f"{judged} certificate(s) verified")
+    ev = Evidence(
+        asset.source, metric="broken_chains", value=broken, note=f"{judged} certificate(s) verified"
+    )
     if not roots:
         return failed("the store has no root CA to chain to", ev)
     if broken:
@@ -193,9 +205,13 @@ def crl_freshness(asset: PkiAsset) -> Judgement:
         if next_update is None:
             problems.append(f"CRL #{number} of {record.subject}: no nextUpdate")
         elif next_update <= asset.at:
-            problems.append(f"CRL #{number} of {record.subject}: nextUpdate {next_update:%Y-%m-%d %H:%M} passed")
+            problems.append(
+                f"CRL #{number} of {record.subject}: nextUpdate {next_update:%Y-%m-%d %H:%M} passed"
+            )
         elif not x509.check_crl_signature(crl, x509.certificate_public_key(record.certificate)).valid:
-            problems.append(f"CRL #{number} of {record.subject}: its signature does not verify with the CA's key")
+            problems.append(
+                f"CRL #{number} of {record.subject}: its signature does not verify with the CA's key"
+            )
         else:
             fresh.append(f"CRL #{number} of {record.subject} until {next_update:%Y-%m-%d %H:%M}")
     ev = Evidence(asset.source, metric="stale_crls", value=problems, note="; ".join(fresh))
@@ -209,7 +225,9 @@ def audit_chain(asset: PkiAsset) -> Judgement:
     """govnet.signing.audit.verify_chain over the store: every audit record chained by SM3 to the
     one before, none missing or altered. Not applicable where no signing service is installed."""
     if asset.audit is None:
-        return not_applicable(asset.audit_note or "no signing service", Evidence(asset.source, note=asset.audit_note))
+        return not_applicable(
+            asset.audit_note or "no signing service", Evidence(asset.source, note=asset.audit_note)
+        )
     v = asset.audit
     ev = Evidence(asset.source, metric="audit_chain", value=v.status.value, note=v.subject)
     reasons = "; ".join(f"{c.name}: {c.reason}" for c in v.checks if c.status.value != "PASSED")

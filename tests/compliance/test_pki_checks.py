@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 import types
@@ -15,6 +16,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
+from govnet_cli import RunGovnet
 
 from govnet.compliance.model import Outcome
 from govnet.compliance.pki import PkiAsset, key_file_form, read_pki
@@ -140,7 +142,7 @@ def test_a_plaintext_key_file_or_one_others_can_read_fails_key_protection(
     plain = folder / "r2.key"
     plain.write_bytes(keys.dump_sec1_pem(SM2PrivateKey.generate()))
     os.chmod(plain, 0o600)
-    outcome, reason, value = judge(settings, "pki.key-protection")
+    outcome, _, value = judge(settings, "pki.key-protection")
     assert outcome is Outcome.FAIL and value == [f"{plain}: a plaintext private key"]
     plain.unlink()
     shared = folder / "r3.key"
@@ -194,7 +196,7 @@ def test_certificates_expiring_soon_or_expired_fail_and_a_renewed_one_is_history
     pki: PkiService, settings: Settings
 ) -> None:
     short = pki.issue(IssueRequest(profile="device", subject="CN=r9", days=10)).record
-    outcome, reason, value = judge(settings, "pki.certificate-validity")
+    outcome, reason, _ = judge(settings, "pki.certificate-validity")
     assert outcome is Outcome.FAIL and "1 expiring" in reason and "CN=r9" in reason
     assert judge(settings, "pki.certificate-validity", expiring_days=5)[0] is Outcome.PASS
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=11)
@@ -205,7 +207,9 @@ def test_certificates_expiring_soon_or_expired_fail_and_a_renewed_one_is_history
     assert judge(settings, "pki.certificate-validity", at=later, expiring_days=5)[0] is Outcome.PASS
 
 
-def test_a_revoked_certificate_is_not_judged_for_validity_or_chain(pki: PkiService, settings: Settings) -> None:
+def test_a_revoked_certificate_is_not_judged_for_validity_or_chain(
+    pki: PkiService, settings: Settings
+) -> None:
     short = pki.issue(IssueRequest(profile="device", subject="CN=gone", days=3)).record
     assert judge(settings, "pki.certificate-validity")[0] is Outcome.FAIL
     pki.revoke(short.serial, "cessationOfOperation")
@@ -254,10 +258,14 @@ def _fake_signing_audit(monkeypatch: pytest.MonkeyPatch, verdict: Verdict) -> No
 def test_the_audit_chain_verdict_of_the_signing_service_is_judged(
     pki: PkiService, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    broken = Verdict("audit chain (120 records)", (CheckResult.failed("link[57]", "hash does not match record 56"),))
+    broken = Verdict(
+        "audit chain (120 records)", (CheckResult.failed("link[57]", "hash does not match record 56"),)
+    )
     _fake_signing_audit(monkeypatch, broken)
     outcome, reason, value = judge(settings, "pki.audit-chain")
-    assert outcome is Outcome.FAIL and "link[57]: hash does not match record 56" in reason and value == "FAILED"
+    assert (
+        outcome is Outcome.FAIL and "link[57]: hash does not match record 56" in reason and value == "FAILED"
+    )
     _fake_signing_audit(monkeypatch, Verdict("audit chain (120 records)", (CheckResult.passed("chain"),)))
     assert judge(settings, "pki.audit-chain")[0] is Outcome.PASS
 
@@ -269,3 +277,25 @@ def test_no_pki_or_an_unreadable_store_is_an_error_asset(settings: Settings, tmp
     (tmp_path / "a-folder.db").mkdir()
     broken = read_pki(settings.model_copy(update={"store_url": f"sqlite:///{tmp_path / 'a-folder.db'}"}))
     assert broken.problem.startswith("the PKI store cannot be") and isinstance(broken, PkiAsset)
+
+
+def test_comply_scan_assets_pki_judges_the_configured_pki(
+    pki: PkiService, settings: Settings, run_govnet: RunGovnet
+) -> None:
+    env = {"GOVNET_PKI_PASSPHRASE": PASSPHRASE}
+    done = run_govnet("comply", "scan", "--assets", "pki", "--no-store", "--json", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["assets"][0]["type"] == "pki" and report["summary"]["fail"] == 0
+    judged = {f["check"]: f["outcome"] for f in report["findings"] if f["asset"] == "pki"}
+    assert judged["pki.chain-health"] == "pass" and judged["pki.audit-chain"] == "not_applicable"
+    (settings.home / "pki").mkdir(exist_ok=True)
+    loose = settings.home / "pki" / "loose.key"
+    loose.write_bytes(keys.dump_sec1_pem(SM2PrivateKey.generate()))
+    os.chmod(loose, 0o644)
+    done = run_govnet("comply", "scan", "--assets", "pki", "--no-store", "--json", env=env)
+    assert done.returncode == 1
+    failing = [f for f in json.loads(done.stdout)["findings"] if f["outcome"] == "fail"]
+    assert {f["check"] for f in failing} == {"pki.key-protection"} and "chmod 600" in failing[0]["remedy"]
+    done = run_govnet("comply", "scan", "--assets", "pki", "--pki-keys", str(settings.home / "nope"))
+    assert done.returncode == 2 and "no such file or folder" in done.stderr and "Traceback" not in done.stderr
