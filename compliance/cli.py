@@ -39,6 +39,13 @@ def _store() -> Any:
     return Store.open(load_settings().effective_store_url)
 
 
+def _history() -> Any:
+    """The store the collectors keep their history in (the same store, its tables registered)."""
+    from govnet.collectors import schema  # noqa: F401  (registers the tables)
+
+    return _store()
+
+
 @app.command()
 def scan(
     config: Annotated[
@@ -58,6 +65,16 @@ def scan(
         typer.Option(
             "--pki-keys", help="Private-key files or folders to judge with pki (besides $GOVNET_HOME/pki)."
         ),
+    ] = None,
+    bandwidth_window: Annotated[
+        float, typer.Option(help="design: days of collectors' history judged for peak utilisation.")
+    ] = 7,
+    bandwidth_threshold: Annotated[
+        float, typer.Option(help="design: a link's peak above this percent of its tier fails.")
+    ] = 80,
+    provision_policy: Annotated[
+        Path | None,
+        typer.Option(help="design: provisioning policy file (management networks, syslog/NTP servers)."),
     ] = None,
     fmt: FormatOpt = "",
     out: OutOpt = Path("compliance-report"),
@@ -90,7 +107,14 @@ def scan(
             found += service.gather_hosts(host_root or [])
     if "design" in kinds:
         with hint(InputError, "give --inventory PATH (or the `inventory` setting)"):
-            found += service.gather_design(inventory or settings.inventory)
+            found += service.gather_design(
+                inventory or settings.inventory,
+                history=_history(),
+                backups=service.backups_dir(settings.home),
+                policy=provision_policy,
+                window_days=bandwidth_window,
+                threshold=bandwidth_threshold,
+            )
     if "pki" in kinds:
         found += service.gather_pki(settings, pki_keys or [])
     if "devices" in kinds and not (host_root and assets == "devices" and not config and not live):

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from govnet.compliance.design import DesignAsset, read_design
+from govnet.compliance.design import DEFAULT_PEAK_PERCENT, DEFAULT_WINDOW_DAYS, DesignAsset, read_design
 from govnet.compliance.hosts import HostAsset, read_host
 from govnet.compliance.pki import PkiAsset, read_pki
 from govnet.compliance.scan import Asset, Scan, scan
@@ -82,12 +82,37 @@ def gather_hosts(roots: Sequence[Path]) -> list[HostAsset]:
     return [read_host(root) for root in roots]
 
 
-def gather_design(inventory: Path | None) -> list[DesignAsset]:
+def gather_design(
+    inventory: Path | None,
+    *,
+    history: Store | None = None,
+    backups: Path | None = None,
+    policy: Path | None = None,
+    window_days: float = DEFAULT_WINDOW_DAYS,
+    threshold: float = DEFAULT_PEAK_PERCENT,
+) -> list[DesignAsset]:
+    """The design asset: the inventory, with the collectors' history (``history``: their store),
+    the config backups and the provisioning policy's management targets."""
     if inventory is None:
         raise InputError("a design scan needs the inventory")
     if not inventory.exists():
         raise InputError(f"no such inventory: {inventory}")
-    return [read_design(inventory)]
+    if policy is not None and not policy.is_file():
+        raise InputError(f"no such provisioning policy file: {policy}")
+    if not window_days > 0:
+        raise InputError(f"the bandwidth window must be a positive number of days, not {window_days:g}")
+    if not 0 < threshold <= 100:
+        raise InputError(f"the bandwidth threshold is a percentage in (0, 100], not {threshold:g}")
+    return [
+        read_design(
+            inventory,
+            history=history,
+            backups=backups,
+            policy=policy,
+            window_days=window_days,
+            threshold=threshold,
+        )
+    ]
 
 
 def gather_pki(settings: Settings, key_paths: Sequence[Path] = ()) -> list[PkiAsset]:

@@ -94,7 +94,7 @@ def bandwidth_peak(asset: DesignAsset) -> Judgement:
     inv = _inventory(asset)
     h = asset.history
     if h is None:
-        return error("no collectors' history was given to judge bandwidth (a store with SNMP rollups)")
+        return error("no collectors' history was given to judge bandwidth (the store of govnet collect snmp)")
     window = (
         f"{dt.datetime.fromtimestamp(h.since, dt.UTC):%Y-%m-%d %H:%M} to "
         f"{dt.datetime.fromtimestamp(h.until, dt.UTC):%Y-%m-%d %H:%M} UTC, threshold {h.threshold:g} %"
@@ -130,6 +130,12 @@ def bandwidth_peak(asset: DesignAsset) -> Judgement:
         return failed(
             f"{len(over)} link(s) peak above {h.threshold:g} % of their tier: "
             f"{_listed([s.text for s in over])}{extra}",
+            ev,
+        )
+    if missing and len(missing) == len(per_link):
+        return error(
+            f"no link has utilisation history in the window ({window}): poll the devices "
+            "(govnet collect snmp) before judging bandwidth",
             ev,
         )
     if missing:
