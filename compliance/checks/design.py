@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -401,7 +402,7 @@ def management_plane(asset: DesignAsset) -> Judgement:
                         f" for {addr}",
                     )
                 )
-            elif addr not in block:  # type: ignore[operator]
+            elif addr not in block:
                 bad.append(Spot(where, f"device {d.hostname}: management address {addr} outside {block}"))
         for what, host in (("SNMP", d.snmp.host), ("SSH", d.ssh.host)):
             if host and _inside(host, nets) is False:
@@ -469,7 +470,7 @@ def ipv6_coverage(asset: DesignAsset) -> Judgement:
     counts = {"sites": 0, "devices": 0, "links": 0}
     lacking = dict(counts)
 
-    def judge(kind: str, index: int, label: str, pairs: list[tuple[str, object, object]]) -> None:
+    def judge(kind: str, index: int, label: str, pairs: Sequence[tuple[str, object, object]]) -> None:
         present = [(what, v4, v6) for what, v4, v6 in pairs if v4 is not None or v6 is not None]
         if not present:
             unplanned.append(label)
