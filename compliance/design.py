@@ -20,6 +20,7 @@ from govnet.errors import GovnetError
 if TYPE_CHECKING:
     from govnet.compliance.sources import DeviceAsset
     from govnet.inventory.models import Inventory
+    from govnet.inventory.problems import Problem
     from govnet.store import Store
 
 DEFAULT_WINDOW_DAYS = 7
@@ -79,6 +80,7 @@ class DesignAsset:
     inventory: Inventory | None = field(default=None, compare=False)
     # section ("sites", "devices", "links", "pools") -> "file:line" of each entity, by index
     origins: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    problems: tuple[Problem, ...] = field(default=(), compare=False)  # the inventory validator's
     history: History | None = None  # None: no collectors' store was given
     mgmt_networks: tuple[str, ...] = ()  # the provisioning policy's, else the pools' mgmt blocks
     mgmt_targets: tuple[MgmtTarget, ...] = ()
@@ -89,16 +91,20 @@ class DesignAsset:
         return spots[index] if index < len(spots) else self.source
 
 
-def _load(path: Path) -> tuple[Inventory, dict[str, tuple[str, ...]]]:
-    """The inventory (strict, as ``load_inventory``) and where each entity was written."""
+def _load(path: Path) -> tuple[Inventory, dict[str, tuple[str, ...]], tuple[Problem, ...]]:
+    """The inventory (strict about loading errors, as ``load_inventory``), where each entity was
+    written, and what ``govnet.inventory.validate`` finds across entities (addresses, pools, ...)."""
     from govnet.errors import InputError
     from govnet.inventory.loader import read_inventory
     from govnet.inventory.problems import errors
+    from govnet.inventory.validate import validate
     from govnet.inventory.yamlsafe import quiet_gc
 
     with quiet_gc():
         result = read_inventory(path)
         problems = errors(result.problems())
+        if not problems:
+            validate(result)
     if problems:
         raise InputError(f"{len(problems)} error(s), the first: {problems[0]}")
     files = result.sources.files
@@ -106,7 +112,7 @@ def _load(path: Path) -> tuple[Inventory, dict[str, tuple[str, ...]]]:
         section: tuple(f"{files[fi]}:{line}" for fi, _item, line, _col in spots)
         for section, spots in result.sources.origins.items()
     }
-    return result.inventory, origins
+    return result.inventory, origins, tuple(result.problems())
 
 
 def read_history(
@@ -190,7 +196,7 @@ def read_design(
     from govnet.inventory.summary import summarize
 
     try:
-        inv, origins = _load(inventory)
+        inv, origins, problems = _load(inventory)
     except GovnetError as exc:
         return DesignAsset(inventory.name, str(inventory), problem=f"inventory cannot be read: {exc}")
     notes: list[str] = []
@@ -215,6 +221,7 @@ def read_design(
         notes=tuple(notes),
         inventory=inv,
         origins=origins,
+        problems=problems,
         history=read_history(history, inv, now=now, window_days=window_days, threshold=threshold)
         if history is not None
         else None,

@@ -151,63 +151,29 @@ def bandwidth_peak(asset: DesignAsset) -> Judgement:
 # ---------------------------------------------------------------- 8.1.2.1 c zones and addressing
 
 
+def _validator(asset: DesignAsset, rules: set[str], management: bool) -> list[Spot]:
+    """The inventory validator's findings under ``rules`` (errors and warnings), about management
+    addresses or about everything else."""
+    return [
+        Spot(f"{p.file}:{p.line}", f"{p.entity}: {p.message}")
+        for p in asset.problems
+        if p.rule in rules and p.message.startswith("management address") == management
+    ]
+
+
 @check(
     "design.zone-addressing",
     "design",
     "Zones have their own address pools and each site is numbered from its zone's",
 )
 def zone_addressing(asset: DesignAsset) -> Judgement:
-    """Every zone in use has an address pool; pools of different zones do not overlap; every planned
-    site prefix lies in its zone's pool. Sites without a prefix cannot be judged (error)."""
+    """What ``govnet inventory validate`` finds about zone addressing: a zone in use without an
+    address pool, pools of different zones overlapping, duplicate addresses, site prefixes and
+    loopbacks outside their zone's pool. Sites without a prefix cannot be judged (error)."""
     inv = _inventory(asset)
-    pools = {p.zone.value: (i, p) for i, p in enumerate(inv.pools)}
-    bad: list[Spot] = []
-    for i, site in enumerate(inv.sites):
-        if site.zone.value not in pools:
-            bad.append(
-                Spot(asset.where("sites", i), f"site {site.id}: zone {site.zone.value} has no address pool")
-            )
-    blocks = []
-    for i, pool in enumerate(inv.pools):
-        for name in (
-            "ipv4",
-            "ipv6",
-            "link_ipv4",
-            "link_ipv6",
-            "loopback_ipv4",
-            "loopback_ipv6",
-            "mgmt_ipv4",
-            "mgmt_ipv6",
-        ):
-            net = getattr(pool, name)
-            if net is not None:
-                blocks.append((i, pool.zone.value, name, net))
-    for n, (_, zone, name, net) in enumerate(blocks):
-        for j, other_zone, other_name, other in blocks[n + 1 :]:
-            if zone != other_zone and net.version == other.version and net.overlaps(other):
-                bad.append(
-                    Spot(
-                        asset.where("pools", j),
-                        f"pool {other_zone} {other_name} {other} overlaps pool {zone} {name} {net}",
-                    )
-                )
-    unplanned = []
-    for i, site in enumerate(inv.sites):
-        entry = pools.get(site.zone.value)
-        if site.ipv4_prefix is None and site.ipv6_prefix is None:
-            unplanned.append(site.id)
-            continue
-        if entry is None:
-            continue
-        pool = entry[1]
-        for prefix, block in ((site.ipv4_prefix, pool.ipv4), (site.ipv6_prefix, pool.ipv6)):
-            if prefix is not None and not prefix.subnet_of(block):  # type: ignore[arg-type]
-                bad.append(
-                    Spot(
-                        asset.where("sites", i),
-                        f"site {site.id}: {prefix} is outside the {site.zone.value} pool {block}",
-                    )
-                )
+    rules = {"address.no-pool", "address.overlap", "address.out-of-pool", "address.duplicate"}
+    bad = _validator(asset, rules, management=False)
+    unplanned = [s.id for s in inv.sites if s.ipv4_prefix is None and s.ipv6_prefix is None]
     zones = sorted({s.zone.value for s in inv.sites})
     ev = _spot_evidence(asset, bad, "zone_addressing_problems", f"zones in use: {', '.join(zones)}")
     if bad:
@@ -392,18 +358,11 @@ def management_plane(asset: DesignAsset) -> Judgement:
         if d.mgmt.ipv4 is None and d.mgmt.ipv6 is None:
             bad.append(Spot(where, f"device {d.hostname}: no management address"))
         for addr, block in ((d.mgmt.ipv4, pool and pool.mgmt_ipv4), (d.mgmt.ipv6, pool and pool.mgmt_ipv6)):
-            if addr is None:
-                continue
-            if not block:
+            if addr is not None and not block:  # outside the block: the validator says it (below)
+                zone = site_zone.get(d.site)
                 bad.append(
-                    Spot(
-                        where,
-                        f"device {d.hostname}: zone {site_zone.get(d.site)} has no management block"
-                        f" for {addr}",
-                    )
+                    Spot(where, f"device {d.hostname}: zone {zone} has no management block for {addr}")
                 )
-            elif addr not in block:
-                bad.append(Spot(where, f"device {d.hostname}: management address {addr} outside {block}"))
         for what, host in (("SNMP", d.snmp.host), ("SSH", d.ssh.host)):
             if host and _inside(host, nets) is False:
                 bad.append(
@@ -412,6 +371,7 @@ def management_plane(asset: DesignAsset) -> Judgement:
                         f"device {d.hostname}: {what} answers at {host}, outside the management networks",
                     )
                 )
+    bad += _validator(asset, {"address.out-of-pool"}, management=True)
     for t in asset.mgmt_targets:
         if _inside(t.address, nets) is False:
             bad.append(Spot(t.source, f"{t.kind} server {t.address} outside the management networks"))
