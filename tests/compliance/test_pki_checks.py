@@ -23,12 +23,14 @@ from govnet.compliance.pki import PkiAsset, key_file_form, read_pki
 from govnet.compliance.scan import run_check, scan
 from govnet.pki import keys, keystore
 from govnet.pki.schema import pki_certificates, pki_keys
+from govnet.pki.seal import schema as _seal_schema  # noqa: F401  (the seal tables, before stores open)
 from govnet.pki.service import IssueRequest, PkiService
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.settings import Settings, load_settings
 from govnet.verdict import CheckResult, Verdict
 
 PASSPHRASE = "correct horse battery staple"
+CODE = "914403001922038216"  # a valid unified social credit code (the seal tests')
 PKI_CHECKS = (
     "pki.national-algorithms",
     "pki.key-protection",
@@ -299,3 +301,40 @@ def test_comply_scan_assets_pki_judges_the_configured_pki(
     assert {f["check"] for f in failing} == {"pki.key-protection"} and "chmod 600" in failing[0]["remedy"]
     done = run_govnet("comply", "scan", "--assets", "pki", "--pki-keys", str(settings.home / "nope"))
     assert done.returncode == 2 and "no such file or folder" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_seals_are_judged_for_national_algorithms(pki: PkiService, settings: Settings) -> None:
+    from govnet.pki.keysource import KeyInput
+    from govnet.pki.seal.picture import round_seal_png
+    from govnet.pki.seal.schema import seal_seals
+    from govnet.pki.seal.service import MakeSealRequest, SealService
+
+    holder = "holder passphrase"
+    maker = pki.issue(
+        IssueRequest(
+            profile="seal-maker",
+            subject="CN=制章中心",
+            organisation="示例局",
+            credit_code=CODE,
+            key_passphrase=holder,
+        )
+    )
+    signer = pki.issue(IssueRequest(profile="signer", subject="CN=王小明", key_passphrase=holder))
+    seals = SealService(pki.store, settings)
+    request = MakeSealRequest(
+        name="示例局公章", picture=round_seal_png(48), signer_serials=(signer.record.serial,)
+    )
+    made = seals.make(request, KeyInput(maker.key_file or b"", "maker.key", holder))
+    asset = read_pki(settings)
+    assert [s.es_id for s in asset.seals] == [made.es_id]
+    assert run_check("pki.national-algorithms", asset).outcome is Outcome.PASS
+    # The seal's own signature algorithm (the last SM2-with-SM3 OID, after the maker's certificate)
+    # rewritten to RSA-with-SM3 (1.2.156.10197.1.504): the seal no longer uses national algorithms.
+    sm2_sm3, rsa_sm3 = bytes.fromhex("2a811ccf55018375"), bytes.fromhex("2a811ccf55018378")
+    at = made.der.rindex(sm2_sm3)
+    forged = made.der[:at] + rsa_sm3 + made.der[at + len(sm2_sm3) :]
+    with pki.store.begin() as conn:
+        conn.execute(seal_seals.update().where(seal_seals.c.es_id == made.es_id).values(der=forged))
+    outcome, reason, value = judge(settings, "pki.national-algorithms")
+    assert outcome is Outcome.FAIL and f"seal {made.es_id}" in reason
+    assert value == [{"what": f"seal {made.es_id}", "signature": "1.2.156.10197.1.504"}]
