@@ -145,7 +145,8 @@ def bandwidth_peak(asset: DesignAsset) -> Judgement:
             f"peak is unknown: {_listed([s.text.split(':')[0] for s in missing])}",
             ev,
         )
-    return passed(f"all {len(per_link)} link(s) peak at or below {h.threshold:g} % of their tier", ev)
+    busiest = Evidence(ev.file, ev.lines, ev.metric, [t for _, t in peaks[:_SHOWN]], ev.note)
+    return passed(f"all {len(per_link)} link(s) peak at or below {h.threshold:g} % of their tier", busiest)
 
 
 # ---------------------------------------------------------------- 8.1.2.1 c zones and addressing

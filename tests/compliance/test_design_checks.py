@@ -124,6 +124,9 @@ def test_bandwidth_passes_below_the_threshold_and_fails_above_it_naming_link_and
     j = run_check("design.bandwidth-peak", asset)
     assert j.outcome is Outcome.PASS and "all 3 link(s)" in j.reason, j.reason
     assert "town-up-1 peak 60 % of 100 Mbit/s at 2026-12-01 06:00" in j.evidence.note
+    assert j.evidence.metric == "peak_utilisation_percent" and j.evidence.value[0].startswith(
+        "link town-up-1"
+    )
     _busy_day(history, 93e6)  # the same buckets, a higher maximum
     j = run_check("design.bandwidth-peak", read_design(folder, history=history, now=NOW))
     assert j.outcome is Outcome.FAIL and "link town-up-1 peak 93 % of 100 Mbit/s" in j.reason
