@@ -7,6 +7,7 @@ import datetime as dt
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govnet.compliance.checks.registry import check
@@ -15,6 +16,7 @@ from govnet.compliance.model import Evidence, Judgement, Outcome, error, failed,
 from govnet.errors import InputError
 
 if TYPE_CHECKING:
+    from govnet.compliance.sources import DeviceAsset
     from govnet.inventory.models import Inventory
 
 _SHOWN = 10  # entities named in a reason; the evidence lists them all
@@ -334,13 +336,49 @@ def _acl_source(words: list[str]) -> Network | None:
     return _network(f"{words[0]}/{wildcard}")  # ipaddress reads a wildcard as a host mask
 
 
+def _line_of(cfg_asset: DeviceAsset, *words: str) -> str:
+    """``file:line`` of the first configuration line holding every word (the file alone if none)."""
+    for n, line in enumerate(cfg_asset.lines, 1):
+        if all(w in line for w in words):
+            return f"{cfg_asset.source}:{n}"
+    return cfg_asset.source
+
+
+def _backup_spots(cfg_asset: DeviceAsset, nets: list[Network]) -> list[Spot]:
+    """A config backup's syslog, NTP and SNMP trap targets and VTY ACL permitted sources that lie
+    outside the management networks, each at its configuration line."""
+    from govnet.compliance.checks.device import source_words
+
+    if cfg_asset.parsed is None:
+        return []
+    device = Path(cfg_asset.source).stem  # the inventory's host name (<hostname>.cfg)
+    cfg = cfg_asset.parsed.config
+    spots = []
+    traps = [t.address for t in cfg.snmp.trap_hosts]
+    for kind, hosts in (("syslog", cfg.syslog_hosts), ("ntp", cfg.ntp_servers), ("SNMP trap", traps)):
+        for host in hosts:
+            if _inside(host, nets) is False:
+                text = f"{device}: {kind} target {host} outside the management networks"
+                spots.append(Spot(_line_of(cfg_asset, host), text))
+    for name in (cfg.vty.acl_in, cfg.vty.acl6_in):
+        acl = cfg.acl(name, ipv6=name == cfg.vty.acl6_in) if name else None
+        for rule in acl.rules if acl else ():
+            if rule.action != "permit":
+                continue
+            src = _acl_source(source_words(rule, acl))  # type: ignore[arg-type]
+            if src is None or not any(src.version == n.version and src.subnet_of(n) for n in nets):  # type: ignore[arg-type]
+                shown = src or rule.text or "any"
+                text = f"{device}: VTY ACL {name} permits {shown}, outside the management networks"
+                spots.append(Spot(_line_of(cfg_asset, "permit", *rule.text.split()[:2]), text))
+    return spots
+
+
 @check("design.management-plane", "design", "Management addresses and targets lie in the management networks")
 def management_plane(asset: DesignAsset) -> Judgement:
     """Each device's management address lies in its zone's management block; SNMP/SSH endpoints given
     as addresses, the provisioning policy's syslog and NTP servers, and — from the config backups —
     configured syslog/NTP targets and VTY ACL permitted sources all lie in the management networks
-    (the policy's, else the pools' management blocks)."""
-    from govnet.compliance.checks.device import source_words
+    (the policy's, else the pools' management blocks). SNMP trap targets in the backups too."""
 
     inv = _inventory(asset)
     nets = [n for n in (_network(t) for t in asset.mgmt_networks) if n is not None]
@@ -377,33 +415,7 @@ def management_plane(asset: DesignAsset) -> Judgement:
         if _inside(t.address, nets) is False:
             bad.append(Spot(t.source, f"{t.kind} server {t.address} outside the management networks"))
     for cfg_asset in asset.configs:
-        if cfg_asset.parsed is None:
-            continue
-        cfg = cfg_asset.parsed.config
-        for kind, hosts in (("syslog", cfg.syslog_hosts), ("ntp", cfg.ntp_servers)):
-            for host in hosts:
-                if _inside(host, nets) is False:
-                    bad.append(
-                        Spot(
-                            cfg_asset.source,
-                            f"{cfg_asset.name}: {kind} target {host} outside the management networks",
-                        )
-                    )
-        for name in (cfg.vty.acl_in, cfg.vty.acl6_in):
-            acl = cfg.acl(name, ipv6=name == cfg.vty.acl6_in) if name else None
-            for rule in acl.rules if acl else ():
-                if rule.action != "permit":
-                    continue
-                src = _acl_source(source_words(rule, acl))  # type: ignore[arg-type]
-                if src is None or not any(src.version == n.version and src.subnet_of(n) for n in nets):  # type: ignore[arg-type]
-                    shown = src or (rule.text or "any")
-                    bad.append(
-                        Spot(
-                            cfg_asset.source,
-                            f"{cfg_asset.name}: VTY ACL {name} permits {shown},"
-                            " outside the management networks",
-                        )
-                    )
+        bad += _backup_spots(cfg_asset, nets)
     note = (
         f"management networks: {', '.join(map(str, nets))}; {len(inv.devices)} device(s), "
         f"{len(asset.mgmt_targets)} policy target(s), {len(asset.configs)} config backup(s)"

@@ -279,6 +279,14 @@ def test_management_plane_judges_vty_acl_sources_and_log_targets_in_the_backups(
     (backups / "city-core-1.cfg").write_text(mine, encoding="utf-8")
     j = run_check("design.management-plane", read_design(folder, backups=backups))
     assert j.outcome is Outcome.PASS and "1 config backup(s)" in j.reason
+    trap = "snmp-agent target-host trap address udp-domain 198.51.100.40 params securityname NMS v3 privacy"
+    (backups / "city-core-1.cfg").write_text(mine.replace("snmp-agent\n", f"snmp-agent\n{trap}\n", 1))
+    j = run_check("design.management-plane", read_design(folder, backups=backups))
+    assert j.outcome is Outcome.FAIL and "city-core-1: SNMP trap target 198.51.100.40 outside" in j.reason
+    (number, text), *_ = j.evidence.lines
+    assert text.startswith("city-core-1: SNMP trap") and j.evidence.file == str(backups / "city-core-1.cfg")
+    quoted = Path(j.evidence.file).read_text(encoding="utf-8").splitlines()[number - 1]
+    assert "target-host trap address udp-domain 198.51.100.40" in quoted
 
 
 def test_ipv6_coverage_reports_percentages_and_the_missing_ones(tmp_path: Path) -> None:
