@@ -338,3 +338,16 @@ def test_seals_are_judged_for_national_algorithms(pki: PkiService, settings: Set
     outcome, reason, value = judge(settings, "pki.national-algorithms")
     assert outcome is Outcome.FAIL and f"seal {made.es_id}" in reason
     assert value == [{"what": f"seal {made.es_id}", "signature": "1.2.156.10197.1.504"}]
+
+
+def test_a_passphrase_file_others_can_read_fails_key_protection(pki: PkiService, settings: Settings) -> None:
+    secret = settings.home / "pki.passphrase"
+    secret.write_text(PASSPHRASE, encoding="utf-8")
+    os.chmod(secret, 0o600)
+    with_file = settings.model_copy(
+        update={"pki": settings.pki.model_copy(update={"passphrase_file": secret})}
+    )
+    assert judge(with_file, "pki.key-protection")[0] is Outcome.PASS
+    os.chmod(secret, 0o640)
+    outcome, reason, _ = judge(with_file, "pki.key-protection")
+    assert outcome is Outcome.FAIL and f"{secret} (passphrase): mode 0o640" in reason
