@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from govnet.errors import GovnetError
 from govnet.settings import Settings
@@ -75,6 +75,7 @@ class PkiAsset:
     seals: tuple[SealInfo, ...] = ()
     audit: Verdict | None = None  # None: no signing service installed (see audit_note)
     audit_note: str = ""
+    audit_problem: str = ""  # the signing service is installed but its chain could not be read
     allow_empty_sm2_id: bool = False
     expiring_days: int = 30
     problem: str = ""
@@ -182,16 +183,28 @@ def _seals(store: Store, settings: Settings) -> list[SealInfo]:
     return out
 
 
-def audit_verdict(store: Store) -> tuple[Verdict | None, str]:
-    """The signing service's audit chain verdict, or None with why when there is no signing service."""
+AuditCheck = Callable[["Store"], Verdict]
+
+
+def audit_function() -> AuditCheck | None:
+    """``govnet.signing.audit.verify_chain`` when the signing service is installed. Imported before
+    the store opens, so that the signing service's tables are registered and migrated with it."""
     try:
         from govnet.signing.audit import verify_chain  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
-        return None, "no signing service installed here (govnet.signing.audit is absent)"
+        return None
+    return cast(AuditCheck, verify_chain)
+
+
+def audit_verdict(store: Store, verify_chain: AuditCheck | None) -> tuple[Verdict | None, str, str]:
+    """(verdict, note, problem): the signing service's audit chain verdict; None with a note when
+    there is no signing service, or None with a problem when its chain could not be read."""
+    if verify_chain is None:
+        return None, "no signing service installed here (govnet.signing.audit is absent)", ""
     try:
-        return verify_chain(store), ""
+        return verify_chain(store), "", ""
     except GovnetError as exc:
-        return None, f"the audit chain could not be read: {exc}"
+        return None, "", f"the audit chain could not be read: {exc}"
 
 
 def read_pki(
@@ -210,6 +223,7 @@ def read_pki(
     from govnet.store import Store
 
     at = at or dt.datetime.now(dt.UTC)
+    verify_chain = audit_function()
     url = settings.effective_store_url
     try:
         store = Store.open(url)
@@ -224,7 +238,7 @@ def read_pki(
             crls = tuple(ca.latest_crls(store))
             keys = tuple(_stored_keys(store))
             seals = tuple(_seals(store, settings))
-            audit, audit_note = audit_verdict(store)
+            audit, audit_note, audit_problem = audit_verdict(store, verify_chain)
         except GovnetError as exc:
             return PkiAsset("pki", source, at, problem=f"the PKI store cannot be read: {exc}")
     if not certificates:
@@ -248,6 +262,7 @@ def read_pki(
         seals,
         audit,
         audit_note,
+        audit_problem,
         settings.pki.allow_empty_sm2_id,
         expiring_days,
         notes=tuple(notes),

@@ -224,6 +224,8 @@ def crl_freshness(asset: PkiAsset) -> Judgement:
 def audit_chain(asset: PkiAsset) -> Judgement:
     """govnet.signing.audit.verify_chain over the store: every audit record chained by SM3 to the
     one before, none missing or altered. Not applicable where no signing service is installed."""
+    if asset.audit_problem:
+        return Judgement(Outcome.ERROR, asset.audit_problem, Evidence(asset.source, metric="audit_chain"))
     if asset.audit is None:
         return not_applicable(
             asset.audit_note or "no signing service", Evidence(asset.source, note=asset.audit_note)

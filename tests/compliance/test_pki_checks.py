@@ -27,6 +27,7 @@ from govnet.pki.seal import schema as _seal_schema  # noqa: F401  (the seal tabl
 from govnet.pki.service import IssueRequest, PkiService
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.settings import Settings, load_settings
+from govnet.store import StoreError
 from govnet.verdict import CheckResult, Verdict
 
 PASSPHRASE = "correct horse battery staple"
@@ -247,10 +248,16 @@ def test_crls_missing_or_past_next_update_fail(settings: Settings) -> None:
     assert outcome is Outcome.FAIL and reason.count("passed") == 2
 
 
-def _fake_signing_audit(monkeypatch: pytest.MonkeyPatch, verdict: Verdict) -> None:
+def _fake_signing_audit(monkeypatch: pytest.MonkeyPatch, verdict: Verdict | Exception) -> None:
     """The signing service (branch s17-svc) is not merged here: stand in its module's one function."""
+
+    def verify_chain(store: object) -> Verdict:
+        if isinstance(verdict, Exception):
+            raise verdict
+        return verdict
+
     audit = types.ModuleType("govnet.signing.audit")
-    audit.verify_chain = lambda store: verdict  # type: ignore[attr-defined]
+    audit.verify_chain = verify_chain  # type: ignore[attr-defined]
     signing = types.ModuleType("govnet.signing")
     signing.audit = audit  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "govnet.signing", signing)
@@ -270,6 +277,9 @@ def test_the_audit_chain_verdict_of_the_signing_service_is_judged(
     )
     _fake_signing_audit(monkeypatch, Verdict("audit chain (120 records)", (CheckResult.passed("chain"),)))
     assert judge(settings, "pki.audit-chain")[0] is Outcome.PASS
+    _fake_signing_audit(monkeypatch, StoreError("no such table: signing_audit"))
+    outcome, reason, _ = judge(settings, "pki.audit-chain")
+    assert outcome is Outcome.ERROR and "the audit chain could not be read: no such table" in reason
 
 
 def test_no_pki_or_an_unreadable_store_is_an_error_asset(settings: Settings, tmp_path: Path) -> None:
