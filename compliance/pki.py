@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from govnet.store import Store
 
 KEY_FILE_MAX_BYTES = 1 << 20  # a private-key file is a few hundred bytes; bigger files are not keys
-GOVNET_KEY_LABEL = "GOVNET SM2 PRIVATE KEY"
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def key_file_form(data: bytes) -> str | None:
     """How a file holds a private key (None: it holds none): govnet's SM4-GCM format, encrypted
     PKCS#8, a legacy PEM with ``Proc-Type: 4,ENCRYPTED``, or plaintext PKCS#8 / SEC1."""
     from govnet.pki.keys import parse_pem
-    from govnet.pki.keystore import MAGIC
+    from govnet.pki.keystore import MAGIC, PEM_LABEL
 
     if data[:4] == MAGIC:
         return "govnet-sm4-gcm"
@@ -100,7 +99,7 @@ def key_file_form(data: bytes) -> str | None:
         return "plaintext"  # a damaged PEM still shows the key's label: judge it as unprotected
     forms = []
     for block in blocks:
-        if block.label == GOVNET_KEY_LABEL:
+        if block.label == PEM_LABEL:
             forms.append("govnet-sm4-gcm")
         elif block.label == "ENCRYPTED PRIVATE KEY":
             forms.append("encrypted-pkcs8")
