@@ -97,8 +97,12 @@ def gather_design(
         raise InputError("a design scan needs the inventory")
     if not inventory.exists():
         raise InputError(f"no such inventory: {inventory}")
-    if policy is not None and not policy.is_file():
-        raise InputError(f"no such provisioning policy file: {policy}")
+    if policy is not None:
+        if not policy.is_file():
+            raise InputError(f"no such provisioning policy file: {policy}")
+        from govnet.playbooks.policy import load_policy
+
+        load_policy(policy)  # a broken policy file is bad input, named here (InputError)
     if not window_days > 0:
         raise InputError(f"the bandwidth window must be a positive number of days, not {window_days:g}")
     if not 0 < threshold <= 100:

@@ -314,3 +314,13 @@ def test_comply_scan_assets_design_reads_the_collectors_store_and_backups(
     assert outcomes["design.ipv6-coverage"] == "pass" and outcomes["design.management-plane"] == "pass"
     done = run_govnet("comply", "scan", "--assets", "design", "-i", str(folder), "--bandwidth-threshold", "0")
     assert done.returncode == 2 and "percentage" in done.stderr and "Traceback" not in done.stderr
+    nope = tmp_path / "nope.yml"
+    done = run_govnet(
+        "comply", "scan", "--assets", "design", "-i", str(folder), "--provision-policy", str(nope)
+    )
+    assert done.returncode == 2 and f"no such provisioning policy file: {nope}" in done.stderr
+    nope.write_text("govnet_provision:\n  syslog_hosts: 7\n", encoding="utf-8")
+    done = run_govnet(
+        "comply", "scan", "--assets", "design", "-i", str(folder), "--provision-policy", str(nope)
+    )
+    assert done.returncode == 2 and f"{nope}: govnet_provision.syslog_hosts" in done.stderr
