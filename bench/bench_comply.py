@@ -1,14 +1,19 @@
-"""Compliance scan benchmark: level-3 scans of 100, 1,000 and 10,000 device configurations.
+"""Compliance scan benchmark: level-3 scans of 100, 1,000 and 10,000 device configurations, the
+whole pipeline as ``govnet comply scan -f json,html,junit,sarif`` runs it.
 
 A scan reads each configuration (vendor detection, lenient ``govnet.netconfig`` parse), runs every
-device check of the baseline on it and builds findings with evidence. Printed per size:
-configurations per second, peak memory (tracemalloc over up to 1,000 configurations, scaled:
-findings grow linearly), and the time ratio per tenfold (10 is
-linear; aim ≤ 11). Reference, measured in the same run on the same texts: ``govnet.netconfig.parse``
-alone — the ratio scan/parse is what checking and evidence cost on top of reading.
+device check of the baseline on it, and streams the findings to the store (SQLite, batched inserts,
+with the diff against the previous scan and the exporter's rollup) and to the four report writers.
+Each size runs in a fresh process (nothing carried over: allocator, garbage collector), which
+prints configurations per second and its peak memory above the interpreter's own (ru_maxrss after
+the warm-up scan is the baseline); the time ratio per tenfold is 10 when linear (aim ≤ 11), printed
+next to the parse-only reference's own ratio (on a loaded machine both drift together).
+Reference, measured in the same run on the same texts: ``govnet.netconfig.parse`` alone — the ratio
+scan/parse is what checking, evidence, the store and the reports cost on top of reading.
 
 The fleet: the three hardened example configurations and weakened variants of them (telnet on,
-no ACL, no syslog), each with its own hostname.
+no ACL, no syslog), each with its own hostname. The store holds the previous size's scan, so the
+diff is computed as well.
 
 Run: ``.venv/bin/python bench/bench_comply.py [--quick]`` (--quick: 100 and 1,000 only).
 """
@@ -16,9 +21,12 @@ Run: ``.venv/bin/python bench/bench_comply.py [--quick]`` (--quick: 100 and 1,00
 from __future__ import annotations
 
 import argparse
+import json
+import resource
+import subprocess
 import sys
+import tempfile
 import time
-import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,10 +42,11 @@ WEAKEN = [
     (" acl 2000 inbound", ""),
     ("info-center loghost", "undo info-center loghost"),
 ]
+FORMATS = ("json", "html", "junit", "sarif")
 
 
 def fleet(n: int) -> Iterator[tuple[str, str]]:
-    """``n`` (name, text) configurations, cycling vendors and weaknesses."""
+    """``n`` (name, text) configurations, cycling vendors and weaknesses (generated lazily)."""
     from govnet.compliance.sources import detect_vendor
 
     bases = []
@@ -54,59 +63,76 @@ def fleet(n: int) -> Iterator[tuple[str, str]]:
         yield f"dev{i}.cfg", text
 
 
-def run_scan(texts: list[tuple[str, str]]) -> int:
-    from govnet.compliance.scan import scan
-    from govnet.compliance.sources import asset_from_text
-
-    result = scan((asset_from_text(t, source=name) for name, t in texts), level=3)
-    return len(result.findings)
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
 
 
-def run_parse(texts: list[tuple[str, str]]) -> int:
-    from govnet.compliance.sources import detect_vendor
+def one(n: int, workdir: Path) -> dict[str, float]:
+    """One size, in this process: the full scan, then the parse-only reference."""
+    from govnet.compliance import schema  # noqa: F401  (registers the tables)
+    from govnet.compliance.service import run_scan
+    from govnet.compliance.sources import asset_from_text, detect_vendor
     from govnet.netconfig import parse
+    from govnet.store import Store
 
-    return sum(len(parse(detect_vendor(t) or "huawei_vrp", t).unknown) for _, t in texts)
-
-
-def timed(func, texts):  # type: ignore[no-untyped-def]
-    """Seconds for ``func(texts)``, and the peak memory it allocated (a second run under
-    tracemalloc, which slows allocation down too much to time with)."""
+    pin_to_one_cpu()
+    store = Store.open(f"sqlite:///{workdir / 'store.db'}")
+    warm = (asset_from_text(t, source=name) for name, t in fleet(6))
+    run_scan(warm, level=3, store=None, out=workdir / "warm", formats=FORMATS)
+    baseline = _maxrss_mb()
     started = time.perf_counter()
-    func(texts)
-    elapsed = time.perf_counter() - started
-    tracemalloc.start()
-    func(texts[: min(len(texts), 1_000)])
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return elapsed, peak * len(texts) / min(len(texts), 1_000)
+    run = run_scan(
+        (asset_from_text(t, source=name) for name, t in fleet(n)),
+        level=3,
+        store=store,
+        out=workdir / f"reports-{n}",
+        formats=FORMATS,
+    )
+    scan_s = time.perf_counter() - started
+    peak = _maxrss_mb() - baseline
+    started = time.perf_counter()
+    for _, t in fleet(n):
+        parse(detect_vendor(t) or "huawei_vrp", t)
+    parse_s = time.perf_counter() - started
+    findings = sum(run.tally.counts.values())
+    return {"scan_s": scan_s, "parse_s": parse_s, "peak_mb": peak, "findings": findings}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 configurations only")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process: one size
+    parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    cpu = pin_to_one_cpu()
+    if args.one:
+        print(json.dumps(one(args.one, args.workdir)))
+        return
     sizes = (100, 1_000) if args.quick else (100, 1_000, 10_000)
-    run_scan(list(fleet(6)))  # warm up: imports, baseline, command tables
-    print(f"compliance scan, level 3, one CPU ({cpu if cpu is not None else 'unpinned'})")
+    cpu = pin_to_one_cpu()
+    where = cpu if cpu is not None else "unpinned"
+    print(f"compliance scan, level 3, store + json/html/junit/sarif, one CPU ({where})")
     print(
-        f"{'configs':>8} {'scan s':>8} {'configs/s':>10} {'~peak MB':>8} {'x/tenfold':>9} "
-        f"{'parse s':>8} {'scan/parse':>10}"
+        f"{'configs':>8} {'findings':>9} {'scan s':>8} {'configs/s':>10} {'peak MB':>8} {'x/tenfold':>9} "
+        f"{'parse s':>8} {'parse x/10':>10} {'scan/parse':>10}"
     )
-    previous = None
-    for n in sizes:
-        texts = list(fleet(n))
-        scan_s, peak = timed(run_scan, texts)
-        started = time.perf_counter()
-        run_parse(texts)
-        parse_s = time.perf_counter() - started
-        ratio = f"{scan_s / previous:.1f}" if previous else "-"
-        print(
-            f"{n:>8} {scan_s:>8.2f} {n / scan_s:>10.0f} {peak / 1e6:>8.1f} {ratio:>9} "
-            f"{parse_s:>8.2f} {scan_s / parse_s:>10.2f}"
-        )
-        previous = scan_s
+    previous = previous_parse = None
+    with tempfile.TemporaryDirectory(prefix="bench-comply-") as tmp:
+        for n in sizes:
+            done = subprocess.run(
+                [sys.executable, __file__, "--one", str(n), "--workdir", tmp],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            ratio = f"{r['scan_s'] / previous:.1f}" if previous else "-"
+            parse_ratio = f"{r['parse_s'] / previous_parse:.1f}" if previous_parse else "-"
+            print(
+                f"{n:>8} {int(r['findings']):>9} {r['scan_s']:>8.2f} {n / r['scan_s']:>10.0f} "
+                f"{r['peak_mb']:>8.1f} {ratio:>9} {r['parse_s']:>8.2f} {parse_ratio:>10} "
+                f"{r['scan_s'] / r['parse_s']:>10.2f}"
+            )
+            previous, previous_parse = r["scan_s"], r["parse_s"]
 
 
 if __name__ == "__main__":

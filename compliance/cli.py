@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -76,6 +78,25 @@ def scan(
         Path | None,
         typer.Option(help="design: provisioning policy file (management networks, syslog/NTP servers)."),
     ] = None,
+    ssh_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ssh-host", help="A Linux host over SSH, [USER@]HOST[:PORT] (repeatable; implies hosts)."
+        ),
+    ] = None,
+    ssh_key: Annotated[
+        Path | None, typer.Option("--ssh-key", help="Private key for --ssh-host (mode 0600).")
+    ] = None,
+    ssh_key_passphrase: Annotated[
+        str | None, typer.Option("--ssh-key-passphrase", help="The key's passphrase: env:VAR or file:PATH.")
+    ] = None,
+    ssh_password: Annotated[
+        str | None, typer.Option("--ssh-password", help="Password for --ssh-host: env:VAR or file:PATH.")
+    ] = None,
+    known_hosts: Annotated[
+        Path | None,
+        typer.Option("--known-hosts", help="known_hosts for --ssh-host (default ~/.ssh/known_hosts)."),
+    ] = None,
     fmt: FormatOpt = "",
     out: OutOpt = Path("compliance-report"),
     vendor: Annotated[
@@ -95,46 +116,55 @@ def scan(
 ) -> None:
     """Scan device configurations; exit 1 when anything fails or cannot be judged."""
     from govnet.compliance import service
-    from govnet.compliance.report import to_dict, write_reports
+    from govnet.compliance.ssh import SshCredentials
 
     if level not in (2, 3):
         raise InputError(f"--level must be 2 or 3, not {level}")
-    kinds = service.parse_kinds(assets + (",hosts" if host_root else ""))
+    kinds = service.parse_kinds(assets + (",hosts" if host_root or ssh_host else ""))
     settings = load_settings()
-    found: list[Any] = []
+    found: list[Iterable[Any]] = []  # asset sources, read lazily as the scan goes
     if "hosts" in kinds:
-        with hint(InputError, "give --host-root DIR"):
-            found += service.gather_hosts(host_root or [])
+        with hint(InputError, "give --host-root DIR or --ssh-host [USER@]HOST[:PORT]"):
+            creds = SshCredentials(ssh_key, ssh_key_passphrase, ssh_password, known_hosts)
+            found.append(service.gather_hosts(host_root or [], ssh_host or [], creds))
     if "design" in kinds:
         with hint(InputError, "give --inventory PATH (or the `inventory` setting)"):
-            found += service.gather_design(
-                inventory or settings.inventory,
-                history=_history(),
-                backups=service.backups_dir(settings.home),
-                policy=provision_policy,
-                window_days=bandwidth_window,
-                threshold=bandwidth_threshold,
+            found.append(
+                service.gather_design(
+                    inventory or settings.inventory,
+                    history=_history(),
+                    backups=service.backups_dir(settings.home),
+                    policy=provision_policy,
+                    window_days=bandwidth_window,
+                    threshold=bandwidth_threshold,
+                )
             )
     if "pki" in kinds:
-        found += service.gather_pki(settings, pki_keys or [])
-    if "devices" in kinds and not (host_root and assets == "devices" and not config and not live):
+        found.append(service.gather_pki(settings, pki_keys or []))
+    if "devices" in kinds and not (
+        (host_root or ssh_host) and assets == "devices" and not config and not live
+    ):
         with hint(InputError, "give --config FILE|DIR, or --live --inventory PATH"):
-            found += service.gather_devices(
-                config or [],
-                home=settings.home,
-                vendor=vendor,
-                inventory=inventory or settings.inventory,
-                overlay=overlay,
-                live=live,
+            found.append(
+                service.gather_devices(
+                    config or [],
+                    home=settings.home,
+                    vendor=vendor,
+                    inventory=inventory or settings.inventory,
+                    overlay=overlay,
+                    live=live,
+                )
             )
-    run = service.run_scan(found, level=level, store=_store() if keep else None)
-    written = write_reports(run.scan, out, _formats(fmt), run.diff) if fmt else []
-    report = to_dict(run.scan, run.diff)
-    emit(
-        {**report, "scan_id": run.scan_id, "written": [str(p) for p in written]},
-        as_json=as_json,
-        render=lambda c: _render_summary(c, report, written),
+    run = service.run_scan(
+        itertools.chain.from_iterable(found),
+        level=level,
+        store=_store() if keep else None,
+        out=out if fmt else None,
+        formats=_formats(fmt),
     )
+    report = run.to_dict()
+    written = list(run.written)
+    emit(report, as_json=as_json, render=lambda c: _render_summary(c, report, written))
     if report["summary"]["fail"] or report["summary"]["error"]:
         raise typer.Exit(1)
 
@@ -163,7 +193,8 @@ def _render_summary(c: Console, report: dict[str, Any], written: list[Path]) -> 
         c.print(f"… and {len(bad) - 40} more (see the reports)")
     if report.get("diff"):
         d = report["diff"]
-        c.print(f"since the previous scan: {len(d['new_failures'])} new failure(s), {len(d['fixed'])} fixed")
+        new, fixed = d["new_failures_total"], d["fixed_total"]
+        c.print(f"since the previous scan: {new} new failure(s), {fixed} fixed")
     for p in written:
         c.print(f"wrote {p}")
 
@@ -179,15 +210,15 @@ def report(
     as_json: JsonOption = False,
 ) -> None:
     """Write reports for a stored scan (or a JSON report) again, in any format."""
-    from govnet.compliance.report import scan_from_dict, write_reports
+    from govnet.compliance.report import scan_from_dict, stream_reports, write_reports
 
     if source is not None:
-        the_scan = scan_from_dict(_read_json(source), str(source))
+        written = write_reports(scan_from_dict(_read_json(source), str(source)), out, _formats(fmt))
     else:
-        from govnet.compliance.history import load_scan
+        from govnet.compliance.history import stored_results
 
-        _, the_scan = load_scan(_store(), scan_id)
-    written = write_reports(the_scan, out, _formats(fmt))
+        _, head, results = stored_results(_store(), scan_id)
+        written = stream_reports(head, results, out, _formats(fmt))
 
     def render(c: Console) -> None:
         for p in written:
@@ -235,10 +266,7 @@ def diff(
     d = diff_scans(old.findings, new.findings)
 
     def render(c: Console) -> None:
-        c.print(
-            f"{len(d.new_failures)} new failure(s), {len(d.fixed)} fixed, "
-            f"{len(d.still_failing)} still failing"
-        )
+        c.print(f"{d.new_total} new failure(s), {d.fixed_total} fixed, {d.still_failing} still failing")
         for f in d.new_failures:
             c.print(Text(f"+ {f.asset}  {f.clause}  {f.check}: {f.reason}", style="red"))
         for f in d.fixed:

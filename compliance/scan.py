@@ -9,7 +9,7 @@ report covers the whole standard.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -48,13 +48,97 @@ class AssetInfo:
 
 
 @dataclass(frozen=True)
+class Header:
+    """What a scan is before any asset is judged (reports write it first)."""
+
+    standard: str
+    level: int
+    started: str  # ISO 8601 UTC
+    families: dict[str, dict[str, str]]  # key -> {zh, en, clause}
+
+
+@dataclass(frozen=True)
+class AssetResult:
+    """One asset's findings (``info`` None: the system's manual and not-covered findings)."""
+
+    info: AssetInfo | None
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
 class Scan:
+    """A whole scan in memory: for small scans (one config, a demo, tests). Large scans stream
+    ``AssetResult``s from ``judge`` to their consumers instead (``service.run_scan``)."""
+
     standard: str
     level: int
     started: str  # ISO 8601 UTC
     assets: tuple[AssetInfo, ...]
     findings: tuple[Finding, ...]
     families: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> {zh, en, clause}
+
+    @property
+    def header(self) -> Header:
+        return Header(self.standard, self.level, self.started, self.families)
+
+    def results(self) -> Iterator[AssetResult]:
+        """The findings grouped per asset again, in asset order, then the system's."""
+        by_asset: dict[str, list[Finding]] = {}
+        for f in self.findings:
+            by_asset.setdefault(f.asset, []).append(f)
+        for info in self.assets:
+            yield AssetResult(info, tuple(by_asset.pop(info.name, ())))
+        for rest in by_asset.values():  # the system's (and a report's assets it does not list)
+            yield AssetResult(None, tuple(rest))
+
+
+def header(level: int, baseline: Baseline | None = None, now: datetime | None = None) -> Header:
+    baseline = baseline or load_baseline()
+    baseline.items_at(level)  # refuses a level other than 2 or 3
+    started = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+    families = {
+        k: {"zh": f.zh, "en": f.en, "clause": f.clause.get(level, "")} for k, f in baseline.families.items()
+    }
+    return Header(baseline.standard, level, started, families)
+
+
+def judge(
+    assets: Iterable[Asset], *, level: int = 3, baseline: Baseline | None = None
+) -> Iterator[AssetResult]:
+    """Judge each asset as it comes and yield its findings (nothing is kept: a 10,000-device scan
+    holds one parsed configuration and its findings at a time), then the system's: manual items,
+    and checks of asset kinds absent from the scan."""
+    baseline = baseline or load_baseline()
+    items = baseline.items_at(level)
+    plan = [(item, check_id) for item in items for check_id in item.checks]
+    seen: set[str] = set()
+    for asset in assets:
+        kind = asset.asset_type
+        seen.add(kind)
+        info = AssetInfo(asset.name, kind, asset.source, asset.vendor, asset.problem, asset.notes)
+        judged: dict[str, Judgement] = {}  # a check serving several items runs once per asset
+        findings = []
+        for item, check_id in plan:
+            if CHECKS[check_id].asset_type != kind:
+                continue
+            if check_id not in judged:
+                judged[check_id] = run_check(check_id, asset)
+            findings.append(
+                _finding(item, level, baseline, check_id, asset.name, kind, judged[check_id], asset.vendor)
+            )
+        yield AssetResult(info, tuple(findings))
+    system = []
+    for item in items:
+        for check_id in item.checks:
+            if CHECKS[check_id].asset_type not in seen:
+                j = Judgement(Outcome.NOT_APPLICABLE, f"no {CHECKS[check_id].asset_type} assets in this scan")
+                system.append(
+                    _finding(item, level, baseline, check_id, SYSTEM, CHECKS[check_id].asset_type, j, None)
+                )
+        if item.manual:
+            j = Judgement(Outcome.MANUAL, "assessor to verify", Evidence(note=item.manual))
+            system.append(_finding(item, level, baseline, "manual", SYSTEM, item.assets[0], j, None))
+    yield AssetResult(None, tuple(system))
 
 
 def scan(
@@ -64,41 +148,16 @@ def scan(
     baseline: Baseline | None = None,
     now: datetime | None = None,
 ) -> Scan:
-    """Judge each asset as it comes (assets are not kept: a 10,000-device scan holds one parsed
-    configuration at a time), then add the manual items."""
+    """A whole scan in memory (``judge`` collected)."""
     baseline = baseline or load_baseline()
-    items = baseline.items_at(level)
-    started = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-    findings: list[Finding] = []
+    head = header(level, baseline, now)
     infos: list[AssetInfo] = []
-    seen: set[str] = set()
-    for asset in assets:
-        kind = asset.asset_type
-        seen.add(kind)
-        infos.append(AssetInfo(asset.name, kind, asset.source, asset.vendor, asset.problem, asset.notes))
-        judged: dict[str, Judgement] = {}  # a check serving several items runs once per asset
-        for item in items:
-            for check_id in item.checks:
-                if CHECKS[check_id].asset_type != kind:
-                    continue
-                if check_id not in judged:
-                    judged[check_id] = run_check(check_id, asset)
-                j = judged[check_id]
-                findings.append(_finding(item, level, baseline, check_id, asset.name, kind, j, asset.vendor))
-    for item in items:
-        for check_id in item.checks:
-            if CHECKS[check_id].asset_type not in seen:
-                j = Judgement(Outcome.NOT_APPLICABLE, f"no {CHECKS[check_id].asset_type} assets in this scan")
-                findings.append(
-                    _finding(item, level, baseline, check_id, SYSTEM, CHECKS[check_id].asset_type, j, None)
-                )
-        if item.manual:
-            j = Judgement(Outcome.MANUAL, "assessor to verify", Evidence(note=item.manual))
-            findings.append(_finding(item, level, baseline, "manual", SYSTEM, item.assets[0], j, None))
-    families = {
-        k: {"zh": f.zh, "en": f.en, "clause": f.clause.get(level, "")} for k, f in baseline.families.items()
-    }
-    return Scan(baseline.standard, level, started, tuple(infos), tuple(findings), families)
+    findings: list[Finding] = []
+    for result in judge(assets, level=level, baseline=baseline):
+        if result.info is not None:
+            infos.append(result.info)
+        findings += result.findings
+    return Scan(head.standard, level, head.started, tuple(infos), tuple(findings), head.families)
 
 
 def _finding(

@@ -1,15 +1,21 @@
 """The compliance area's tables in the shared store (registered with ``govnet.store``).
 
-``compliance_scans``: one row per scan with its summary and the full JSON report (the schema in
-docs/compliance.md), so any earlier report can be printed again or diffed against.
-``compliance_findings``: one row per finding, for queries across scans (which assets failed what).
+``compliance_scans``: one row per scan with its summary (``report``: the JSON report without its
+findings, which are rows of their own); ``finished`` is set when every finding is in, so a scan
+that died half-way is never read back.
+``compliance_findings``: one row per finding with its evidence (JSON) and remedy, written in
+batches as the scan streams; queries across scans read it (which assets failed what).
+``compliance_results``: the current state per asset and control family (the latest scan that
+judged the asset replaces its rows). It is the one source the exporter reads
+(``govnet.monitor.compliance``): ``status`` is ``pass`` when every judged check of the family
+passed, ``fail`` when one failed or could not run, ``score`` pass / (pass + fail).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, Connection, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text
 
-from govnet.store import Migration, metadata, register_migrations
+from govnet.store import Migration, add_columns, create_tables, metadata, register_migrations
 
 compliance_scans = Table(
     "compliance_scans",
@@ -22,7 +28,8 @@ compliance_scans = Table(
     Column("passed", Integer, nullable=False),
     Column("failed", Integer, nullable=False),
     Column("errors", Integer, nullable=False),
-    Column("report", Text, nullable=False),  # the JSON report
+    Column("report", Text, nullable=False),  # the JSON report (v1 rows: with findings; now: without)
+    Column("finished", DateTime(timezone=True), nullable=True),  # NULL: still running, or died
 )
 
 compliance_findings = Table(
@@ -36,14 +43,47 @@ compliance_findings = Table(
     Column("check_id", String(64), nullable=False),
     Column("outcome", String(16), nullable=False),
     Column("severity", String(8), nullable=False),
+    Column("family", String(64), nullable=True),
+    Column("asset_type", String(16), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("evidence", Text, nullable=True),  # JSON: Evidence.to_dict()
+    Column("remedy", Text, nullable=True),
 )
 Index("ix_compliance_findings_asset", compliance_findings.c.asset)
 
+compliance_results = Table(
+    "compliance_results",
+    metadata,
+    Column("asset", String(255), primary_key=True),
+    Column("family", String(64), primary_key=True),
+    Column("level", Integer, nullable=False),
+    Column("status", String(8), nullable=False),  # pass | fail
+    Column("score", Float, nullable=True),
+    Column("passed", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Column("errors", Integer, nullable=False),
+    Column("scanned_at", Float, nullable=False),  # Unix seconds: the scan's start
+    Column("scan_id", Integer, nullable=False),
+)
 
-def _create(conn: object) -> None:
-    for table in (compliance_scans, compliance_findings):
-        table.create(conn, checkfirst=True)  # type: ignore[arg-type]
+
+def _finished_backfill(conn: Connection) -> None:
+    """Scans stored before ``finished`` existed were written in one transaction: complete."""
+    conn.execute(
+        compliance_scans.update()
+        .where(compliance_scans.c.finished.is_(None))
+        .values(finished=compliance_scans.c.started)
+    )
 
 
-MIGRATIONS: list[Migration] = [_create]
+MIGRATIONS: list[Migration] = [
+    # 1: the first schema (a new database gets later columns here too; their steps skip them).
+    create_tables(compliance_scans, compliance_findings),
+    # 2: findings with their evidence (scans stream: the report no longer holds them), the
+    #    finished mark, and the per-asset rollup the exporter reads.
+    add_columns(compliance_findings, "family", "asset_type", "reason", "evidence", "remedy"),
+    add_columns(compliance_scans, "finished"),
+    _finished_backfill,
+    create_tables(compliance_results),
+]
 register_migrations("compliance", MIGRATIONS)

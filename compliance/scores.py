@@ -32,38 +32,94 @@ def score(findings: Iterable[Finding]) -> Score:
 
 
 def family_scores(findings: Iterable[Finding], families: Iterable[str]) -> dict[str, Score]:
-    listed = list(findings)
-    return {fam: score(f for f in listed if f.family == fam) for fam in families}
+    tally = Tally()
+    tally.add(findings)
+    return {fam: tally.family(fam) for fam in families}
+
+
+class Tally:
+    """Running counters over a scan's findings as they stream past: overall, per control family,
+    and per asset and family (the rollup the exporter reads). Memory grows with assets x families,
+    never with findings."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.families: dict[str, Counter[str]] = {}
+        self.per_asset: dict[tuple[str, str], Counter[str]] = {}
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        for f in findings:
+            outcome = f.outcome.value
+            self.counts[outcome] += 1
+            self.families.setdefault(f.family, Counter())[outcome] += 1
+            self.per_asset.setdefault((f.asset, f.family), Counter())[outcome] += 1
+
+    def total(self) -> Score:
+        return Score(dict(self.counts))
+
+    def family(self, key: str) -> Score:
+        return Score(dict(self.families.get(key, {})))
+
+
+DIFF_LISTED = 1_000  # changes listed per kind; the totals count them all
 
 
 @dataclass(frozen=True)
 class Diff:
-    new_failures: tuple[Finding, ...]  # fail now; passed, was absent, or errored before
-    fixed: tuple[Finding, ...]  # failed before, passes now (the current finding)
-    still_failing: tuple[Finding, ...]
+    new_failures: tuple[Finding, ...]  # fail now; passed, was absent, or errored before (first DIFF_LISTED)
+    fixed: tuple[Finding, ...]  # failed before, passes now: the current finding (first DIFF_LISTED)
+    still_failing: int  # failed before and now
     gone: tuple[str, ...]  # keys of failures whose asset/check is no longer scanned
+    new_total: int = -1  # every new failure (-1: as listed)
+    fixed_total: int = -1
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "new_failures": [f.to_dict() for f in self.new_failures],
             "fixed": [f.to_dict() for f in self.fixed],
-            "still_failing": len(self.still_failing),
+            "still_failing": self.still_failing,
             "gone": list(self.gone),
+            "new_failures_total": self.new_total if self.new_total >= 0 else len(self.new_failures),
+            "fixed_total": self.fixed_total if self.fixed_total >= 0 else len(self.fixed),
         }
 
 
+class DiffTracker:
+    """The difference from an earlier scan, computed as the new scan's findings stream past: only
+    the earlier scan's failing keys are held, the changes' counts, and the first DIFF_LISTED
+    changes of each kind (a fleet-wide regression must not hold a finding per device)."""
+
+    def __init__(self, failed_before: Iterable[str]) -> None:
+        self.before = set(failed_before)
+        self.seen: set[str] = set()  # earlier failures met again, whatever their outcome now
+        self.new: list[Finding] = []
+        self.fixed: list[Finding] = []
+        self.counts = Counter[str]()
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        for f in findings:
+            key = f.key
+            was_fail = key in self.before
+            if was_fail:
+                self.seen.add(key)
+            if f.outcome is Outcome.FAIL:
+                self._count("still" if was_fail else "new", f)
+            elif was_fail and f.outcome is Outcome.PASS:
+                self._count("fixed", f)
+
+    def _count(self, kind: str, f: Finding) -> None:
+        self.counts[kind] += 1
+        listed = self.new if kind == "new" else self.fixed if kind == "fixed" else None
+        if listed is not None and len(listed) < DIFF_LISTED:
+            listed.append(f)
+
+    def result(self) -> Diff:
+        gone = tuple(sorted(self.before - self.seen))
+        c = self.counts
+        return Diff(tuple(self.new), tuple(self.fixed), c["still"], gone, c["new"], c["fixed"])
+
+
 def diff(previous: Iterable[Finding], current: Iterable[Finding]) -> Diff:
-    before = {f.key: f for f in previous}
-    now = {f.key: f for f in current}
-    new: list[Finding] = []
-    fixed: list[Finding] = []
-    still: list[Finding] = []
-    for key, f in now.items():
-        old = before.get(key)
-        was_fail = old is not None and old.outcome is Outcome.FAIL
-        if f.outcome is Outcome.FAIL:
-            (still if was_fail else new).append(f)
-        elif was_fail and f.outcome is Outcome.PASS:
-            fixed.append(f)
-    gone = tuple(k for k, f in before.items() if f.outcome is Outcome.FAIL and k not in now)
-    return Diff(tuple(new), tuple(fixed), tuple(still), gone)
+    tracker = DiffTracker(f.key for f in previous if f.outcome is Outcome.FAIL)
+    tracker.add(current)
+    return tracker.result()

@@ -6,16 +6,21 @@ CLI flags.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from govnet.compliance.design import DEFAULT_PEAK_PERCENT, DEFAULT_WINDOW_DAYS, DesignAsset, read_design
 from govnet.compliance.hosts import HostAsset, read_host
+from govnet.compliance.model import Finding, Outcome
 from govnet.compliance.pki import PkiAsset, read_pki
-from govnet.compliance.scan import Asset, Scan, scan
-from govnet.compliance.scores import Diff, diff
-from govnet.compliance.sources import DeviceAsset, read_files, read_live
+from govnet.compliance.report.writers import SCHEMA, summary_parts
+from govnet.compliance.scan import Asset, AssetInfo, Header, header, judge
+from govnet.compliance.scores import Diff, DiffTracker, Tally
+from govnet.compliance.sources import DeviceAsset, config_files, read_files, read_live
+from govnet.compliance.ssh import SshCredentials, parse_target, read_ssh_hosts
 from govnet.errors import InputError
 from govnet.settings import Settings
 from govnet.store import Store
@@ -53,14 +58,15 @@ def gather_devices(
     inventory: Path | None = None,
     overlay: Path | None = None,
     live: bool = False,
-) -> list[DeviceAsset]:
-    """Device assets from config files/folders, else the backup folder; or live over SSH."""
+) -> Iterator[DeviceAsset]:
+    """Device assets from config files/folders, else the backup folder; or live over SSH. Read
+    lazily, one at a time as the scan asks (problems with the arguments are raised at once)."""
     if live:
         if inventory is None:
             raise InputError("a live scan needs an inventory to know the devices")
         from govnet.devices import load_devices
 
-        return [read_live(d) for d in load_devices(inventory, overlay)]
+        return (read_live(d) for d in load_devices(inventory, overlay))
     if not configs:
         folder = backups_dir(home)
         if not folder.is_dir():
@@ -69,17 +75,24 @@ def gather_devices(
     missing = [str(p) for p in configs if not p.exists()]
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
-    assets = list(read_files(configs, vendor=vendor))
-    if not assets:
+    if next(config_files(configs), None) is None:
         raise InputError(f"no configuration files in {', '.join(map(str, configs))}")
-    return assets
+    return read_files(configs, vendor=vendor)
 
 
-def gather_hosts(roots: Sequence[Path]) -> list[HostAsset]:
-    """Host assets from filesystem roots (a mounted image, a copy of /etc and friends)."""
-    if not roots:
-        raise InputError("a host scan needs at least one filesystem root")
-    return [read_host(root) for root in roots]
+def gather_hosts(
+    roots: Sequence[Path], ssh: Sequence[str] = (), creds: SshCredentials | None = None
+) -> Iterator[HostAsset]:
+    """Host assets from filesystem roots (a mounted image, a copy of /etc and friends, an
+    extracted sosreport) and from hosts over SSH (``[user@]host[:port]``), each connected as the
+    scan reaches it."""
+    if not roots and not ssh:
+        raise InputError("a host scan needs a filesystem root or an SSH host")
+    targets = [parse_target(t) for t in ssh]
+    creds = creds or SshCredentials()
+    if targets:
+        creds.check()
+    return itertools.chain((read_host(root) for root in roots), read_ssh_hosts(targets, creds))
 
 
 def gather_design(
@@ -127,24 +140,86 @@ def gather_pki(settings: Settings, key_paths: Sequence[Path] = ()) -> list[PkiAs
     return [read_pki(settings, key_paths=key_paths)]
 
 
+ATTENTION = 1_000  # failures and errors a run keeps for the console (the reports have them all)
+
+
 @dataclass(frozen=True)
 class ScanRun:
-    scan: Scan
-    scan_id: int | None
+    """What a streamed scan leaves in memory: counters, asset summaries, the diff and the first
+    failures — never every finding."""
+
+    header: Header
+    assets: tuple[AssetInfo, ...]
+    tally: Tally
     diff: Diff | None
+    scan_id: int | None
+    attention: tuple[Finding, ...]  # the first ATTENTION failures and errors
+    written: tuple[Path, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report's fields without the full findings list: ``findings`` holds the
+        failures and errors (the first ATTENTION), ``findings_truncated`` says if there were more."""
+        failing = self.tally.counts.get("fail", 0) + self.tally.counts.get("error", 0)
+        return {
+            "schema": SCHEMA,
+            "standard": self.header.standard,
+            "level": self.header.level,
+            "started": self.header.started,
+            **summary_parts(self.header, self.tally),
+            "assets": [a.to_dict() for a in self.assets],
+            "findings": [f.to_dict() for f in self.attention],
+            "findings_truncated": failing > len(self.attention),
+            "diff": self.diff.to_dict() if self.diff is not None else None,
+            "scan_id": self.scan_id,
+            "written": [str(p) for p in self.written],
+        }
 
 
-def run_scan(assets: Iterable[Asset], *, level: int, store: Store | None) -> ScanRun:
-    """Scan, keep it in the store (when given) and diff it against the previous stored scan."""
-    result = scan(assets, level=level)
-    if store is None:
-        return ScanRun(result, None, None)
-    from govnet.compliance.history import load_scan, save_scan
-    from govnet.errors import NotFoundError
+def run_scan(
+    assets: Iterable[Asset],
+    *,
+    level: int,
+    store: Store | None,
+    out: Path | None = None,
+    formats: tuple[str, ...] = (),
+) -> ScanRun:
+    """Scan, streaming each asset's findings to the store (when given: kept for later reports,
+    diffed against the previous stored scan, rolled up for the exporter) and to the reports asked
+    for in ``out``. Memory stays bounded by the assets' summaries, not by their findings."""
+    from govnet.compliance.report import check_formats, open_reports
 
-    scan_id = save_scan(store, result)
-    try:
-        _, previous = load_scan(store, before=scan_id)
-    except NotFoundError:
-        return ScanRun(result, scan_id, None)
-    return ScanRun(result, scan_id, diff(previous.findings, result.findings))
+    check_formats(formats)
+    head = header(level)
+    tally = Tally()
+    sinks: list[Any] = []
+    tracker: DiffTracker | None = None
+    recorder = None
+    if store is not None:
+        from govnet.compliance.history import ScanRecorder, failed_keys
+
+        previous = failed_keys(store)
+        tracker = DiffTracker(previous[1]) if previous is not None else None
+        recorder = ScanRecorder(store)
+        sinks.append(recorder)
+    infos: list[AssetInfo] = []
+    attention: list[Finding] = []
+    with open_reports(out or Path("."), formats if out is not None else ()) as (writers, written):
+        sinks += writers
+        for sink in sinks:
+            sink.begin(head)
+        for result in judge(assets, level=level):
+            if result.info is not None:
+                infos.append(result.info)
+            tally.add(result.findings)
+            if tracker is not None:
+                tracker.add(result.findings)
+            if len(attention) < ATTENTION:
+                bad = [f for f in result.findings if f.outcome in (Outcome.FAIL, Outcome.ERROR)]
+                attention += bad[: ATTENTION - len(attention)]
+            for sink in sinks:
+                sink.add(result)
+        diff = tracker.result() if tracker is not None else None
+        for sink in sinks:
+            sink.finish(tally, diff)
+    scan_id = recorder.scan_id if recorder is not None else None
+    return ScanRun(head, tuple(infos), tally, diff, scan_id, tuple(attention), tuple(written))

@@ -11,7 +11,9 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
@@ -21,12 +23,20 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> N
     their own error naming the file. The parent folder is created if missing.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_stream(path, mode=mode) as stream:
+        stream.write(payload)
+
+
+@contextlib.contextmanager
+def atomic_stream(path: Path, *, mode: int | None = None) -> Iterator[BinaryIO]:
+    """A binary stream that replaces ``path`` atomically when the block ends (and leaves it
+    untouched if the block raises): for files written piece by piece, e.g. streamed reports."""
     with contextlib.suppress(FileNotFoundError):
         if not stat.S_ISREG(os.stat(path).st_mode):
             # A device, a pipe or a terminal (``-o /dev/stdout``, ``/dev/null``): renaming a file
             # over it would replace the device itself, so it is written in place.
             with open(path, "wb") as stream:
-                stream.write(payload)
+                yield stream
             return
     path.parent.mkdir(parents=True, exist_ok=True)
     # A unique temporary file in the target's folder: the rename stays within one file system, and
@@ -34,14 +44,11 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int | None = None) -> N
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(name)
     try:
-        try:
+        with os.fdopen(fd, "wb") as stream:
             os.fchmod(fd, 0o666 & ~_umask() if mode is None else mode)
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

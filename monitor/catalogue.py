@@ -235,11 +235,11 @@ CATALOGUE: tuple[Metric, ...] = (
         ("kind",),
         "14 kinds",
     ),
-    # ---- compliance (read from the compliance area's table when it exists)
+    # ---- compliance (the compliance area's rollup: the latest scan of each asset)
     Metric(
         "govnet_compliance_check_status",
         "gauge",
-        "1 when every check of the family passed on the asset, 0 when one failed.",
+        "1 when every judged check of the family passed on the asset, 0 when one failed or could not run.",
         ("asset", "family", "level"),
         "assets x control families (~10)",
     ),
@@ -249,6 +249,13 @@ CATALOGUE: tuple[Metric, ...] = (
         "Share of the family's checks the asset passed, 0..1.",
         ("asset", "family"),
         "assets x control families",
+    ),
+    Metric(
+        "govnet_compliance_failed_checks",
+        "gauge",
+        "Checks of the family that failed (outcome fail) or could not run (outcome error) on the asset.",
+        ("asset", "family", "outcome"),
+        "assets x control families x 2",
     ),
     Metric(
         "govnet_compliance_last_scan_timestamp_seconds",

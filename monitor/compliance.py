@@ -1,9 +1,10 @@
-"""Compliance results as metrics, read from the compliance area's table when it exists.
+"""Compliance results as metrics, read from the compliance area's rollup table.
 
-The compliance area (issue 13) has not shipped its schema yet; the names are designed now and this
-module reads a table ``compliance_results`` with columns ``asset``, ``family``, ``level`` (2 or 3),
-``status`` (``pass``/``fail``/...), ``score`` (0..1) and ``scanned_at`` (Unix seconds) when present.
-No table, or a table without those columns: nothing is exposed — never invented values.
+``compliance_results`` (``govnet.compliance.schema``; written by every stored scan) holds the
+current state per asset and control family: the latest scan that judged the asset. One source of
+truth: the exporter reads exactly what compliance writes. An empty table exposes nothing — never
+invented values; families with nothing judged on an asset (manual or not applicable only) have no
+row, so no series.
 """
 
 from __future__ import annotations
@@ -11,39 +12,36 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from prometheus_client.core import GaugeMetricFamily, Metric
-from sqlalchemy import MetaData, Table, inspect, select
+from sqlalchemy import select
 
+from govnet.compliance.schema import compliance_results
 from govnet.monitor.catalogue import metric
 from govnet.store import Store
 
-TABLE = "compliance_results"
-COLUMNS = {"asset", "family", "level", "status", "score", "scanned_at"}
-
-
-def _table(store: Store) -> Table | None:
-    with store.connect() as conn:
-        if not inspect(conn).has_table(TABLE):
-            return None
-        table = Table(TABLE, MetaData(), autoload_with=conn)
-    return table if set(table.c.keys()) >= COLUMNS else None
-
 
 def families(store: Store) -> Iterator[Metric]:
-    table = _table(store)
-    if table is None:
-        return
-    status_m, score_m = metric("govnet_compliance_check_status"), metric("govnet_compliance_score")
-    scan_m = metric("govnet_compliance_last_scan_timestamp_seconds")
-    status = GaugeMetricFamily(status_m.name, status_m.help, labels=list(status_m.labels))
-    score = GaugeMetricFamily(score_m.name, score_m.help, labels=list(score_m.labels))
-    scanned = GaugeMetricFamily(scan_m.name, scan_m.help, labels=list(scan_m.labels))
+    found = [
+        metric(name)
+        for name in (
+            "govnet_compliance_check_status",
+            "govnet_compliance_score",
+            "govnet_compliance_failed_checks",
+            "govnet_compliance_last_scan_timestamp_seconds",
+        )
+    ]
+    status, score, failed, scanned = (GaugeMetricFamily(m.name, m.help, labels=list(m.labels)) for m in found)
     last: dict[str, float] = {}
+    t = compliance_results
     with store.connect() as conn:
-        for r in conn.execute(select(table)):
-            status.add_metric([r.asset, r.family, str(r.level)], 1 if str(r.status).lower() == "pass" else 0)
+        for r in conn.execute(select(t).order_by(t.c.asset, t.c.family)):
+            status.add_metric([r.asset, r.family, str(r.level)], 1 if r.status == "pass" else 0)
             if r.score is not None:
                 score.add_metric([r.asset, r.family], float(r.score))
+            failed.add_metric([r.asset, r.family, "fail"], r.failed)
+            failed.add_metric([r.asset, r.family, "error"], r.errors)
             last[r.asset] = max(last.get(r.asset, 0.0), float(r.scanned_at))
-    for asset, at in sorted(last.items()):
+    if not last:
+        return
+    for asset, at in last.items():
         scanned.add_metric([asset], at)
-    yield from (status, score, scanned)
+    yield from (status, score, failed, scanned)

@@ -1,5 +1,6 @@
-"""Linux host checks over a filesystem root (``HostAsset``): PAM, login.defs, sshd, auditd,
-rsyslog, chrony/ntp, shell timeout, telnet and the host firewall. Each quotes the lines it judged."""
+"""Linux host checks (``HostAsset``: an offline root or a host over SSH): PAM, login.defs, sshd,
+auditd, rsyslog, chrony/ntp, shell timeout, telnet, the host firewall and listening high-risk
+ports. Each quotes the lines it judged."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import re
 
 from govnet.compliance.checks.registry import check
 from govnet.compliance.hosts import HostAsset
-from govnet.compliance.model import Evidence, Judgement, failed, passed
+from govnet.compliance.listening import PROC_TABLES, Socket, parse_proc_net, parse_ss, risky
+from govnet.compliance.model import Evidence, Judgement, error, failed, not_applicable, passed
 
 PAM_FILES = [
     "/etc/pam.d/system-auth",
@@ -207,3 +209,53 @@ def firewall(asset: HostAsset) -> Judgement:
     return (
         passed("input traffic denied by default", ev) if hits else failed("no default-deny host firewall", ev)
     )
+
+
+SS_COMMAND = "ss -tlnup"
+
+
+def listening_sockets(asset: HostAsset) -> tuple[list[Socket], str]:
+    """The host's listening sockets and where they were read: ``ss -tlnup`` on a live host, else
+    /proc/net's tables (live: ss missing; offline: a root that holds them), else a sosreport's
+    ``ss`` listings. ("", no source) when none of these is there."""
+    output = asset.run(SS_COMMAND)
+    if output is not None:
+        return parse_ss(output, SS_COMMAND), SS_COMMAND
+    sockets: list[Socket] = []
+    tables = [t for t in PROC_TABLES if asset.lines(t)]
+    for table in tables:
+        sockets += parse_proc_net("\n".join(asset.lines(table)), table)
+    if tables:
+        return sockets, ", ".join(tables)
+    listings = asset.glob("sos_commands/networking/ss_*")
+    for path in listings:
+        sockets += parse_ss("\n".join(asset.lines(path)), path)
+    return sockets, ", ".join(listings)
+
+
+@check(
+    "host.listening-services",
+    "host",
+    "No high-risk ports listening (telnet, FTP, SMB, RDP, VNC, X11, open databases)",
+)
+def listening_services(asset: HostAsset) -> Judgement:
+    """No listening socket on a high-risk port (compliance/data/high_risk_ports.yaml): cleartext
+    logins, file sharing and remote desktops on any address; databases and caches on every
+    address (0.0.0.0, ::). Loopback is allowed. Read from ``ss -tlnup`` over SSH, else /proc/net."""
+    sockets, source = listening_sockets(asset)
+    if not source:
+        reason = "no listening-socket data"
+        if asset.live:
+            return error(
+                f"{reason}: neither `{SS_COMMAND}` nor /proc/net could be read", Evidence(asset.source)
+            )
+        note = "an offline root holds no running services; scan the host over SSH, or include proc/net"
+        return not_applicable(f"{reason} in an offline root", Evidence(asset.source, note=note))
+    found = risky(sockets)
+    lines = tuple((s.line, f"{s.where}: {s.text}  [{r.service}: {r.why}]") for s, r in found[:12])
+    listening = sorted({f"{s.proto}/{s.port}" for s in sockets}, key=lambda p: (p[:3], int(p[4:])))
+    ev = Evidence(asset.source, lines, "listening", listening, note=f"read from {source}")
+    if found:
+        names = sorted({f"{r.service} {s.proto}/{s.port} on {s.address or '*'}" for s, r in found})
+        return failed(f"high-risk port(s) listening: {', '.join(names)}", ev)
+    return passed(f"{len(listening)} listening port(s), none high-risk", ev)

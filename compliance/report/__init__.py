@@ -1,9 +1,13 @@
-"""Scan reports: ``to_json`` (the stable schema in docs/compliance.md), ``to_junit``, ``to_sarif``
-and ``to_html`` (one printable page). All take a ``Scan`` and an optional ``Diff``."""
+"""Scan reports: JSON (the stable schema in docs/compliance.md), JUnit, SARIF and a printable HTML
+page. ``open_reports`` streams a scan into them asset by asset; ``to_json``, ``to_junit``,
+``to_sarif``, ``to_html`` and ``write_reports`` take a ``Scan`` held in memory."""
 
 from govnet.compliance.report.formats import (
     FORMATS,
+    check_formats,
+    open_reports,
     scan_from_dict,
+    stream_reports,
     to_dict,
     to_html,
     to_json,
@@ -14,7 +18,10 @@ from govnet.compliance.report.formats import (
 
 __all__ = [
     "FORMATS",
+    "check_formats",
+    "open_reports",
     "scan_from_dict",
+    "stream_reports",
     "to_dict",
     "to_html",
     "to_json",

@@ -1,40 +1,55 @@
-"""Scan -> JSON / JUnit XML / SARIF 2.1.0 / HTML, and JSON back to a Scan (for ``report`` and ``diff``)."""
+"""Scan -> JSON / JUnit XML / SARIF 2.1.0 / HTML, and JSON back to a Scan (for ``report`` and ``diff``).
+
+Every format is written by its streaming writer (``writers.py``, ``html.py``); ``open_reports``
+gives them for a streamed scan, and ``to_json``/``write_reports`` feed them a ``Scan`` held in memory.
+"""
 
 from __future__ import annotations
 
-import json
+import contextlib
+import io
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
-from xml.etree import ElementTree as ET
+from typing import IO, Any
 
 from govnet.compliance.model import Evidence, Finding, Outcome
-from govnet.compliance.scan import AssetInfo, Scan
-from govnet.compliance.scores import Diff, family_scores, score
+from govnet.compliance.report.html import HtmlWriter
+from govnet.compliance.report.writers import (
+    SCHEMA,
+    JsonWriter,
+    JunitWriter,
+    ReportWriter,
+    SarifWriter,
+    summary_parts,
+)
+from govnet.compliance.scan import AssetInfo, AssetResult, Header, Scan
+from govnet.compliance.scores import Diff, Tally
 from govnet.errors import InputError
-from govnet.fsutil import atomic_write
+from govnet.fsutil import atomic_stream
 
-SCHEMA = "govnet.compliance/1"
 FORMATS = ("json", "html", "junit", "sarif")
-_SARIF_LEVEL = {"high": "error", "medium": "warning", "low": "note"}
+_WRITERS: dict[str, tuple[str, Callable[[IO[bytes]], ReportWriter]]] = {
+    "json": ("compliance.json", JsonWriter),
+    "html": ("compliance.html", HtmlWriter),
+    "junit": ("compliance-junit.xml", JunitWriter),
+    "sarif": ("compliance.sarif", SarifWriter),
+}
 
 
 def to_dict(scan: Scan, diff: Diff | None = None) -> dict[str, Any]:
-    fams = family_scores(scan.findings, scan.families)
+    """The JSON report of a scan held in memory, as a dict."""
+    tally = Tally()
+    tally.add(scan.findings)
     return {
         "schema": SCHEMA,
         "standard": scan.standard,
         "level": scan.level,
         "started": scan.started,
-        "summary": score(scan.findings).to_dict(),
-        "families": {k: {**scan.families[k], **fams[k].to_dict()} for k in scan.families},
+        **summary_parts(scan.header, tally),
         "assets": [a.to_dict() for a in scan.assets],
         "findings": [f.to_dict() for f in scan.findings],
         "diff": diff.to_dict() if diff is not None else None,
     }
-
-
-def to_json(scan: Scan, diff: Diff | None = None) -> str:
-    return json.dumps(to_dict(scan, diff), ensure_ascii=False, indent=2)
 
 
 def scan_from_dict(doc: Any, where: str = "report") -> Scan:
@@ -83,126 +98,77 @@ def scan_from_dict(doc: Any, where: str = "report") -> Scan:
         raise InputError(f"{where}: malformed compliance report ({type(exc).__name__}: {exc})") from None
 
 
+def _render(fmt: str, scan: Scan, diff: Diff | None = None) -> str:
+    buffer = io.BytesIO()
+    _feed(scan.header, scan.results(), diff, [_WRITERS[fmt][1](buffer)])
+    return buffer.getvalue().decode("utf-8")
+
+
+def _feed(
+    header: Header, results: Iterable[AssetResult], diff: Diff | None, writers: list[ReportWriter]
+) -> None:
+    tally = Tally()
+    for w in writers:
+        w.begin(header)
+    for result in results:
+        tally.add(result.findings)
+        for w in writers:
+            w.add(result)
+    for w in writers:
+        w.finish(tally, diff)
+
+
+def to_json(scan: Scan, diff: Diff | None = None) -> str:
+    return _render("json", scan, diff)
+
+
 def to_junit(scan: Scan) -> str:
-    """One testsuite per asset, one testcase per finding: fail -> failure, error -> error,
-    not applicable and manual -> skipped (CI shows them without failing)."""
-    root = ET.Element("testsuites", name=f"GB/T 22239-2019 level {scan.level}")
-    by_asset: dict[str, list[Finding]] = {}
-    for f in scan.findings:
-        by_asset.setdefault(f.asset, []).append(f)
-    for asset, findings in by_asset.items():
-        counts = score(findings).counts
-        suite = ET.SubElement(
-            root,
-            "testsuite",
-            name=asset,
-            tests=str(len(findings)),
-            failures=str(counts.get("fail", 0)),
-            errors=str(counts.get("error", 0)),
-            skipped=str(counts.get("manual", 0) + counts.get("not_applicable", 0)),
-            timestamp=scan.started,
-        )
-        for f in findings:
-            case = ET.SubElement(suite, "testcase", classname=f"{f.clause} {f.item}", name=f.check)
-            body = _evidence_text(f)
-            if f.outcome is Outcome.FAIL:
-                ET.SubElement(case, "failure", message=f.reason, type=f.severity).text = body
-            elif f.outcome is Outcome.ERROR:
-                ET.SubElement(case, "error", message=f.reason).text = body
-            elif f.outcome in (Outcome.MANUAL, Outcome.NOT_APPLICABLE):
-                ET.SubElement(case, "skipped", message=f"{f.outcome.value}: {f.reason}")
-    ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
-
-
-def _evidence_text(f: Finding) -> str:
-    out = [f"{f.evidence.file}:{n}: {t}" for n, t in f.evidence.lines]
-    if f.evidence.metric:
-        out.append(f"{f.evidence.metric} = {f.evidence.value}")
-    if f.remedy:
-        out.append(f"remedy: {f.remedy}")
-    return "\n".join(out)
+    return _render("junit", scan)
 
 
 def to_sarif(scan: Scan) -> str:
-    """SARIF 2.1.0: one rule per check id, one result per failure or error, located at the
-    evidence's first line in the configuration file."""
-    from govnet.compliance.checks import CHECKS
-
-    rules: list[dict[str, Any]] = []
-    index: dict[str, int] = {}
-    results = []
-    for f in scan.findings:
-        if f.outcome not in (Outcome.FAIL, Outcome.ERROR):
-            continue
-        if f.check not in index:
-            index[f.check] = len(rules)
-            check = CHECKS.get(f.check)
-            rules.append(
-                {
-                    "id": f.check,
-                    "shortDescription": {"text": check.title if check else f.check},
-                    "fullDescription": {"text": check.doc if check else f.reason},
-                    "properties": {"tags": ["GB/T 22239-2019", f.clause]},
-                }
-            )
-        result: dict[str, Any] = {
-            "ruleId": f.check,
-            "ruleIndex": index[f.check],
-            "level": "error" if f.outcome is Outcome.ERROR else _SARIF_LEVEL.get(f.severity, "warning"),
-            "message": {
-                "text": f"[{f.clause}] {f.asset}: {f.reason}" + (f" Remedy: {f.remedy}" if f.remedy else "")
-            },
-            "properties": {"outcome": f.outcome.value, "item": f.item, "asset": f.asset},
-        }
-        if f.evidence.file:
-            location: dict[str, Any] = {"artifactLocation": {"uri": Path(f.evidence.file).as_posix()}}
-            if f.evidence.lines:
-                n, text = f.evidence.lines[0]
-                location["region"] = {"startLine": n, "snippet": {"text": text}}
-            result["locations"] = [{"physicalLocation": location}]
-        results.append(result)
-    doc = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "govnet comply",
-                        "informationUri": "https://example.invalid/govnet",
-                        "rules": rules,
-                    }
-                },
-                "results": results,
-            }
-        ],
-    }
-    return json.dumps(doc, ensure_ascii=False, indent=2)
+    return _render("sarif", scan)
 
 
 def to_html(scan: Scan, diff: Diff | None = None) -> str:
-    from govnet.compliance.report.html import render_html
-
-    return render_html(to_dict(scan, diff))
+    return _render("html", scan, diff)
 
 
-def write_reports(scan: Scan, out: Path, formats: tuple[str, ...], diff: Diff | None = None) -> list[Path]:
-    """Write the reports asked for into ``out`` (created); return the files written."""
+def check_formats(formats: tuple[str, ...]) -> None:
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise InputError(f"unknown report format(s) {', '.join(bad)} (known: {', '.join(FORMATS)})")
-    out.mkdir(parents=True, exist_ok=True)
-    makers = {
-        "json": ("compliance.json", lambda: to_json(scan, diff)),
-        "html": ("compliance.html", lambda: to_html(scan, diff)),
-        "junit": ("compliance-junit.xml", lambda: to_junit(scan)),
-        "sarif": ("compliance.sarif", lambda: to_sarif(scan)),
-    }
-    written = []
-    for fmt in formats:
-        name, make = makers[fmt]
-        path = out / name
-        atomic_write(path, make())
-        written.append(path)
-    return written
+
+
+@contextlib.contextmanager
+def open_reports(out: Path, formats: tuple[str, ...]) -> Iterator[tuple[list[ReportWriter], list[Path]]]:
+    """Writers for the formats asked for, each streaming into its file in ``out`` (created); the
+    files replace earlier ones when the block ends, and are left untouched if it raises."""
+    check_formats(formats)
+    with contextlib.ExitStack() as stack:
+        writers, paths = [], []
+        for fmt in formats:
+            name, make = _WRITERS[fmt]
+            path = out / name
+            writers.append(make(stack.enter_context(atomic_stream(path))))
+            paths.append(path)
+        yield writers, paths
+
+
+def write_reports(scan: Scan, out: Path, formats: tuple[str, ...], diff: Diff | None = None) -> list[Path]:
+    """Write the reports asked for of a scan held in memory; return the files written."""
+    return stream_reports(scan.header, scan.results(), out, formats, diff)
+
+
+def stream_reports(
+    header: Header,
+    results: Iterable[AssetResult],
+    out: Path,
+    formats: tuple[str, ...],
+    diff: Diff | None = None,
+) -> list[Path]:
+    """Write the reports asked for of a scan's results as they come (e.g. read back from the
+    store); return the files written."""
+    with open_reports(out, formats) as (writers, paths):
+        _feed(header, results, diff, writers)
+    return paths

@@ -307,9 +307,14 @@ def test_comply_scan_assets_design_reads_the_collectors_store_and_backups(
     tmp_path: Path, run_govnet: RunGovnet, isolated_govnet_home: Path
 ) -> None:
     folder = _planned(tmp_path, edit=_zones)
-    done = run_govnet("comply", "scan", "--assets", "design", "-i", str(folder), "--no-store", "--json")
+    out = tmp_path / "report"
+    done = run_govnet(
+        "comply", "scan", "--assets", "design", "-i", str(folder), "--no-store", "-f", "json", "-o", str(out)
+    )
     assert done.returncode == 1, done.stderr
-    outcomes = {f["check"]: f["outcome"] for f in json.loads(done.stdout)["findings"]}
+    # the console's JSON lists failures and errors only; the written report has every finding
+    findings = json.loads((out / "compliance.json").read_text(encoding="utf-8"))["findings"]
+    outcomes = {f["check"]: f["outcome"] for f in findings}
     assert outcomes["design.zone-boundary"] == "fail" and outcomes["design.bandwidth-peak"] == "error"
     assert outcomes["design.ipv6-coverage"] == "pass" and outcomes["design.management-plane"] == "pass"
     done = run_govnet("comply", "scan", "--assets", "design", "-i", str(folder), "--bandwidth-threshold", "0")

@@ -55,6 +55,37 @@ def test_json_report_round_trips_and_carries_scores_per_family() -> None:
         scan_from_dict({"schema": "other"})
 
 
+def test_json_report_keys_are_the_documented_schema() -> None:
+    """docs/compliance.md's schema govnet.compliance/1: these keys, whatever their order."""
+    s = _weak_scan()
+    doc = json.loads(to_json(s, diff(s.findings, s.findings)))
+    assert set(doc) == {
+        "schema",
+        "standard",
+        "level",
+        "started",
+        "summary",
+        "families",
+        "assets",
+        "findings",
+        "diff",
+    }
+    assert set(doc["summary"]) == {"score", "pass", "fail", "not_applicable", "manual", "error"}
+    family = doc["families"]["computing_environment"]
+    assert set(family) == {"zh", "en", "clause", "score", "pass", "fail", "not_applicable", "manual", "error"}
+    assert set(doc["assets"][0]) == {"name", "type", "source", "vendor", "problem", "notes"}
+    finding = doc["findings"][0]
+    assert set(finding) == {
+        "item", "clause", "family", "check", "asset", "asset_type", "outcome", "reason", "severity",
+        "evidence", "remedy",
+    }  # fmt: skip
+    assert set(finding["evidence"]) == {"file", "lines", "metric", "value", "note"}
+    assert set(doc["diff"]) == {
+        "new_failures", "fixed", "still_failing", "gone", "new_failures_total", "fixed_total",
+    }  # fmt: skip
+    assert doc == to_dict(s, diff(s.findings, s.findings))  # streamed text == the in-memory dict
+
+
 def test_scores_are_pass_over_judged_and_ignore_manual_and_errors() -> None:
     s = _weak_scan()
     total = score(s.findings)
@@ -140,6 +171,17 @@ def test_html_report_as_chromium_renders_it(tmp_path: Path) -> None:
         timeout=180,
     )
     assert shot.stat().st_size > 10_000  # something was drawn
+    # the Chinese is drawn with a CJK font (fonts-noto-cjk, debian-packages.txt), not as boxes:
+    # the printed page embeds a Noto Sans CJK subset for the title's glyphs
+    assert re.search(r'<h1 id="title">网络安全等级保护合规检查报告<br>', dom)
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(
+        [*chromium, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True,
+        timeout=180,
+    )
+    fonts = set(re.findall(rb"/FontName /[A-Z]{6}\+([\w-]+)", pdf.read_bytes()))
+    assert any(f.startswith(b"NotoSansCJK") for f in fonts), f"no CJK font drawn: {fonts}"
     assert all(f.outcome is not Outcome.ERROR for f in s.findings)
 
 

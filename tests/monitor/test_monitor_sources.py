@@ -1,5 +1,5 @@
 """The store-backed families beyond the network: the PKI's certificates and CRLs, compliance results
-(only when the compliance table exists), and the signing service's metrics."""
+(the rollup a stored scan writes), and the signing service's metrics."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import text
 
 import govnet.pki.schema  # noqa: F401  (registers the PKI's tables)
+from govnet.compliance.history import ScanRecorder
+from govnet.compliance.model import Finding, Outcome
+from govnet.compliance.scan import AssetInfo, AssetResult, header
+from govnet.compliance.scores import Tally
 from govnet.monitor import compliance, pki
 from govnet.monitor.exporter import DEFAULT_EXPIRY_WINDOW_S
 from govnet.monitor.signing import SigningMetrics
@@ -55,28 +58,33 @@ def test_pki_exposes_ca_and_soon_expiring_certificates_and_crl_next_update(
     assert abs(crl_row - crl.next_update.timestamp()) < 2
 
 
-def test_compliance_exposes_nothing_without_its_table_and_reads_it_when_present(tmp_path: Path) -> None:
+def test_compliance_exposes_nothing_before_a_scan_and_the_rollup_after_one(tmp_path: Path) -> None:
+    from govnet.compliance.model import Finding, Outcome
+
+    def finding(family: str, outcome: Outcome) -> Finding:
+        return Finding(
+            "x", "8.1.4.1 a", family, f"chk.{family}", "sg-city-core-1", "device", outcome, "", "high"
+        )
+
     with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
         assert list(compliance.families(store)) == []
-        with store.begin() as conn:
-            conn.execute(
-                text(
-                    "CREATE TABLE compliance_results (asset TEXT, family TEXT, level INTEGER, status TEXT,"
-                    " score REAL, scanned_at REAL)"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO compliance_results VALUES"
-                    " ('sg-city-core-1', 'access_control', 3, 'fail', 0.5, 1000),"
-                    " ('sg-city-core-1', 'audit', 3, 'pass', 1.0, 2000)"
-                )
-            )
+        results = [finding("access_control", Outcome.PASS), finding("access_control", Outcome.FAIL)]
+        results += [finding("audit", Outcome.PASS), finding("manual_only", Outcome.MANUAL)]
+        recorder, tally = ScanRecorder(store), Tally()
+        head = header(3)
+        recorder.begin(head)
+        batch = AssetResult(AssetInfo("sg-city-core-1", "device", "core.cfg"), tuple(results))
+        recorder.add(batch)
+        tally.add(batch.findings)
+        recorder.finish(tally, None)
         found = _samples(list(compliance.families(store)))
     status = {lab["family"]: v for lab, v in found["govnet_compliance_check_status"]}
-    assert status == {"access_control": 0, "audit": 1}
+    assert status == {"access_control": 0, "audit": 1}  # nothing judged in manual_only: no series
     assert {lab["level"] for lab, _ in found["govnet_compliance_check_status"]} == {"3"}
-    assert found["govnet_compliance_last_scan_timestamp_seconds"] == [({"asset": "sg-city-core-1"}, 2000)]
+    scores = {lab["family"]: v for lab, v in found["govnet_compliance_score"]}
+    assert scores == {"access_control": 0.5, "audit": 1.0}
+    (stamp,) = found["govnet_compliance_last_scan_timestamp_seconds"]
+    assert stamp[0] == {"asset": "sg-city-core-1"} and abs(stamp[1] - time.time()) < 600
 
 
 def test_signing_metrics_count_requests_by_result_and_time_them() -> None:
