@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import desc, select
+from sqlalchemy import Float, case, cast, desc, func, literal, select
 
 from govnet.compliance import schema
 from govnet.compliance.model import Outcome
-from govnet.compliance.scan import AssetInfo, AssetResult, Header, Scan
+from govnet.compliance.scan import SYSTEM, AssetInfo, AssetResult, Header, Scan
 from govnet.compliance.scores import Diff, Tally
 from govnet.errors import NotFoundError
 from govnet.store import Store
@@ -95,7 +95,7 @@ class ScanRecorder:
             "assets": [a.to_dict() for a in self.assets],
         }
         with self.store.begin() as conn:
-            self._rollup(conn, tally)
+            self._rollup(conn)
             conn.execute(
                 schema.compliance_scans.update()
                 .where(schema.compliance_scans.c.id == self.scan_id)
@@ -109,34 +109,32 @@ class ScanRecorder:
                 )
             )
 
-    def _rollup(self, conn: Any, tally: Tally) -> None:
-        """Replace the rollup rows of the assets this scan judged (others keep their last state)."""
-        table = schema.compliance_results
-        at = datetime.fromisoformat(self.header.started).timestamp()
-        rows = []
-        for (asset, family), counts in tally.per_asset.items():
-            passed, failed, errors = counts.get("pass", 0), counts.get("fail", 0), counts.get("error", 0)
-            if asset == "(system)" or not (passed or failed or errors):
-                continue  # nothing judged: no state to claim
-            rows.append(
-                {
-                    "asset": asset[:255],
-                    "family": family,
-                    "level": self.header.level,
-                    "status": "fail" if failed or errors else "pass",
-                    "score": round(passed / (passed + failed), 4) if passed + failed else None,
-                    "passed": passed,
-                    "failed": failed,
-                    "errors": errors,
-                    "scanned_at": at,
-                    "scan_id": self.scan_id,
-                }
-            )
-        names = sorted({a.name[:255] for a in self.assets})
-        for i in range(0, len(names), 500):  # bound the IN list
-            conn.execute(table.delete().where(table.c.asset.in_(names[i : i + 500])))
-        for i in range(0, len(rows), BATCH):
-            conn.execute(table.insert(), rows[i : i + BATCH])
+    def _rollup(self, conn: Any) -> None:
+        """Replace the rollup rows of the assets this scan judged (others keep their last state),
+        aggregated by the database from the findings just stored: no per-asset state in memory.
+        Families with nothing judged on an asset (manual or not applicable only) get no row."""
+        t, f = schema.compliance_results, schema.compliance_findings
+        mine = (f.c.scan_id == self.scan_id) & (f.c.asset != SYSTEM)
+
+        def count(outcome: str) -> Any:
+            return func.sum(case((f.c.outcome == outcome, 1), else_=0))
+
+        passed, failed, errors = count("pass"), count("fail"), count("error")
+        judged = select(
+            f.c.asset,
+            f.c.family,
+            literal(self.header.level).label("level"),
+            case((failed + errors > 0, "fail"), else_="pass").label("status"),
+            (cast(passed, Float) / func.nullif(passed + failed, 0)).label("score"),
+            passed.label("passed"),
+            failed.label("failed"),
+            errors.label("errors"),
+            literal(datetime.fromisoformat(self.header.started).timestamp()).label("scanned_at"),
+            literal(self.scan_id).label("scan_id"),
+        )
+        judged = judged.where(mine).group_by(f.c.asset, f.c.family).having(passed + failed + errors > 0)
+        conn.execute(t.delete().where(t.c.asset.in_(select(f.c.asset).where(mine).distinct())))
+        conn.execute(t.insert().from_select([c.name for c in t.columns], judged))
 
 
 def _latest(store: Store, scan_id: int | None, before: int | None) -> Any:

@@ -38,21 +38,18 @@ def family_scores(findings: Iterable[Finding], families: Iterable[str]) -> dict[
 
 
 class Tally:
-    """Running counters over a scan's findings as they stream past: overall, per control family,
-    and per asset and family (the rollup the exporter reads). Memory grows with assets x families,
-    never with findings."""
+    """Running counters over a scan's findings as they stream past, overall and per control
+    family: memory never grows with the findings (the per-asset rollup is the store's job)."""
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.families: dict[str, Counter[str]] = {}
-        self.per_asset: dict[tuple[str, str], Counter[str]] = {}
 
     def add(self, findings: Iterable[Finding]) -> None:
         for f in findings:
             outcome = f.outcome.value
             self.counts[outcome] += 1
             self.families.setdefault(f.family, Counter())[outcome] += 1
-            self.per_asset.setdefault((f.asset, f.family), Counter())[outcome] += 1
 
     def total(self) -> Score:
         return Score(dict(self.counts))

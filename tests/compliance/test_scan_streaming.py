@@ -50,26 +50,26 @@ def test_judge_yields_each_asset_before_reading_the_next() -> None:
     assert seen == [("CORE-0", 1), ("CORE-1", 2), ("CORE-2", 3), (None, 3)]
 
 
-def test_streamed_reports_equal_the_in_memory_scan_and_the_store_streams_them_back(tmp_path: Path) -> None:
-    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
-        run = run_scan(_fleet(5), level=3, store=store, out=tmp_path / "a", formats=FORMATS)
-        streamed = json.loads((tmp_path / "a" / "compliance.json").read_text(encoding="utf-8"))
-        memory = to_dict(scan(_fleet(5), level=3))
-        assert _without_diff_and_time(streamed) == _without_diff_and_time(memory)
-        assert streamed["summary"]["fail"] == 2 * 2  # two weakened devices, telnet-off serves two items
-        assert run.to_dict()["summary"] == streamed["summary"] and run.scan_id is not None
-        scan_id, head, results = history.stored_results(store)
-        assert scan_id == run.scan_id and head.level == 3
-        stream_reports(head, results, tmp_path / "b", ("json", "junit"))
-        again = json.loads((tmp_path / "b" / "compliance.json").read_text(encoding="utf-8"))
-        assert again == {**streamed, "diff": None}
-        assert (tmp_path / "b" / "compliance-junit.xml").read_text().count("<testsuite ") == 6  # 5 + system
+def test_streamed_reports_equal_the_in_memory_scan_and_the_store_streams_them_back(
+    store: Store, tmp_path: Path
+) -> None:
+    run = run_scan(_fleet(5), level=3, store=store, out=tmp_path / "a", formats=FORMATS)
+    streamed = json.loads((tmp_path / "a" / "compliance.json").read_text(encoding="utf-8"))
+    memory = to_dict(scan(_fleet(5), level=3))
+    assert _without_diff_and_time(streamed) == _without_diff_and_time(memory)
+    assert streamed["summary"]["fail"] == 2 * 2  # two weakened devices, telnet-off serves two items
+    assert run.to_dict()["summary"] == streamed["summary"] and run.scan_id is not None
+    scan_id, head, results = history.stored_results(store)
+    assert scan_id == run.scan_id and head.level == 3
+    stream_reports(head, results, tmp_path / "b", ("json", "junit"))
+    again = json.loads((tmp_path / "b" / "compliance.json").read_text(encoding="utf-8"))
+    assert again == {**streamed, "diff": None}
+    assert (tmp_path / "b" / "compliance-junit.xml").read_text().count("<testsuite ") == 6  # 5 + system
 
 
-def test_the_next_scan_diffs_against_the_stored_failures_only(tmp_path: Path) -> None:
-    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
-        run_scan(_fleet(4), level=3, store=store)
-        second = run_scan([read_file(HARDENED["huawei_vrp"]), *_fleet(2)], level=3, store=store)
+def test_the_next_scan_diffs_against_the_stored_failures_only(store: Store) -> None:
+    run_scan(_fleet(4), level=3, store=store)
+    second = run_scan([read_file(HARDENED["huawei_vrp"]), *_fleet(2)], level=3, store=store)
     d = second.diff
     assert d is not None and d.new_total == 0 and d.still_failing == 2  # CORE-1 still has telnet on
     assert {k.split("|")[0] for k in d.gone} == {"CORE-3"}  # its failures are no longer scanned
@@ -85,18 +85,17 @@ def test_diff_lists_are_capped_but_counted(monkeypatch: pytest.MonkeyPatch) -> N
     assert len(d.new_failures) == 3 and d.new_total == 10 and d.to_dict()["new_failures_total"] == 10
 
 
-def test_a_scan_that_dies_half_way_is_never_read_back(tmp_path: Path) -> None:
+def test_a_scan_that_dies_half_way_is_never_read_back(store: Store, tmp_path: Path) -> None:
     def dying() -> Iterator[DeviceAsset]:
         yield from _fleet(2)
         raise RuntimeError("the backup share went away")
 
-    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
-        first = run_scan(_fleet(1), level=3, store=store)
-        with pytest.raises(RuntimeError):
-            run_scan(dying(), level=3, store=store, out=tmp_path / "r", formats=("json",))
-        assert history.load_scan(store)[0] == first.scan_id
-        with store.connect() as conn:
-            assets = {r.asset for r in conn.execute(schema.compliance_results.select())}
+    first = run_scan(_fleet(1), level=3, store=store)
+    with pytest.raises(RuntimeError):
+        run_scan(dying(), level=3, store=store, out=tmp_path / "r", formats=("json",))
+    assert history.load_scan(store)[0] == first.scan_id
+    with store.connect() as conn:
+        assets = {r.asset for r in conn.execute(schema.compliance_results.select())}
     assert assets == {"CORE-0"} and not (tmp_path / "r" / "compliance.json").exists()
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
-from test_monitor_exporter import fetch, samples
+from prometheus_client.parser import text_string_to_metric_families
 from test_monitor_rules import expand, rule
 
 from govnet.compliance.service import run_scan
@@ -26,11 +27,15 @@ PROMTOOL = shutil.which("promtool")
 
 
 def _scrape(store: Store) -> dict[str, list[tuple[dict[str, str], float]]]:
+    """GET /metrics from a real exporter over HTTP: sample name -> [(labels, value)]."""
     app = App(store_registry(store, Topology({}, {})))
-    with Exporter(app) as exporter:
-        status, text = fetch(exporter.url + "/metrics")
-    assert status == 200
-    return samples(text)
+    with Exporter(app) as exporter, urllib.request.urlopen(exporter.url + "/metrics", timeout=30) as reply:
+        text = reply.read().decode()
+    found: dict[str, list[tuple[dict[str, str], float]]] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            found.setdefault(sample.name, []).append((sample.labels, sample.value))
+    return found
 
 
 def _scan(store: Store, huawei_text: str, level: int = 3) -> None:
