@@ -23,7 +23,7 @@ import resource
 import subprocess
 from collections.abc import Callable
 
-from benchkit import pin_to_one_cpu
+from benchkit import Best, pin_to_one_cpu
 from gmssl.sm2 import CryptSM2
 
 from govnet.pki import sm2
@@ -96,10 +96,8 @@ def main() -> None:
     engine, gmssl_signature = gmssl_engine()
     assert engine.verify_with_sm3(gmssl_signature, MESSAGE)
 
-    best: dict[str, float] = {}
-
-    def keep(name: str, value: float) -> None:
-        best[name] = max(best.get(name, 0.0), value)
+    best = Best()
+    keep = best.keep
 
     for _ in range(rounds):
         speed_sign, speed_verify = openssl_speed(seconds)

@@ -14,3 +14,10 @@ def pin_to_one_cpu() -> int | None:
     except (AttributeError, OSError):
         return None
     return cpu
+
+
+class Best(dict[str, float]):
+    """The best figure seen per name over rounds: on a shared machine, best-of is least disturbed."""
+
+    def keep(self, name: str, value: float) -> None:
+        self[name] = max(self.get(name, 0.0), value)

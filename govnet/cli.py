@@ -35,6 +35,8 @@ AREAS: dict[str, str] = {
     "backup": "govnet.collectors.backup.cli",
     "probe": "govnet.collectors.probe.cli",
     "monitor": "govnet.monitor.cli",
+    "serve": "govnet.signing.cli",
+    "audit": "govnet.signing.audit_cli",
 }
 
 

@@ -57,6 +57,7 @@ def _run_steps(ctx: DemoContext) -> None:
     from govnet.pki import demo as pki_demo
     from govnet.pki.seal import demo as seal_demo
     from govnet.playbooks import demo as provision_demo
+    from govnet.signing import demo as signing_demo
 
     inventory_demo.run(ctx)  # validates and plans the sample; leaves ctx.state["inventory_path"]
     if ctx.failures:
@@ -73,3 +74,4 @@ def _run_steps(ctx: DemoContext) -> None:
         pass  # recorded in ctx.failures by the lab step
     pki_demo.run(ctx)
     seal_demo.run(ctx)
+    signing_demo.run(ctx)  # the signing service over HTTP with the seal step's seal maker

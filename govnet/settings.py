@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from govnet.errors import ConfigError
@@ -37,6 +37,12 @@ class PkiSettings(BaseModel):
     # Where relying parties fetch CRLs: <base><ca-key-id>.crl goes into certificates made by `pki init`
     # unless a CRL URL is given. Empty: http://<this host's FQDN>:8443/crl/ (the signing service).
     crl_base_url: str = ""
+    # The OCSP responder's URL, written into issued certificates (authorityInfoAccess). Empty: the
+    # signing service at the host of crl_base_url (or this host), path /ocsp; "none": no AIA at all.
+    ocsp_url: str = ""
+    # The policy under which the time-stamp authority answers (TSTInfo.policy). The default is a
+    # UUID-derived OID (ITU-T X.667, arc 2.25): unique without registration; set your own.
+    tsa_policy: str = "2.25.38601294458690376738761302008712163720"
 
 
 class LabSettings(BaseModel):
@@ -64,6 +70,28 @@ class LabSettings(BaseModel):
         return value
 
 
+class ServiceSettings(BaseModel):
+    """The signing service (``govnet serve``, docs/service.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    listen: str = "127.0.0.1:8443"
+    # Uploaded documents and OFDs are refused (413) past this size; hashes are 32 bytes anyway.
+    max_upload_bytes: int = Field(64 << 20, ge=1)
+    # Wrong PINs in a row before the seal is locked for that client, and for how long.
+    pin_max_failures: int = Field(5, ge=1)
+    pin_lock_seconds: int = Field(300, ge=1)
+    # Argon2id cost for PIN hashes (RFC 9106's second recommendation is t=3, m=64 MiB; this is
+    # OWASP's lower bound, since every use of a PIN-protected seal pays it).
+    pin_time_cost: int = Field(2, ge=1)
+    pin_memory_kib: int = Field(19456, ge=64)
+    # The certificate (serial; a tls-server or device certificate whose key the store holds) that
+    # signs the audit chain's head; empty: heads are not signed.
+    audit_signer: str = ""
+    # Sign the head once this many records were appended since the last signed head.
+    audit_sign_every: int = Field(500, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GOVNET_", env_nested_delimiter="__", extra="forbid")
 
@@ -74,6 +102,7 @@ class Settings(BaseSettings):
     inventory: Path | None = None
     pki: PkiSettings = PkiSettings()
     lab: LabSettings = LabSettings()
+    service: ServiceSettings = ServiceSettings()
 
     @property
     def effective_store_url(self) -> str:

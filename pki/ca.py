@@ -299,6 +299,11 @@ def _signer(store: Store, authority: Authority, passphrase_value: str) -> x509.I
     return x509.Issuer(cert["tbs_certificate"]["subject"], x509.key_identifier(key.public_key()), key)
 
 
+def authority_signer(store: Store, settings: Settings, authority: Authority) -> x509.Issuer:
+    """A CA's key, decrypted with the PKI passphrase (for CRLs and OCSP answers it signs itself)."""
+    return _signer(store, authority, passphrase(settings))
+
+
 def _insert_certificate(
     conn: Connection,
     cert: asn1_x509.Certificate,
@@ -360,6 +365,26 @@ def crl_base_url(settings: Settings) -> str:
 
     base = settings.pki.crl_base_url or f"http://{socket.getfqdn()}:{CRL_PORT}/crl/"
     return base if base.endswith("/") else base + "/"
+
+
+def ocsp_url(settings: Settings) -> str | None:
+    """Where relying parties ask about certificates (authorityInfoAccess): ``pki.ocsp_url``; when
+    empty, ``/ocsp`` at the host of ``pki.crl_base_url`` (the signing service that serves the CRLs);
+    None for ``none``: no AIA extension."""
+    from urllib.parse import urlsplit
+
+    configured = settings.pki.ocsp_url.strip()
+    if configured.lower() == "none":
+        return None
+    if configured:
+        parts = urlsplit(configured)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in configured):
+            raise FieldError(
+                "ocsp_url", f"pki.ocsp_url {configured!r} is not an http(s) URL an OCSP client can reach"
+            )
+        return configured
+    parts = urlsplit(crl_base_url(settings))
+    return f"{parts.scheme}://{parts.netloc}/ocsp"
 
 
 def default_crl_url(settings: Settings, key_id: bytes) -> str:
@@ -454,6 +479,7 @@ def init_ca(
                 root_not_after,
             ),
             crl_url=root_crl,  # the root's CRL is where the intermediate's revocation is published
+            ocsp_url=ocsp_url(settings),  # the root's answers come from the same responder
         )
         inter = (
             inter_key,
@@ -622,6 +648,7 @@ def issue_certificate(
             not_after=not_after,
             alt_names=checked.alt_names,
             crl_url=authority.crl_url,
+            ocsp_url=ocsp_url(settings),
         )
         try:
             with store.begin() as conn:

@@ -172,7 +172,7 @@ def _warn(warnings: tuple[str, ...]) -> None:
 
 @app.command()
 def issue(
-    profile: Annotated[str, typer.Option(help="seal-maker | signer | tls-server | device.")],
+    profile: Annotated[str, typer.Option(help="seal-maker | signer | tls-server | device | tsa | ocsp.")],
     subject: Annotated[
         str | None, typer.Option(help="Common name or CN=...,O=...,C=CN (default: the CSR's).")
     ] = None,
@@ -446,6 +446,98 @@ def verify(
             f"hint: no CRL from {escape(', '.join(missing))}: `govnet pki crl --all` publishes one for each "
             "CA of this installation; for a CA from elsewhere pass its CRL with --crl FILE"
         )
+    if not verdict.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def timestamp(
+    file: Annotated[Path | None, typer.Argument(help="The file to time-stamp (its hash is sent).")] = None,
+    query: Annotated[
+        Path | None, typer.Option(help="Answer this TimeStampReq instead (e.g. from `openssl ts -query`).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Where to write the TimeStampResp (default: FILE.tsr).")
+    ] = None,
+    hash_name: Annotated[str, typer.Option("--hash", help="sm3 | sha256 | sha384 | sha512.")] = "sm3",
+    tsa: Annotated[
+        str | None, typer.Option(help="Serial of the TSA certificate (default: the newest valid one).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Time-stamp a file (RFC 3161) with this installation's TSA (`pki issue --profile tsa` makes it)."""
+    import secrets
+
+    from govnet.pki.tsa import TimeStampAuthority, build_request, digest_file, read_response, read_token
+
+    if (file is None) == (query is None):
+        raise InputError("give the FILE to time-stamp or --query FILE.tsq to answer, not both")
+    target = out or (file.with_name(file.name + ".tsr") if file else None)
+    if target is None:
+        raise InputError("--query needs --out FILE.tsr")
+    request = (
+        _read(query)
+        if query
+        else build_request(digest_file(file, hash_name), hash_name, nonce=secrets.randbits(63))
+    )
+    _check_writable(target)
+    with _service() as service:
+        response = TimeStampAuthority.open(service, tsa).respond(request)
+    result = read_response(response)
+    if result.token is None:
+        refused = ", ".join(result.fail_info)
+        raise InputError(f"{query or file}: the time-stamp authority refused it ({refused}): {result.text}")
+    _write(target, response)
+    stamp = read_token(result.token)
+    data = {"response": str(target), **stamp.to_dict()}
+    emit(
+        data,
+        as_json=as_json,
+        render=lambda c: c.print(f"time-stamped at {stamp.gen_time:%Y-%m-%d %H:%M:%S}Z: {target}"),
+    )
+
+
+@app.command("timestamp-verify")
+def timestamp_verify(
+    response: Annotated[Path, typer.Argument(help="A TimeStampResp (.tsr) or a bare token, DER.")],
+    data: Annotated[Path | None, typer.Option(help="The time-stamped file (its hash is compared).")] = None,
+    chain: Annotated[list[Path] | None, typer.Option(help="Intermediate certificates (repeat).")] = None,
+    trust: Annotated[
+        list[Path] | None, typer.Option(help="Extra trusted roots besides the store's (repeat).")
+    ] = None,
+    crl_file: Annotated[
+        list[Path] | None, typer.Option("--crl", help="CRLs besides the store's (repeat).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Verify a time-stamp: the TSA's SM2 signature and chain, its EKU, and the imprint against --data."""
+    from govnet.pki.cms.service import trust as gather
+    from govnet.pki.tsa import digest_file, read_token, token_of, verify_response_or_token
+
+    raw = _read(response)
+    expected = None
+    if data is not None:
+        try:
+            expected = digest_file(
+                data, read_token(token_of(raw, str(response)), str(response)).hash_algorithm
+            )
+        except InputError:
+            expected = None  # the verdict's checks say what is wrong with the response
+    with _service() as service:
+        given = gather(
+            service,
+            trusted=[(_read(p), str(p)) for p in trust or []],
+            intermediates=[(_read(p), str(p)) for p in chain or []],
+            crls=[(_read(p), str(p)) for p in crl_file or []],
+        )
+        verdict = verify_response_or_token(
+            raw,
+            expected,
+            source=str(response),
+            trust=given,
+            allow_empty_sm2_id=service.settings.pki.allow_empty_sm2_id,
+        )
+    emit_verdict(verdict, as_json=as_json)
     if not verdict.ok:
         raise typer.Exit(1)
 

@@ -39,6 +39,10 @@ class Profile:
     subject: SubjectKind
     requires_san: bool
     default_days: int
+    # RFC 3161 2.3: a TSA's certificate has exactly one EKU, timeStamping, and marks it critical.
+    critical_eku: bool = False
+    # RFC 6960 4.2.2.2.1: a delegated OCSP responder's certificate is not itself checked for revocation.
+    ocsp_no_check: bool = False
 
     @property
     def end_entity(self) -> bool:
@@ -111,6 +115,30 @@ PROFILES: dict[str, Profile] = {
             SubjectKind.DEVICE,
             False,
             3 * 365,
+        ),
+        Profile(
+            "tsa",
+            "time-stamp authority (RFC 3161)",
+            False,
+            None,
+            frozenset({"digital_signature"}),
+            ("time_stamping",),
+            SubjectKind.SERVER,
+            False,
+            5 * 365,
+            critical_eku=True,
+        ),
+        Profile(
+            "ocsp",
+            "OCSP responder (RFC 6960, delegated by the issuing CA)",
+            False,
+            None,
+            frozenset({"digital_signature"}),
+            ("ocsp_signing",),
+            SubjectKind.SERVER,
+            False,
+            365,
+            ocsp_no_check=True,
         ),
     )
 }

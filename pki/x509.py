@@ -359,6 +359,7 @@ def build_extensions(
     authority_key_id: bytes,
     alt_names: Iterable[AltName],
     crl_url: str | None,
+    ocsp_url: str | None = None,
 ) -> list[dict[str, Any]]:
     extensions: list[dict[str, Any]] = [
         {
@@ -380,7 +381,7 @@ def build_extensions(
         extensions.append(
             {
                 "extn_id": "extended_key_usage",
-                "critical": False,
+                "critical": profile.critical_eku,
                 "extn_value": list(profile.extended_key_usage),
             }
         )
@@ -402,6 +403,23 @@ def build_extensions(
                 ],
             }
         )
+    if ocsp_url:
+        extensions.append(
+            {
+                "extn_id": "authority_information_access",
+                "critical": False,
+                "extn_value": [
+                    {
+                        "access_method": "ocsp",
+                        "access_location": asn1_x509.GeneralName(
+                            name="uniform_resource_identifier", value=ocsp_url
+                        ),
+                    }
+                ],
+            }
+        )
+    if profile.ocsp_no_check:
+        extensions.append({"extn_id": "ocsp_no_check", "critical": False, "extn_value": core.Null()})
     return extensions
 
 
@@ -416,6 +434,7 @@ def build_certificate(
     not_after: dt.datetime,
     alt_names: Iterable[AltName] = (),
     crl_url: str | None = None,
+    ocsp_url: str | None = None,
     sm2_id: bytes = DEFAULT_ID,
 ) -> asn1_x509.Certificate:
     """Sign with the issuer's key and ``sm2_id`` (keep the default: the empty ID is only for tests)."""
@@ -428,7 +447,9 @@ def build_certificate(
             "validity": {"not_before": _time(not_before), "not_after": _time(not_after)},
             "subject": subject,
             "subject_public_key_info": spki(public_key),
-            "extensions": build_extensions(profile, public_key, issuer.key_identifier, alt_names, crl_url),
+            "extensions": build_extensions(
+                profile, public_key, issuer.key_identifier, alt_names, crl_url, ocsp_url
+            ),
         }
     )
     signature = issuer.private_key.sign(tbs.dump(), id=sm2_id)

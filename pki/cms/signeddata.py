@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from asn1crypto import cms, core
 from asn1crypto import crl as asn1_crl
@@ -107,48 +107,65 @@ def sign_data(
     signed_attributes: bool = True,
     signing_time: dt.datetime | None = None,
     sm2_id: bytes = DEFAULT_ID,
+    content_type: str | None = None,
+    extra_attributes: Sequence[tuple[str, core.Asn1Value]] = (),
+    include_certificates: bool = True,
 ) -> bytes:
-    """DER of a ContentInfo holding SignedData over ``content``, signed by ``key`` for ``certificate``."""
-    if x509.certificate_public_key(certificate, "signer certificate") != key.public_key():
+    """DER of a ContentInfo holding SignedData over ``content``, signed by ``key`` for ``certificate``.
+
+    ``content_type`` replaces the style's data type as eContentType (an RFC 3161 token carries
+    id-ct-TSTInfo; SignedData is then version 3, RFC 5652 5.1); ``extra_attributes`` are further
+    signed attributes (OID, value); ``include_certificates=False`` leaves the certificates out."""
+    # The points compared, not keys: parsing a point into a key costs as much as a signature.
+    if (
+        certificate["tbs_certificate"]["subject_public_key_info"]["public_key"].native
+        != key.public_key().point()
+    ):
         raise InputError("the private key does not belong to the signer certificate")
     signed_type, data_type, signature_oid = _STYLE_OIDS[Style(style)]
-    signer: dict[str, Any] = {
-        "version": 1,
-        "sid": cms.SignerIdentifier(
-            name="issuer_and_serial_number",
-            value={"issuer": certificate.issuer, "serial_number": certificate.serial_number},
-        ),
-        "digest_algorithm": {"algorithm": asn1.SM3},
-        "digest_encryption_algorithm": {"algorithm": signature_oid},
-    }
+    version = 1 if content_type in (None, data_type) else 3
+    data_type = content_type or data_type
     if signed_attributes:
         when = signing_time or dt.datetime.now(dt.UTC)
-        attributes, to_sign = _set_der(
+        _, to_sign = _set_der(
             [
                 _attribute(asn1.CONTENT_TYPE_ATTR, core.ObjectIdentifier(data_type)),
                 _attribute(asn1.SIGNING_TIME_ATTR, _time(when)),
                 _attribute(asn1.MESSAGE_DIGEST_ATTR, core.OctetString(sm3(content))),
+                *(_attribute(oid, value) for oid, value in extra_attributes),
             ]
         )
-        signer["authenticated_attributes"] = attributes
+        signed_part = b"\xa0" + to_sign[1:]  # [0] IMPLICIT: the same SET with its tag replaced
+    elif extra_attributes:
+        raise InputError("extra signed attributes need signed attributes")
     else:
-        to_sign = content
-    signer["encrypted_digest"] = key.sign(to_sign, id=sm2_id)
-    certificates = [certificate, *(c for c in chain if c.dump() != certificate.dump())]
+        to_sign, signed_part = content, b""
+    certificates = (
+        [certificate, *(c for c in chain if c.dump() != certificate.dump())] if include_certificates else []
+    )
     # Built by hand: asn1crypto drops the [0] EXPLICIT tag when an Any field is given a value object.
-    content_info = asn1.ContentInfo.load(
-        _content_info(data_type, None if detached else core.OctetString(content).dump())
+    content_info = _content_info(data_type, None if detached else core.OctetString(content).dump())
+    # SignerInfo and SignedData assembled by hand from DER parts: asn1crypto re-encodes every
+    # certificate and name put into a new structure, which costs several times the signature (a
+    # time-stamp authority signs for every request).
+    sid = _tlv(0x30, certificate.issuer.dump() + core.Integer(certificate.serial_number).dump())
+    signer = _tlv(
+        0x30,
+        core.Integer(1).dump()
+        + sid
+        + asn1.AlgorithmIdentifier({"algorithm": asn1.SM3}).dump()
+        + signed_part
+        + asn1.AlgorithmIdentifier({"algorithm": signature_oid}).dump()
+        + core.OctetString(key.sign(to_sign, id=sm2_id)).dump(),
     )
-    signed = asn1.SignedData(
-        {
-            "version": 1,
-            "digest_algorithms": [{"algorithm": asn1.SM3}],
-            "content_info": content_info,
-            "certificates": [cms.CertificateChoices(name="certificate", value=c) for c in certificates],
-            "signer_infos": [signer],
-        }
+    body = (
+        core.Integer(version).dump()
+        + asn1.DigestAlgorithms([{"algorithm": asn1.SM3}]).dump()
+        + content_info
+        + (_tlv(0xA0, b"".join(c.dump() for c in certificates)) if certificates else b"")
+        + _tlv(0x31, signer)
     )
-    return _content_info(signed_type, signed.dump())
+    return _content_info(signed_type, _tlv(0x30, body))
 
 
 def _content_info(content_type: str, explicit_content: bytes | None) -> bytes:

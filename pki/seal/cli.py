@@ -267,6 +267,14 @@ def sign(
     property_info: Annotated[
         str | None, typer.Option(help="TBS_Sign.propertyInfo (ASCII; default: the file's name).")
     ] = None,
+    timestamp: Annotated[
+        bool,
+        typer.Option(
+            "--timestamp",
+            help="Time-stamp the signature value with this installation's TSA (RFC 3161, into the "
+            "timeStamp field; `govnet pki issue --profile tsa` makes the TSA).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Sign a file with a seal: a detached SES_Signature (v4).
@@ -281,9 +289,18 @@ def sign(
         info = "document"  # propertyInfo is an IA5String: a Chinese file name cannot go there
     source = key_source(key, key_passphrase)
     with _service() as service, key_hints():
-        der = service.sign(seal, signer, digest, key=source, property_info=info)
+        from govnet.pki.tsa import TimeStampAuthority
+
+        authority = TimeStampAuthority.open(service.pki) if timestamp else None
+        der = service.sign(seal, signer, digest, key=source, property_info=info, time_stamp=authority)
     _write(target, der)
-    data = {"signature": str(target), "document": str(document), "sm3": digest.hex(), "seal": seal}
+    data = {
+        "signature": str(target),
+        "document": str(document),
+        "sm3": digest.hex(),
+        "seal": seal,
+        "time_stamped": timestamp,
+    }
     emit(data, as_json=as_json, render=lambda c: c.print(f"signed {document} with seal {seal}: {target}"))
 
 

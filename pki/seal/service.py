@@ -31,6 +31,8 @@ from govnet.pki.seal.verify import SealPolicy, Trust, verify_seal, verify_signat
 from govnet.pki.seal.writer import SealRequest, build_seal, sign_digest
 from govnet.pki.service import PkiService
 from govnet.pki.sm2 import SM2PrivateKey
+from govnet.pki.sm3 import sm3
+from govnet.pki.tsa import TimeStampAuthority
 from govnet.settings import Settings, load_settings
 from govnet.store import Store, StoreConflict
 from govnet.verdict import Verdict
@@ -322,9 +324,11 @@ class SealService:
         key: KeySource,
         property_info: str = "",
         sign_time: dt.datetime | None = None,
+        time_stamp: TimeStampAuthority | None = None,
     ) -> bytes:
         """A detached SES_Signature (v4) over ``data_hash`` with a stored, active seal, signed with
-        the signer's ``key``."""
+        the signer's ``key``; with ``time_stamp`` (e.g. ``TimeStampAuthority.open(pki)``) its
+        signature value is time-stamped into the timeStamp field."""
         record = self.get(es_id)
         status = record.status()
         if status != "active":
@@ -339,6 +343,7 @@ class SealService:
             data_hash,
             property_info=property_info,
             sign_time=sign_time,
+            time_stamper=(lambda value: time_stamp.stamp(sm3(value), "sm3")) if time_stamp else None,
         )
 
     def trust(

@@ -13,6 +13,10 @@
     revocation[...]      each certificate on those paths against its issuer's newest CRL
     signing_time         the claimed signing time lies within the seal's and both certificates'
                          validity periods, and not after the validation time
+    time_stamp           (only when the signature carries one) the RFC 3161 token over the signature
+                         value: its SM2 signature, the TSA's chain and EKU, and its imprint equal to
+                         the hash of the signature value (``govnet.pki.tsa.verify_token``); the
+                         time-stamp's time is in the reason and the evidence
 
 Without a trusted timestamp the signing time is the signer's claim, so certificates and the seal
 are judged at the validation time (now, or ``SealPolicy.at``), as ``govnet pki verify`` judges them.
@@ -139,6 +143,8 @@ def check_signature(
     checks += _chain(seal.maker_certificate, "seal maker", trust, policy, at)
     checks += _chain(sig.signer_certificate, "signer", trust, policy, at)
     checks.append(_signing_time(sig, at, policy))
+    if sig.time_stamp is not None:
+        checks.append(_time_stamp(sig, trust, policy, at))
     subject = f"{_seal_subject(seal)}, signed by {x509.common_name(sig.signer_certificate.subject)}"
     return Verdict(subject, tuple(checks))
 
@@ -286,6 +292,36 @@ def _signing_usage(cert: asn1_x509.Certificate) -> CheckResult:
             name, "its key usage (" + ", ".join(sorted(allowed)) + ") does not allow signing documents"
         )
     return CheckResult.passed(name, "the key may sign documents")
+
+
+def _time_stamp(sig: SealSignature, trust: Trust, policy: SealPolicy, at: dt.datetime) -> CheckResult:
+    """The timeStamp field (GB/T 38540: a time-stamp of the signature value), folded into one check."""
+    from govnet.pki.tsa import digest, read_token, verify_token
+
+    try:
+        algorithm = read_token(sig.time_stamp or b"", "the time-stamp token").hash_algorithm
+        expected = digest(sig.signature, algorithm)
+    except InputError as exc:
+        return CheckResult.failed("time_stamp", f"the time-stamp token is unreadable: {exc}")
+    verdict = verify_token(
+        sig.time_stamp or b"",
+        expected,
+        trust=trust,
+        allow_empty_sm2_id=policy.allow_empty_sm2_id,
+        at=at,
+        source="the time-stamp token",
+    )
+    details = [c.to_dict() for c in verdict.checks]
+    problems = [f"{c.name}: {c.reason}" for c in verdict.checks if c.status is not Status.PASSED]
+    stamp = next((c for c in verdict.checks if c.name == "tst_info" and c.status is Status.PASSED), None)
+    when = stamp.evidence.get("gen_time") if stamp else None
+    reason = f"time-stamped at {when} ({verdict.subject})" if when else "the time-stamp token is invalid"
+    return CheckResult(
+        "time_stamp",
+        verdict.status,
+        "; ".join([reason, *problems]) if problems else reason,
+        {"time_stamp": when, "checks": details},
+    )
 
 
 def _signing_time(sig: SealSignature, at: dt.datetime, policy: SealPolicy) -> CheckResult:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from asn1crypto import core
@@ -172,8 +172,13 @@ def sign_digest(
     property_info: str = "",
     sign_time: dt.datetime | None = None,
     extensions: Sequence[Extension] = (),
+    time_stamper: Callable[[bytes], bytes] | None = None,
 ) -> bytes:
-    """A SES_Signature (v4) over ``data_hash`` (SM3, 32 bytes) with a seal that lists the signer."""
+    """A SES_Signature (v4) over ``data_hash`` (SM3, 32 bytes) with a seal that lists the signer.
+
+    ``time_stamper(signature_value) -> token`` fills the optional ``timeStamp`` field: GB/T 38540
+    time-stamps the signature value, so the token's imprint is the SM3 of the signature BIT STRING's
+    bytes (``govnet.pki.tsa.TimeStampAuthority.stamp`` over that hash)."""
     seal = read_seal(seal_der, "the seal")
     if seal.version != 4:
         raise InputError("govnet signs with version 4 (GB/T 38540) seals only; this seal is version 1")
@@ -202,12 +207,14 @@ def sign_digest(
         }
     )
     tbs_der = tbs.dump()
+    value = signer_key.sign(tbs_der, id=DEFAULT_ID)
     signature = asn1.SignatureV4(
         {
             "to_sign": asn1.TbsSignV4.load(tbs_der),
             "cert": asn1.CertificateField(name="octets", value=cert.dump()),
             "signature_alg": asn1.Algorithm(name="oid", value=SM2_SM3),
-            "signature": signer_key.sign(tbs_der, id=DEFAULT_ID),
+            "signature": value,
+            "time_stamp": time_stamper(value) if time_stamper is not None else None,
         }
     )
     return signature.dump()
