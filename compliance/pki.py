@@ -201,9 +201,13 @@ def audit_verdict(store: Store, verify_chain: AuditCheck | None) -> tuple[Verdic
     if verify_chain is None:
         return None, "no signing service installed here (govnet.signing.audit is absent)", ""
     try:
-        return verify_chain(store), "", ""
+        verdict = verify_chain(store)
     except GovnetError as exc:
         return None, "", f"the audit chain could not be read: {exc}"
+    records = next((c.evidence.get("records") for c in verdict.checks if c.name == "chain"), None)
+    if verdict.ok and records == 0:  # no record and no head: the service never ran on this store
+        return None, "the signing service has kept no audit records in this store", ""
+    return verdict, "", ""
 
 
 def read_pki(

@@ -6,9 +6,9 @@ import datetime as dt
 import json
 import os
 import sys
-import types
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509 as cx509
@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from govnet_cli import RunGovnet
+from sqlalchemy import delete, text, update
 
 from govnet.compliance.model import Outcome
 from govnet.compliance.pki import PkiAsset, key_file_form, read_pki
@@ -27,8 +28,7 @@ from govnet.pki.seal import schema as _seal_schema  # noqa: F401  (the seal tabl
 from govnet.pki.service import IssueRequest, PkiService
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.settings import Settings, load_settings
-from govnet.store import StoreError
-from govnet.verdict import CheckResult, Verdict
+from govnet.signing.schema import signing_audit  # the signing tables, before stores open
 
 PASSPHRASE = "correct horse battery staple"
 CODE = "914403001922038216"  # a valid unified social credit code (the seal tests')
@@ -63,7 +63,7 @@ def judge(settings: Settings, check_id: str, **options: object) -> tuple[Outcome
     return j.outcome, j.reason, j.evidence.value
 
 
-def test_a_fresh_pki_passes_every_check_and_the_audit_chain_waits_for_the_signing_service(
+def test_a_fresh_pki_passes_every_check_and_its_empty_audit_chain_is_not_applicable(
     pki: PkiService, settings: Settings
 ) -> None:
     asset = read_pki(settings)
@@ -72,7 +72,7 @@ def test_a_fresh_pki_passes_every_check_and_the_audit_chain_waits_for_the_signin
         j = run_check(check_id, asset)
         assert j.outcome is Outcome.PASS, (check_id, j.reason)
     audit = run_check("pki.audit-chain", asset)
-    assert audit.outcome is Outcome.NOT_APPLICABLE and "govnet.signing.audit" in audit.reason
+    assert audit.outcome is Outcome.NOT_APPLICABLE and "no audit records" in audit.reason
     found = {(f.check, f.clause) for f in scan([asset], level=3).findings if f.asset == "pki"}
     assert ("pki.key-protection", "8.1.4.8 b") in found
     assert ("pki.crl-freshness", "8.1.4.1 a") in found
@@ -248,38 +248,73 @@ def test_crls_missing_or_past_next_update_fail(settings: Settings) -> None:
     assert outcome is Outcome.FAIL and reason.count("passed") == 2
 
 
-def _fake_signing_audit(monkeypatch: pytest.MonkeyPatch, verdict: Verdict | Exception) -> None:
-    """The signing service (branch s17-svc) is not merged here: stand in its module's one function."""
+def _audited(pki: PkiService, settings: Settings) -> None:
+    """Six real audit records, written by the signing service's own administrative operations (each
+    appends its record to the chain), and the chain's head signed with a tls-server key's SM2."""
+    from govnet.signing.access import Principal
+    from govnet.signing.service import SigningService
 
-    def verify_chain(store: object) -> Verdict:
-        if isinstance(verdict, Exception):
-            raise verdict
-        return verdict
+    server = pki.issue(
+        IssueRequest(profile="tls-server", subject="CN=signing.test", san=("DNS:signing.test",))
+    )
+    settings.service.audit_signer = server.record.serial
+    service = SigningService(pki.store, settings)
+    admin = Principal("root-admin", "admin")
+    for client in ("tax-bureau", "land-bureau"):
+        service.add_client(admin, client)
+        token = service.issue_token(admin, client)
+    service.revoke_token(admin, token.id)
+    service.revoke_client(admin, "land-bureau")
+    assert service.audit.sign_head() == 6
 
-    audit = types.ModuleType("govnet.signing.audit")
-    audit.verify_chain = verify_chain  # type: ignore[attr-defined]
-    signing = types.ModuleType("govnet.signing")
-    signing.audit = audit  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "govnet.signing", signing)
-    monkeypatch.setitem(sys.modules, "govnet.signing.audit", audit)
+
+def _tamper(pki: PkiService, *statements: Any) -> None:
+    with pki.store.begin() as conn:
+        for statement in statements:
+            conn.execute(statement)
 
 
-def test_the_audit_chain_verdict_of_the_signing_service_is_judged(
+def test_an_intact_audit_chain_passes_and_one_tampered_with_fails_naming_where(
+    pki: PkiService, settings: Settings
+) -> None:
+    _audited(pki, settings)
+    outcome, reason, value = judge(settings, "pki.audit-chain")
+    assert outcome is Outcome.PASS and value == "PASSED", reason
+    # a record's content changed: its hash no longer matches
+    _tamper(pki, update(signing_audit).where(signing_audit.c.seq == 3).values(result="refused"))
+    outcome, reason, value = judge(settings, "pki.audit-chain")
+    assert outcome is Outcome.FAIL and value == "FAILED" and "record[3]: record 3 was changed" in reason
+
+
+def test_a_removed_or_reordered_audit_record_fails_naming_where(pki: PkiService, settings: Settings) -> None:
+    _audited(pki, settings)
+    _tamper(
+        pki,
+        update(signing_audit).where(signing_audit.c.seq == 2).values(seq=-2),
+        update(signing_audit).where(signing_audit.c.seq == 3).values(seq=2),
+        update(signing_audit).where(signing_audit.c.seq == -2).values(seq=3),
+    )
+    outcome, reason, _ = judge(settings, "pki.audit-chain")
+    assert outcome is Outcome.FAIL and "record[2]" in reason and "record[3]" in reason
+    _tamper(pki, delete(signing_audit).where(signing_audit.c.seq == 4))
+    outcome, reason, _ = judge(settings, "pki.audit-chain")
+    assert outcome is Outcome.FAIL and "sequence[5]: records 4..4 are missing" in reason
+
+
+def test_an_audit_chain_that_cannot_be_read_is_an_error(pki: PkiService, settings: Settings) -> None:
+    _audited(pki, settings)
+    _tamper(pki, text("DROP TABLE signing_audit"))
+    outcome, reason, _ = judge(settings, "pki.audit-chain")
+    assert outcome is Outcome.ERROR and "the audit chain could not be read" in reason
+    assert "signing_audit" in reason
+
+
+def test_the_audit_chain_is_not_applicable_without_the_signing_service(
     pki: PkiService, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    broken = Verdict(
-        "audit chain (120 records)", (CheckResult.failed("link[57]", "hash does not match record 56"),)
-    )
-    _fake_signing_audit(monkeypatch, broken)
-    outcome, reason, value = judge(settings, "pki.audit-chain")
-    assert (
-        outcome is Outcome.FAIL and "link[57]: hash does not match record 56" in reason and value == "FAILED"
-    )
-    _fake_signing_audit(monkeypatch, Verdict("audit chain (120 records)", (CheckResult.passed("chain"),)))
-    assert judge(settings, "pki.audit-chain")[0] is Outcome.PASS
-    _fake_signing_audit(monkeypatch, StoreError("no such table: signing_audit"))
+    monkeypatch.setitem(sys.modules, "govnet.signing.audit", None)  # the module is absent: ImportError
     outcome, reason, _ = judge(settings, "pki.audit-chain")
-    assert outcome is Outcome.ERROR and "the audit chain could not be read: no such table" in reason
+    assert outcome is Outcome.NOT_APPLICABLE and "govnet.signing.audit is absent" in reason
 
 
 def test_no_pki_or_an_unreadable_store_is_an_error_asset(settings: Settings, tmp_path: Path) -> None:
