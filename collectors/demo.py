@@ -19,14 +19,7 @@ from govnet.collectors.backup import demo as backup_demo
 
 def run(ctx: Any) -> None:
     ctx.section("Collectors: the SNMP poller (links, tiers, utilisation, IPv6, LLDP, findings)")
-    if not (ctx.state.get("lab_running") and ctx.state.get("lab_overlay")):
-        ctx.console.print("no lab running: the SNMP poller step needs the demo's lab")
-        return
-    try:
-        _poll_twice(ctx)
-    except Exception as exc:  # report, never crash the demo
-        ctx.failures.append(f"collectors: {type(exc).__name__}: {exc}")
-        ctx.console.print(f"[red]collectors failed:[/] {type(exc).__name__}: {exc}")
+    ctx.lab_step("collectors", _poll_twice)
     backup_demo.run(ctx)  # config backups of the same lab (collectors/backup/demo.py)
 
 

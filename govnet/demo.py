@@ -7,6 +7,7 @@ shared context and makes sure the lab is stopped whatever happens.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,18 @@ class DemoContext:
 
     def section(self, title: str) -> None:
         self.console.print(Rule(f"[bold]{title}"))
+
+    def lab_step(self, area: str, body: Callable[[DemoContext], None]) -> None:
+        """Run a step that drives the demo's running lab: skipped (and said so) without one; an
+        exception is recorded in ``failures`` under ``area`` so that the other steps still run."""
+        if not (self.state.get("lab_running") and self.state.get("lab_overlay")):
+            self.console.print(f"no lab running: the {area} step needs the demo's lab")
+            return
+        try:
+            body(self)
+        except Exception as exc:  # report, never crash the demo
+            self.failures.append(f"{area}: {type(exc).__name__}: {exc}")
+            self.console.print(f"[red]{area} failed:[/] {type(exc).__name__}: {exc}")
 
 
 def run_demo(workdir: str | None = None, console: Console | None = None) -> int:

@@ -13,14 +13,19 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import paramiko
 
 from govnet.inventory.models import Device
 from govnet.lab.bootstrap import Day0, DeviceSpec, PortSpec
 from govnet.lab.topology import Cable
+
+if TYPE_CHECKING:
+    from govnet.lab.runtime import LabThread
 
 # Values for the secrets the example inventories name (env:GOVNET_LAB_*), for tests that run `govnet lab`.
 INVENTORY_SECRETS = {
@@ -36,6 +41,26 @@ def example_inventory(name: str = "tiny.yaml") -> Path:
     import govnet.inventory
 
     return Path(govnet.inventory.__file__).parent / "examples" / name
+
+
+@contextmanager
+def sample_lab(home: Path, only: str) -> Iterator[LabThread]:
+    """The sample extranet's devices matching ``only`` running in a lab under ``home``, with the
+    overlay where `govnet lab up` writes it, so that `govnet` commands run with ``GOVNET_HOME=home``
+    and ``INVENTORY_SECRETS`` in the environment reach them."""
+    from govnet.inventory.loader import load_inventory
+    from govnet.lab.bootstrap import specs_from_inventory
+    from govnet.lab.runtime import LabThread
+    from govnet.lab.service import LabPaths, sample_inventory, write_overlay
+
+    inventory = load_inventory(sample_inventory())
+    specs = specs_from_inventory(
+        inventory, lambda ref: INVENTORY_SECRETS[ref.removeprefix("env:")], only=only
+    )
+    paths = LabPaths(home / "lab")
+    with LabThread(paths.state_dir) as lab:
+        write_overlay(paths.overlay, lab.start(specs), "127.0.0.1")
+        yield lab
 
 
 def run_govnet(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:

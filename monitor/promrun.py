@@ -4,7 +4,6 @@ and the shard check use it. Ephemeral ports, a temporary data folder, bounded wa
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import socket
 import subprocess
@@ -12,6 +11,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -125,16 +125,24 @@ class Server:
         self.stop()
 
 
-def shortened_rules(target: Path, for_: str = "6s") -> list[Path]:
-    """Copies of the shipped rule files with every ``for:`` shortened (expressions untouched), so that
-    pending -> firing takes seconds in tests and the demo, not minutes."""
+def shortened_rules(target: Path, for_: str = "6s", only: Collection[str] | None = None) -> list[Path]:
+    """Copies of the shipped rule files with the ``for:`` of the alerts named in ``only`` (every
+    alert when None) shortened, expressions untouched, so that pending -> firing takes seconds in
+    tests and the demo, not minutes; the others keep their real ``for:``."""
+    import yaml
+
     from govnet.monitor.rulefiles import rule_files
 
     target.mkdir(parents=True, exist_ok=True)
     out = []
     for path in rule_files():
+        document = yaml.safe_load(path.read_text())
+        for group in document.get("groups", []):
+            for rule in group.get("rules", []):
+                if "for" in rule and (only is None or rule.get("alert") in only):
+                    rule["for"] = for_
         copy = target / path.name
-        copy.write_text(re.sub(r"(?m)^(\s+for:) \S+$", rf"\1 {for_}", path.read_text()))
+        copy.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
         out.append(copy)
     return out
 

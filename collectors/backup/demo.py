@@ -12,14 +12,7 @@ from typing import Any
 
 def run(ctx: Any) -> None:
     ctx.section("Collectors: config backups (netmiko, git history, TextFSM facts)")
-    if not (ctx.state.get("lab_running") and ctx.state.get("lab_overlay")):
-        ctx.console.print("no lab running: the backup step needs the demo's lab")
-        return
-    try:
-        _backup_twice(ctx)
-    except Exception as exc:  # report, never crash the demo
-        ctx.failures.append(f"backup: {type(exc).__name__}: {exc}")
-        ctx.console.print(f"[red]backup failed:[/] {type(exc).__name__}: {exc}")
+    ctx.lab_step("backup", _backup_twice)
 
 
 def _backup_twice(ctx: Any) -> None:

@@ -4,42 +4,24 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from govnet.inventory.loader import load_inventory
-from govnet.lab.bootstrap import specs_from_inventory
 from govnet.lab.runtime import LabThread
-from govnet.lab.service import LabPaths, sample_inventory, write_overlay
-
-SECRETS = {
-    "GOVNET_LAB_PASSWORD": "Lab@Passw0rd-1",
-    "GOVNET_LAB_SNMP_AUTH": "Auth-Key-123",
-    "GOVNET_LAB_SNMP_PRIV": "Priv-Key-123",
-    "GOVNET_LAB_SNMP_COMMUNITY": "Community-123",
-}
+from govnet.lab.testing import INVENTORY_SECRETS, run_govnet, sample_lab
 
 
 def govnet(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **SECRETS, "COLUMNS": "250", "GOVNET_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "govnet.cli", *args], capture_output=True, text=True, timeout=180, env=env
-    )
+    return run_govnet(*args, env={**INVENTORY_SECRETS, "GOVNET_HOME": str(home)}, timeout=180)
 
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, LabThread]]:
     home = tmp_path_factory.mktemp("backup-home")
-    inventory = load_inventory(sample_inventory())
-    specs = specs_from_inventory(inventory, lambda ref: SECRETS[ref.removeprefix("env:")], only="sg-city-*")
-    paths = LabPaths(home / "lab")
-    with LabThread(paths.state_dir) as lab:
-        write_overlay(paths.overlay, lab.start(specs), "127.0.0.1")
+    with sample_lab(home, "sg-city-*") as lab:
         yield home, lab
 
 
@@ -70,7 +52,7 @@ def test_backup_log_show_diff_and_a_failing_device(city: tuple[Path, LabThread])
     assert failing.returncode == 1
     assert "failed sg-city-core-2: auth: authentication failed" in failing.stdout
     everything = first.stdout + again.stdout + failing.stdout + failing.stderr
-    assert not any(secret in everything for secret in SECRETS.values())
+    assert not any(secret in everything for secret in INVENTORY_SECRETS.values())
 
 
 def test_bad_input_exits_2_with_a_message(city: tuple[Path, LabThread]) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from collect_topology import Net, running_lab
-from postgres import PostgresServer, server_or_skip
 
 import govnet.collectors.schema  # noqa: F401  (registers the collectors' tables)
 from govnet.store import Store
@@ -27,17 +26,12 @@ def fresh_net(tmp_path: Path) -> Iterator[Net]:
         yield running
 
 
-@pytest.fixture(scope="session")
-def collect_postgres() -> Iterator[PostgresServer]:
-    yield from server_or_skip()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def collect_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """The store on SQLite and on a throwaway PostgreSQL."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'store.db'}"
     else:
-        url = request.getfixturevalue("collect_postgres").create_database()
+        url = request.getfixturevalue("postgres_server").create_database()
     with Store.open(url) as store:
         yield store

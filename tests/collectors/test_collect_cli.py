@@ -3,44 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from govnet.inventory.loader import load_inventory
-from govnet.lab.bootstrap import specs_from_inventory
-from govnet.lab.runtime import LabThread
-from govnet.lab.service import LabPaths, sample_inventory, write_overlay
-
-SECRETS = {
-    "GOVNET_LAB_PASSWORD": "Lab@Passw0rd-1",
-    "GOVNET_LAB_SNMP_AUTH": "Auth-Key-123",
-    "GOVNET_LAB_SNMP_PRIV": "Priv-Key-123",
-    "GOVNET_LAB_SNMP_COMMUNITY": "Community-123",
-}
+from govnet.lab.testing import INVENTORY_SECRETS, run_govnet, sample_lab
 
 
 def govnet(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **SECRETS, "COLUMNS": "250", "GOVNET_HOME": str(home)}
-    env.pop("GOVNET_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "govnet.cli", *args], capture_output=True, text=True, timeout=180, env=env
-    )
+    return run_govnet(*args, env={**INVENTORY_SECRETS, "GOVNET_HOME": str(home)}, timeout=180)
 
 
 @pytest.fixture(scope="module")
 def city_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The sample's city devices running in a lab, its overlay where `govnet lab up` writes it."""
     home = tmp_path_factory.mktemp("collect-home")
-    inventory = load_inventory(sample_inventory())
-    specs = specs_from_inventory(inventory, lambda ref: SECRETS[ref.removeprefix("env:")], only="sg-city-*")
-    paths = LabPaths(home / "lab")
-    with LabThread(paths.state_dir) as lab:
-        write_overlay(paths.overlay, lab.start(specs), "127.0.0.1")
+    with sample_lab(home, "sg-city-*"):
         yield home
 
 

@@ -7,21 +7,10 @@ from pathlib import Path
 
 import pytest
 from pki_chains import PASSPHRASE, ChainFactory
-from postgres import PostgresServer, find_postgres_bin
+from postgres import PostgresServer
 
 from govnet.settings import Settings, load_settings
 from govnet.store import Store
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    if find_postgres_bin() is None:
-        pytest.skip("PostgreSQL binaries not installed (apt-get install postgresql; CI installs them)")
-    server = PostgresServer.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

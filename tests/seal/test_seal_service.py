@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from pki_chains import PASSPHRASE
-from postgres import PostgresServer, find_postgres_bin
 from seal_kit import CODE, DOCUMENT, PICTURE
 
 from govnet.errors import InputError, NotFoundError
@@ -22,17 +21,6 @@ from govnet.pki.sm3 import sm3
 from govnet.settings import load_settings
 from govnet.store import Store
 from govnet.verdict import Status
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresServer]:
-    if find_postgres_bin() is None:
-        pytest.skip("PostgreSQL binaries not installed (apt-get install postgresql; CI installs them)")
-    server = PostgresServer.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -49,7 +37,7 @@ def service(
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'store.db'}"
     else:
-        url = request.getfixturevalue("postgres").create_database()
+        url = request.getfixturevalue("postgres_server").create_database()
     settings = load_settings(home=isolated_govnet_home)
     with Store.open(url) as store:
         pki = PkiService(store, settings)
