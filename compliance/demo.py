@@ -24,6 +24,18 @@ if TYPE_CHECKING:
 
 EXAMPLES = Path(__file__).parent / "examples"
 
+# One line on what a design finding means on the demo's sample (shown, never the demo's failure).
+DESIGN_WHY = {
+    "design.bandwidth-peak:fail": "the collectors' step surged a core uplink on purpose; its peak in the "
+    "stored history is over 80 % of the link's tier",
+    "design.bandwidth-peak:error": "no utilisation history for these links in the demo's store: "
+    "the collectors' step did not poll them",
+    "design.zone-boundary:fail": "the sample wires a private-zone district site straight to the public "
+    "core with no firewall between the zones: a finding of the sample's design",
+    "fail": "a finding of the sample's design, as an assessor would see it; it does not fail the demo",
+    "error": "the data here cannot settle it (the reason says what is missing); not the demo's failure",
+}
+
 
 def run(ctx: DemoContext) -> None:
     ctx.section("Compliance: GB/T 22239-2019 level 3 (等保 2.0) over configurations and live devices")
@@ -91,12 +103,10 @@ def _design(ctx: DemoContext) -> None:
     with Store.open(ctx.settings.effective_store_url) as history:  # what the collectors' step stored
         assets = gather_design(inventory, history=history, backups=backups_dir(ctx.settings.home))
         label = "design: the sample extranet, its plan, the collectors' history"
-        _show(ctx, "compliance design", label, assets)
-    ctx.console.print(
-        "a design finding here is the sample's, not the demo's: the collectors' step surged one core"
-        " uplink (a bandwidth peak over 80 % of its tier), and links the two quick polls did not"
-        " roll up have no history to judge"
-    )
+        shown = _show(ctx, "compliance design", label, assets)
+    for check, outcome in shown:
+        why = DESIGN_WHY.get(f"{check}:{outcome}", DESIGN_WHY[outcome])
+        ctx.console.print(f"  why {check}: {why}", highlight=False)
 
 
 def _pki(ctx: DemoContext) -> None:
@@ -106,17 +116,27 @@ def _pki(ctx: DemoContext) -> None:
     _show(ctx, "compliance pki", label, gather_pki(ctx.settings))
 
 
-def _show(ctx: DemoContext, area: str, label: str, assets: Sequence[Asset], top: int = 5) -> None:
+def _show(
+    ctx: DemoContext, area: str, label: str, assets: Sequence[Asset], top: int = 5
+) -> list[tuple[str, str]]:
     """One scan's score and counts, then its first failing or unjudgeable checks with the reason. An
-    asset that could not be read at all is the demo's failure (the scan did not run on it)."""
+    asset that could not be read at all is the demo's failure (the scan did not run on it). Returns
+    the (check, outcome) pairs shown."""
     from govnet.compliance.model import Outcome
     from govnet.compliance.scan import scan
     from govnet.compliance.scores import score
 
+    unread = [(a.name, getattr(a, "problem", "")) for a in assets if getattr(a, "problem", "")]
+    for name, problem in unread:
+        ctx.failures.append(f"{area}: {name}: {problem}")
+        ctx.console.print(f"[red]{area}: cannot read[/] {escape(f'{name}: {problem}')}", highlight=False)
+    if unread:
+        return []
     result = scan(assets, level=3)
     kinds = {a.asset_type for a in assets}
     judged = [f for f in result.findings if f.asset_type in kinds and f.check != "manual"]
-    table = Table("assets", "score", "pass", "fail", "error", "n/a", title="comply scan")
+    title = "comply scan (findings: a check counts once per clause it serves)"
+    table = Table("assets", "score", "pass", "fail", "error", "n/a", title=title)
     totals = score(judged).to_dict()
     _row(table, label, totals, "")
     ctx.console.print(table)
@@ -126,9 +146,7 @@ def _show(ctx: DemoContext, area: str, label: str, assets: Sequence[Asset], top:
         ctx.console.print(f"  [red]{f.outcome.value}[/] {escape(line)}", highlight=False)
     if len(bad) > top:
         ctx.console.print(f"  … and {len(bad) - top} more")
-    for asset in assets:
-        if problem := getattr(asset, "problem", ""):
-            ctx.failures.append(f"{area}: {asset.name}: {problem}")
+    return [(f.check, f.outcome.value) for f in bad[:top]]
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
