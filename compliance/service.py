@@ -16,14 +16,15 @@ from govnet.compliance.design import DEFAULT_PEAK_PERCENT, DEFAULT_WINDOW_DAYS, 
 from govnet.compliance.hosts import HostAsset, read_host
 from govnet.compliance.model import Finding, Outcome
 from govnet.compliance.pki import PkiAsset, read_pki
-from govnet.compliance.report.writers import SCHEMA, summary_parts
-from govnet.compliance.scan import Asset, AssetInfo, Header, header, judge
+from govnet.compliance.report.writers import SCHEMA, ReportWriter, summary_parts
+from govnet.compliance.scan import Asset, AssetInfo, Header, header, judge, scan
 from govnet.compliance.scores import Diff, DiffTracker, Tally
-from govnet.compliance.sources import DeviceAsset, config_files, read_files, read_live
+from govnet.compliance.sources import DeviceAsset, asset_from_text, config_files, read_files, read_live
 from govnet.compliance.ssh import SshCredentials, parse_target, read_ssh_hosts
 from govnet.errors import InputError
 from govnet.settings import Settings
 from govnet.store import Store
+from govnet.verdict import Verdict
 
 ASSET_KINDS = ("devices", "hosts", "pki", "design")
 BUILT = ("devices", "hosts", "design", "pki")  # asset kinds with checks today (the others: manual items only)
@@ -140,6 +141,15 @@ def gather_pki(settings: Settings, key_paths: Sequence[Path] = ()) -> list[PkiAs
     return [read_pki(settings, key_paths=key_paths)]
 
 
+def check_config(text: str, *, vendor: str, level: int, name: str = "config") -> Verdict:
+    """One configuration text (a rendered intended config, a capture) judged by every device check
+    at ``level``: a Verdict of the device's findings as CheckResults (name "<clause> <check>",
+    evidence with the lines). Provisioning's gate calls it before a push; nothing is stored."""
+    asset = asset_from_text(text, source=name, vendor=vendor, name=name)
+    result = scan([asset], level=level)
+    return Verdict(asset.name, tuple(f.to_check_result() for f in result.findings if f.asset == asset.name))
+
+
 ATTENTION = 1_000  # failures and errors a run keeps for the console (the reports have them all)
 
 
@@ -191,7 +201,7 @@ def run_scan(
     check_formats(formats)
     head = header(level)
     tally = Tally()
-    sinks: list[Any] = []
+    sinks: list[ReportWriter] = []  # the store's recorder, then the report writers
     tracker: DiffTracker | None = None
     recorder = None
     if store is not None:

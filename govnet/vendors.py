@@ -92,6 +92,22 @@ class SnmpQuirks:
 
 
 @dataclass(frozen=True)
+class CliDialect:
+    """How a session drives the vendor's CLI: what provisioning, backups and live scans type, and
+    how the device says it refused a line."""
+
+    show_running: str  # prints the running configuration
+    show_saved: str  # prints the saved (startup) configuration
+    enter_config: str  # from the exec view into configuration mode
+    leave_config: str  # back to the exec view from any configuration view
+    save: str  # saves the running configuration, typed in the exec view
+    save_question: str  # regex of the confirmation ``save`` asks for ("" when it asks nothing)
+    save_answer: str  # the reply to that question
+    refused: re.Pattern[str]  # a line of the device's answer to a line it refused (its error text)
+    last_line: str  # the final line of a complete configuration listing
+
+
+@dataclass(frozen=True)
 class VendorSpec:
     key: str  # govnet's device-type key
     name: str  # for people: "Huawei VRP"
@@ -102,6 +118,7 @@ class VendorSpec:
     factory: FactoryIdentity
     interfaces: InterfaceRules
     snmp: SnmpQuirks
+    cli: CliDialect
 
 
 _ETH = r"Ethernet|GigabitEthernet"
@@ -142,6 +159,17 @@ VENDORS: dict[str, VendorSpec] = {
             oui=bytes.fromhex("00e0fc"),
             default_contact="R&D Beijing, Huawei Technologies co.,Ltd.",
             default_location="Beijing China",
+        ),
+        cli=CliDialect(
+            show_running="display current-configuration",
+            show_saved="display saved-configuration",
+            enter_config="system-view",
+            leave_config="return",
+            save="save",
+            save_question=r"continue\?\s*\[Y/N\]",
+            save_answer="y",
+            refused=re.compile(r"^\s*Error:.*$", re.MULTILINE),
+            last_line="return",
         ),
     ),
     "h3c_comware": VendorSpec(
@@ -190,6 +218,19 @@ VENDORS: dict[str, VendorSpec] = {
             default_contact="New H3C Technologies Co., Ltd.",
             default_location="Hangzhou, China",
         ),
+        cli=CliDialect(
+            show_running="display current-configuration",
+            show_saved="display saved-configuration",
+            enter_config="system-view",
+            leave_config="return",
+            save="save force",  # plain ``save`` asks three questions
+            save_question="",
+            save_answer="",
+            refused=re.compile(
+                r"^\s*% (?:Unrecognized|Incomplete|Wrong|Too many|Ambiguous|Unknown).*$", re.MULTILINE
+            ),
+            last_line="return",
+        ),
     ),
     "cisco_ios": VendorSpec(
         key="cisco_ios",
@@ -232,6 +273,17 @@ VENDORS: dict[str, VendorSpec] = {
             ),
         ),
         snmp=SnmpQuirks(enterprise=9, services=78, oui=bytes.fromhex("001e7a"), aes_extension="reeder"),
+        cli=CliDialect(
+            show_running="show running-config",
+            show_saved="show startup-config",
+            enter_config="configure terminal",
+            leave_config="end",
+            save="write memory",
+            save_question="",
+            save_answer="",
+            refused=re.compile(r"^\s*% (?:Invalid|Incomplete|Ambiguous|Unknown|Bad).*$", re.MULTILINE),
+            last_line="end",
+        ),
     ),
 }
 

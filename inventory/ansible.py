@@ -169,14 +169,23 @@ def host(inv: Inventory, hostname: str) -> dict[str, Any]:
 
 def to_static(inv: Inventory) -> dict[str, Any]:
     """The same inventory in Ansible's YAML inventory format (hosts with vars under ``all``)."""
-    data = build(inv)
-    hostvars = data.pop("_meta")["hostvars"]
-    all_group = data.pop("all")
+    return static_from(build(inv))
+
+
+def static_from(data: dict[str, Any], only: set[str] | None = None) -> dict[str, Any]:
+    """``build``'s dynamic-inventory data in the static format, with only the hosts in ``only``
+    when given (Ansible parses every host it is given: a run over a few devices of a large
+    extranet should not pay for the rest)."""
+    hostvars = {h: v for h, v in data["_meta"]["hostvars"].items() if only is None or h in only}
+    groups = {name: group for name, group in data.items() if name not in ("_meta", "all")}
     return {
         "all": {
-            "vars": all_group["vars"],
+            "vars": data["all"]["vars"],
             "hosts": hostvars,
-            "children": {name: {"hosts": {h: None for h in group["hosts"]}} for name, group in data.items()},
+            "children": {
+                name: {"hosts": {h: None for h in group["hosts"] if h in hostvars}}
+                for name, group in groups.items()
+            },
         }
     }
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 
 from govnet.errors import GovnetError
+from govnet.vendors import vendor_spec
 
 if TYPE_CHECKING:
     from govnet.demo import DemoContext
@@ -34,11 +35,6 @@ SHOW_BRIEF = {
     "huawei_vrp": "display interface brief",
     "h3c_comware": "display interface brief",
     "cisco_ios": "show ip interface brief",
-}
-SHOW_SAVED = {
-    "huawei_vrp": "display saved-configuration",
-    "h3c_comware": "display saved-configuration",
-    "cisco_ios": "show startup-config",
 }
 
 
@@ -130,7 +126,7 @@ def _drive(ctx: DemoContext) -> None:
             conn.save_config()
             conn.disconnect()
             conn = ConnectHandler(**params)
-            saved = description in str(conn.send_command(SHOW_SAVED[vendor]))
+            saved = description in str(conn.send_command(vendor_spec(vendor).cli.show_saved))
             conn.disconnect()
         except Exception as exc:  # netmiko raises many kinds; the demo reports, never crashes
             ctx.failures.append(f"lab: {device.hostname}: {type(exc).__name__}: {exc}")

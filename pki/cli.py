@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from govnet.errors import GovnetError, InputError, NotFoundError, SecretError
+from govnet.errors import GovnetError, InputError, NotFoundError, SecretError, hint
 from govnet.output import JsonOption, emit, emit_verdict
 
 if TYPE_CHECKING:
@@ -25,6 +25,9 @@ app = typer.Typer(
     help="The certificate authority: SM2/SM3 certificates, CRLs and verification.", no_args_is_help=True
 )
 
+
+# Where a time-stamp authority's certificate comes from, for commands that need one.
+TSA_ADVICE = "issue one with `govnet pki issue --profile tsa --subject 'CN=...'`"
 
 # Service field -> the option that sets it, added to the service's message.
 _OPTIONS = {
@@ -482,7 +485,9 @@ def timestamp(
     )
     _check_writable(target)
     with _service() as service:
-        response = TimeStampAuthority.open(service, tsa).respond(request)
+        with hint(NotFoundError, TSA_ADVICE):
+            authority = TimeStampAuthority.open(service, tsa)
+        response = authority.respond(request)
     result = read_response(response)
     if result.token is None:
         refused = ", ".join(result.fail_info)

@@ -20,17 +20,22 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-from asn1crypto import core, ocsp
+from asn1crypto import algos, core, ocsp
 from asn1crypto import x509 as asn1_x509
 
 from govnet.pki import x509
+from govnet.pki.cms.signeddata import _tlv as tlv
 from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey
 from govnet.pki.sm3 import sm3
 from govnet.verdict import CheckResult, Verdict
+
+if TYPE_CHECKING:
+    from govnet.pki.service import PkiService
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +84,17 @@ class ResponderKey:
     def signer_certificate(self) -> asn1_x509.Certificate:
         return self.certificate or self.ca
 
+    @cached_property
+    def responder_id(self) -> ocsp.ResponderId:
+        key_hash = hashlib.sha1(_key_bits(self.signer_certificate), usedforsecurity=False).digest()
+        return ocsp.ResponderId.load(ocsp.ResponderId(name="by_key", value=key_hash).dump())
+
+    @cached_property
+    def certs_field(self) -> bytes:
+        """BasicOCSPResponse.certs: the signer's certificate, the CA's own included, so clients need
+        not have it at hand ([0] EXPLICIT SEQUENCE OF Certificate)."""
+        return tlv(0xA0, tlv(0x30, self.signer_certificate.dump()))
+
 
 @dataclass(frozen=True)
 class Status:
@@ -95,7 +111,7 @@ class OcspResponder:
     def __init__(
         self,
         keys: Sequence[ResponderKey],
-        lookup: Any,
+        lookup: Callable[[str, int], Status],
         *,
         validity: dt.timedelta = dt.timedelta(hours=1),
     ) -> None:
@@ -105,7 +121,7 @@ class OcspResponder:
         self.validity = validity
 
     @classmethod
-    def open(cls, pki: Any, *, validity: dt.timedelta = dt.timedelta(hours=1)) -> OcspResponder:
+    def open(cls, pki: PkiService, *, validity: dt.timedelta = dt.timedelta(hours=1)) -> OcspResponder:
         """The responder of an open ``PkiService``: keys decrypted once (the PKI passphrase)."""
         from govnet.pki import ca
 
@@ -185,30 +201,26 @@ class OcspResponder:
                 )
         data = ocsp.ResponseData(
             {
-                "responder_id": ocsp.ResponderId(
-                    name="by_key",
-                    value=hashlib.sha1(_key_bits(signer.signer_certificate), usedforsecurity=False).digest(),
-                ),
+                "responder_id": signer.responder_id,
                 "produced_at": now,
                 "responses": responses,
                 "response_extensions": extensions or None,
             }
-        )
-        basic = ocsp.BasicOCSPResponse(
-            {
-                "tbs_response_data": data,
-                "signature_algorithm": {"algorithm": x509.SM2_SM3_OID},
-                "signature": signer.key.sign(data.dump(), id=signer.sm2_id),
-                # the signer's certificate, the CA's own included: clients need not have it at hand
-                "certs": [signer.signer_certificate],
-            }
-        )
-        return ocsp.OCSPResponse(
-            {
-                "response_status": "successful",
-                "response_bytes": {"response_type": "basic_ocsp_response", "response": basic},
-            }
         ).dump()
+        # Assembled from DER parts: asn1crypto would re-encode the included certificate every time.
+        basic = tlv(
+            0x30,
+            data
+            + _SM2_SM3_ALGORITHM
+            + core.OctetBitString(signer.key.sign(data, id=signer.sm2_id)).dump()
+            + signer.certs_field,
+        )
+        return tlv(0x30, _SUCCESSFUL + tlv(0xA0, tlv(0x30, _BASIC_TYPE + core.OctetString(basic).dump())))
+
+
+_SM2_SM3_ALGORITHM = algos.SignedDigestAlgorithm({"algorithm": x509.SM2_SM3_OID}).dump()
+_SUCCESSFUL = ocsp.OCSPResponseStatus("successful").dump()
+_BASIC_TYPE = ocsp.ResponseType("basic_ocsp_response").dump()
 
 
 def _cert_status(status: Status) -> ocsp.CertStatus:

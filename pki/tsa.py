@@ -18,20 +18,29 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asn1crypto import core, tsp
 from asn1crypto import x509 as asn1_x509
 
 from govnet.errors import InputError, NotFoundError
 from govnet.pki import x509
-from govnet.pki.cms.signeddata import CmsTrust, Style, TrustLike, parse_signed_data, sign_data
-from govnet.pki.cms.signeddata import verify_signed_data as verify_cms
+from govnet.pki.cms.signeddata import (
+    CmsTrust,
+    ParsedSignedData,
+    Style,
+    TrustLike,
+    parse_signed_data,
+    sign_data,
+    verify_signed_data,
+)
 from govnet.pki.sm2 import DEFAULT_ID, SM2PrivateKey
 from govnet.pki.sm3 import sm3
 from govnet.verdict import CheckResult, Verdict
+
+if TYPE_CHECKING:
+    from govnet.pki.service import PkiService
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +183,7 @@ class TimeStampAuthority:
         )
 
     @classmethod
-    def open(cls, pki: Any, serial: str | None = None) -> TimeStampAuthority:
+    def open(cls, pki: PkiService, serial: str | None = None) -> TimeStampAuthority:
         """The TSA of an open ``PkiService``: the certificate ``serial`` (default: the newest valid
         ``tsa`` certificate in the store) and its store-held key (the PKI passphrase decrypts it)."""
         from govnet.pki import ca
@@ -187,10 +196,7 @@ class TimeStampAuthority:
                 if r.not_before <= now < r.not_after
             ]
             if not found:
-                raise NotFoundError(
-                    "no valid TSA certificate in the store: issue one with "
-                    "`govnet pki issue --profile tsa --subject 'CN=...'`"
-                )
+                raise NotFoundError("no valid TSA certificate (profile tsa) in the store")
             serial = found[-1].serial
         record = pki.certificate(serial)
         if record.profile != "tsa":
@@ -363,8 +369,9 @@ def token_of(der: bytes, source: str = "time-stamp") -> bytes:
     return response.token
 
 
-def read_token(token: bytes, source: str = "time-stamp token") -> TimeStamp:
-    parsed = parse_signed_data(token, source)
+def read_token(token: bytes | ParsedSignedData, source: str = "time-stamp token") -> TimeStamp:
+    """What a token's TSTInfo says (``token``: DER, or SignedData parsed already)."""
+    parsed = token if isinstance(token, ParsedSignedData) else parse_signed_data(token, source)
     if parsed.content_type != TST_INFO or parsed.content is None:
         raise InputError(f"{source}: the signed content is {parsed.content_type}, not a TSTInfo")
     try:
@@ -399,10 +406,16 @@ def verify_token(
     ``tst_info``, ``imprint`` (against ``data_digest``, made with the token's own hash algorithm
     unless ``hash_algorithm`` insists on one), ``tsa_certificate`` (EKU timeStamping alone, critical)
     and ``signing_certificate`` (the ESS attribute names the signer's certificate)."""
-    verdict = verify_cms(token, trust=trust, allow_empty_sm2_id=allow_empty_sm2_id, at=at, source=source)
+    try:
+        parsed = parse_signed_data(token, source)
+    except InputError as exc:
+        return Verdict(source, (CheckResult.failed("structure", str(exc)),))
+    verdict = verify_signed_data(
+        parsed, trust=trust, allow_empty_sm2_id=allow_empty_sm2_id, at=at, source=source
+    )
     checks = list(verdict.checks)
     try:
-        stamp = read_token(token, source)
+        stamp = read_token(parsed, source)
     except InputError as exc:
         return Verdict(verdict.subject, (*checks, CheckResult.failed("tst_info", str(exc))))
     checks.append(
@@ -411,7 +424,6 @@ def verify_token(
         )
     )
     checks.append(_imprint_check(stamp, data_digest, hash_algorithm))
-    parsed = parse_signed_data(token, source)
     signer = parsed.signers[0]
     cert = next(
         (
@@ -503,13 +515,3 @@ def verify_response_or_token(
     except InputError as exc:
         return Verdict(source, (CheckResult.failed("structure", str(exc)),))
     return verify_token(token, data_digest, source=source, **kwargs)
-
-
-__all__: Sequence[str] = (
-    "TimeStampAuthority",
-    "build_request",
-    "read_response",
-    "read_token",
-    "token_of",
-    "verify_token",
-)

@@ -80,9 +80,19 @@ def provision_cmd(
         str | None,
         typer.Option(help="Stream the job to `ansible-runner worker` started by this command (AWX-style)."),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Push devices whose intended config fails the compliance gate (recorded in the run).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Converge the selected devices to their intended configuration (exit 1 if any host failed)."""
+    """Converge the selected devices to their intended configuration (exit 1 if any host failed).
+
+    Each intended configuration is first checked against its site's graded-protection level; a
+    failing one is refused (not pushed) unless --force."""
     if ctx.invoked_subcommand is not None:
         return
     from .service import HostResult, provision
@@ -118,6 +128,7 @@ def provision_cmd(
             on_host=on_host,
             on_start=bar.start,
             via_worker=via_worker,
+            force=force,
         )
     data = outcome.as_dict()
     emit(data, as_json=as_json, render=lambda out: _render_summary(out, data))
@@ -170,15 +181,17 @@ class _HostProgress:
 
 def _render_summary(out: Console, data: dict[str, Any]) -> None:
     table = Table(title=f"provisioning run {data['run']}" + (" (check mode)" if data["check"] else ""))
-    for column in ("host", "ok", "changed", "failed", "unreachable", "why"):
+    for column in ("host", "ok", "changed", "failed", "unreachable", "compliance", "why"):
         table.add_column(column)
     for host, r in data["hosts"].items():
+        gate = r.get("compliance", "")
         table.add_row(
             host,
             str(r["ok"]),
             str(r["changed"]),
             str(r["failed"]),
             str(r["unreachable"]),
+            {"refused": "[red]refused[/]", "forced": "[yellow]forced[/]"}.get(gate, gate),
             escape(r["msg"])[:120],
         )
     out.print(table)
@@ -244,6 +257,13 @@ def show_cmd(
 
     def render(out: Console) -> None:
         _render_summary(out, {**data, "run": run})
+        for host, gate in data["compliance"].items():
+            what = "pushed with --force over" if gate.get("forced") else "refused for"
+            out.rule(f"{host}: {what} failing compliance checks (level {gate.get('level')})")
+            for f in gate.get("failing") or []:
+                out.print(f"[red]{escape(f['check'])}[/]: {escape(f['reason'])}")
+                for line in f.get("lines") or []:
+                    out.print(f"    {escape(line)}", highlight=False)
         for host, text in data["diffs"].items():
             out.rule(host)
             out.print(escape(text), highlight=False)

@@ -16,15 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from govnet.vendors import CliDialect, vendor_spec
+
 from . import secretforms
 from .diff import Change, compute
 
-# Each vendor's answer to a line it refuses (the lab speaks them as the devices do).
-ERROR_TEXT = {
-    "huawei_vrp": re.compile(r"^\s*Error:.*$", re.MULTILINE),
-    "h3c_comware": re.compile(r"^\s*% (?:Unrecognized|Incomplete|Wrong|Too many|Ambiguous|Unknown).*$", re.M),
-    "cisco_ios": re.compile(r"^\s*% (?:Invalid|Incomplete|Ambiguous|Unknown|Bad).*$", re.MULTILINE),
-}
 # The prompt a configuration line's answer ends with: [R1-GigabitEthernet0/0/1], <R1>, R1(config-if)#.
 PROMPT = r"(?:^|[\r\n])[ \t]*(?:[<\[][^\r\n<>\[\]]+[>\]]|[^\s()#]+(?:\([^\r\n)]*\))?#)[ \t]*$"
 # A prompt with a command after it: "<R1>display current-configuration", "R1#show running-config".
@@ -32,30 +28,18 @@ _ECHO = re.compile(r"^\s*(?:[<\[][^\s<>\[\]]+[>\]]|[^\s()#]+(?:\([^)]*\))?#)\s*(
 
 _PROMPT_LINE = re.compile(r"\s*(?:[<\[][^\s<>\[\]]+[>\]]|[^\s()#]+(?:\([^)]*\))?#)\s*")
 
-# Entering and leaving configuration mode, typed directly: netmiko's config_mode()/exit_config_mode()
-# wait for seconds of silence on VRP and Comware (about 9 s a device, measured by the benchmark).
-CONFIG_MODE = {
-    "huawei_vrp": ("system-view", "return"),
-    "h3c_comware": ("system-view", "return"),
-    "cisco_ios": ("configure terminal", "end"),
-}
-SHOW_RUNNING = {
-    "huawei_vrp": "display current-configuration",
-    "h3c_comware": "display current-configuration",
-    "cisco_ios": "show running-config",
-}
-SHOW_SAVED = {
-    "huawei_vrp": "display saved-configuration",
-    "h3c_comware": "display saved-configuration",
-    "cisco_ios": "show startup-config",
-}
+# Every vendor fact a push uses (show commands, configuration mode, save and its question, error
+# texts) is the vendor's ``govnet.vendors.CliDialect``. Configuration mode is entered and left by
+# typing those lines directly: netmiko's config_mode()/exit_config_mode() wait for seconds of silence
+# on VRP and Comware (about 9 s a device, measured by the benchmark); so does its save_config().
 
 
 class Rejected(Exception):
-    def __init__(self, line: str, answer: str) -> None:
+    def __init__(self, line: str, answer: str, *, typed: bool = True) -> None:
         super().__init__(line)
         self.line = line
         self.answer = answer
+        self.typed = typed  # False: govnet could not type it (a secret without a value)
 
 
 @dataclass
@@ -65,11 +49,15 @@ class Session:
     conn: Any
     vendor: str
 
+    @property
+    def cli(self) -> CliDialect:
+        return vendor_spec(self.vendor).cli
+
     def running(self) -> str:
-        return self._show(SHOW_RUNNING[self.vendor])
+        return self._show(self.cli.show_running)
 
     def saved(self) -> str:
-        return self._show(SHOW_SAVED[self.vendor])
+        return self._show(self.cli.show_saved)
 
     def _show(self, command: str) -> str:
         """A display command's whole answer: from after its echo up to the next prompt.
@@ -93,26 +81,45 @@ class Session:
         """Type ``lines`` in config mode, one by one, each answer read up to the next prompt (no
         fixed delays: netmiko's per-call config-mode checks cost seconds a line); the first refused
         line raises ``Rejected``."""
-        enter, leave = CONFIG_MODE[self.vendor]
-        self._type(enter)
+        cli = self.cli
+        self._type(cli.enter_config)
         try:
             for line in lines:
-                typed = secretforms.fill(self.vendor, line.strip(), secrets)
+                try:
+                    typed = secretforms.fill(self.vendor, line.strip(), secrets)
+                except KeyError as exc:
+                    raise Rejected(
+                        line.strip(),
+                        f"no value for {{secret:{exc.args[0]}}}: the inventory names no such secret"
+                        " for this device",
+                        typed=False,
+                    ) from None
                 answer = self._type(typed)
-                error = ERROR_TEXT[self.vendor].search(answer)
+                error = cli.refused.search(answer)
                 if error:
                     raise Rejected(line.strip(), secretforms.redact(error.group(0).strip(), secrets))
                 applied.append(line)
         finally:
-            self._type(leave)
+            self._type(cli.leave_config)
 
-    def _type(self, line: str) -> str:
-        """One line, and the answer up to the next prompt."""
+    def _type(self, line: str, pattern: str = PROMPT) -> str:
+        """One line, and the answer up to the next prompt (or ``pattern``)."""
         self.conn.write_channel(self.conn.normalize_cmd(line))
-        return str(self.conn.read_until_pattern(pattern=PROMPT, read_timeout=60))
+        return str(self.conn.read_until_pattern(pattern=pattern, read_timeout=60))
 
     def save(self) -> None:
-        self.conn.save_config()
+        """Save from the exec view, answering the vendor's confirmation question; a refusal raises
+        ``Rejected`` (the caller reports it: the running config is then applied but not saved)."""
+        cli = self.cli
+        if cli.save_question:
+            answer = self._type(cli.save, f"(?:{PROMPT})|(?:{cli.save_question})")
+            if re.search(cli.save_question, answer):
+                answer += self._type(cli.save_answer)
+        else:
+            answer = self._type(cli.save)
+        error = cli.refused.search(answer)
+        if error:
+            raise Rejected(cli.save, error.group(0).strip())
 
     def close(self) -> None:
         """Close the SSH session, which ends the login (netmiko's disconnect types `quit` and waits
@@ -141,26 +148,32 @@ def converge(
     hostname: str = "device",
     check: bool = False,
     save: bool = True,
+    progress: Callable[[str], None] = lambda stage: None,
 ) -> dict[str, Any]:
-    """Bring one device to ``intended`` (see the module docstring for the result)."""
+    """Bring one device to ``intended`` (see the module docstring for the result). ``progress`` is
+    told each stage as it starts (reading, pushing, rolling back, saving, done)."""
     started = time.monotonic()
     conn = connect()
     session = Session(conn, vendor)
     try:
+        progress("reading")
         before = session.running()
         change = compute(vendor, before, intended, hostname)
         if not change.changed or check:
             return _result(change, elapsed=round(time.monotonic() - started, 3))
         applied: list[str] = []
         try:
+            progress("pushing")
             session.apply(change.remediation, secrets, applied)
         except Rejected as exc:
+            progress("rolling back")
             restored = _roll_back(session, vendor, before, secrets, hostname)
             return {
                 **_result(change),
                 "changed": bool(applied) and not restored,
                 "failed": True,
-                "msg": f"{hostname}: the device refused '{exc.line}': {exc.answer}"
+                "msg": f"{hostname}: {'the device refused' if exc.typed else 'could not type'} '{exc.line}':"
+                f" {exc.answer}"
                 + ("; rolled back, nothing saved" if restored else "; ROLLBACK INCOMPLETE, nothing saved"),
                 "rejected_line": exc.line,
                 "device_error": exc.answer,
@@ -168,7 +181,18 @@ def converge(
                 "rolled_back": restored,
             }
         if save:
-            session.save()
+            progress("saving")
+            try:
+                session.save()
+            except Rejected as exc:
+                return {
+                    **_result(change),
+                    "failed": True,
+                    "msg": f"{hostname}: applied, but the device refused '{exc.line}': {exc.answer};"
+                    " the saved configuration is the one from before",
+                    "rejected_line": exc.line,
+                    "device_error": exc.answer,
+                }
         return _result(change, elapsed=round(time.monotonic() - started, 3), saved=save)
     finally:
         session.close()

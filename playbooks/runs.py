@@ -1,7 +1,8 @@
 """Run folders: every provisioning run keeps what it rendered, what it changed and every runner
 event under ``$GOVNET_HOME/provision/runs/<run id>/`` (as ansible-runner keeps its artifacts).
 
-Layout: ``summary.json``, ``intended/<host>.cfg``, ``diffs/<host>.diff``, and the runner's own
+Layout: ``summary.json``, ``intended/<host>.cfg``, ``diffs/<host>.diff``, ``compliance/<host>.json``
+(a device the compliance gate refused, or one pushed over it with ``--force``), and the runner's own
 private data dir (``inventory/``, ``env/``, ``artifacts/<ident>/job_events/*.json``, ``stdout``).
 """
 
@@ -55,4 +56,7 @@ def show_run(home: Path, run_id: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((path / "summary.json").read_text(encoding="utf-8"))
     data["path"] = str(path)
     data["diffs"] = {p.stem: p.read_text(encoding="utf-8") for p in sorted((path / "diffs").glob("*.diff"))}
+    # The compliance gate's refusals and forced overrides, each with its failing checks.
+    gates = sorted((path / "compliance").glob("*.json"))
+    data["compliance"] = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in gates}
     return data

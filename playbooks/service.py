@@ -24,6 +24,8 @@ from govnet.inventory.service import plan_at
 from .policy import ProvisionPolicy, load_policy
 from .render import Selection, render_all
 from .runs import new_run, write_json
+from .watch import ENV as WORKERS_ENV
+from .watch import Watchdog
 
 PLAYBOOKS = Path(__file__).parent
 COLLECTIONS = PLAYBOOKS / "collections"
@@ -74,6 +76,9 @@ class HostResult:
     unreachable: int = 0
     skipped: int = 0
     msg: str = ""
+    # The compliance gate: "passed", "refused" (not pushed), "forced" (pushed over failing checks).
+    compliance: str = ""
+    failing: list[str] = field(default_factory=list)  # the failing checks' names ("8.1.4.1 d dev.x")
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -83,13 +88,20 @@ class HostResult:
 class Outcome:
     run_dir: Path
     check: bool
+    force: bool = False
     hosts: dict[str, HostResult] = field(default_factory=dict)
     rc: int = 0
     status: str = ""
+    stopped: str = ""  # why govnet ended the run early (a vanished worker, the run timeout)
 
     @property
     def failed_hosts(self) -> list[str]:
         return [h for h, r in self.hosts.items() if r.failed or r.unreachable]
+
+    @property
+    def refused_hosts(self) -> list[str]:
+        """Hosts the compliance gate refused (not pushed)."""
+        return [h for h, r in self.hosts.items() if r.compliance == "refused"]
 
     def totals(self) -> dict[str, int]:
         keys = ("ok", "changed", "failed", "unreachable", "skipped")
@@ -100,7 +112,9 @@ class Outcome:
             "run": self.run_dir.name,
             "path": str(self.run_dir),
             "check": self.check,
+            "force": self.force,
             "status": self.status,
+            "stopped": self.stopped,
             "rc": self.rc,
             "totals": self.totals(),
             "hosts": {h: r.as_dict() for h, r in sorted(self.hosts.items())},
@@ -144,9 +158,22 @@ def provision(
     via_worker: str | None = None,
     connect_timeout: float = 15.0,
     on_start: Callable[[list[str]], None] | None = None,
+    force: bool = False,
+    task_timeout: float = 900.0,
+    run_timeout: float | None = None,
+    vanish_grace: float = 20.0,
 ) -> Outcome:
-    """Run playbooks/site.yml over the selected devices and keep the run's artifacts."""
-    inv, data, policy = prepare(inventory, overlay, policy_file)
+    """Run playbooks/site.yml over the selected devices and keep the run's artifacts.
+
+    ``force`` pushes devices whose intended configuration fails the compliance gate (refused
+    otherwise); each such override is kept in the run folder's ``compliance/<host>.json``.
+
+    No host can hold the run forever: its task fails after ``task_timeout`` seconds (Ansible's
+    ``timeout`` keyword: a stalled device), a worker that vanished without a result is failed
+    ``vanish_grace`` seconds after its process ended and the run stopped once the others reported
+    (``watch.Watchdog``), and the whole run is stopped after ``run_timeout`` seconds (default: enough
+    rounds of ``task_timeout`` for the hosts at ``forks``, plus five minutes)."""
+    _, data, policy = prepare(inventory, overlay, policy_file)
     limit = _limit(selection, data)
     run_dir = new_run(home)
     hostvars = data["_meta"]["hostvars"]
@@ -155,14 +182,22 @@ def provision(
         if (limit or selection.site)
         else list(hostvars)
     )
-    outcome = Outcome(run_dir, check, {h: HostResult(h) for h in sorted(selected)})
+    outcome = Outcome(run_dir, check, force, {h: HostResult(h) for h in sorted(selected)})
     if on_start is not None:
         on_start(sorted(selected))
     (run_dir / "intended").mkdir()
     (run_dir / "diffs").mkdir()
+    (run_dir / "compliance").mkdir()
     private = run_dir / "runner"
     (private / "inventory").mkdir(parents=True)
-    write_json(private / "inventory" / "hosts.json", ansible_export.to_static(inv))
+    # The selected hosts and their link peers (whose sites name the uplinks), not the whole extranet.
+    peers = {i.get("peer") for h in selected for i in hostvars[h].get("govnet_interfaces") or []}
+    write_json(private / "inventory" / "hosts.json", ansible_export.static_from(data, {*selected, *peers}))
+    workers = private / "workers"
+    workers.mkdir(mode=0o700)
+    watchdog = Watchdog(workers, outcome.hosts, grace=vanish_grace)
+    rounds = -(-max(1, len(outcome.hosts)) // max(1, forks))
+    run_timeout = run_timeout if run_timeout is not None else rounds * task_timeout + 300
     started = time.time()
 
     def event_handler(event: dict[str, Any]) -> bool:
@@ -182,11 +217,17 @@ def provision(
             else:
                 result.failed += 1
             result.msg = str(res.get("msg", ""))
+            if "Timed out after" in result.msg and watchdog.stage(host):  # Ansible's task timeout
+                result.msg = f"{host}: the task timeout ended it; {watchdog.stage(host)}. ({result.msg})"
         elif kind == "runner_on_unreachable":
             result.unreachable += 1
             result.msg = str(res.get("msg", ""))
         elif kind == "runner_on_skipped":
             result.skipped += 1
+        if kind in ("runner_on_ok", "runner_on_failed", "runner_on_unreachable", "runner_on_skipped"):
+            watchdog.reported(host)
+        if isinstance(res.get("compliance"), dict):
+            _record_gate(run_dir, result, res["compliance"], refused=bool(res.get("refused")))
         if isinstance(res.get("intended"), str):
             (run_dir / "intended" / f"{host}.cfg").write_text(res["intended"], encoding="utf-8")
         prepared = (res.get("diff") or {}).get("prepared") if isinstance(res.get("diff"), dict) else None
@@ -206,8 +247,15 @@ def provision(
         "project_dir": str(PLAYBOOKS),
         "playbook": "site.yml",
         "inventory": str(private / "inventory" / "hosts.json"),
-        "extravars": {"govnet_provision": policy.for_ansible(), "govnet_connect_timeout": connect_timeout},
-        "envvars": runner_env(),
+        "extravars": {
+            "govnet_provision": policy.for_ansible(),
+            "govnet_connect_timeout": connect_timeout,
+            "govnet_compliance_force": force,
+            "govnet_task_timeout": int(task_timeout),
+        },
+        "envvars": {**runner_env(), WORKERS_ENV: str(workers)},
+        "timeout": int(run_timeout),
+        "cancel_callback": watchdog.should_stop,
         "forks": forks,
         "limit": limit,
         "tags": ",".join(tags) if tags else None,
@@ -228,8 +276,49 @@ def provision(
         rc, status = r.rc, r.status
     scrub_command_artifact(private / "artifacts" / "run" / "command")
     outcome.rc, outcome.status = rc, status
+    _fail_the_silent(outcome, watchdog, run_timeout, on_host)
     write_json(run_dir / "summary.json", {"started": started, **outcome.as_dict()})
     return outcome
+
+
+def _fail_the_silent(
+    outcome: Outcome,
+    watchdog: Watchdog,
+    run_timeout: float,
+    on_host: Callable[[str, HostResult, dict[str, Any]], None] | None,
+) -> None:
+    """Hosts without a result when the run ended are failed, with why: their worker vanished, the
+    run timed out, or Ansible itself failed before reaching them."""
+    if watchdog.vanished:
+        outcome.stopped = f"stopped after a vanished Ansible worker: {', '.join(sorted(watchdog.vanished))}"
+    elif outcome.status == "timeout":
+        outcome.stopped = f"stopped by the run timeout ({run_timeout:.0f} s)"
+    if outcome.status == "successful" and not watchdog.vanished:
+        return  # hosts without events were filtered out by --tags
+    for host, result in sorted(outcome.hosts.items()):
+        if result.ok or result.failed or result.unreachable or result.skipped:
+            continue
+        result.failed += 1
+        result.msg = (
+            watchdog.vanished.get(host)
+            or watchdog.explain(host)
+            or (
+                f"{host}: no result: the run ended ({outcome.status}, rc {outcome.rc})"
+                + (f" — {outcome.stopped}" if outcome.stopped else "")
+                + " before this host reported"
+            )
+        )
+        if on_host is not None:
+            on_host(host, result, {"msg": result.msg})
+
+
+def _record_gate(run_dir: Path, result: HostResult, gate: dict[str, Any], *, refused: bool) -> None:
+    """The gate's verdict on one host, in its summary line and (refused or forced) in full in
+    ``compliance/<host>.json``."""
+    result.compliance = "refused" if refused else "forced" if gate.get("forced") else "passed"
+    result.failing = [str(f.get("check", "")) for f in gate.get("failing") or []]
+    if result.compliance != "passed":
+        write_json(run_dir / "compliance" / f"{result.host}.json", {"host": result.host, **gate})
 
 
 def _with_our_bin_on_path() -> None:

@@ -12,6 +12,8 @@ from govnet.errors import GovnetError
 from govnet.inventory.models import Credentials, Device, Endpoint
 from govnet.secrets import resolve_secret
 
+from . import watch
+from .gate import judge, level_of, refusal
 from .policy import parse_policy
 from .push import converge
 from .render import render_host
@@ -56,8 +58,12 @@ def run(
     check: bool = False,
     save: bool = True,
     timeout: float = 15.0,
+    force: bool = False,
 ) -> dict[str, Any]:
-    """The module's whole job; failures come back as a failed result, never a traceback."""
+    """The module's whole job; failures come back as a failed result, never a traceback.
+
+    The intended configuration passes the compliance gate first (its site's level): one that fails
+    is refused before any connection, unless ``force`` (the result's ``compliance`` says which)."""
     import netmiko
 
     hostname = str(host.get("inventory_hostname", host.get("govnet_hostname", "device")))
@@ -73,8 +79,19 @@ def run(
         )
     except (GovnetError, KeyError, ValueError) as exc:
         return {"failed": True, "changed": False, "msg": f"{hostname}: {exc}"}
+    gate = judge(intended, host["govnet_vendor"], level_of(host), hostname, force=force)
+    if not gate["passed"] and not force:
+        return {
+            "failed": True,
+            "changed": False,
+            "refused": True,
+            "msg": refusal(hostname, gate),
+            "compliance": gate,
+            "intended": intended,
+        }
 
     def connect() -> Any:
+        watch.mark(hostname, "connecting")
         conn = netmiko.ConnectHandler(**params)
         if "secret" in params:  # IOS: the enable secret the inventory names
             conn.enable()
@@ -82,10 +99,23 @@ def run(
 
     try:
         result = converge(
-            connect, host["govnet_vendor"], intended, secrets, hostname=hostname, check=check, save=save
+            connect,
+            host["govnet_vendor"],
+            intended,
+            secrets,
+            hostname=hostname,
+            check=check,
+            save=save,
+            progress=lambda stage: watch.mark(hostname, stage),
         )
     except GovnetError as exc:
-        return {"failed": True, "changed": False, "msg": f"{hostname}: {exc}", "intended": intended}
+        return {
+            "failed": True,
+            "changed": False,
+            "msg": f"{hostname}: {exc}",
+            "intended": intended,
+            "compliance": gate,
+        }
     except (
         netmiko.NetmikoTimeoutException,
         netmiko.NetmikoAuthenticationException,
@@ -103,6 +133,9 @@ def run(
             "unreachable": True,
             "msg": f"{hostname}: unreachable ({why}) at {params['host']}:{params['port']}",
             "intended": intended,
+            "compliance": gate,
         }
+    watch.mark(hostname, "done")
     result["intended"] = intended
+    result["compliance"] = gate
     return result

@@ -29,7 +29,8 @@ def run_via_worker(command: str, kwargs: dict[str, Any]) -> tuple[int, str]:
     except OSError as exc:
         raise InputError(f"--via-worker: cannot start {argv[0]!r}: {exc.strerror}") from None
     assert proc.stdin is not None and proc.stdout is not None
-    job = {k: v for k, v in kwargs.items() if v is not None and k != "event_handler"}
+    # Callbacks stay here: the worker enforces the job's own timeout.
+    job = {k: v for k, v in kwargs.items() if v is not None and k not in ("event_handler", "cancel_callback")}
     errors: list[BaseException] = []
 
     def transmit() -> None:

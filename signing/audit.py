@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
@@ -111,12 +112,16 @@ class AuditLog:
         self.store = store
         self.signer = signer
         self.sign_every = max(1, sign_every)
+        # Appends from this process's threads queue here, in order, holding no connection: waiting
+        # on the store's lock instead, each would hold a pooled connection, and SQLite's busy
+        # handler polls with growing sleeps, which starved some requests for seconds under load.
+        self._append_lock = threading.Lock()
 
     def append(self, event: AuditEvent) -> int:
         """Append and commit one record; its position. StoreError when it could not be written (the
         caller then hands nothing out)."""
         at = _now_text()
-        with _chain_locked(self.store) as conn:
+        with self._append_lock, _chain_locked(self.store) as conn:
             head = conn.execute(select(signing_chain_head).where(signing_chain_head.c.chain == CHAIN)).first()
             seq, prev = (head.seq + 1, head.record_hash) if head is not None else (1, GENESIS)
             digest = record_hash(_hashed_fields(seq, at, event, prev))

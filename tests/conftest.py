@@ -30,3 +30,12 @@ def postgres_server() -> Iterator[PostgresServer]:
     """A real PostgreSQL on loopback for the whole run (each test asks it for its own database with
     ``create_database()``); skipped, with the reason, where PostgreSQL is not installed."""
     yield from server_or_skip()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh store's URL, once on SQLite and once on its own database in ``postgres_server``."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.create_database()

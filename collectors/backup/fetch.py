@@ -19,17 +19,6 @@ from govnet.vendors import vendor_spec
 if TYPE_CHECKING:
     from govnet.inventory.models import Device
 
-CONFIG_COMMAND = {
-    "huawei_vrp": "display current-configuration",
-    "h3c_comware": "display current-configuration",
-    "cisco_ios": "show running-config",
-}
-
-# What a CLI says when it refuses a command (the output is then not a configuration).
-_REFUSED = ("Error: Unrecognized command", "% Unrecognized command", "% Invalid input detected")
-# The last line of a complete configuration listing.
-_LAST_LINE = {"huawei_vrp": "return", "h3c_comware": "return", "cisco_ios": "end"}
-
 
 class FetchError(Exception):
     def __init__(self, kind: str, message: str):
@@ -73,7 +62,8 @@ def fetch_device(
     """The device's running configuration (and the fact commands' outputs) over one SSH session."""
     from netmiko import ConnectHandler
 
-    vendor = vendor_spec(device.vendor).key
+    spec = vendor_spec(device.vendor)
+    vendor, cli = spec.key, spec.cli
     params: dict[str, Any] = netmiko_params(
         device,
         resolve=resolve,
@@ -90,11 +80,11 @@ def fetch_device(
         with ConnectHandler(**params) as conn:
             if vendor == "cisco_ios" and params.get("secret"):
                 conn.enable()
-            config = str(conn.send_command(CONFIG_COMMAND[vendor], read_timeout=timeout))
-            if any(marker in config for marker in _REFUSED) or not config.strip():
-                raise FetchError("cli", f"{CONFIG_COMMAND[vendor]!r} was refused or printed nothing")
-            if config.rstrip().rsplit("\n", 1)[-1].strip() != _LAST_LINE[vendor]:
-                raise FetchError("cli", f"incomplete configuration (no final {_LAST_LINE[vendor]!r} line)")
+            config = str(conn.send_command(cli.show_running, read_timeout=timeout))
+            if cli.refused.search(config) or not config.strip():
+                raise FetchError("cli", f"{cli.show_running!r} was refused or printed nothing")
+            if config.rstrip().rsplit("\n", 1)[-1].strip() != cli.last_line:
+                raise FetchError("cli", f"incomplete configuration (no final {cli.last_line!r} line)")
             outputs = {}
             if facts:
                 for command in FACT_COMMANDS[vendor]:

@@ -304,7 +304,7 @@ def _signer_label(signer: Signer) -> str:
 
 
 def verify_signed_data(
-    der: bytes,
+    der: bytes | ParsedSignedData,
     *,
     content: bytes | None = None,
     trust: TrustLike = CmsTrust(),
@@ -312,12 +312,17 @@ def verify_signed_data(
     at: dt.datetime | None = None,
     source: str = "SignedData",
 ) -> Verdict:
-    """Verify SignedData ``der``; ``content`` is required when it is detached, and when both are
-    present they must agree. Every signer is checked (checks suffixed ``#n`` when there are several)."""
-    try:
-        parsed = parse_signed_data(der, source)
-    except InputError as exc:
-        return Verdict(source, (CheckResult.failed("structure", str(exc)),))
+    """Verify SignedData ``der`` (or SignedData parsed already, by a caller that reads its content
+    too: parsing costs more than the signature); ``content`` is required when it is detached, and
+    when both are present they must agree. Every signer is checked (checks suffixed ``#n`` when
+    there are several)."""
+    if isinstance(der, ParsedSignedData):
+        parsed = der
+    else:
+        try:
+            parsed = parse_signed_data(der, source)
+        except InputError as exc:
+            return Verdict(source, (CheckResult.failed("structure", str(exc)),))
     checks = [
         CheckResult.passed(
             "structure",

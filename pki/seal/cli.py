@@ -289,9 +289,12 @@ def sign(
         info = "document"  # propertyInfo is an IA5String: a Chinese file name cannot go there
     source = key_source(key, key_passphrase)
     with _service() as service, key_hints():
+        from govnet.errors import NotFoundError, hint
+        from govnet.pki.cli import TSA_ADVICE
         from govnet.pki.tsa import TimeStampAuthority
 
-        authority = TimeStampAuthority.open(service.pki) if timestamp else None
+        with hint(NotFoundError, TSA_ADVICE):
+            authority = TimeStampAuthority.open(service.pki) if timestamp else None
         der = service.sign(seal, signer, digest, key=source, property_info=info, time_stamp=authority)
     _write(target, der)
     data = {

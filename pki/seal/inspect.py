@@ -98,9 +98,23 @@ def describe(value: Seal | SealSignature) -> dict[str, Any]:
         "algorithm": _algorithm(value.algorithm),
         "signature_encoding": _encoding(value.signature),
         "time_stamp_bytes": len(value.time_stamp) if value.time_stamp is not None else None,
+        "time_stamp": _time_stamp(value.time_stamp),
         "quirks": [q.to_dict() for q in value.quirks],
         "seal": describe_seal(value.seal),
     }
+
+
+def _time_stamp(token: bytes | None) -> dict[str, Any] | None:
+    """What the timeStamp field's token says (TSTInfo), unverified; or why it cannot be read."""
+    from govnet.errors import InputError
+    from govnet.pki.tsa import read_token
+
+    if token is None:
+        return None
+    try:
+        return read_token(token, "timeStamp").to_dict()
+    except InputError as exc:
+        return {"unreadable": str(exc)}
 
 
 def render(console: Console, facts: dict[str, Any]) -> None:
@@ -133,8 +147,11 @@ def render(console: Console, facts: dict[str, Any]) -> None:
             ("algorithm", f"{facts['algorithm']}, {facts['signature_encoding']}"),
             *cert_rows("signer", facts["signer_certificate"]),
         ]
-        if facts["time_stamp_bytes"] is not None:
-            rows.append(("time stamp", f"{facts['time_stamp_bytes']} bytes (not verified)"))
+        stamp = facts.get("time_stamp")
+        if stamp is not None and "gen_time" in stamp:
+            rows.append(("time stamp", f"{stamp['gen_time']} by {stamp['tsa']} (not verified)"))
+        elif facts["time_stamp_bytes"] is not None:
+            rows.append(("time stamp", f"{facts['time_stamp_bytes']} bytes, unreadable (not verified)"))
         table("seal signature", rows)
     picture = seal["picture"]
     rows = [

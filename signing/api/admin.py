@@ -113,7 +113,8 @@ def audit_verify(request: Request, who: Caller) -> dict[str, Any]:
 def audit_records(
     request: Request,
     who: Caller,
-    after: Annotated[int, Query(ge=0)] = 0,
+    # seq is a 32-bit INTEGER on PostgreSQL (SQLite: 64-bit): a larger number is the caller's error, not a 500
+    after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
     if not who.is_admin:

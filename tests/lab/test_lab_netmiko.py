@@ -11,21 +11,12 @@ from govnet.devices import netmiko_params
 from govnet.lab.bootstrap import DeviceSpec
 from govnet.lab.runtime import LabThread
 from govnet.lab.testing import PORTS, Terminal, inventory_device, resolve, spec
+from govnet.vendors import vendor_spec
 
 SHOW_BRIEF = {
     "huawei_vrp": "display ip interface brief",
     "h3c_comware": "display ip interface brief",
     "cisco_ios": "show ip interface brief",
-}
-SHOW_CONFIG = {
-    "huawei_vrp": "display current-configuration",
-    "h3c_comware": "display current-configuration",
-    "cisco_ios": "show running-config",
-}
-SHOW_SAVED = {
-    "huawei_vrp": "display saved-configuration",
-    "h3c_comware": "display saved-configuration",
-    "cisco_ios": "show startup-config",
 }
 
 
@@ -50,8 +41,8 @@ def test_netmiko_config_save_reconnect_and_restart(vendor: str, lab_dir: Path) -
 
         # A new session sees the running change, and the saved configuration holds it.
         conn = _connect(device, port)
-        assert "description saved-by-netmiko" in conn.send_command(SHOW_CONFIG[vendor])
-        assert "description saved-by-netmiko" in conn.send_command(SHOW_SAVED[vendor])
+        assert "description saved-by-netmiko" in conn.send_command(vendor_spec(vendor).cli.show_running)
+        assert "description saved-by-netmiko" in conn.send_command(vendor_spec(vendor).cli.show_saved)
         conn.disconnect()
 
         # An unsaved change, typed by a person.
@@ -67,7 +58,7 @@ def test_netmiko_config_save_reconnect_and_restart(vendor: str, lab_dir: Path) -
     with LabThread(lab_dir, snmp=False) as lab:
         port = lab.start([device])[device.hostname].ssh["127.0.0.1"]
         conn = _connect(device, port)
-        config = conn.send_command(SHOW_CONFIG[vendor])
+        config = conn.send_command(vendor_spec(vendor).cli.show_running)
         conn.disconnect()
     assert "description saved-by-netmiko" in config
     assert "not-saved" not in config

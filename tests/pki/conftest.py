@@ -7,18 +7,9 @@ from pathlib import Path
 
 import pytest
 from pki_chains import PASSPHRASE, ChainFactory
-from postgres import PostgresServer
 
 from govnet.settings import Settings, load_settings
 from govnet.store import Store
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    return server.create_database()
 
 
 @pytest.fixture

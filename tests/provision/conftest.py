@@ -45,7 +45,10 @@ def secrets_env() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def rig(tmp_path_factory: pytest.TempPathFactory, secrets_env: dict[str, str]) -> Iterator[LabRig]:
+def rig(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, secrets_env: dict[str, str]
+) -> Iterator[LabRig]:
+    """The lab devices of HOSTS, or of the test module's ``LAB_HOSTS`` when it names others."""
     from govnet.inventory.service import plan_at
     from govnet.lab.bootstrap import specs_from_inventory
     from govnet.lab.runtime import LabThread
@@ -55,7 +58,8 @@ def rig(tmp_path_factory: pytest.TempPathFactory, secrets_env: dict[str, str]) -
     base = tmp_path_factory.mktemp("provision")
     inventory = sample_inventory()
     inv = plan_at(inventory, dry_run=True).inventory
-    specs = [s for s in specs_from_inventory(inv, resolve_secret) if s.hostname in HOSTS.values()]
+    wanted = set(getattr(request.module, "LAB_HOSTS", HOSTS.values()))
+    specs = [s for s in specs_from_inventory(inv, resolve_secret) if s.hostname in wanted]
     with LabThread(base / "lab") as lab:
         ends = lab.start(specs)
         write_overlay(base / "overlay.yaml", ends, "127.0.0.1")

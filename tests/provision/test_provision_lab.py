@@ -15,9 +15,9 @@ import pytest
 from provision_hosts import HOSTS, NETMIKO_TYPES
 
 from govnet.playbooks.diff import compute
-from govnet.playbooks.push import SHOW_RUNNING, SHOW_SAVED
 from govnet.playbooks.render import Selection
 from govnet.playbooks.service import load_planned, provision, render_to
+from govnet.vendors import vendor_spec
 
 pytestmark = pytest.mark.timeout(900)
 LIMIT = Selection(limit=",".join(HOSTS.values()))
@@ -39,7 +39,8 @@ def _configs(rig) -> dict[str, tuple[str, str]]:
     for vendor in HOSTS:
         conn = _session(rig, vendor)
         try:
-            out[vendor] = (conn.send_command(SHOW_RUNNING[vendor]), conn.send_command(SHOW_SAVED[vendor]))
+            cli = vendor_spec(vendor).cli
+            out[vendor] = (conn.send_command(cli.show_running), conn.send_command(cli.show_saved))
         finally:
             conn.disconnect()
     return out

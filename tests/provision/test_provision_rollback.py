@@ -9,8 +9,9 @@ import netmiko
 import pytest
 from provision_hosts import HOSTS, NETMIKO_TYPES
 
-from govnet.playbooks.push import SHOW_RUNNING, SHOW_SAVED, converge
+from govnet.playbooks.push import converge
 from govnet.playbooks.secretforms import mask
+from govnet.vendors import vendor_spec
 
 TYPES = NETMIKO_TYPES
 # A good line the device takes, then one it refuses (a command no vendor has).
@@ -37,7 +38,8 @@ def test_a_refused_line_fails_with_the_device_text_and_rolls_back(rig, vendor, s
         return netmiko.ConnectHandler(**params)
 
     probe = connect()
-    running, saved = probe.send_command(SHOW_RUNNING[vendor]), probe.send_command(SHOW_SAVED[vendor])
+    cli = vendor_spec(vendor).cli
+    running, saved = probe.send_command(cli.show_running), probe.send_command(cli.show_saved)
     probe.disconnect()
     # Intended = today's config plus the probe lines: the remediation adds LoopBack7 and the bogus line.
     intended = mask(vendor, running).rstrip("\n") + "\n" + BAD[vendor]
@@ -51,10 +53,43 @@ def test_a_refused_line_fails_with_the_device_text_and_rolls_back(rig, vendor, s
     after = connect()
     try:
         now_running, now_saved = (
-            after.send_command(SHOW_RUNNING[vendor]),
-            after.send_command(SHOW_SAVED[vendor]),
+            after.send_command(vendor_spec(vendor).cli.show_running),
+            after.send_command(vendor_spec(vendor).cli.show_saved),
         )
     finally:
         after.disconnect()
     assert "govnet-rollback-probe" not in now_running
     assert now_saved == saved
+
+
+def test_a_line_needing_a_secret_the_inventory_lacks_fails_cleanly_and_rolls_back(rig, secrets_env):
+    vendor, host = "huawei_vrp", HOSTS["huawei_vrp"]
+
+    def connect():
+        return netmiko.ConnectHandler(
+            device_type=TYPES[vendor],
+            host="127.0.0.1",
+            port=rig.port(host),
+            username="admin",
+            password=os.environ["GOVNET_LAB_PASSWORD"],
+        )
+
+    probe = connect()
+    running = probe.send_command(vendor_spec(vendor).cli.show_running)
+    probe.disconnect()
+    extra = (
+        "interface LoopBack8\n description govnet-secret-probe\n"
+        "snmp-agent community read cipher {secret:community}\n"
+    )
+    intended = mask(vendor, running).rstrip("\n") + "\n" + extra
+    result = converge(
+        connect, vendor, intended, {"password": os.environ["GOVNET_LAB_PASSWORD"]}, hostname=host
+    )
+    assert result["failed"] is True and result["rolled_back"] is True
+    assert result["rejected_line"] == "snmp-agent community read cipher {secret:community}"
+    assert "could not type" in result["msg"] and "no value for {secret:community}" in result["msg"]
+    after = connect()
+    try:
+        assert "govnet-secret-probe" not in after.send_command(vendor_spec(vendor).cli.show_running)
+    finally:
+        after.disconnect()

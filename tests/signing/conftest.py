@@ -6,16 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from postgres import PostgresServer, server_or_skip
 from signing_kit import PASSPHRASE, World, build_world
 
 from govnet.settings import load_settings
 from govnet.store import Store
-
-
-@pytest.fixture(scope="session")
-def signing_postgres() -> Iterator[PostgresServer]:
-    yield from server_or_skip()
 
 
 @pytest.fixture
@@ -27,14 +21,6 @@ def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(keystore, "default_kdf", lambda: keystore.KdfParams.scrypt(n=1 << 10))
     monkeypatch.setenv("GOVNET_SERVICE__PIN_MEMORY_KIB", "1024")
     monkeypatch.setenv("GOVNET_SERVICE__PIN_TIME_COST", "1")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    server: PostgresServer = request.getfixturevalue("signing_postgres")
-    return server.create_database()
 
 
 @pytest.fixture

@@ -114,7 +114,7 @@ def test_bad_cli_input_exits_2_cleanly(cli_world: World, run_govnet: RunGovnet, 
 
 
 def test_two_workers_on_postgresql_sign_concurrently_into_one_chain(
-    signing_postgres, fast_kdf: None, isolated_govnet_home: Path, monkeypatch: pytest.MonkeyPatch
+    postgres_server, fast_kdf: None, isolated_govnet_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     from concurrent.futures import ThreadPoolExecutor
 
@@ -124,7 +124,7 @@ def test_two_workers_on_postgresql_sign_concurrently_into_one_chain(
     from govnet.signing.audit import verify_chain
     from govnet.store import Store
 
-    url = signing_postgres.create_database()
+    url = postgres_server.create_database()
     monkeypatch.setenv("GOVNET_STORE_URL", url)
     with Store.open(url) as store:
         w = build_world(store, load_settings(home=isolated_govnet_home))

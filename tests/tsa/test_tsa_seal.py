@@ -81,3 +81,12 @@ def test_signatures_without_a_time_stamp_and_v1_signatures_have_no_time_stamp_ch
         verdict = verify_signature(der, data_hash=sm3(DOCUMENT), trust=trust)
         assert verdict.status is Status.PASSED, verdict.failures
         assert not any(c.name == "time_stamp" for c in verdict.checks)
+
+
+def test_inspect_shows_the_time_stamp_unverified(kit, stamper):
+    from govnet.pki.seal.inspect import describe
+
+    facts = describe(read_signature(kit.signature(time_stamper=stamper)))
+    assert facts["time_stamp"]["gen_time"] and "时间戳服务" in facts["time_stamp"]["tsa"]
+    garbage = describe(read_signature(kit.signature(time_stamper=lambda _v: b"\x30\x00")))
+    assert "unreadable" in garbage["time_stamp"]

@@ -12,7 +12,10 @@ from __future__ import annotations
 import netmiko  # noqa: F401  (imported here, in the controller, so that every fork has it)
 from ansible.plugins.action import ActionBase
 
+from govnet.compliance.baseline import load_baseline
 from govnet.playbooks.task import run
+
+load_baseline()  # the compliance gate's baseline, read once here rather than once per fork
 
 _ARGS = {
     "host": {"type": "dict"},
@@ -20,6 +23,7 @@ _ARGS = {
     "policy": {"type": "dict", "default": {}},
     "save": {"type": "bool", "default": True},
     "timeout": {"type": "float", "default": 15.0},
+    "force": {"type": "bool", "default": False},
 }
 
 
@@ -39,6 +43,7 @@ class ActionModule(ActionBase):
             check=bool(self._task.check_mode),
             save=args["save"],
             timeout=args["timeout"],
+            force=args["force"],
         )
         if not self._task.diff:
             out.pop("diff", None)
@@ -75,6 +80,7 @@ _HOST_KEYS = (
     "govnet_role",
     "govnet_site",
     "govnet_level",
+    "govnet_protection_level",
     "govnet_credentials",
     "govnet_snmp",
     "govnet_interfaces",

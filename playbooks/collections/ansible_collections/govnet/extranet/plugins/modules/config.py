@@ -23,6 +23,14 @@ options:
   policy: {description: The provisioning policy (group_vars govnet_provision), type: dict, default: {}}
   save: {description: Save the configuration after a successful push, type: bool, default: true}
   timeout: {description: SSH connect timeout in seconds, type: float, default: 15}
+  force:
+    description:
+      - Push even when the intended configuration fails the compliance gate (govnet's device checks
+        at the site's graded-protection level, C(govnet_protection_level)); the result's
+        C(compliance) records the override and the failing checks. Without it such a device is
+        refused before any connection.
+    type: bool
+    default: false
 attributes:
   check_mode: {support: full}
   diff_mode: {support: full}
@@ -39,6 +47,7 @@ def main() -> None:
             "policy": {"type": "dict", "default": {}},
             "save": {"type": "bool", "default": True},
             "timeout": {"type": "float", "default": 15.0},
+            "force": {"type": "bool", "default": False},
         },
         supports_check_mode=True,
     )
@@ -52,7 +61,13 @@ def main() -> None:
         module.fail_json(msg="host is required when the module runs without its action plugin")
         return
     result = run(
-        p["host"], p["peers"], p["policy"], check=module.check_mode, save=p["save"], timeout=p["timeout"]
+        p["host"],
+        p["peers"],
+        p["policy"],
+        check=module.check_mode,
+        save=p["save"],
+        timeout=p["timeout"],
+        force=p["force"],
     )
     if not module._diff:
         result.pop("diff", None)
