@@ -4,16 +4,21 @@ could not run does."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
+from govnet.collectors.snmp.derive import InterfaceRate
+from govnet.collectors.snmp.models import DevicePoll, InterfaceSample
+from govnet.collectors.snmp.store import save_run
 from govnet.compliance import demo
 from govnet.demo import DemoContext
 from govnet.pki import keystore
 from govnet.pki.service import IssueRequest, PkiService
 from govnet.settings import load_settings
+from govnet.store import Store
 
 
 @pytest.fixture
@@ -33,6 +38,24 @@ def test_the_design_scan_of_the_sample_shows_its_findings_without_failing_the_de
     # no collectors' history in this store: the bandwidth check cannot pass and says why
     assert "error design.bandwidth-peak (8.1.2.1 b)" in shown
     assert "why design.bandwidth-peak: no utilisation history" in shown
+
+
+def test_the_design_scan_judges_the_history_the_collectors_stored_in_the_demo_store(ctx: DemoContext) -> None:
+    # what the collectors' step leaves: a poll of the core's end of link sg-city-fw-1, surged to 94 %
+    t = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)).timestamp()
+    port = "XGigabitEthernet0/0/2"
+    sample = InterfaceSample(1, port, port, "", 6, True, True, 10_000, 0, 0, 64)
+    with Store.open(ctx.settings.effective_store_url) as store:
+        polled = [DevicePoll("sg-city-core-1", "127.0.0.1", t, interfaces=(sample,))]
+        save_run(store, polled, [InterfaceRate("sg-city-core-1", port, 1, 300.0, 9.4e9, 1e9, 10_000)], [], t)
+    demo._guarded(ctx, "compliance design", demo._design)
+    shown = ctx.console.export_text()
+    assert ctx.failures == [], shown
+    assert (
+        "fail design.bandwidth-peak (8.1.2.1 b): 1 link(s) peak above 80 % of their tier: link sg-city-fw-1"
+        in shown
+    )
+    assert "why design.bandwidth-peak: the collectors' step surged a core uplink" in shown
 
 
 def test_a_design_scan_that_cannot_run_fails_the_demo(ctx: DemoContext, tmp_path: Path) -> None:
