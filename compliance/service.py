@@ -18,7 +18,7 @@ from govnet.compliance.model import Finding, Outcome
 from govnet.compliance.pki import PkiAsset, read_pki
 from govnet.compliance.report.writers import SCHEMA, ReportWriter, summary_parts
 from govnet.compliance.scan import Asset, AssetInfo, Header, header, judge, scan
-from govnet.compliance.scores import Diff, DiffTracker, Tally
+from govnet.compliance.scores import Diff, Tally
 from govnet.compliance.sources import DeviceAsset, asset_from_text, config_files, read_files, read_live
 from govnet.compliance.ssh import SshCredentials, parse_target, read_ssh_hosts
 from govnet.errors import InputError
@@ -194,25 +194,24 @@ def run_scan(
     formats: tuple[str, ...] = (),
 ) -> ScanRun:
     """Scan, streaming each asset's findings to the store (when given: kept for later reports,
-    diffed against the previous stored scan, rolled up for the exporter) and to the reports asked
-    for in ``out``. Memory stays bounded by the assets' summaries, not by their findings."""
+    diffed against the previous stored scan of the same level and asset kinds, rolled up for the
+    exporter) and to the reports asked for in ``out``. Memory stays bounded by the assets'
+    summaries, not by their findings."""
     from govnet.compliance.report import check_formats, open_reports
 
     check_formats(formats)
     head = header(level)
     tally = Tally()
     sinks: list[ReportWriter] = []  # the store's recorder, then the report writers
-    tracker: DiffTracker | None = None
     recorder = None
     if store is not None:
-        from govnet.compliance.history import ScanRecorder, failed_keys
+        from govnet.compliance.history import ScanRecorder
 
-        previous = failed_keys(store)
-        tracker = DiffTracker(previous[1]) if previous is not None else None
         recorder = ScanRecorder(store)
         sinks.append(recorder)
     infos: list[AssetInfo] = []
     attention: list[Finding] = []
+    diff: Diff | None = None
     with open_reports(out or Path("."), formats if out is not None else ()) as (writers, written):
         sinks += writers
         for sink in sinks:
@@ -221,15 +220,20 @@ def run_scan(
             if result.info is not None:
                 infos.append(result.info)
             tally.add(result.findings)
-            if tracker is not None:
-                tracker.add(result.findings)
             if len(attention) < ATTENTION:
                 bad = [f for f in result.findings if f.outcome in (Outcome.FAIL, Outcome.ERROR)]
                 attention += bad[: ATTENTION - len(attention)]
             for sink in sinks:
                 sink.add(result)
-        diff = tracker.result() if tracker is not None else None
-        for sink in sinks:
+        if recorder is not None and store is not None:
+            # Stored first: the diff is the store's, against the scan of the same level and kinds.
+            from govnet.compliance.history import previous_scan, stored_diff
+
+            recorder.finish(tally, None)
+            assert recorder.scan_id is not None  # set by begin()
+            earlier = previous_scan(store, recorder.scan_id)
+            diff = stored_diff(store, earlier, recorder.scan_id) if earlier is not None else None
+        for sink in writers:
             sink.finish(tally, diff)
     scan_id = recorder.scan_id if recorder is not None else None
     return ScanRun(head, tuple(infos), tally, diff, scan_id, tuple(attention), tuple(written))

@@ -63,6 +63,10 @@ def test_a_failing_config_exits_1_and_the_next_scan_diffs_against_it(
     assert d.returncode == 0 and json.loads(d.stdout)["new_failures"] == []
     again = run_govnet("comply", "report", "-f", "junit", "-o", str(tmp_path / "again"), check=True)
     assert "compliance-junit.xml" in again.stdout
+    hosts = run_govnet("comply", "scan", "--host-root", str(Path(__file__).parent / "hosts" / "default"))
+    assert hosts.returncode == 1 and "since scan" not in hosts.stdout  # no earlier hosts scan
+    alone = run_govnet("comply", "diff")
+    assert alone.returncode == 2 and "same asset kinds" in alone.stderr
 
 
 def test_diff_of_two_json_reports_exits_1_on_new_failures(run_govnet: RunGovnet, tmp_path: Path) -> None:
