@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from govnet.errors import InputError, hint
+from govnet.errors import InputError, NotFoundError, hint
 from govnet.output import JsonOption, emit
 from govnet.settings import load_settings
 
@@ -41,6 +41,13 @@ def _store() -> Any:
     return Store.open(load_settings().effective_store_url)
 
 
+def _history() -> Any:
+    """The store the collectors keep their history in (the same store, its tables registered)."""
+    from govnet.collectors import schema  # noqa: F401  (registers the tables)
+
+    return _store()
+
+
 @app.command()
 def scan(
     config: Annotated[
@@ -50,12 +57,26 @@ def scan(
         ),
     ] = None,
     level: LevelOpt = 3,
-    assets: Annotated[
-        str, typer.Option(help="Asset kinds: devices,hosts,design (pki: not yet).")
-    ] = "devices",
+    assets: Annotated[str, typer.Option(help="Asset kinds: devices,hosts,design,pki.")] = "devices",
     host_root: Annotated[
         list[Path] | None,
         typer.Option("--host-root", help="A Linux host's filesystem root (repeatable; implies hosts)."),
+    ] = None,
+    pki_keys: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--pki-keys", help="Private-key files or folders to judge with pki (besides $GOVNET_HOME/pki)."
+        ),
+    ] = None,
+    bandwidth_window: Annotated[
+        float, typer.Option(help="design: days of collectors' history judged for peak utilisation.")
+    ] = 7,
+    bandwidth_threshold: Annotated[
+        float, typer.Option(help="design: a link's peak above this percent of its tier fails.")
+    ] = 80,
+    provision_policy: Annotated[
+        Path | None,
+        typer.Option(help="design: provisioning policy file (management networks, syslog/NTP servers)."),
     ] = None,
     ssh_host: Annotated[
         list[str] | None,
@@ -108,7 +129,18 @@ def scan(
             found.append(service.gather_hosts(host_root or [], ssh_host or [], creds))
     if "design" in kinds:
         with hint(InputError, "give --inventory PATH (or the `inventory` setting)"):
-            found.append(service.gather_design(inventory or settings.inventory))
+            found.append(
+                service.gather_design(
+                    inventory or settings.inventory,
+                    history=_history(),
+                    backups=service.backups_dir(settings.home),
+                    policy=provision_policy,
+                    window_days=bandwidth_window,
+                    threshold=bandwidth_threshold,
+                )
+            )
+    if "pki" in kinds:
+        found.append(service.gather_pki(settings, pki_keys or []))
     if "devices" in kinds and not (
         (host_root or ssh_host) and assets == "devices" and not config and not live
     ):
@@ -162,7 +194,9 @@ def _render_summary(c: Console, report: dict[str, Any], written: list[Path]) -> 
     if report.get("diff"):
         d = report["diff"]
         new, fixed = d["new_failures_total"], d["fixed_total"]
-        c.print(f"since the previous scan: {new} new failure(s), {fixed} fixed")
+        gap = f", {d['not_scanned_total']} of its assets not scanned" if d["not_scanned_total"] else ""
+        since = f"since scan {d['against']} (same level, same asset kinds)"
+        c.print(f"{since}: {new} new failure(s), {fixed} fixed{gap}")
     for p in written:
         c.print(f"wrote {p}")
 
@@ -214,27 +248,41 @@ def diff(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """New failures and fixes between two scans; exit 1 when there are new failures."""
-    from govnet.compliance.report import scan_from_dict
-    from govnet.compliance.scores import diff as diff_scans
-
+    """New failures and fixes between two scans of the same level, over the assets both judged;
+    exit 1 when there are new failures. Stored scans: the latest against the latest earlier one
+    of the same level and asset kinds."""
     if (before is None) != (after is None):
-        raise InputError("give both --from and --to, or neither (the two latest stored scans)")
+        raise InputError("give both --from and --to, or neither (the latest stored scan and its predecessor)")
     if before is not None and after is not None:
+        from govnet.compliance.report import scan_from_dict
+        from govnet.compliance.scores import diff as diff_scans
+
         old, new = (
             scan_from_dict(_read_json(before), str(before)),
             scan_from_dict(_read_json(after), str(after)),
         )
+        if old.level != new.level:
+            raise InputError(
+                f"{before} is a level-{old.level} scan and {after} a level-{new.level} one: "
+                "a diff compares scans at the same level"
+            )
+        d = diff_scans(old.findings, new.findings)
     else:
-        from govnet.compliance.history import load_scan
+        from govnet.compliance.history import latest_scan, previous_scan, stored_diff
 
         store = _store()
-        latest_id, new = load_scan(store)
-        _, old = load_scan(store, before=latest_id)
-    d = diff_scans(old.findings, new.findings)
+        latest = latest_scan(store)
+        earlier = previous_scan(store, latest)
+        if earlier is None:
+            raise NotFoundError(
+                f"no scan before scan {latest} at its level over the same asset kinds in {store.url_masked}"
+            )
+        d = stored_diff(store, earlier, latest)
 
     def render(c: Console) -> None:
         c.print(f"{d.new_total} new failure(s), {d.fixed_total} fixed, {d.still_failing} still failing")
+        if d.not_scanned_total:
+            c.print(f"{d.not_scanned_total} asset(s) of the earlier scan not scanned (not compared)")
         for f in d.new_failures:
             c.print(Text(f"+ {f.asset}  {f.clause}  {f.check}: {f.reason}", style="red"))
         for f in d.fixed:

@@ -1,23 +1,24 @@
 """Scans kept in the store, written as they stream: ``ScanRecorder`` inserts the scan's row first,
 its findings in batches as assets are judged, then the summary, the per-asset rollup the exporter
-reads (``compliance_results``) and the ``finished`` mark. ``load_scan`` reads a finished scan back
-(for ``comply report`` and ``diff``); ``failed_keys`` gives what an earlier scan failed, all a diff
-needs to hold."""
+reads (``compliance_results``) and the ``finished`` mark. ``stored_results`` streams a finished scan
+back (for ``comply report``); ``previous_scan`` finds the earlier scan a scan is compared with (same
+level, same asset kinds) and ``stored_diff`` compares two stored scans, streaming."""
 
 from __future__ import annotations
 
 import itertools
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Float, case, cast, desc, func, literal, select
 
 from govnet.compliance import schema
-from govnet.compliance.model import Outcome
-from govnet.compliance.scan import SYSTEM, AssetInfo, AssetResult, Header, Scan
-from govnet.compliance.scores import Diff, Tally
+from govnet.compliance.model import Finding, Outcome
+from govnet.compliance.scan import SYSTEM, AssetInfo, AssetResult, Header
+from govnet.compliance.scores import Diff, DiffTracker, Tally
 from govnet.errors import NotFoundError
 from govnet.store import Store
 
@@ -106,6 +107,7 @@ class ScanRecorder:
                     errors=total.counts.get("error", 0),
                     report=json.dumps(summary, ensure_ascii=False),
                     finished=datetime.now(UTC),
+                    kinds=",".join(sorted({a.asset_type for a in self.assets})),
                 )
             )
 
@@ -137,32 +139,18 @@ class ScanRecorder:
         conn.execute(t.insert().from_select([c.name for c in t.columns], judged))
 
 
-def _latest(store: Store, scan_id: int | None, before: int | None) -> Any:
+def _latest(store: Store, scan_id: int | None) -> Any:
+    """The finished scan ``scan_id``, else the latest finished one (NotFoundError if none)."""
     table = schema.compliance_scans
     query = select(table.c.id, table.c.report).where(table.c.finished.is_not(None))
     if scan_id is not None:
         query = query.where(table.c.id == scan_id)
-    elif before is not None:
-        query = query.where(table.c.id < before)
     with store.connect() as conn:
         row = conn.execute(query.order_by(desc(table.c.id)).limit(1)).first()
     if row is None:
-        what = f"scan {scan_id}" if scan_id is not None else "an earlier scan"
+        what = f"scan {scan_id}" if scan_id is not None else "a finished scan"
         raise NotFoundError(f"{what} is not in the store {store.url_masked}")
     return row
-
-
-def load_scan(store: Store, scan_id: int | None = None, *, before: int | None = None) -> tuple[int, Scan]:
-    """The finished scan ``scan_id``, else the latest one (older than ``before`` when given), in
-    memory (``comply diff``); ``stored_results`` streams it instead."""
-    from govnet.compliance.report.formats import scan_from_dict
-
-    row = _latest(store, scan_id, before)
-    doc = json.loads(row.report)
-    where = f"stored scan {row.id}"
-    if "findings" not in doc:  # findings are rows of their own since schema step 2
-        doc["findings"] = list(_finding_dicts(store, int(row.id)))
-    return int(row.id), scan_from_dict(doc, where)
 
 
 def stored_results(store: Store, scan_id: int | None = None) -> tuple[int, Header, Iterator[AssetResult]]:
@@ -170,7 +158,7 @@ def stored_results(store: Store, scan_id: int | None = None) -> tuple[int, Heade
     findings are read in batches, never all at once)."""
     from govnet.compliance.report.formats import scan_from_dict
 
-    row = _latest(store, scan_id, None)
+    row = _latest(store, scan_id)
     doc = json.loads(row.report)
     where = f"stored scan {row.id}"
     if "findings" in doc:  # a scan stored before findings had rows of their own
@@ -190,12 +178,16 @@ def stored_results(store: Store, scan_id: int | None = None) -> tuple[int, Heade
     return int(row.id), shell.header, results()
 
 
-def _finding_dicts(store: Store, scan_id: int) -> Any:
+def _finding_dicts(store: Store, scan_id: int, seqs: set[int] | None = None) -> Any:
+    """The scan's findings as report dicts, in order (only those numbered ``seqs`` when given,
+    then as (seq, dict) pairs)."""
     t = schema.compliance_findings
     query = select(t).where(t.c.scan_id == scan_id).order_by(t.c.seq)
+    if seqs is not None:
+        query = query.where(t.c.seq.in_(sorted(seqs)))
     with store.connect() as conn:
         for r in conn.execute(query.execution_options(yield_per=BATCH)):
-            yield {
+            d = {
                 "item": r.item,
                 "clause": r.clause,
                 "family": r.family,
@@ -208,19 +200,74 @@ def _finding_dicts(store: Store, scan_id: int) -> Any:
                 "evidence": json.loads(r.evidence or "{}"),
                 "remedy": r.remedy or "",
             }
+            yield d if seqs is None else (r.seq, d)
 
 
-def failed_keys(store: Store, *, before: int | None = None) -> tuple[int, set[str]] | None:
-    """The latest finished scan's id (older than ``before``) and the keys of its failures; None
-    when there is none."""
-    try:
-        row = _latest(store, None, before)
-    except NotFoundError:
-        return None
-    t = schema.compliance_findings
-    query = select(t.c.asset, t.c.item, t.c.check_id).where(
-        t.c.scan_id == row.id, t.c.outcome == Outcome.FAIL.value
+def latest_scan(store: Store) -> int:
+    """The latest finished scan's id (NotFoundError when there is none)."""
+    return int(_latest(store, None).id)
+
+
+def previous_scan(store: Store, scan_id: int) -> int | None:
+    """The latest finished scan before ``scan_id`` at its level over the same asset kinds (what a
+    diff compares it with: a hosts-only scan is not compared with a devices scan); None if none."""
+    t = schema.compliance_scans
+    mine = select(t.c.level, t.c.kinds).where(t.c.id == scan_id).subquery()
+    query = (
+        select(t.c.id)
+        .where(t.c.id < scan_id, t.c.finished.is_not(None))
+        .where(t.c.level == mine.c.level, t.c.kinds == mine.c.kinds)
+        .order_by(desc(t.c.id))
+        .limit(1)
     )
     with store.connect() as conn:
-        keys = {f"{r.asset}|{r.item}|{r.check_id}" for r in conn.execute(query)}
-    return int(row.id), keys
+        found = conn.execute(query).scalar()
+    return None if found is None else int(found)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A stored finding as a diff sees it (the whole finding is read only if it is listed)."""
+
+    seq: int
+    asset: str
+    item: str
+    check: str
+    outcome: Outcome
+
+    @property
+    def key(self) -> str:
+        return f"{self.asset}|{self.item}|{self.check}"
+
+
+def stored_diff(store: Store, earlier: int, later: int) -> Diff:
+    """Stored scan ``later`` against ``earlier``, streamed from the store: the earlier scan's
+    assets and failing keys are held, the later scan's findings pass by in batches, and only the
+    listed changes are read whole."""
+    t = schema.compliance_findings
+    with store.connect() as conn:
+        assets = conn.execute(select(t.c.asset).where(t.c.scan_id == earlier).distinct()).scalars().all()
+        failed = conn.execute(
+            select(t.c.asset, t.c.item, t.c.check_id).where(
+                t.c.scan_id == earlier, t.c.outcome == Outcome.FAIL.value
+            )
+        )
+        keys = {f"{r.asset}|{r.item}|{r.check_id}" for r in failed}
+    tracker = DiffTracker[_Row](keys, assets)
+    query = (
+        select(t.c.seq, t.c.asset, t.c.item, t.c.check_id, t.c.outcome)
+        .where(t.c.scan_id == later)
+        .order_by(t.c.seq)
+    )
+    with store.connect() as conn:
+        rows = conn.execute(query.execution_options(yield_per=BATCH))
+        tracker.add(_Row(r.seq, r.asset, r.item, r.check_id, Outcome(r.outcome)) for r in rows)
+    new, fixed = tracker.changes()
+    whole = _findings_at(store, later, {r.seq for r in (*new, *fixed)})
+    return tracker.result([whole[r.seq] for r in new], [whole[r.seq] for r in fixed], earlier)
+
+
+def _findings_at(store: Store, scan_id: int, seqs: set[int]) -> dict[int, Finding]:
+    from govnet.compliance.report.formats import finding_from_dict
+
+    return {seq: finding_from_dict(d) for seq, d in _finding_dicts(store, scan_id, seqs)}

@@ -2,7 +2,8 @@
 
 ``compliance_scans``: one row per scan with its summary (``report``: the JSON report without its
 findings, which are rows of their own); ``finished`` is set when every finding is in, so a scan
-that died half-way is never read back.
+that died half-way is never read back; ``level`` and ``kinds`` (the asset kinds it judged) say
+which earlier scan a diff compares with (like with like).
 ``compliance_findings``: one row per finding with its evidence (JSON) and remedy, written in
 batches as the scan streams; queries across scans read it (which assets failed what).
 ``compliance_results``: the current state per asset and control family (the latest scan that
@@ -13,7 +14,21 @@ passed, ``fail`` when one failed or could not run, ``score`` pass / (pass + fail
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Connection, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text
+import json
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    select,
+)
 
 from govnet.store import Migration, add_columns, create_tables, metadata, register_migrations
 
@@ -30,6 +45,7 @@ compliance_scans = Table(
     Column("errors", Integer, nullable=False),
     Column("report", Text, nullable=False),  # the JSON report (v1 rows: with findings; now: without)
     Column("finished", DateTime(timezone=True), nullable=True),  # NULL: still running, or died
+    Column("kinds", String(64), nullable=True),  # the asset kinds judged, sorted: "device,host"
 )
 
 compliance_findings = Table(
@@ -76,6 +92,18 @@ def _finished_backfill(conn: Connection) -> None:
     )
 
 
+def _kinds_backfill(conn: Connection) -> None:
+    """A scan's asset kinds, from the assets its summary lists."""
+    t = compliance_scans
+    for row in conn.execute(select(t.c.id, t.c.report).where(t.c.kinds.is_(None))).all():
+        try:
+            assets = json.loads(row.report).get("assets", [])
+            kinds = ",".join(sorted({str(a["type"]) for a in assets}))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            kinds = ""  # an unreadable summary: compared with nothing
+        conn.execute(t.update().where(t.c.id == row.id).values(kinds=kinds))
+
+
 MIGRATIONS: list[Migration] = [
     # 1: the first schema (a new database gets later columns here too; their steps skip them).
     create_tables(compliance_scans, compliance_findings),
@@ -85,5 +113,8 @@ MIGRATIONS: list[Migration] = [
     add_columns(compliance_scans, "finished"),
     _finished_backfill,
     create_tables(compliance_results),
+    # 3: the asset kinds a scan judged (a diff compares scans of the same kinds and level).
+    add_columns(compliance_scans, "kinds"),
+    _kinds_backfill,
 ]
 register_migrations("compliance", MIGRATIONS)

@@ -12,20 +12,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from govnet.compliance.design import DesignAsset, read_design
+from govnet.compliance.design import DEFAULT_PEAK_PERCENT, DEFAULT_WINDOW_DAYS, DesignAsset, read_design
 from govnet.compliance.hosts import HostAsset, read_host
 from govnet.compliance.model import Finding, Outcome
+from govnet.compliance.pki import PkiAsset, read_pki
 from govnet.compliance.report.writers import SCHEMA, ReportWriter, summary_parts
 from govnet.compliance.scan import Asset, AssetInfo, Header, header, judge, scan
-from govnet.compliance.scores import Diff, DiffTracker, Tally
+from govnet.compliance.scores import Diff, Tally
 from govnet.compliance.sources import DeviceAsset, asset_from_text, config_files, read_files, read_live
 from govnet.compliance.ssh import SshCredentials, parse_target, read_ssh_hosts
 from govnet.errors import InputError
+from govnet.settings import Settings
 from govnet.store import Store
 from govnet.verdict import Verdict
 
 ASSET_KINDS = ("devices", "hosts", "pki", "design")
-BUILT = ("devices", "hosts", "design")  # asset kinds with checks today (the others: manual items only)
+BUILT = ("devices", "hosts", "design", "pki")  # asset kinds with checks today (the others: manual items only)
 
 
 def parse_kinds(text: str) -> tuple[str, ...]:
@@ -94,12 +96,49 @@ def gather_hosts(
     return itertools.chain((read_host(root) for root in roots), read_ssh_hosts(targets, creds))
 
 
-def gather_design(inventory: Path | None) -> list[DesignAsset]:
+def gather_design(
+    inventory: Path | None,
+    *,
+    history: Store | None = None,
+    backups: Path | None = None,
+    policy: Path | None = None,
+    window_days: float = DEFAULT_WINDOW_DAYS,
+    threshold: float = DEFAULT_PEAK_PERCENT,
+) -> list[DesignAsset]:
+    """The design asset: the inventory, with the collectors' history (``history``: their store),
+    the config backups and the provisioning policy's management targets."""
     if inventory is None:
         raise InputError("a design scan needs the inventory")
     if not inventory.exists():
         raise InputError(f"no such inventory: {inventory}")
-    return [read_design(inventory)]
+    if policy is not None:
+        if not policy.is_file():
+            raise InputError(f"no such provisioning policy file: {policy}")
+        from govnet.playbooks.policy import load_policy
+
+        load_policy(policy)  # a broken policy file is bad input, named here (InputError)
+    if not window_days > 0:
+        raise InputError(f"the bandwidth window must be a positive number of days, not {window_days:g}")
+    if not 0 < threshold <= 100:
+        raise InputError(f"the bandwidth threshold is a percentage in (0, 100], not {threshold:g}")
+    return [
+        read_design(
+            inventory,
+            history=history,
+            backups=backups,
+            policy=policy,
+            window_days=window_days,
+            threshold=threshold,
+        )
+    ]
+
+
+def gather_pki(settings: Settings, key_paths: Sequence[Path] = ()) -> list[PkiAsset]:
+    """The configured PKI and e-seal service (its store), plus key files in ``key_paths``."""
+    missing = [str(p) for p in key_paths if not p.exists()]
+    if missing:
+        raise InputError(f"no such file or folder: {', '.join(missing)}")
+    return [read_pki(settings, key_paths=key_paths)]
 
 
 def check_config(text: str, *, vendor: str, level: int, name: str = "config") -> Verdict:
@@ -155,25 +194,24 @@ def run_scan(
     formats: tuple[str, ...] = (),
 ) -> ScanRun:
     """Scan, streaming each asset's findings to the store (when given: kept for later reports,
-    diffed against the previous stored scan, rolled up for the exporter) and to the reports asked
-    for in ``out``. Memory stays bounded by the assets' summaries, not by their findings."""
+    diffed against the previous stored scan of the same level and asset kinds, rolled up for the
+    exporter) and to the reports asked for in ``out``. Memory stays bounded by the assets'
+    summaries, not by their findings."""
     from govnet.compliance.report import check_formats, open_reports
 
     check_formats(formats)
     head = header(level)
     tally = Tally()
     sinks: list[ReportWriter] = []  # the store's recorder, then the report writers
-    tracker: DiffTracker | None = None
     recorder = None
     if store is not None:
-        from govnet.compliance.history import ScanRecorder, failed_keys
+        from govnet.compliance.history import ScanRecorder
 
-        previous = failed_keys(store)
-        tracker = DiffTracker(previous[1]) if previous is not None else None
         recorder = ScanRecorder(store)
         sinks.append(recorder)
     infos: list[AssetInfo] = []
     attention: list[Finding] = []
+    diff: Diff | None = None
     with open_reports(out or Path("."), formats if out is not None else ()) as (writers, written):
         sinks += writers
         for sink in sinks:
@@ -182,15 +220,20 @@ def run_scan(
             if result.info is not None:
                 infos.append(result.info)
             tally.add(result.findings)
-            if tracker is not None:
-                tracker.add(result.findings)
             if len(attention) < ATTENTION:
                 bad = [f for f in result.findings if f.outcome in (Outcome.FAIL, Outcome.ERROR)]
                 attention += bad[: ATTENTION - len(attention)]
             for sink in sinks:
                 sink.add(result)
-        diff = tracker.result() if tracker is not None else None
-        for sink in sinks:
+        if recorder is not None and store is not None:
+            # Stored first: the diff is the store's, against the scan of the same level and kinds.
+            from govnet.compliance.history import previous_scan, stored_diff
+
+            recorder.finish(tally, None)
+            assert recorder.scan_id is not None  # set by begin()
+            earlier = previous_scan(store, recorder.scan_id)
+            diff = stored_diff(store, earlier, recorder.scan_id) if earlier is not None else None
+        for sink in writers:
             sink.finish(tally, diff)
     scan_id = recorder.scan_id if recorder is not None else None
     return ScanRun(head, tuple(infos), tally, diff, scan_id, tuple(attention), tuple(written))

@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 VENDORS = ("huawei_vrp", "h3c_comware", "cisco_ios")
 # Files a config folder holds that are not configurations (git's own, editors' leftovers).
 _SKIP = re.compile(r"^\.|~$|\.(swp|bak|orig|md|json|yaml|yml)$", re.IGNORECASE)
-# The last line of a complete configuration: VRP and Comware end with `return`, IOS with `end`.
-_END = {"huawei_vrp": "return", "h3c_comware": "return", "cisco_ios": "end"}
 
 
 @dataclass(frozen=True)
@@ -112,9 +110,10 @@ def asset_from_text(
     if parsed.unknown:
         notes.append(f"{len(parsed.unknown)} line(s) not modelled (kept as evidence)")
     last = next((line.strip() for line in reversed(lines) if line.strip()), "")
-    truncated = not (last == _END[vendor] or re.fullmatch(r"<[^<>\s]+>|\S+#", last) is not None)
+    end = vendor_spec(vendor).cli.last_line  # `return` (VRP, Comware), `end` (IOS)
+    truncated = not (last == end or re.fullmatch(r"<[^<>\s]+>|\S+#", last) is not None)
     if truncated:
-        notes.append(f"no final '{_END[vendor]}': the configuration looks truncated after line {len(lines)}")
+        notes.append(f"no final '{end}': the configuration looks truncated after line {len(lines)}")
     hostname = parsed.config.hostname
     if hostname and hostname != vendor_spec(vendor).factory.hostname:
         name = hostname

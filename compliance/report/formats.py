@@ -52,33 +52,35 @@ def to_dict(scan: Scan, diff: Diff | None = None) -> dict[str, Any]:
     }
 
 
+def finding_from_dict(f: dict[str, Any]) -> Finding:
+    """One finding back from its JSON (KeyError, TypeError or ValueError when malformed)."""
+    return Finding(
+        f["item"],
+        f["clause"],
+        f["family"],
+        f["check"],
+        f["asset"],
+        f["asset_type"],
+        Outcome(f["outcome"]),
+        f["reason"],
+        f["severity"],
+        Evidence(
+            f["evidence"].get("file", ""),
+            tuple((int(x["number"]), str(x["text"])) for x in f["evidence"].get("lines", [])),
+            f["evidence"].get("metric", ""),
+            f["evidence"].get("value"),
+            f["evidence"].get("note", ""),
+        ),
+        f.get("remedy", ""),
+    )
+
+
 def scan_from_dict(doc: Any, where: str = "report") -> Scan:
     """A Scan back from its JSON (``govnet comply report``/``diff`` read earlier scans)."""
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
         raise InputError(f"{where}: not a govnet compliance report (schema {SCHEMA!r} expected)")
     try:
-        findings = tuple(
-            Finding(
-                f["item"],
-                f["clause"],
-                f["family"],
-                f["check"],
-                f["asset"],
-                f["asset_type"],
-                Outcome(f["outcome"]),
-                f["reason"],
-                f["severity"],
-                Evidence(
-                    f["evidence"].get("file", ""),
-                    tuple((int(x["number"]), str(x["text"])) for x in f["evidence"].get("lines", [])),
-                    f["evidence"].get("metric", ""),
-                    f["evidence"].get("value"),
-                    f["evidence"].get("note", ""),
-                ),
-                f.get("remedy", ""),
-            )
-            for f in doc["findings"]
-        )
+        findings = tuple(finding_from_dict(f) for f in doc["findings"])
         assets = tuple(
             AssetInfo(
                 a["name"],

@@ -63,6 +63,10 @@ def test_a_failing_config_exits_1_and_the_next_scan_diffs_against_it(
     assert d.returncode == 0 and json.loads(d.stdout)["new_failures"] == []
     again = run_govnet("comply", "report", "-f", "junit", "-o", str(tmp_path / "again"), check=True)
     assert "compliance-junit.xml" in again.stdout
+    hosts = run_govnet("comply", "scan", "--host-root", str(Path(__file__).parent / "hosts" / "default"))
+    assert hosts.returncode == 1 and "since scan" not in hosts.stdout  # no earlier hosts scan
+    alone = run_govnet("comply", "diff")
+    assert alone.returncode == 2 and "same asset kinds" in alone.stderr
 
 
 def test_diff_of_two_json_reports_exits_1_on_new_failures(run_govnet: RunGovnet, tmp_path: Path) -> None:
@@ -93,8 +97,8 @@ def test_bad_input_exits_2_with_a_clear_message(run_govnet: RunGovnet, tmp_path:
     assert done.returncode == 2 and "no such file or folder" in done.stderr and "Traceback" not in done.stderr
     done = run_govnet("comply", "scan", "-c", str(HARDENED["cisco_ios"]), "--level", "4")
     assert done.returncode == 2 and "2 or 3" in done.stderr
-    done = run_govnet("comply", "scan", "-c", str(HARDENED["cisco_ios"]), "--assets", "devices,pki")
-    assert done.returncode == 2 and "no checks for pki yet" in done.stderr
+    done = run_govnet("comply", "scan", "-c", str(HARDENED["cisco_ios"]), "--assets", "devices,cloud")
+    assert done.returncode == 2 and "choose among devices, hosts, pki, design" in done.stderr
     done = run_govnet("comply", "scan")  # no configs and no backup folder
     assert done.returncode == 2 and "backup folder" in done.stderr
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")

@@ -13,6 +13,7 @@ from govnet.compliance.checks import CHECKS
 from govnet.compliance.model import Outcome
 from govnet.compliance.scan import run_check, scan
 from govnet.compliance.sources import asset_from_text, detect_vendor, read_file, read_files
+from govnet.vendors import vendor_spec
 
 DEVICE_CHECKS = sorted(c for c, check in CHECKS.items() if check.asset_type == "device")
 
@@ -206,6 +207,16 @@ def test_a_truncated_configuration_gives_error_not_fail_for_what_may_be_missing(
     j = run_check("dev.ntp", asset)
     assert j.outcome is Outcome.ERROR and "truncated" in j.reason
     assert run_check("dev.password-policy", asset).outcome is Outcome.PASS  # what is there is judged
+
+
+@pytest.mark.parametrize("vendor", sorted(HARDENED))
+def test_a_configuration_is_complete_when_it_ends_with_the_vendors_last_line(vendor: str) -> None:
+    end = vendor_spec(vendor).cli.last_line  # the one table of last lines (the backup collector's too)
+    lines = HARDENED[vendor].read_text(encoding="utf-8").splitlines()
+    lines = lines[: max(i for i, line in enumerate(lines) if line.strip() == end) + 1]  # no prompt after
+    assert not asset_from_text("\n".join(lines), source="full.cfg", vendor=vendor).truncated
+    cut = asset_from_text("\n".join(lines[:-1]), source="cut.cfg", vendor=vendor)
+    assert cut.truncated and f"no final '{end}'" in " ".join(cut.notes)
 
 
 def test_unknown_vendor_empty_and_unreadable_files_give_errors(tmp_path: Path) -> None:

@@ -39,6 +39,12 @@ def _weak_scan():  # type: ignore[no-untyped-def]
     return scan([weak, read_file(HARDENED["cisco_ios"])], level=3)
 
 
+def _good_weak():  # type: ignore[no-untyped-def]
+    """GZ-WEAK before it was weakened (telnet off)."""
+    text = HARDENED["huawei_vrp"].read_text(encoding="utf-8")
+    return asset_from_text(text.replace("sysname GZ-ZW-CORE-01", "sysname GZ-WEAK"), source="weak.cfg")
+
+
 def test_json_report_round_trips_and_carries_scores_per_family() -> None:
     s = _weak_scan()
     doc = json.loads(to_json(s))
@@ -82,6 +88,7 @@ def test_json_report_keys_are_the_documented_schema() -> None:
     assert set(finding["evidence"]) == {"file", "lines", "metric", "value", "note"}
     assert set(doc["diff"]) == {
         "new_failures", "fixed", "still_failing", "gone", "new_failures_total", "fixed_total",
+        "not_scanned", "not_scanned_total", "against",
     }  # fmt: skip
     assert doc == to_dict(s, diff(s.findings, s.findings))  # streamed text == the in-memory dict
 
@@ -95,13 +102,18 @@ def test_scores_are_pass_over_judged_and_ignore_manual_and_errors() -> None:
     assert fam["area_boundary"].counts.get("fail", 0) == 0
 
 
-def test_diff_lists_new_failures_and_fixes() -> None:
-    before, after = scan([read_file(HARDENED["huawei_vrp"])]), _weak_scan()
+def test_diff_lists_new_failures_and_fixes_of_the_assets_both_scans_judged() -> None:
+    before, after = scan([_good_weak(), read_file(HARDENED["cisco_ios"])], level=3), _weak_scan()
     d = diff(before.findings, after.findings)
     assert {(f.asset, f.check) for f in d.new_failures} == {("GZ-WEAK", "dev.telnet-off")}
     back = diff(after.findings, before.findings)
-    assert back.fixed == () and back.new_failures == ()  # the weak asset is gone, not fixed
-    assert back.gone
+    assert {(f.asset, f.check) for f in back.fixed} == {("GZ-WEAK", "dev.telnet-off")}
+    newcomer = diff(scan([read_file(HARDENED["cisco_ios"])], level=3).findings, after.findings)
+    assert newcomer.new_failures == () and newcomer.not_scanned == ()  # a new asset is not news
+    cisco = scan([read_file(HARDENED["cisco_ios"])], level=3)
+    left_out = diff(after.findings, cisco.findings)
+    assert left_out.fixed == () and left_out.gone == () and left_out.not_scanned == ("GZ-WEAK",)
+    assert "未检查 not scanned: 1 (GZ-WEAK)" in to_html(cisco, left_out)
 
 
 def test_junit_has_one_suite_per_asset_with_failures_counted() -> None:
@@ -141,9 +153,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def test_html_report_as_chromium_renders_it(tmp_path: Path) -> None:
     s = _weak_scan()
     page = tmp_path / "report.html"
-    page.write_text(
-        to_html(s, diff(scan([read_file(HARDENED["huawei_vrp"])]).findings, s.findings)), encoding="utf-8"
-    )
+    page.write_text(to_html(s, diff(scan([_good_weak()]).findings, s.findings)), encoding="utf-8")
     html = page.read_text(encoding="utf-8")
     assert "<script" not in html and not re.search(r'(src|href)="https?:', html)  # one self-contained file
     chromium = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'p'}"]
@@ -164,6 +174,7 @@ def test_html_report_as_chromium_renders_it(tmp_path: Path) -> None:
     ):
         assert text in dom, text
     assert "新增不符合 new failures: 2" in dom  # telnet-off serves two items
+    assert "未检查 not scanned" not in dom  # SH-ZW-BORDER-01 is new to this scan, not left out
     shot = tmp_path / "report.png"
     subprocess.run(
         [*chromium, f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],

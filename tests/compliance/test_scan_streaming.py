@@ -13,13 +13,12 @@ from conftest import HARDENED
 from sqlalchemy import text
 
 from govnet.compliance import history, schema
-from govnet.compliance.model import Outcome
+from govnet.compliance.model import Finding, Outcome
 from govnet.compliance.report import FORMATS, stream_reports, to_dict, to_json
 from govnet.compliance.scan import judge, scan
 from govnet.compliance.scores import DiffTracker
 from govnet.compliance.service import run_scan
 from govnet.compliance.sources import DeviceAsset, asset_from_text, read_file
-from govnet.errors import NotFoundError
 from govnet.store import Store
 
 
@@ -68,20 +67,21 @@ def test_streamed_reports_equal_the_in_memory_scan_and_the_store_streams_them_ba
 
 
 def test_the_next_scan_diffs_against_the_stored_failures_only(store: Store) -> None:
-    run_scan(_fleet(4), level=3, store=store)
+    first = run_scan(_fleet(4), level=3, store=store)
     second = run_scan([read_file(HARDENED["huawei_vrp"]), *_fleet(2)], level=3, store=store)
     d = second.diff
-    assert d is not None and d.new_total == 0 and d.still_failing == 2  # CORE-1 still has telnet on
-    assert {k.split("|")[0] for k in d.gone} == {"CORE-3"}  # its failures are no longer scanned
+    assert d is not None and d.against == first.scan_id
+    assert d.new_total == 0 and d.fixed_total == 0 and d.still_failing == 2  # CORE-1 still has telnet on
+    assert d.not_scanned == ("CORE-2", "CORE-3") and d.gone == ()  # CORE-3's failures: not "fixed"
 
 
 def test_diff_lists_are_capped_but_counted(monkeypatch: pytest.MonkeyPatch) -> None:
     from govnet.compliance import scores
 
     monkeypatch.setattr(scores, "DIFF_LISTED", 3)
-    tracker = DiffTracker([])
+    tracker = DiffTracker[Finding]([], [f"CORE-{i}" for i in range(10)])
     tracker.add(f for r in judge(_fleet(10), level=3) for f in r.findings)
-    d = tracker.result()
+    d = tracker.result(*tracker.changes())
     assert len(d.new_failures) == 3 and d.new_total == 10 and d.to_dict()["new_failures_total"] == 10
 
 
@@ -93,7 +93,7 @@ def test_a_scan_that_dies_half_way_is_never_read_back(store: Store, tmp_path: Pa
     first = run_scan(_fleet(1), level=3, store=store)
     with pytest.raises(RuntimeError):
         run_scan(dying(), level=3, store=store, out=tmp_path / "r", formats=("json",))
-    assert history.load_scan(store)[0] == first.scan_id
+    assert history.latest_scan(store) == first.scan_id
     with store.connect() as conn:
         assets = {r.asset for r in conn.execute(schema.compliance_results.select())}
     assert assets == {"CORE-0"} and not (tmp_path / "r" / "compliance.json").exists()
@@ -124,9 +124,10 @@ def test_a_version_1_store_migrates_and_its_scans_read_back(tmp_path: Path) -> N
             {"at": old.started, "r": to_json(old)},
         )
     with Store.open(url) as store:
-        assert history.load_scan(store) == (1, old)
-        _, _, results = history.stored_results(store)
+        scan_id, head, results = history.stored_results(store)
+        assert (scan_id, head) == (1, old.header)
         assert [f for r in results for f in r.findings] == list(old.findings)
-        with pytest.raises(NotFoundError):
-            history.load_scan(store, before=1)
+        assert history.previous_scan(store, 1) is None
+        with store.connect() as conn:  # its asset kinds, backfilled from its summary
+            assert conn.execute(text("SELECT kinds FROM compliance_scans")).scalar() == "device"
     assert all(f.outcome is not Outcome.ERROR for f in old.findings)
