@@ -41,6 +41,13 @@ def _store() -> Any:
     return Store.open(load_settings().effective_store_url)
 
 
+def _history() -> Any:
+    """The store the collectors keep their history in (the same store, its tables registered)."""
+    from govnet.collectors import schema  # noqa: F401  (registers the tables)
+
+    return _store()
+
+
 @app.command()
 def scan(
     config: Annotated[
@@ -50,12 +57,26 @@ def scan(
         ),
     ] = None,
     level: LevelOpt = 3,
-    assets: Annotated[
-        str, typer.Option(help="Asset kinds: devices,hosts,design (pki: not yet).")
-    ] = "devices",
+    assets: Annotated[str, typer.Option(help="Asset kinds: devices,hosts,design,pki.")] = "devices",
     host_root: Annotated[
         list[Path] | None,
         typer.Option("--host-root", help="A Linux host's filesystem root (repeatable; implies hosts)."),
+    ] = None,
+    pki_keys: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--pki-keys", help="Private-key files or folders to judge with pki (besides $GOVNET_HOME/pki)."
+        ),
+    ] = None,
+    bandwidth_window: Annotated[
+        float, typer.Option(help="design: days of collectors' history judged for peak utilisation.")
+    ] = 7,
+    bandwidth_threshold: Annotated[
+        float, typer.Option(help="design: a link's peak above this percent of its tier fails.")
+    ] = 80,
+    provision_policy: Annotated[
+        Path | None,
+        typer.Option(help="design: provisioning policy file (management networks, syslog/NTP servers)."),
     ] = None,
     ssh_host: Annotated[
         list[str] | None,
@@ -108,7 +129,18 @@ def scan(
             found.append(service.gather_hosts(host_root or [], ssh_host or [], creds))
     if "design" in kinds:
         with hint(InputError, "give --inventory PATH (or the `inventory` setting)"):
-            found.append(service.gather_design(inventory or settings.inventory))
+            found.append(
+                service.gather_design(
+                    inventory or settings.inventory,
+                    history=_history(),
+                    backups=service.backups_dir(settings.home),
+                    policy=provision_policy,
+                    window_days=bandwidth_window,
+                    threshold=bandwidth_threshold,
+                )
+            )
+    if "pki" in kinds:
+        found.append(service.gather_pki(settings, pki_keys or []))
     if "devices" in kinds and not (
         (host_root or ssh_host) and assets == "devices" and not config and not live
     ):

@@ -19,9 +19,10 @@ from govnet.compliance.checks import CHECKS
 from govnet.compliance.design import DesignAsset
 from govnet.compliance.hosts import HostAsset
 from govnet.compliance.model import Evidence, Finding, Judgement, Outcome
+from govnet.compliance.pki import PkiAsset
 from govnet.compliance.sources import DeviceAsset
 
-Asset = DeviceAsset | HostAsset | DesignAsset
+Asset = DeviceAsset | HostAsset | DesignAsset | PkiAsset
 
 SYSTEM = "(system)"  # the asset name of manual findings about the whole system
 

@@ -12,20 +12,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from govnet.compliance.design import DesignAsset, read_design
+from govnet.compliance.design import DEFAULT_PEAK_PERCENT, DEFAULT_WINDOW_DAYS, DesignAsset, read_design
 from govnet.compliance.hosts import HostAsset, read_host
 from govnet.compliance.model import Finding, Outcome
+from govnet.compliance.pki import PkiAsset, read_pki
 from govnet.compliance.report.writers import SCHEMA, ReportWriter, summary_parts
 from govnet.compliance.scan import Asset, AssetInfo, Header, header, judge, scan
 from govnet.compliance.scores import Diff, Tally
 from govnet.compliance.sources import DeviceAsset, asset_from_text, config_files, read_files, read_live
 from govnet.compliance.ssh import SshCredentials, parse_target, read_ssh_hosts
 from govnet.errors import InputError
+from govnet.settings import Settings
 from govnet.store import Store
 from govnet.verdict import Verdict
 
 ASSET_KINDS = ("devices", "hosts", "pki", "design")
-BUILT = ("devices", "hosts", "design")  # asset kinds with checks today (the others: manual items only)
+BUILT = ("devices", "hosts", "design", "pki")  # asset kinds with checks today (the others: manual items only)
 
 
 def parse_kinds(text: str) -> tuple[str, ...]:
@@ -94,12 +96,49 @@ def gather_hosts(
     return itertools.chain((read_host(root) for root in roots), read_ssh_hosts(targets, creds))
 
 
-def gather_design(inventory: Path | None) -> list[DesignAsset]:
+def gather_design(
+    inventory: Path | None,
+    *,
+    history: Store | None = None,
+    backups: Path | None = None,
+    policy: Path | None = None,
+    window_days: float = DEFAULT_WINDOW_DAYS,
+    threshold: float = DEFAULT_PEAK_PERCENT,
+) -> list[DesignAsset]:
+    """The design asset: the inventory, with the collectors' history (``history``: their store),
+    the config backups and the provisioning policy's management targets."""
     if inventory is None:
         raise InputError("a design scan needs the inventory")
     if not inventory.exists():
         raise InputError(f"no such inventory: {inventory}")
-    return [read_design(inventory)]
+    if policy is not None:
+        if not policy.is_file():
+            raise InputError(f"no such provisioning policy file: {policy}")
+        from govnet.playbooks.policy import load_policy
+
+        load_policy(policy)  # a broken policy file is bad input, named here (InputError)
+    if not window_days > 0:
+        raise InputError(f"the bandwidth window must be a positive number of days, not {window_days:g}")
+    if not 0 < threshold <= 100:
+        raise InputError(f"the bandwidth threshold is a percentage in (0, 100], not {threshold:g}")
+    return [
+        read_design(
+            inventory,
+            history=history,
+            backups=backups,
+            policy=policy,
+            window_days=window_days,
+            threshold=threshold,
+        )
+    ]
+
+
+def gather_pki(settings: Settings, key_paths: Sequence[Path] = ()) -> list[PkiAsset]:
+    """The configured PKI and e-seal service (its store), plus key files in ``key_paths``."""
+    missing = [str(p) for p in key_paths if not p.exists()]
+    if missing:
+        raise InputError(f"no such file or folder: {', '.join(missing)}")
+    return [read_pki(settings, key_paths=key_paths)]
 
 
 def check_config(text: str, *, vendor: str, level: int, name: str = "config") -> Verdict:

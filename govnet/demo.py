@@ -88,3 +88,4 @@ def _run_steps(ctx: DemoContext) -> None:
     pki_demo.run(ctx)
     seal_demo.run(ctx)
     signing_demo.run(ctx)  # the signing service over HTTP with the seal step's seal maker
+    compliance_demo.run_pki(ctx)  # the PKI scan of what the PKI, seal and signing steps made

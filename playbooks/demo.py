@@ -8,6 +8,7 @@ from typing import Any
 
 from govnet.errors import GovnetError
 
+from .gate import FORCE_NOTE
 from .render import Selection
 from .service import Outcome, provision
 
@@ -24,6 +25,11 @@ def _table(ctx: Any, outcome: Outcome, title: str) -> None:
     for host, r in sorted(outcome.hosts.items()):
         table.add_row(host, str(r.ok), str(r.changed), str(r.failed), str(r.unreachable), r.compliance)
     ctx.console.print(table)
+
+
+def refusal_line(msg: str) -> str:
+    """A refused device's summary line without the --force note (said once above the list)."""
+    return msg.removesuffix(FORCE_NOTE)
 
 
 def run(ctx: Any) -> None:
@@ -51,10 +57,12 @@ def run(ctx: Any) -> None:
     failed = [h for o in (first, second) for h in o.failed_hosts if h not in o.refused_hosts]
     if first.refused_hosts:
         ctx.console.print(
-            f"refused by the compliance gate (their intended configs fail their site's level): "
-            f"{', '.join(first.refused_hosts)} — `govnet provision show {first.run_dir.name}` says why;"
-            " --force would push them and record the override."
+            f"{len(first.refused_hosts)} device(s) not pushed: their intended configs fail their site's"
+            f" level (--force would push them and record the override; details:"
+            f" `govnet provision show {first.run_dir.name}`):"
         )
+        for host in first.refused_hosts:
+            ctx.console.print(f"  {refusal_line(first.hosts[host].msg)}", highlight=False)
     if failed:
         ctx.failures.append(f"provisioning: failed hosts {failed}")
     elif second.totals()["changed"]:

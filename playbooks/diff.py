@@ -8,7 +8,9 @@ tests/provision/test_provision_diff.py pin every rule):
   are replaced by typing the new value, never undone first (``idempotent_commands``);
 - Comware indents global commands by one space under ``#`` separators: those blocks are read as
   top-level lines (``flatten_comware``), or every global command would look like a child of the
-  section above it.
+  section above it;
+- a line holding a secret is removed by a form without the secret (``_NEGATE_SUB``): a device
+  takes no key to delete a key, and the inventory may no longer name the value (v3 -> v2c).
 
 Secrets are compared in their placeholder form (``secretforms.mask``).
 """
@@ -26,6 +28,8 @@ from hier_config.exceptions import DuplicateChildError
 from hier_config.models import (
     IdempotentCommandsRule,
     NegationDefaultWithRule,
+    NegationSubRule,
+    OrderingRule,
     PerLineSubRule,
 )
 from hier_config.platforms.driver_base import HConfigDriverBase
@@ -114,6 +118,39 @@ _NEGATE_WITH: dict[str, list[NegationDefaultWithRule]] = {
     ],
 }
 
+# Removing an SNMPv3 user's key takes no key (and a v2c inventory has none to give):
+# VRP: ``undo snmp-agent usm-user v3 U authentication-mode`` / ``... privacy-mode`` (its undo forms);
+# Comware 7: ``undo snmp-agent usm-user v3 U local`` (the user on the local engine, all in one line).
+# IOS shows no ``snmp-server user`` in its running config, so hier_config never negates one.
+_NEGATE_SUB: dict[str, list[NegationSubRule]] = {
+    "huawei_vrp": [
+        NegationSubRule(
+            match_rules=(MatchRule(re_search=r"^snmp-agent usm-user v3 \S+ (authentication|privacy)-mode "),),
+            search=r"^(undo snmp-agent usm-user v3 \S+ (?:authentication|privacy)-mode) .*$",
+            replace=r"\1",
+        ),
+    ],
+    "h3c_comware": [
+        NegationSubRule(
+            match_rules=(MatchRule(re_search=r"^snmp-agent usm-user v3 \S+ \S+ "),),
+            search=r"^(undo snmp-agent usm-user v3 \S+) .*$",
+            replace=r"\1 local",
+        ),
+    ],
+}
+
+# VRP: a user's keys go before the user itself (its ``group`` line), or they name a deleted user.
+_ORDER: dict[str, list[OrderingRule]] = {
+    "huawei_vrp": [
+        OrderingRule(
+            match_rules=(
+                MatchRule(re_search=r"^undo snmp-agent usm-user v3 \S+ (authentication|privacy)-mode$"),
+            ),
+            weight=-100,
+        ),
+    ],
+}
+
 # Lines of a device's display that are not configuration (VRP's comments are stripped by its driver).
 _STRIP: dict[str, list[PerLineSubRule]] = {
     "huawei_vrp": [PerLineSubRule(search=r"^return$", replace="")],
@@ -147,6 +184,8 @@ def driver(vendor: str) -> HConfigDriverBase:
     drv = _Comware() if vendor == "h3c_comware" else get_hconfig_driver(PLATFORMS[vendor])
     drv.rules.idempotent_commands.extend(_RULES[vendor])
     drv.rules.negate_with.extend(_NEGATE_WITH.get(vendor, []))
+    drv.rules.negation_sub.extend(_NEGATE_SUB.get(vendor, []))
+    drv.rules.ordering.extend(_ORDER.get(vendor, []))
     drv.rules.per_line_sub.extend(_STRIP[vendor])
     return drv
 

@@ -63,6 +63,9 @@ def _unique(failing: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+FORCE_NOTE = " (--force pushes it anyway and records the override)"
+
+
 def refusal(hostname: str, gate: dict[str, Any]) -> str:
     """The summary line of a refused device: the level and each failing check with its reason and
     the clauses it fails (a check serves several clauses)."""
@@ -71,7 +74,5 @@ def refusal(hostname: str, gate: dict[str, Any]) -> str:
         clause, _, check = f["check"].rpartition(" ")
         by_check.setdefault(check, ([], f["reason"]))[0].append(clause)
     items = "; ".join(f"{check} ({', '.join(c)}): {why}" for check, (c, why) in by_check.items())
-    return (
-        f"{hostname}: refused by the compliance gate (GB/T 22239-2019 level {gate['level']}): {items}"
-        " (--force pushes it anyway and records the override)"
-    )
+    level = gate["level"]
+    return f"{hostname}: refused by the compliance gate (GB/T 22239-2019 level {level}): {items}{FORCE_NOTE}"

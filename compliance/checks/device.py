@@ -111,18 +111,22 @@ def _config(asset: DeviceAsset) -> DeviceConfig:
     return asset.parsed.config
 
 
+def source_words(rule: AclRule, acl: Acl) -> list[str]:
+    """The (up to two) words of a rule naming its source: address and wildcard, ``host X``, ``any``."""
+    words = rule.text.lower().split()
+    if "source" in words:
+        i = words.index("source")
+        return words[i + 1 : i + 3]
+    if acl.kind == "basic":
+        return words[:2]
+    return words[1:3]  # Cisco extended: PROTOCOL SOURCE ...; VRP/Comware advanced without `source`: any
+
+
 def permits_any(rule: AclRule, acl: Acl) -> bool:
     """Whether a permit rule lets any source through (no source, ``any``, or 0.0.0.0/0)."""
     if rule.action != "permit":
         return False
-    words = rule.text.lower().split()
-    if "source" in words:
-        i = words.index("source")
-        src = words[i + 1 : i + 3]
-    elif acl.kind == "basic":
-        src = words[:2]
-    else:  # Cisco extended: PROTOCOL SOURCE ...; VRP/Comware advanced without `source`: any
-        src = words[1:3]
+    src = source_words(rule, acl)
     if not src or not _ADDRESS.match(src[0]):  # `any`, nothing, or a keyword such as destination-port
         return True
     return src[:2] == ["0.0.0.0", "255.255.255.255"] or src[0] in ("::/0", "0.0.0.0/0", "0.0.0.0")

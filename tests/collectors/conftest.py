@@ -26,12 +26,8 @@ def fresh_net(tmp_path: Path) -> Iterator[Net]:
         yield running
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def collect_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+@pytest.fixture
+def collect_store(store_url: str) -> Iterator[Store]:
     """The store on SQLite and on a throwaway PostgreSQL."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-    else:
-        url = request.getfixturevalue("postgres_server").create_database()
-    with Store.open(url) as store:
+    with Store.open(store_url) as store:
         yield store

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from postgres import PostgresServer, server_or_skip
 
 import govnet.compliance.schema  # noqa: F401  (registers the compliance tables)
 from govnet.store import Store
@@ -24,17 +23,8 @@ def fixtures() -> Path:
     return FIXTURES
 
 
-@pytest.fixture(scope="session")
-def compliance_postgres() -> Iterator[PostgresServer]:
-    yield from server_or_skip()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
     """A fresh store with the compliance tables, on SQLite and on a PostgreSQL on loopback."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-    else:
-        url = request.getfixturevalue("compliance_postgres").create_database()
-    with Store.open(url) as opened:
+    with Store.open(store_url) as opened:
         yield opened

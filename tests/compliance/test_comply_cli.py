@@ -97,8 +97,8 @@ def test_bad_input_exits_2_with_a_clear_message(run_govnet: RunGovnet, tmp_path:
     assert done.returncode == 2 and "no such file or folder" in done.stderr and "Traceback" not in done.stderr
     done = run_govnet("comply", "scan", "-c", str(HARDENED["cisco_ios"]), "--level", "4")
     assert done.returncode == 2 and "2 or 3" in done.stderr
-    done = run_govnet("comply", "scan", "-c", str(HARDENED["cisco_ios"]), "--assets", "devices,pki")
-    assert done.returncode == 2 and "no checks for pki yet" in done.stderr
+    done = run_govnet("comply", "scan", "-c", str(HARDENED["cisco_ios"]), "--assets", "devices,cloud")
+    assert done.returncode == 2 and "choose among devices, hosts, pki, design" in done.stderr
     done = run_govnet("comply", "scan")  # no configs and no backup folder
     assert done.returncode == 2 and "backup folder" in done.stderr
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")

@@ -98,3 +98,20 @@ def test_force_pushes_the_failing_device_and_the_run_records_the_override(rig):
     assert shown.returncode == 0, shown.stderr
     assert f"{VICTIM}: pushed with --force over failing compliance checks" in shown.stdout
     assert "dev.snmp-v3-only" in shown.stdout
+
+
+def test_the_demo_explains_each_refused_device_in_one_line_without_repeating_the_force_note():
+    from govnet.playbooks.demo import refusal_line
+    from govnet.playbooks.gate import refusal
+
+    gate = {
+        "level": 2,
+        "failing": [
+            {"check": "7.1.2.2 a dev.snmp-v3-only", "reason": "SNMP v2c enabled"},
+            {"check": "7.1.4.7 a dev.snmp-v3-only", "reason": "SNMP v2c enabled"},
+        ],
+    }
+    assert refusal_line(refusal("sg-x-acc-1", gate)) == (
+        "sg-x-acc-1: refused by the compliance gate (GB/T 22239-2019 level 2):"
+        " dev.snmp-v3-only (7.1.2.2 a, 7.1.4.7 a): SNMP v2c enabled"
+    )

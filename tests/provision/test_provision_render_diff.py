@@ -101,6 +101,30 @@ def test_rule_ios_one_line_banner_does_not_swallow_what_follows():
     assert lines[0] == "banner login ^Chello^C" and "exec-timeout 5 0" in lines
 
 
+def test_rule_removing_an_snmpv3_user_names_no_key_vrp_keys_first():
+    running = (
+        "snmp-agent group v3 gov privacy\n"
+        "snmp-agent usm-user v3 nms group gov\n"
+        "snmp-agent usm-user v3 nms authentication-mode sha cipher %^%#abc%^%#\n"
+        "snmp-agent usm-user v3 nms privacy-mode aes128 cipher %^%#def%^%#\n"
+    )
+    lines = compute("huawei_vrp", running, "snmp-agent group v3 gov privacy\n").remediation
+    assert lines == [
+        "undo snmp-agent usm-user v3 nms authentication-mode",
+        "undo snmp-agent usm-user v3 nms privacy-mode",
+        "undo snmp-agent usm-user v3 nms group gov",
+    ]
+
+
+def test_rule_removing_an_snmpv3_user_names_no_key_comware():
+    running = (
+        "snmp-agent group v3 gov privacy\n"
+        "snmp-agent usm-user v3 nms gov cipher authentication-mode sha $c$3$abc privacy-mode aes128 $c$3$d\n"
+    )
+    lines = compute("h3c_comware", running, "snmp-agent group v3 gov privacy\n").remediation
+    assert lines == ["undo snmp-agent usm-user v3 nms local"]
+
+
 def test_stored_secrets_compare_as_placeholders_and_are_typed_in_the_device_form():
     running = " local-user admin password irreversible-cipher $1c$abc$def\n"
     assert (
