@@ -5,23 +5,17 @@ from __future__ import annotations
 
 import base64
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from govnet_cli import RunGovnet
+from openssl_sm2 import openssl_verifies
 from signing_kit import ADMIN, World
 
 from govnet.pki.seal import reader
 from govnet.signing.api import create_app
 
-# the seal tests' OpenSSL check is reused, not copied
-sys.path[:0] = [
-    str(Path(__file__).resolve().parents[1] / "seal"),
-    str(Path(__file__).resolve().parents[1] / "pki"),
-]
-from test_seal_openssl import _openssl_verifies  # noqa: E402
 
 
 def test_a_service_signature_verifies_offline_and_with_openssl(
@@ -50,4 +44,4 @@ def test_a_service_signature_verifies_offline_and_with_openssl(
     if shutil.which("openssl") is None:
         pytest.skip("openssl not installed")
     parsed = reader.read_signature(signature)
-    assert _openssl_verifies(tmp_path, parsed.signer_certificate, parsed.signed_bytes, parsed.signature)
+    assert openssl_verifies(tmp_path, parsed.signer_certificate, parsed.signed_bytes, parsed.signature)
