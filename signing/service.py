@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from govnet.errors import GovnetError, InputError, NotFoundError
+from govnet.pki import tsa as tsa_protocol
 from govnet.pki import x509
 from govnet.pki.ca import CertificateRecord
 from govnet.pki.cms import raw as cms_raw
@@ -33,7 +34,6 @@ from govnet.pki.seal.writer import PreparedSigner, prepare_seal, prepare_signer,
 from govnet.pki.service import PkiService
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.sm3 import sm3
-from govnet.pki import tsa as tsa_protocol
 from govnet.pki.tsa import TimeStampAuthority
 from govnet.settings import Settings
 from govnet.signing.access import OPERATIONS, Access, Client, Grant, IssuedToken, Principal

@@ -17,7 +17,6 @@ from govnet.pki.seal import reader
 from govnet.signing.api import create_app
 
 
-
 def test_a_service_signature_verifies_offline_and_with_openssl(
     sqlite_world: World, run_govnet: RunGovnet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
