@@ -115,8 +115,9 @@ def test_concurrent_appends_make_one_line(world: World) -> None:
     assert verdict.checks[0].evidence["records"] >= 60
 
 
-def _appending(log: AuditLog, events: list[AuditEvent]) -> tuple[list[threading.Thread], list[object]]:
-    """One thread per event appending it; each puts its seq (or its exception) into the results."""
+def _append_behind_the_first(log: AuditLog, events: list[AuditEvent]) -> list[object]:
+    """One thread per event appending it, the rest started once the first leads a commit; each seq
+    (or exception) in the order they ended."""
     results: list[object] = []
 
     def one(event: AuditEvent) -> None:
@@ -126,7 +127,14 @@ def _appending(log: AuditLog, events: list[AuditEvent]) -> tuple[list[threading.
             results.append(exc)
 
     threads = [threading.Thread(target=one, args=(e,)) for e in events]
-    return threads, results
+    threads[0].start()
+    while not log._leading:
+        time.sleep(0.001)
+    for t in threads[1:]:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
 
 
 def _hold_first_commit(
@@ -161,14 +169,7 @@ def test_appends_queued_during_a_commit_share_the_next_transaction(
     log = world.service.audit
     events = [AuditEvent(f"c{n}", "sign", "ok", document_hash=f"{n:064x}") for n in range(9)]
     transactions = _hold_first_commit(monkeypatch, log, queued=8)
-    threads, results = _appending(log, events)
-    threads[0].start()
-    while not log._leading:
-        time.sleep(0.001)
-    for t in threads[1:]:
-        t.start()
-    for t in threads:
-        t.join()
+    results = _append_behind_the_first(log, events)
     assert sorted(results) == list(range(1, 10))  # type: ignore[type-var]
     assert len(transactions) == 2  # one for the first record, one for the eight queued behind it
     verdict = verify_chain(world.service.store)
@@ -183,14 +184,7 @@ def test_a_failed_group_commit_fails_every_append_in_it_and_writes_none(
     log = world.service.audit
     events = [AuditEvent(f"c{n}", "sign", "ok") for n in range(5)]
     _hold_first_commit(monkeypatch, log, queued=4, fail=True)
-    threads, results = _appending(log, events)
-    threads[0].start()
-    while not log._leading:
-        time.sleep(0.001)
-    for t in threads[1:]:
-        t.start()
-    for t in threads:
-        t.join()
+    results = _append_behind_the_first(log, events)
     assert 1 in results
     failed = [r for r in results if isinstance(r, StoreError)]
     assert len(failed) == 4, results  # the caller of each hands nothing out
