@@ -154,7 +154,9 @@ class TimeStampResp(core.Sequence):
     ]
 
 
-def _rejection(fail_info: str, text: str) -> bytes:
+def rejection(fail_info: str, text: str) -> bytes:
+    """A DER TimeStampResp refusing with ``fail_info`` (asn1crypto's PKIFailureInfo name, such as
+    ``system_failure``): also what a service without a TSA answers, as RFC 3161 clients expect."""
     return TimeStampResp(
         {"status": {"status": "rejection", "status_string": [text], "fail_info": {fail_info}}}
     ).dump()
@@ -217,10 +219,10 @@ class TimeStampAuthority:
                 raise Rejection("unaccepted_policy", f"this TSA answers under policy {self.policy} only")
             token = self._token(request)
         except Rejection as exc:
-            return _rejection(exc.fail_info, exc.text)
+            return rejection(exc.fail_info, exc.text)
         except Exception:  # a service must answer every request; the cause goes to the log
             log.exception("tsa: could not answer a time-stamp request")
-            return _rejection("system_failure", "the time-stamp authority failed; try again")
+            return rejection("system_failure", "the time-stamp authority failed; try again")
         return TimeStampResp(
             {"status": {"status": "granted"}, "time_stamp_token": core.Any.load(token)}
         ).dump()

@@ -107,43 +107,100 @@ def _now_text() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
+@dataclass
+class _Pending:
+    """One queued append: filled in by the leader that commits it."""
+
+    event: AuditEvent
+    at: str
+    seq: int = 0
+    error: BaseException | None = None
+    done: bool = False
+
+
 class AuditLog:
     def __init__(self, store: Store, *, signer: HeadSigner | None = None, sign_every: int = 500) -> None:
         self.store = store
         self.signer = signer
         self.sign_every = max(1, sign_every)
-        # Appends from this process's threads queue here, in order, holding no connection: waiting
-        # on the store's lock instead, each would hold a pooled connection, and SQLite's busy
-        # handler polls with growing sleeps, which starved some requests for seconds under load.
-        self._append_lock = threading.Lock()
+        # Group commit: appends from this process's threads queue here holding no connection; one of
+        # them (the leader) takes every queued record, writes them in one transaction under the
+        # chain's cross-process lock and commits once (one fsync for the lot), then wakes the rest.
+        # Waiting on the store's lock instead, each would hold a pooled connection, and SQLite's
+        # busy handler polls with growing sleeps, which starved some requests for seconds under load.
+        self._queue: list[_Pending] = []
+        self._leading = False
+        self._changed = threading.Condition()
 
     def append(self, event: AuditEvent) -> int:
         """Append and commit one record; its position. StoreError when it could not be written (the
-        caller then hands nothing out)."""
-        at = _now_text()
-        with self._append_lock, _chain_locked(self.store) as conn:
-            head = conn.execute(select(signing_chain_head).where(signing_chain_head.c.chain == CHAIN)).first()
-            seq, prev = (head.seq + 1, head.record_hash) if head is not None else (1, GENESIS)
-            digest = record_hash(_hashed_fields(seq, at, event, prev))
-            conn.execute(
-                signing_audit.insert().values(
-                    seq=seq, at=at, **asdict(event), prev_hash=prev, record_hash=digest
-                )
-            )
-            if head is None:
-                conn.execute(signing_chain_head.insert().values(chain=CHAIN, seq=seq, record_hash=digest))
-            else:
-                conn.execute(
-                    signing_chain_head.update()
-                    .where(signing_chain_head.c.chain == CHAIN)
-                    .values(seq=seq, record_hash=digest)
-                )
-        if self.signer is not None and seq % self.sign_every == 0:
+        caller then hands nothing out). Returns only once the record is committed."""
+        mine = _Pending(event, _now_text())
+        with self._changed:
+            self._queue.append(mine)
+            while not mine.done and self._leading:
+                self._changed.wait()
+            if not mine.done:  # no leader: this thread commits what is queued (its own record too)
+                self._leading = True
+                batch, self._queue = self._queue, []
+        if not mine.done:
             try:
-                self.sign_head()
-            except Exception as exc:  # the record is committed; a missed head signature is logged only
-                log.warning("audit: signing the chain head at %d failed: %s", seq, type(exc).__name__)
-        return seq
+                self._commit(batch)
+            finally:
+                with self._changed:
+                    self._leading = False
+                    self._changed.notify_all()
+            self._sign_head_if_due(batch[0].seq, batch[-1].seq)
+        if mine.error is not None:
+            raise mine.error
+        return mine.seq
+
+    def _commit(self, batch: list[_Pending]) -> None:
+        """Write ``batch`` in one transaction; every entry ends done, with its seq or the error."""
+        try:
+            with _chain_locked(self.store) as conn:
+                head = conn.execute(
+                    select(signing_chain_head).where(signing_chain_head.c.chain == CHAIN)
+                ).first()
+                seq, prev = (head.seq, head.record_hash) if head is not None else (0, GENESIS)
+                rows = []
+                for pending in batch:
+                    seq += 1
+                    digest = record_hash(_hashed_fields(seq, pending.at, pending.event, prev))
+                    rows.append(
+                        {"seq": seq, "at": pending.at, **asdict(pending.event), "prev_hash": prev,
+                         "record_hash": digest}
+                    )  # fmt: skip
+                    pending.seq, prev = seq, digest
+                conn.execute(signing_audit.insert(), rows)
+                if head is None:
+                    conn.execute(signing_chain_head.insert().values(chain=CHAIN, seq=seq, record_hash=prev))
+                else:
+                    conn.execute(
+                        signing_chain_head.update()
+                        .where(signing_chain_head.c.chain == CHAIN)
+                        .values(seq=seq, record_hash=prev)
+                    )
+        except BaseException as exc:
+            # every caller in the batch hands nothing out; an interrupt stays the leader's own
+            shared = exc if isinstance(exc, Exception) else StoreError("the audit append was interrupted")
+            for pending in batch:
+                pending.seq, pending.error, pending.done = 0, shared, True
+            if not isinstance(exc, Exception):
+                raise
+            return
+        for pending in batch:
+            pending.done = True
+
+    def _sign_head_if_due(self, first: int, last: int) -> None:
+        """Sign the head when records ``first..last`` (0: none committed) passed a multiple of
+        ``sign_every``."""
+        if self.signer is None or not last or last // self.sign_every == (first - 1) // self.sign_every:
+            return
+        try:
+            self.sign_head()
+        except Exception as exc:  # the records are committed; a missed head signature is logged only
+            log.warning("audit: signing the chain head at %d failed: %s", last, type(exc).__name__)
 
     def sign_head(self) -> int | None:
         """Sign the current head with the service key; its seq (None: an empty chain or no signer)."""

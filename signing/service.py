@@ -10,6 +10,7 @@ state that workers would have to share: everything lives in the store (the key c
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from govnet.errors import GovnetError, InputError, NotFoundError
+from govnet.pki import tsa as tsa_protocol
 from govnet.pki import x509
 from govnet.pki.ca import CertificateRecord
 from govnet.pki.cms import raw as cms_raw
@@ -28,7 +30,7 @@ from govnet.pki.ofd.service import verify_file
 from govnet.pki.ofd.sign import Placement, SealSigner, SignResult, sign_ofd
 from govnet.pki.ofd.verify import OfdReport
 from govnet.pki.seal.service import SealRecord, SealService, VerifyRequest
-from govnet.pki.seal.writer import sign_digest
+from govnet.pki.seal.writer import PreparedSigner, prepare_seal, prepare_signer, sign_prepared
 from govnet.pki.service import PkiService
 from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.sm3 import sm3
@@ -43,6 +45,7 @@ from govnet.verdict import Verdict
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+_PREPARED_MAX = 1024  # prepared (seal, signer) pairs kept per worker
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,10 @@ class SigningService:
         self.audit = AuditLog(store, signer=signer, sign_every=settings.service.audit_sign_every)
         self._responders: dict[str, Any] = {}  # per worker: the TSA's and OCSP's keys decrypted once
         self._responders_lock = threading.Lock()
+        # per worker: seals parsed and signers checked once (keyed by what they were built from, so a
+        # changed seal or certificate is prepared afresh; a seal's status is still read every time)
+        self._prepared: dict[tuple[str, bytes, bytes], PreparedSigner] = {}
+        self._prepared_lock = threading.Lock()
 
     # --- time-stamps and OCSP (govnet.pki.tsa / govnet.pki.ocsp) --------------------------------------
 
@@ -91,6 +98,15 @@ class SigningService:
     def time_stamp_authority(self) -> TimeStampAuthority:
         """The PKI's TSA (its newest valid tsa certificate); Unavailable when there is none."""
         return self._responder(TimeStampAuthority)
+
+    def time_stamp_response(self, request_der: bytes) -> bytes:
+        """The DER TimeStampResp for ``POST /tsa``. Without a TSA certificate a rejection with
+        failInfo systemFailure saying so: RFC 3161 clients read a TimeStampResp, not an HTTP error."""
+        try:
+            authority = self.time_stamp_authority()
+        except Unavailable as exc:
+            return tsa_protocol.rejection("system_failure", str(exc))
+        return authority.respond(request_der)
 
     def ocsp_responder(self) -> OcspResponder:
         return self._responder(OcspResponder)
@@ -154,6 +170,22 @@ class SigningService:
             raise Forbidden(f"seal {es_id!r} is {status}: it cannot sign", code="seal_inactive")
         return record
 
+    def _prepared_signer(self, seal: SealRecord, allowed: _Authorised) -> PreparedSigner:
+        """The seal parsed and the signer checked against it, once per worker for each seal DER,
+        certificate DER and key."""
+        cert_der = allowed.signer.certificate.dump()
+        cache_key = (seal.es_id, hashlib.sha256(seal.der).digest(), hashlib.sha256(cert_der).digest())
+        with self._prepared_lock:
+            found = self._prepared.get(cache_key)
+        if found is not None and found.key is allowed.key:
+            return found
+        prepared = prepare_signer(prepare_seal(seal.der), allowed.key, allowed.signer.certificate)
+        with self._prepared_lock:
+            if len(self._prepared) >= _PREPARED_MAX:
+                self._prepared.clear()  # seals rarely change; a bound keeps replaced ones from piling up
+            self._prepared[cache_key] = prepared
+        return prepared
+
     def sign_hash(
         self,
         who: Principal,
@@ -177,10 +209,8 @@ class SigningService:
             if time_stamp:
                 tsa = self.time_stamp_authority()
                 stamper = lambda value: tsa.stamp(sm3(value), "sm3")  # noqa: E731 - GB/T 38540 timeStamp
-            der = sign_digest(
-                seal.der,
-                allowed.key,
-                allowed.signer.certificate,
+            der = sign_prepared(
+                self._prepared_signer(seal, allowed),
                 digest,
                 property_info=property_info,
                 time_stamper=stamper,

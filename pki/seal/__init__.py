@@ -18,6 +18,11 @@ Library API -- the names other areas (``govnet.pki.ofd``, the signing service) b
       -> DER of SES_Signature v4. InputError when the seal is unreadable, the certificate is not listed
          in it, or the hash is not 32 bytes.
 
+    signer = prepare_signer(prepare_seal(seal_der), signer_key, signer_cert)   # parse + check once
+    der = sign_prepared(signer, data_hash, property_info=..., sign_time=..., time_stamper=...)
+        what sign_digest does, for a caller that signs many times with one seal (the signing
+        service keeps one PreparedSigner per seal, signer and key in each worker)
+
     verdict = verify_signature(der, data_hash=digest, trust=trust, policy=SealPolicy(), source="file")
         der        bytes: SES_Signature v4 or v1 (field quirks accepted or refused deliberately, each
                    reported as a check named ``quirk[...]``)
@@ -47,6 +52,11 @@ _EXPORTS = {
     "read_signature": "reader",
     "read_any": "reader",
     "sign_digest": "writer",
+    "sign_prepared": "writer",
+    "prepare_seal": "writer",
+    "prepare_signer": "writer",
+    "PreparedSeal": "writer",
+    "PreparedSigner": "writer",
     "build_seal": "writer",
     "SealRequest": "writer",
     "Trust": "verify",

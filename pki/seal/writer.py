@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from asn1crypto import core
 from asn1crypto import x509 as asn1_x509
@@ -163,6 +163,50 @@ def cert_digest(der: bytes, digest_type: str | None) -> bytes:
     return sm3(der)
 
 
+@dataclass(frozen=True)
+class PreparedSeal:
+    """A version 4 seal parsed once, to sign with many times: a service keeps one per seal (and
+    checks the seal's status in its store at every use; this holds only what the DER says)."""
+
+    seal: Seal
+    der: bytes
+
+
+def prepare_seal(seal_der: bytes) -> PreparedSeal:
+    seal = read_seal(seal_der, "the seal")
+    if seal.version != 4:
+        raise InputError("govnet signs with version 4 (GB/T 38540) seals only; this seal is version 1")
+    return PreparedSeal(seal, seal.der)
+
+
+@dataclass(frozen=True)
+class PreparedSigner:
+    """A signer's key and certificate checked once against each other and a seal that lists the
+    certificate; ``sign_prepared`` then signs without parsing or checking again."""
+
+    seal: PreparedSeal
+    key: SM2PrivateKey = field(repr=False)
+    certificate: asn1_x509.Certificate
+    certificate_der: bytes
+
+
+def prepare_signer(
+    seal: PreparedSeal, signer_key: SM2PrivateKey, signer_cert: bytes | asn1_x509.Certificate
+) -> PreparedSigner:
+    cert = (
+        signer_cert
+        if isinstance(signer_cert, asn1_x509.Certificate)
+        else x509.load_certificate(signer_cert, "the signer's certificate")
+    )
+    _check_key(signer_key, cert, "the signer's")
+    if not listed(seal.seal, cert):
+        raise InputError(
+            f"the seal {seal.seal.es_id!r} does not list the certificate of {x509.name_text(cert.subject)}: "
+            "it cannot sign with this seal"
+        )
+    return PreparedSigner(seal, signer_key, cert, cert.dump())
+
+
 def sign_digest(
     seal_der: bytes,
     signer_key: SM2PrivateKey,
@@ -178,28 +222,47 @@ def sign_digest(
 
     ``time_stamper(signature_value) -> token`` fills the optional ``timeStamp`` field: GB/T 38540
     time-stamps the signature value, so the token's imprint is the SM3 of the signature BIT STRING's
-    bytes (``govnet.pki.tsa.TimeStampAuthority.stamp`` over that hash)."""
-    seal = read_seal(seal_der, "the seal")
-    if seal.version != 4:
-        raise InputError("govnet signs with version 4 (GB/T 38540) seals only; this seal is version 1")
+    bytes (``govnet.pki.tsa.TimeStampAuthority.stamp`` over that hash). Signing many times with one
+    seal: ``prepare_signer(prepare_seal(der), key, cert)`` once, then ``sign_prepared``."""
+    seal = prepare_seal(seal_der)
     cert = (
         signer_cert
         if isinstance(signer_cert, asn1_x509.Certificate)
         else x509.load_certificate(signer_cert, "the signer's certificate")
     )
+    _check_hash(data_hash)
+    return sign_prepared(
+        prepare_signer(seal, signer_key, cert),
+        data_hash,
+        property_info=property_info,
+        sign_time=sign_time,
+        extensions=extensions,
+        time_stamper=time_stamper,
+    )
+
+
+def _check_hash(data_hash: bytes) -> None:
     if len(data_hash) != DIGEST_SIZE:
         raise InputError(f"the document hash must be {DIGEST_SIZE} bytes (SM3), got {len(data_hash)}")
-    _check_key(signer_key, cert, "the signer's")
-    if not listed(seal, cert):
-        raise InputError(
-            f"the seal {seal.es_id!r} does not list the certificate of {x509.name_text(cert.subject)}: "
-            "it cannot sign with this seal"
-        )
+
+
+def sign_prepared(
+    signer: PreparedSigner,
+    data_hash: bytes,
+    *,
+    property_info: str = "",
+    sign_time: dt.datetime | None = None,
+    extensions: Sequence[Extension] = (),
+    time_stamper: Callable[[bytes], bytes] | None = None,
+) -> bytes:
+    """``sign_digest`` with a seal, key and certificate prepared (parsed and checked) beforehand."""
+    _check_hash(data_hash)
     when = _utc(sign_time or dt.datetime.now(dt.UTC))
     tbs = asn1.TbsSignV4(
         {
             "version": 4,
-            "eseal": asn1.SealV4.load(seal.der),
+            # loaded from DER (lazily parsed, and dumped as the very bytes) rather than rebuilt
+            "eseal": asn1.SealV4.load(signer.seal.der),
             "time_info": asn1.Time(name="generalized", value=when),
             "data_hash": asn1.HashField(name="bits", value=bytes(data_hash)),
             "property_info": _ia5(property_info, "the property info"),
@@ -207,11 +270,11 @@ def sign_digest(
         }
     )
     tbs_der = tbs.dump()
-    value = signer_key.sign(tbs_der, id=DEFAULT_ID)
+    value = signer.key.sign(tbs_der, id=DEFAULT_ID)
     signature = asn1.SignatureV4(
         {
             "to_sign": asn1.TbsSignV4.load(tbs_der),
-            "cert": asn1.CertificateField(name="octets", value=cert.dump()),
+            "cert": asn1.CertificateField(name="octets", value=signer.certificate_der),
             "signature_alg": asn1.Algorithm(name="oid", value=SM2_SM3),
             "signature": value,
             "time_stamp": time_stamper(value) if time_stamper is not None else None,

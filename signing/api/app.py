@@ -139,9 +139,10 @@ def _pki_routes(app: FastAPI, service: SigningService) -> None:
 def _tsa_routes(app: FastAPI, service: SigningService) -> None:
     @app.post("/tsa", tags=["read"], response_class=Response)
     async def tsa(request: Request) -> Response:
-        """RFC 3161: a DER TimeStampReq in, a DER TimeStampResp out (a bad request gets a rejection)."""
+        """RFC 3161: a DER TimeStampReq in, a DER TimeStampResp out (a bad request, or a PKI without a
+        TSA certificate, gets a rejection)."""
         body = await read_body(request, 64 << 10)
-        answer = await run_in_threadpool(lambda: service.time_stamp_authority().respond(body))
+        answer = await run_in_threadpool(lambda: service.time_stamp_response(body))
         return Response(answer, media_type="application/timestamp-reply")
 
     @app.post("/ocsp", tags=["read"], response_class=Response)

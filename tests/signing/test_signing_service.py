@@ -168,3 +168,14 @@ def test_every_action_is_in_one_intact_audit_chain(world: World) -> None:
     assert records[-2]["document_hash"] == sm3(DOC).hex() and records[-2]["actor"] == "tax"
     verdict = verify_chain(world.service.store)
     assert verdict.status is Status.PASSED, verdict.summary()
+
+
+def test_a_seal_revoked_after_signing_is_refused_though_the_worker_prepared_it(world: World) -> None:
+    who, _ = _client(world)
+    s = world.service
+    assert s.sign_hash(who, world.seal_a, sm3(DOC)).data  # the seal is now parsed and kept
+    assert s._prepared
+    s.revoke_seal(ADMIN, world.seal_a, "lost")
+    with pytest.raises(Forbidden) as refused:
+        s.sign_hash(who, world.seal_a, sm3(DOC))
+    assert refused.value.code == "seal_inactive"

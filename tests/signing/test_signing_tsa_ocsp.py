@@ -1,7 +1,7 @@
 """Seal signatures with ?timestamp=true carry a time-stamp that verification checks. The service
 mounts the PKI's RFC 3161 time-stamp authority at POST /tsa and its RFC 6960 OCSP responder at
 POST /ocsp and GET /ocsp/{base64}: tokens that verify, good and revoked answers, and garbage answered
-by the protocols' own refusals (never a 5xx)."""
+by the protocols' own refusals (never a 5xx), a PKI without a TSA certificate included."""
 
 from __future__ import annotations
 
@@ -52,6 +52,23 @@ def test_time_stamps_and_ocsp_answers_over_http(sqlite_world: World) -> None:
         assert [c.name for c in checked.failures] == ["cert_status"], checked.summary()
         malformed = client.post("/ocsp", content=b"not der")
         assert malformed.status_code == 200 and malformed.content == bytes.fromhex("30030a0101")
+
+
+def test_tsa_without_a_certificate_answers_an_rfc3161_rejection_not_an_http_error(
+    sqlite_world: World,
+) -> None:
+    with TestClient(create_app(sqlite_world.service), raise_server_exceptions=False) as client:
+        answer = client.post("/tsa", content=tsa.build_request(sm3(b"licence")))
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/timestamp-reply"
+    response = tsa.TimeStampResp.load(answer.content)
+    status = response["status"]
+    assert status["status"].native == "rejection"
+    assert status["fail_info"].native == {"system_failure"}
+    assert "no valid TSA certificate" in status["status_string"].native[0]
+    assert response["time_stamp_token"].native is None
+    verdict = tsa.verify_response_or_token(answer.content, sm3(b"licence"), source="response")
+    assert not verdict.ok
 
 
 def test_a_time_stamped_seal_signature_over_http(sqlite_world: World) -> None:
