@@ -25,7 +25,9 @@ app = typer.Typer(
 LevelOpt = Annotated[
     int, typer.Option("--level", "-l", help="Protection level: 2 (clause 7.1) or 3 (clause 8.1).")
 ]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Reports to write: html,json,junit,sarif.")]
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="Reports to write, comma-separated: html, json, junit, sarif.")
+]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")]
 _COLOUR = {"pass": "green", "fail": "red", "error": "magenta", "manual": "dim", "not_applicable": "dim"}
 
@@ -53,11 +55,13 @@ def scan(
     config: Annotated[
         list[Path] | None,
         typer.Option(
-            "--config", "-c", help="Config file or folder (repeatable; default: $GOVNET_HOME/backups)."
+            "--config", "-c", help="Config file or folder (repeatable; default: the backups in $GOVNET_HOME)."
         ),
     ] = None,
     level: LevelOpt = 3,
-    assets: Annotated[str, typer.Option(help="Asset kinds: devices,hosts,design,pki.")] = "devices",
+    assets: Annotated[
+        str, typer.Option(help="Asset kinds, comma-separated: devices, hosts, design, pki.")
+    ] = "devices",
     host_root: Annotated[
         list[Path] | None,
         typer.Option("--host-root", help="A Linux host's filesystem root (repeatable; implies hosts)."),

@@ -96,7 +96,7 @@ def _row(table: Table, label: str, totals: dict[str, object], last: str) -> None
 def _design(ctx: DemoContext) -> None:
     from govnet.collectors import schema  # noqa: F401  (registers the collectors' tables)
     from govnet.compliance.service import backups_dir, gather_design
-    from govnet.lab.service import sample_inventory
+    from govnet.devices.sources import sample_inventory
     from govnet.store import Store
 
     inventory = Path(ctx.state.get("inventory_path") or sample_inventory())
