@@ -547,6 +547,55 @@ def timestamp_verify(
         raise typer.Exit(1)
 
 
+@app.command()
+def ocsp(
+    cert: Annotated[Path, typer.Argument(help="The certificate to ask about (PEM or DER).")],
+    issuer: Annotated[
+        Path | None,
+        typer.Option(help="Its issuer's certificate (default: found among this installation's CAs)."),
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option(help="The responder (default: the OCSP URL in the certificate's AIA).")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the responder.")] = 10.0,
+    as_json: JsonOption = False,
+) -> None:
+    """Ask the certificate's OCSP responder whether it is revoked; exit 1 unless it answers good
+    (signed by the issuer or its delegated responder, nonce echoed, fresh)."""
+    from govnet.pki import x509
+    from govnet.pki.ocsp_client import ask, responder_urls
+    from govnet.settings import load_settings
+
+    certificate = x509.load_certificate(_read(cert), str(cert))
+    if url is None:
+        named = responder_urls(certificate)
+        if not named:
+            raise InputError(f"{cert}: the certificate names no OCSP responder (AIA); give --url URL")
+        url = named[0]
+    if issuer is not None:
+        issuer_cert = x509.load_certificate(_read(issuer), str(issuer))
+    else:
+        with _service() as service:
+            found = [
+                a.record.certificate
+                for a in service.authorities()
+                if a.record.certificate.subject == certificate.issuer
+            ]
+        if not found:
+            raise InputError(f"{cert}: its issuer is not a CA of this installation; give --issuer FILE")
+        issuer_cert = found[0]
+    verdict = ask(
+        url,
+        certificate,
+        issuer_cert,
+        timeout=timeout,
+        allow_empty_sm2_id=load_settings().pki.allow_empty_sm2_id,
+    )
+    emit_verdict(verdict, as_json=as_json)
+    if not verdict.ok:
+        raise typer.Exit(1)
+
+
 def _parse_time(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text)
