@@ -1,27 +1,15 @@
-"""Backup fixtures: three lab devices (one per vendor) and their inventory entries."""
+"""Backup fixtures (the pieces live in backup_kit)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from backup_kit import VENDORS, BackupLab
 
-from govnet.inventory.models import Device
 from govnet.lab.runtime import LabThread
 from govnet.lab.testing import inventory_device, spec
-
-VENDORS = ("huawei_vrp", "h3c_comware", "cisco_ios")
-
-
-@dataclass
-class BackupLab:
-    lab: LabThread
-    devices: list[Device]
-
-    def device(self, name: str) -> Device:
-        return next(d for d in self.devices if d.hostname == name)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import BackupLab
+from backup_kit import BackupLab
 from netmiko import ConnectHandler
 
 from govnet.collectors.backup.repo import BackupRepo

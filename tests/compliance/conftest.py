@@ -1,4 +1,4 @@
-"""Fixtures for compliance tests: the hardened configurations, and variants of them."""
+"""Fixtures for compliance tests (the hardened configurations live in compliance_kit)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from compliance_kit import FIXTURES
 
 import govnet.compliance.schema  # noqa: F401  (registers the compliance tables)
 from govnet.store import Store
-
-FIXTURES = Path(__file__).resolve().parents[2] / "compliance" / "examples"
-HARDENED = {
-    "huawei_vrp": FIXTURES / "huawei_hardened.cfg",
-    "h3c_comware": FIXTURES / "h3c_hardened.cfg",
-    "cisco_ios": FIXTURES / "cisco_hardened.cfg",
-}
 
 
 @pytest.fixture

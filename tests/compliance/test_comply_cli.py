@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import HARDENED
+from compliance_kit import HARDENED
 from govnet_cli import RunGovnet
 
 

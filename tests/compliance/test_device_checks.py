@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import HARDENED
+from compliance_kit import HARDENED
 
 from govnet.compliance.checks import CHECKS
 from govnet.compliance.model import Outcome

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from conftest import HARDENED
+from compliance_kit import HARDENED
 from govnet_cli import RunGovnet
 from sqlalchemy import select
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import HARDENED
+from compliance_kit import HARDENED
 
 from govnet.compliance.model import Outcome
 from govnet.compliance.report import (

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import HARDENED
+from compliance_kit import HARDENED
 from sqlalchemy import text
 
 from govnet.compliance import history, schema

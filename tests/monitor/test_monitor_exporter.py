@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import Monitored
+from monitor_kit import Monitored
 from prometheus_client.parser import text_string_to_metric_families
 
 from govnet.monitor.catalogue import exposed_names

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import Monitored, monitoring
+from monitor_kit import Monitored, monitoring
 
 from govnet.monitor.promrun import (
     ALERTMANAGER,

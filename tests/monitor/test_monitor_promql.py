@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import POLL, Monitored
+from monitor_kit import POLL, Monitored
 from prometheus_client import CollectorRegistry, generate_latest
 from test_monitor_exporter import fetch, samples
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Monitored
+from monitor_kit import Monitored
 from typer.testing import CliRunner
 
 from govnet.cli import app
