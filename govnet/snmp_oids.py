@@ -89,16 +89,16 @@ HEALTH: dict[str, HealthObjects] = {
     ),
 }
 
-# sysObjectID prefixes -> vendor (the longest prefix wins). H3C's devices from the Huawei-3Com years
-# (before 2007) answer under Huawei's 2011.10 and HP's Comware switches (A-series, FlexFabric)
-# under HP's 11.2.3.7.11; both speak H3C's HH3C MIBs.
+# sysObjectID prefixes -> vendor (the longest prefix wins), and words in sysDescr that name the
+# vendor whatever the sysObjectID: H3C's Comware also ran on Huawei-3Com and HP boxes whose
+# sysObjectID sits elsewhere (Huawei-3Com's under Huawei's 2011.10); LibreNMS matches "Comware" too.
+# (HP's own 11.2.3.7.11 is ProCurve/Aruba, not Comware.)
 OBJECT_ID_VENDORS: dict[Oid, str] = {
     oid("1.3.6.1.4.1.2011"): "huawei_vrp",
-    oid("1.3.6.1.4.1.2011.10"): "h3c_comware",
     oid("1.3.6.1.4.1.25506"): "h3c_comware",
-    oid("1.3.6.1.4.1.11.2.3.7.11"): "h3c_comware",
     oid("1.3.6.1.4.1.9"): "cisco_ios",
 }
+DESCR_VENDORS: tuple[tuple[str, str], ...] = (("comware", "h3c_comware"),)
 
 # The value agents put in an optical column when no module is inserted (H3C: 2147483647).
 OPTICAL_ABSENT = 2147483647

@@ -65,9 +65,13 @@ LLDP_REM = {
 ENT_NAME = (*o.ENT_PHYSICAL_ENTRY, 7)
 
 
-def vendor_from_object_id(object_id: Oid) -> str | None:
-    """The vendor a sysObjectID names: the longest matching prefix in ``snmp_oids.OBJECT_ID_VENDORS``
-    (H3C's devices from the Huawei-3Com years sit under Huawei's 2011.10, HP's Comware under 11)."""
+def vendor_from_system(object_id: Oid, sys_descr: str = "") -> str | None:
+    """The vendor an agent's sysDescr or sysObjectID names (``snmp_oids.DESCR_VENDORS`` first, then
+    the longest matching prefix in ``snmp_oids.OBJECT_ID_VENDORS``); None when neither does."""
+    lowered = sys_descr.lower()
+    for word, vendor in o.DESCR_VENDORS:
+        if word in lowered:
+            return vendor
     best: tuple[int, str | None] = (0, None)
     for prefix, vendor in o.OBJECT_ID_VENDORS.items():
         if object_id[: len(prefix)] == prefix and len(prefix) > best[0]:

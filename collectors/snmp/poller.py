@@ -161,7 +161,9 @@ async def poll_device(target: PollTarget, options: PollOptions, engine: Any = No
             target.target, engine=engine, timeout=options.timeout, retries=options.retries, fast=options.fast
         )
         system = _system(await session.get(SYSTEM_OIDS))
-        vendor = getattr(target.target, "vendor", None) or parse.vendor_from_object_id(system["object_id"])
+        vendor = getattr(target.target, "vendor", None) or parse.vendor_from_system(
+            system["object_id"], system["sys_descr"]
+        )
         columns: parse.Columns = {}
         walk_notes: list[str] = []
         values = len(SYSTEM_OIDS)
