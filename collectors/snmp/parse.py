@@ -201,9 +201,9 @@ def addresses(columns: Columns) -> tuple[dict[int, list[str]], dict[int, list[st
         cisco6: dict[int, list[str]] = {}
         cisco_rows = columns.get(CISCO_IP_ADDRESS_IFINDEX, [])
         _inet_table(cisco_rows, "cIpAddressTable", {}, cisco6, notes)
-        for ifindex, found6 in cisco6.items():
+        for cisco_ifindex, found6 in cisco6.items():
             for address in found6:
-                _add(v6, ifindex, address)
+                _add(v6, cisco_ifindex, address)
         if cisco6:
             notes.append("IPv6 from CISCO-IETF-IP-MIB cIpAddressTable (no IPv6 in ipAddressTable)")
     if not v4:  # ipAddressTable absent, or an agent that lists only IPv6 there: the old table
