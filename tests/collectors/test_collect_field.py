@@ -10,7 +10,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from collect_topology import Responder
 
 from govnet import snmp_ber as ber
 from govnet import snmp_oids as o
@@ -272,7 +272,7 @@ def _if_rows(n: int) -> list[tuple[tuple[int, ...], int, object]]:
     return rows
 
 
-class QuirkyAgent:
+class QuirkyAgent(Responder):
     """A v2c agent on 127.0.0.1 serving a fixed table, with the quirks of real ones: ``max_varbinds``
     (answers tooBig past it) and ``backwards`` (OID -> the earlier OID it returns as its successor)."""
 
@@ -281,10 +281,7 @@ class QuirkyAgent:
         self.keys = [r[0] for r in self.rows]
         self.max_varbinds, self.backwards = max_varbinds, backwards or {}
         self.too_big = 0
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__(self._answer)
 
     def _next(self, oid: tuple[int, ...]) -> tuple[tuple[int, ...], int, object]:
         if oid in self.backwards:
@@ -292,40 +289,31 @@ class QuirkyAgent:
         i = bisect_right(self.keys, oid)
         return self.rows[i] if i < len(self.rows) else (oid, ber.END_OF_MIB_VIEW, None)
 
-    def _serve(self) -> None:
-        while True:
-            try:
-                data, peer = self.sock.recvfrom(65535)
-            except OSError:
-                return
-            start, end = ber.expect(data, 0, ber.SEQUENCE)
-            _, e = ber.expect(data, start, ber.INTEGER, end)
-            _, e = ber.expect(data, e, ber.OCTET_STRING, end)
-            pdu = ber.decode_pdu(data, e, end)
-            found: list[tuple[tuple[int, ...], int, object]] = []
-            if pdu.pdu_type == ber.GET_REQUEST:
-                table = {r[0]: r for r in self.rows}
-                found = [table.get(x, (x, ber.NO_SUCH_OBJECT, None)) for x in pdu.oids]
-            else:
-                cursors = list(pdu.oids)
-                for _ in range(max(1, pdu.error_index)):
-                    for k, cursor in enumerate(cursors):
-                        row = self._next(cursor)
-                        found.append(row)
-                        cursors[k] = row[0]
-            status = 0
-            if len(found) > self.max_varbinds:
-                self.too_big += 1
-                status, found = 1, []
-            varbinds = b"".join(
-                ber.encode_varbind(ber.encode_oid(x), ber.encode_value(t, v)) for x, t, v in found
-            )
-            answer = ber.encode_pdu(ber.RESPONSE, pdu.request_id, status, 0, varbinds)
-            body = ber.encode_integer(1) + ber.encode_octets(b"public") + answer
-            self.sock.sendto(ber.tlv(ber.SEQUENCE, body), peer)
-
-    def close(self) -> None:
-        self.sock.close()
+    def _answer(self, data: bytes) -> bytes:
+        start, end = ber.expect(data, 0, ber.SEQUENCE)
+        _, e = ber.expect(data, start, ber.INTEGER, end)
+        _, e = ber.expect(data, e, ber.OCTET_STRING, end)
+        pdu = ber.decode_pdu(data, e, end)
+        found: list[tuple[tuple[int, ...], int, object]] = []
+        if pdu.pdu_type == ber.GET_REQUEST:
+            table = {r[0]: r for r in self.rows}
+            found = [table.get(x, (x, ber.NO_SUCH_OBJECT, None)) for x in pdu.oids]
+        else:  # GETBULK: error_index holds max-repetitions
+            cursors = list(pdu.oids)
+            for _ in range(max(1, pdu.error_index)):
+                for k, cursor in enumerate(cursors):
+                    row = self._next(cursor)
+                    found.append(row)
+                    cursors[k] = row[0]
+        status = 0
+        if len(found) > self.max_varbinds:
+            self.too_big += 1
+            status, found = 1, []
+        varbinds = b"".join(
+            ber.encode_varbind(ber.encode_oid(x), ber.encode_value(tag, v)) for x, tag, v in found
+        )
+        answer = ber.encode_pdu(ber.RESPONSE, pdu.request_id, status, 0, varbinds)
+        return ber.tlv(ber.SEQUENCE, ber.encode_integer(1) + ber.encode_octets(b"public") + answer)
 
 
 def _poll(agent: QuirkyAgent) -> DevicePoll:
