@@ -49,6 +49,10 @@ class Target:
     priv_protocol: str | None = None
     priv_key: str | None = None
 
+    @property
+    def ipv6(self) -> bool:  # govnet.devices.pysnmp_transport picks its transport by it
+        return ":" in self.host
+
 
 def peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -17,9 +17,21 @@ from govnet.output import InventoryOption, JsonOption, OverlayOption
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from govnet.collectors.snmp.findings import LinkStatus
     from govnet.collectors.snmp.service import RunResult
 
 app = typer.Typer(help="Collectors: poll the extranet's devices over SNMP.", no_args_is_help=True)
+
+
+def _state(s: LinkStatus) -> str:
+    """The speed column: speed when up, else why not; "?" where the agent did not say."""
+    if not s.found:
+        return "[red]missing[/]"
+    if s.oper_up is None:
+        return "[yellow]state ?[/]"
+    if not s.oper_up:
+        return "[red]down[/]"
+    return f"{s.speed_mbps}M" if s.speed_mbps is not None else "[yellow]up, speed ?[/]"
 
 
 def _mbps(bps: float | None) -> str:
@@ -46,7 +58,7 @@ def render_result(c: Console, result: RunResult, *, title: str = "SNMP poll", on
         if one_end and s.end.link in shown:
             continue
         shown.add(s.end.link)
-        state = f"{s.speed_mbps}M" if s.oper_up else ("[red]down[/]" if s.found else "[red]missing[/]")
+        state = _state(s)
         table.add_row(
             s.end.device,
             s.end.interface,

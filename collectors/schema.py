@@ -1,13 +1,18 @@
 """The collectors' tables (store component ``"collectors"``) and their forward migrations.
 
 Version 1: the SNMP poller's latest state per device and interface, 5-minute rollups per interface
-(kept 30 days), and the latest findings. Importing this module registers the component with
-``govnet.store``; every module that reads or writes these tables imports them from here.
+(kept 30 days), and the latest findings. Version 2: an interface's admin/oper state and speed may
+be unknown (NULL) — real agents leave them out; ``snmp_interfaces`` holds only the latest sample, so
+it is made again (the next poll refills it; one interval's rates are lost).
+
+Importing this module registers the component with ``govnet.store``; every module that reads or
+writes these tables imports them from here.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Boolean, Column, Float, Index, Integer, String, Table, Text
+from sqlalchemy.engine import Connection
 
 from govnet.store import create_tables, metadata, register_migrations
 
@@ -40,9 +45,9 @@ snmp_interfaces = Table(
     Column("name", String(128), nullable=False),
     Column("alias", Text, nullable=False, default=""),
     Column("polled_at", Float, nullable=False),
-    Column("admin_up", Boolean, nullable=False),
-    Column("oper_up", Boolean, nullable=False),
-    Column("speed_mbps", Integer, nullable=False),
+    Column("admin_up", Boolean, nullable=True),  # NULL: the agent did not say
+    Column("oper_up", Boolean, nullable=True),
+    Column("speed_mbps", Integer, nullable=True),  # NULL: the agent gives no speed
     Column("in_octets", String(24), nullable=True),  # 64-bit counters exceed a signed BIGINT
     Column("out_octets", String(24), nullable=True),
     Column("counter_bits", Integer, nullable=False),
@@ -69,7 +74,7 @@ snmp_rollups = Table(
     Column("in_max", Float, nullable=False),
     Column("out_sum", Float, nullable=False),
     Column("out_max", Float, nullable=False),
-    Column("speed_mbps", Integer, nullable=False),
+    Column("speed_mbps", Integer, nullable=False),  # 0: unknown (as ifHighSpeed says it); read as None
 )
 Index("ix_snmp_rollups_bucket", snmp_rollups.c.bucket)
 
@@ -88,4 +93,17 @@ snmp_findings = Table(
 )
 Index("ix_snmp_findings_device", snmp_findings.c.device)
 
-register_migrations(COMPONENT, [create_tables(snmp_devices, snmp_interfaces, snmp_rollups, snmp_findings)])
+
+def _interfaces_nullable_state(conn: Connection) -> None:
+    """Version 2: remake the latest-sample table with nullable state and speed."""
+    snmp_interfaces.drop(conn, checkfirst=True)
+    snmp_interfaces.create(conn)
+
+
+register_migrations(
+    COMPONENT,
+    [
+        create_tables(snmp_devices, snmp_interfaces, snmp_rollups, snmp_findings),
+        _interfaces_nullable_state,
+    ],
+)

@@ -23,9 +23,9 @@ _LLDP_MISMATCH = "lldp.miscabled"
 class InterfaceRow:
     device: str
     name: str
-    admin_up: bool
-    oper_up: bool
-    speed_mbps: int
+    admin_up: bool | None  # None: the agent did not say
+    oper_up: bool | None
+    speed_mbps: int | None  # None: the agent gives no speed
     in_octets: int | None = None
     out_octets: int | None = None
     in_errors: int | None = None
@@ -60,6 +60,10 @@ def _int(text: Any) -> int | None:
     return None if text in (None, "") else int(text)
 
 
+def _bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
 def _global(addresses: Iterable[str]) -> tuple[str, ...]:
     sample = InterfaceSample(0, "", "", "", 0, False, False, 0, None, None, 64, ipv6=tuple(addresses))
     return tuple(global_ipv6(sample))
@@ -69,9 +73,9 @@ def interface_from_store(row: dict[str, Any]) -> InterfaceRow:
     return InterfaceRow(
         row["device"],
         row["name"],
-        bool(row["admin_up"]),
-        bool(row["oper_up"]),
-        int(row["speed_mbps"]),
+        _bool(row["admin_up"]),
+        _bool(row["oper_up"]),
+        _int(row["speed_mbps"]),
         _int(row["in_octets"]),
         _int(row["out_octets"]),
         _int(row["in_errors"]),
@@ -184,9 +188,13 @@ def interface_families(rows: Iterable[InterfaceRow], topo: Topology) -> Iterator
         ):
             if value is not None:
                 family.add_metric(labels, value)
-        oper.add_metric(labels, 1 if r.oper_up else 0)
-        admin.add_metric(labels, 1 if r.admin_up else 0)
-        speed.add_metric(labels, r.speed_mbps * 1e6 / 8)
+        # an unknown is left out of the series, never exported as 0 ("down", "no speed")
+        if r.oper_up is not None:
+            oper.add_metric(labels, 1 if r.oper_up else 0)
+        if r.admin_up is not None:
+            admin.add_metric(labels, 1 if r.admin_up else 0)
+        if r.speed_mbps is not None:
+            speed.add_metric(labels, r.speed_mbps * 1e6 / 8)
         if end is None:
             continue
         tier_bps = end.tier_mbps * 1e6

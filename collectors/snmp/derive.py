@@ -30,7 +30,7 @@ class InterfaceRate:
     seconds: float
     in_bps: float | None  # None: no trustworthy figure for this interval (see ``note``)
     out_bps: float | None
-    speed_mbps: int
+    speed_mbps: int | None  # None: the agent gives no speed
     note: str = ""  # "", "reboot", "wrap", "discontinuity", "first poll"
 
     @property
@@ -39,8 +39,8 @@ class InterfaceRate:
         return utilisation(self.in_bps, self.out_bps, self.speed_mbps)
 
 
-def utilisation(in_bps: float | None, out_bps: float | None, mbps: int) -> float | None:
-    if in_bps is None or out_bps is None or mbps <= 0:
+def utilisation(in_bps: float | None, out_bps: float | None, mbps: int | None) -> float | None:
+    if in_bps is None or out_bps is None or not mbps or mbps <= 0:
         return None
     return round(100 * max(in_bps, out_bps) / (mbps * 1_000_000), 2)
 
@@ -57,14 +57,16 @@ def rebooted(prev: DevicePoll, cur: DevicePoll) -> bool:
     return cur.uptime_ticks < expected - (UPTIME_SLACK_S + 0.1 * elapsed) * 100
 
 
-def counter_delta(prev: int, cur: int, bits: int, seconds: float, speed_mbps: int) -> tuple[int | None, str]:
+def counter_delta(
+    prev: int, cur: int, bits: int, seconds: float, speed_mbps: int | None
+) -> tuple[int | None, str]:
     """Octets between two readings, or None with the reason when there is no honest figure."""
     delta = cur - prev
     note = ""
     if delta < 0:
         delta += 2**bits
         note = "wrap"
-    if speed_mbps > 0 and delta * 8 / seconds > speed_mbps * 1_000_000 * LINE_RATE_SLACK:
+    if speed_mbps and delta * 8 / seconds > speed_mbps * 1_000_000 * LINE_RATE_SLACK:
         return None, "discontinuity"  # faster than the port can go: a reset, not traffic
     return delta, note
 

@@ -32,6 +32,7 @@ RULES = (
     "link.below-tier",
     "link.down",
     "link.missing",
+    "link.unknown-state",
     "uplink.no-ipv6",
     "lldp.miscabled",
     "lldp.unknown-link",
@@ -165,9 +166,9 @@ class LinkStatus:
 
     end: LinkEnd
     found: bool
-    oper_up: bool = False
-    admin_up: bool = False
-    speed_mbps: int = 0
+    oper_up: bool | None = None  # None: the agent did not say
+    admin_up: bool | None = None
+    speed_mbps: int | None = None
     in_bps: float | None = None
     out_bps: float | None = None
     util_speed: float | None = None  # percent of ifHighSpeed
@@ -262,9 +263,30 @@ def findings(ends: list[LinkEnd], polls: dict[str, DevicePoll], statuses: list[L
         if not st.found:
             out.append(Finding("link.missing", Severity.ERROR, *where, "interface not on the device"))
             continue
-        if not st.oper_up:
-            why = "administratively down" if not st.admin_up else "down (link)"
+        if st.oper_up is None:
+            out.append(
+                Finding(
+                    "link.unknown-state",
+                    Severity.WARNING,
+                    *where,
+                    "the agent does not say whether the interface is up (no usable ifOperStatus)",
+                    {"tier": e.tier},
+                )
+            )
+        elif not st.oper_up:
+            why = "administratively down" if st.admin_up is False else "down (link)"
             out.append(Finding("link.down", Severity.ERROR, *where, f"interface {why}", {"tier": e.tier}))
+        elif st.speed_mbps is None:
+            out.append(
+                Finding(
+                    "link.unknown-state",
+                    Severity.WARNING,
+                    *where,
+                    f"the agent gives no speed for the interface (no ifHighSpeed/ifSpeed): its {e.tier} "
+                    "tier cannot be checked",
+                    {"tier": e.tier},
+                )
+            )
         elif st.speed_mbps < e.tier_mbps:
             out.append(
                 Finding(

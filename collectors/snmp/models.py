@@ -74,9 +74,9 @@ class InterfaceSample:
     descr: str
     alias: str
     if_type: int
-    admin_up: bool
-    oper_up: bool
-    speed_mbps: int  # ifHighSpeed, else ifSpeed / 10^6
+    admin_up: bool | None  # None: the agent did not say (no ifAdminStatus, or "unknown")
+    oper_up: bool | None  # None: the agent did not say (no ifOperStatus, or "unknown")
+    speed_mbps: int | None  # ifHighSpeed, else ifSpeed / 10^6; None: the agent gives no speed
     in_octets: int | None
     out_octets: int | None
     counter_bits: int  # 64 (ifHC*) or 32 (ifIn/OutOctets fallback)

@@ -19,7 +19,14 @@ from govnet import snmp_ber as ber
 from govnet import snmp_oids as o
 from govnet.collectors.snmp import parse
 from govnet.collectors.snmp.models import DevicePoll, ErrorKind, PollError, PollTarget
-from govnet.collectors.snmp.session import PollFailure, Session, close_quietly, new_engine, open_session
+from govnet.collectors.snmp.session import (
+    PollFailure,
+    Session,
+    TooBig,
+    close_quietly,
+    new_engine,
+    open_session,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,21 +47,38 @@ class PollOptions:
 
 
 async def walk_columns(
-    session: Session, columns: list[Oid], repetitions: int, first: int | None = None
+    session: Session,
+    columns: list[Oid],
+    repetitions: int,
+    first: int | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[parse.Columns, int]:
     """Walk several columns in lockstep with GETBULK; return rows per column and the values kept.
 
     The first request asks ``first`` repetitions (a guess at the table's rows), later ones twice as
-    many up to ``repetitions``: a table that ends early wastes few varbinds (agents are slow)."""
+    many up to ``repetitions``: a table that ends early wastes few varbinds (agents are slow).
+    Real agents are met halfway: one answering tooBig is asked again for half the rows; a column
+    whose OIDs go backwards (a broken agent table) ends there, with a note, and the poll goes on;
+    agents that return fewer or more rows than asked, or exceptions mid-column, are read as they are."""
     out: parse.Columns = {c: [] for c in columns}
     last: dict[Oid, Oid] = {c: c for c in columns}
     values = 0
     asked = first or repetitions
+    ceiling = MAX_VARBINDS
+    lockstep = True  # False once one row of every column at once was too big: a column at a time
     while last:
-        batch = list(last)
-        reps = max(1, min(asked, repetitions, MAX_VARBINDS // len(batch)))
+        batch = list(last) if lockstep else list(last)[:1]
+        reps = max(1, min(asked, repetitions, ceiling // len(batch)))
+        try:
+            answer = await session.bulk([last[c] for c in batch], reps)
+        except TooBig:
+            if reps == 1 and not lockstep:
+                raise
+            if reps == 1:
+                lockstep = False
+            ceiling, asked = max(1, reps * len(batch) // 2), max(1, reps // 2)
+            continue
         asked = reps * 2
-        answer = await session.bulk([last[c] for c in batch], reps)
         if not answer:
             raise PollFailure(ErrorKind.MALFORMED, "empty GETBULK answer")
         n = len(batch)
@@ -68,9 +92,13 @@ async def walk_columns(
                 finished.add(column)
                 continue
             if oid <= last[column]:
-                raise PollFailure(
-                    ErrorKind.MALFORMED, f"OID not increasing after {'.'.join(map(str, last[column]))}"
-                )
+                finished.add(column)
+                if notes is not None:
+                    notes.append(
+                        f"column {'.'.join(map(str, column))}: OID not increasing after "
+                        f"{'.'.join(map(str, last[column]))}; walk of that column stopped there"
+                    )
+                continue
             out[column].append((oid[len(column) :], tag, value))
             last[column] = oid
             values += 1
@@ -101,7 +129,7 @@ def _system(varbinds: list[ber.Varbind]) -> dict[str, Any]:
 
     def text(oid: Oid) -> str:
         _tag, value = found.get(oid, (0, None))
-        return value.decode("utf-8", "replace") if isinstance(value, bytes) else ""
+        return parse.text(value) if isinstance(value, bytes) else ""
 
     object_id = found.get(SYSTEM_OIDS[1], (0, None))[1]
     if_number = found.get(IF_NUMBER, (0, None))[1]
@@ -119,7 +147,7 @@ def column_groups(vendor: str | None) -> list[list[Oid]]:
     """The columns a poll walks, one lockstep walk per group of tables."""
     cols = parse.columns_for(vendor)
     if_cols = list(parse.IF_COLUMNS.values())
-    ip_cols = [parse.IP_ADDRESS_IFINDEX, parse.IP_AD_ENT_IFINDEX]
+    ip_cols = parse.address_columns(vendor)
     lldp_cols = [c for c in cols if c[: len(o.LLDP_LOCAL) - 1] == o.LLDP_LOCAL[:-1]]
     rest = [c for c in cols if c not in if_cols and c not in ip_cols and c not in lldp_cols]
     return [g for g in (if_cols, ip_cols, lldp_cols, rest) if g]
@@ -133,15 +161,20 @@ async def poll_device(target: PollTarget, options: PollOptions, engine: Any = No
             target.target, engine=engine, timeout=options.timeout, retries=options.retries, fast=options.fast
         )
         system = _system(await session.get(SYSTEM_OIDS))
-        vendor = getattr(target.target, "vendor", None) or parse.vendor_from_object_id(system["object_id"])
+        vendor = getattr(target.target, "vendor", None) or parse.vendor_from_system(
+            system["object_id"], system["sys_descr"]
+        )
         columns: parse.Columns = {}
+        walk_notes: list[str] = []
         values = len(SYSTEM_OIDS)
         rows = system["if_number"] + 1  # a row per interface, and one more to see the table end
         read_at = time.time()
         for i, group in enumerate(column_groups(vendor)):
             # the interface tables have ifNumber rows; addresses, LLDP and health usually fewer
             started = time.time()
-            walked, n = await walk_columns(session, group, options.max_repetitions, rows if i == 0 else 4)
+            walked, n = await walk_columns(
+                session, group, options.max_repetitions, rows if i == 0 else 4, walk_notes
+            )
             if i == 0:  # when the counters were read: rates divide by the time between two such reads
                 read_at = (started + time.time()) / 2
             columns.update(walked)
@@ -159,7 +192,7 @@ async def poll_device(target: PollTarget, options: PollOptions, engine: Any = No
             lldp=tuple(parsed.lldp),
             health=parsed.health,
             values=values,
-            notes=tuple(parsed.notes),
+            notes=(*walk_notes, *parsed.notes),
         )
     except PollFailure as failure:
         return DevicePoll(target.name, target.address, time.time(), error=failure.error)

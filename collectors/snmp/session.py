@@ -45,6 +45,10 @@ class PollFailure(Exception):
         self.error = PollError(kind, detail)
 
 
+class TooBig(PollFailure):
+    """error-status tooBig: the answer would not fit the agent's message size; ask for fewer rows."""
+
+
 class Session(Protocol):
     async def get(self, oids: list[Oid]) -> list[Varbind]: ...
 
@@ -56,7 +60,8 @@ class Session(Protocol):
 def _status_failure(status: int, index: int) -> PollFailure:
     name = ERROR_STATUS.get(status, str(status))
     kind = ErrorKind.AUTHORIZATION if status == 16 else ErrorKind.ERROR_STATUS
-    return PollFailure(kind, f"agent answered error-status {name} (index {index})")
+    failure = TooBig if status == 1 else PollFailure
+    return failure(kind, f"agent answered error-status {name} (index {index})")
 
 
 # ---------------------------------------------------------------- fast v2c

@@ -137,7 +137,7 @@ def _fold(conn: Any, rate: InterfaceRate, now: float) -> None:
                 in_max=rate.in_bps,
                 out_sum=rate.out_bps,
                 out_max=rate.out_bps,
-                speed_mbps=rate.speed_mbps,
+                speed_mbps=rate.speed_mbps or 0,
             )
         )
         return
@@ -150,7 +150,7 @@ def _fold(conn: Any, rate: InterfaceRate, now: float) -> None:
             in_max=max(row.in_max, rate.in_bps),
             out_sum=row.out_sum + rate.out_bps,
             out_max=max(row.out_max, rate.out_bps),
-            speed_mbps=rate.speed_mbps,
+            speed_mbps=rate.speed_mbps or 0,
         )
     )
 
@@ -168,7 +168,7 @@ class Rollup:
     in_max: float
     out_mean: float
     out_max: float
-    speed_mbps: int
+    speed_mbps: int | None  # None: the agent gave no speed
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -208,7 +208,7 @@ def rollups(
             r.in_max,
             r.out_sum / r.samples,
             r.out_max,
-            r.speed_mbps,
+            r.speed_mbps or None,
         )
         for r in rows
     ]

@@ -8,7 +8,9 @@ tiers, v2c and v3 (SHA/AES, SHA-256/AES-256), and a lab running it (IPv4 and IPv
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import socket
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,3 +137,26 @@ def running_lab(state_dir: Path) -> Iterator[Net]:
         net = Net(lab, inv, ports, ssh)
         net.inventory = net.pointed("127.0.0.1")
         yield net
+
+
+class Responder:
+    """A tiny UDP 'agent' on 127.0.0.1 that answers every request with ``make(request)``."""
+
+    def __init__(self, make: Callable[[bytes], bytes]) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.make = make
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                data, peer = self.sock.recvfrom(65535)
+            except OSError:
+                return
+            self.sock.sendto(self.make(data), peer)
+
+    def close(self) -> None:
+        self.sock.close()

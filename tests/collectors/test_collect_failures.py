@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import socket
-import threading
 from collections.abc import Iterator
 
 import pytest
-from collect_topology import Net
+from collect_topology import Net, Responder
 
 from govnet import snmp_ber as ber
 from govnet.collectors.snmp.models import ErrorKind, PollTarget
@@ -46,29 +44,6 @@ def test_wrong_community_times_out_as_agents_stay_silent(net: Net) -> None:
     c2 = next(t for t in net.targets() if t.name == "c-core2")
     polls = _by_name([PollTarget("bad-community", dataclasses.replace(c2.target, community="guess"))])
     assert polls["bad-community"].error.kind is ErrorKind.TIMEOUT
-
-
-class Responder:
-    """A tiny UDP 'agent' on 127.0.0.1 that answers every request with ``make(request)``."""
-
-    def __init__(self, make) -> None:  # type: ignore[no-untyped-def]
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.make = make
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                data, peer = self.sock.recvfrom(65535)
-            except OSError:
-                return
-            self.sock.sendto(self.make(data), peer)
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 def _request_id(data: bytes) -> int:

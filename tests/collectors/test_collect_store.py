@@ -78,3 +78,50 @@ def test_rates_derive_from_the_stored_previous_poll(collect_store: Store) -> Non
     previous = history.previous_polls(collect_store, ["r1"])["r1"]
     (rate,) = interface_rates(previous, _poll(T0 + 60, 8_500_000, uptime=106_000))
     assert rate.in_bps == 7_500_000 * 8 / 60 and rate.note == ""
+
+
+def test_unknown_state_and_speed_are_stored_as_unknown(collect_store: Store) -> None:
+    itf = InterfaceSample(67, "Vlanif210", "Vlanif210", "", 53, None, None, None, 5, 6, 64)
+    poll = DevicePoll("r2", "127.0.0.1:161", T0, uptime_ticks=1, interfaces=(itf,))
+    rate = InterfaceRate("r2", "Vlanif210", 67, 60.0, 8e3, 4e3, None)
+    history.save_run(collect_store, [poll], [rate], [], T0 + 10)
+    (row,) = history.latest_interfaces(collect_store, "r2")
+    assert (row["admin_up"], row["oper_up"], row["speed_mbps"]) == (None, None, None)
+    (again,) = history.previous_polls(collect_store, ["r2"])["r2"].interfaces
+    assert (again.admin_up, again.oper_up, again.speed_mbps) == (None, None, None)
+    (rolled,) = history.rollups(collect_store, "r2")
+    assert rolled.speed_mbps is None and rolled.in_max == 8e3
+
+
+def test_a_version_1_store_upgrades_to_nullable_interface_state(store_url: str) -> None:
+    from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, insert
+
+    from govnet.collectors.schema import snmp_devices, snmp_findings, snmp_rollups
+    from govnet.store import schema_version
+
+    old = MetaData()
+    Table(
+        "snmp_interfaces",
+        old,
+        Column("device", String(128), primary_key=True),
+        Column("ifindex", Integer, primary_key=True),
+        Column("name", String(128), nullable=False),
+        Column("oper_up", Boolean, nullable=False),
+        Column("speed_mbps", Integer, nullable=False),
+    )
+    for table in (snmp_devices, snmp_rollups, snmp_findings):
+        table.to_metadata(old)
+    with Store.open(store_url, migrate=False) as raw, raw.begin() as conn:
+        schema_version.create(conn, checkfirst=True)
+        old.create_all(conn)
+        conn.execute(insert(schema_version).values(component="collectors", version=1))
+        conn.execute(
+            insert(old.tables["snmp_interfaces"]).values(
+                device="r", ifindex=1, name="x", oper_up=True, speed_mbps=1
+            )
+        )
+    with Store.open(store_url) as store:
+        assert store.versions()["collectors"] == 2
+        itf = InterfaceSample(1, "x", "x", "", 6, None, None, None, None, None, 32)
+        history.save_run(store, [DevicePoll("r", "a", T0, interfaces=(itf,))], [], [], T0)
+        assert [r["oper_up"] for r in history.latest_interfaces(store, "r")] == [None]
