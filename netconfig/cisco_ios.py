@@ -57,6 +57,8 @@ from govnet.netconfig.handlers import (
     h_vty_privilege,
     interface_address_commands,
     itf_of,
+    read_delimited,
+    server_commands,
     ospf_view_handler,
     set_area_network,
     set_idle_timeout,
@@ -227,6 +229,14 @@ def h_username(session: ConfigSession, args: Args) -> None:
         user.password_reversible = reversible
 
 
+def h_aaa_new_model(session: ConfigSession, args: Args) -> None:
+    """``aaa new-model``: lines without their own ``login`` authenticate through AAA's default list
+    (the local user database when no list is configured), so logins name a user."""
+    vty = session.config.vty
+    if not negated(args) and vty.auth_mode == "password":
+        vty.auth_mode = "aaa"
+
+
 def h_enable_secret(session: ConfigSession, args: Args) -> None:
     if negated(args):
         session.config.enable_secret_hash = None
@@ -380,7 +390,8 @@ def h_snmp_host(session: ConfigSession, args: Args) -> None:
 
 
 def h_banner(session: ConfigSession, args: Args) -> str | None:
-    """``banner login ^C text ^C``: single or multi-line, delimited by its first character(s)."""
+    """``banner login ^C text ^C``: single or multi-line, delimited by its first character (``^C``
+    as two characters, or the control character itself)."""
     kind = args["kind"].lower()
     if kind not in ("login", "motd", "exec"):
         raise CommandError("wrong-parameter")
@@ -390,22 +401,8 @@ def h_banner(session: ConfigSession, args: Args) -> str | None:
         return None
     raw = args["text"]
     delimiter = "^C" if raw.startswith("^C") else raw[:1]
-    body = raw[len(delimiter) :]
-    if delimiter in body:
-        setattr(session.config.banners, target, body.split(delimiter, 1)[0])
+    if not read_delimited(session, raw, delimiter, lambda s, text: setattr(s.config.banners, target, text)):
         return None
-    collected = [body] if body else []
-
-    def more(s: ConfigSession, line: str) -> str:
-        if delimiter in line:
-            collected.append(line.split(delimiter, 1)[0])
-            setattr(s.config.banners, target, "\n".join(collected).strip("\n"))
-            return ""
-        collected.append(line)
-        s.ask(more)
-        return ""
-
-    session.ask(more)
     return f"Enter TEXT message.  End with the character '{delimiter[-1]}'."
 
 
@@ -483,6 +480,7 @@ class IosSyntax(ConfigDialect):
                 cmd("exec-timeout <minutes>", h_exec_timeout),
                 cmd("exec-timeout <minutes> <seconds>", h_exec_timeout),
                 cmd("access-class <acl> in", h_vty_acl),
+                cmd("access-class <acl> in vrf-also", h_vty_acl),
                 cmd("ipv6 access-class <acl> in", lambda s, a: h_vty_acl(s, {**a, "ipv6": "1"})),
                 cmd("privilege level <level>", h_vty_privilege),
             ],
@@ -507,6 +505,7 @@ class IosSyntax(ConfigDialect):
             cmd("line vty <first> <last>", vty_view_handler(1500, "line")),
             cmd("username <user> <rest...>", h_username),
             undo_only("username <user>", h_username),
+            cmd("aaa new-model", h_aaa_new_model),
             cmd("enable secret <rest...>", h_enable_secret),
             undo_only("enable secret", h_enable_secret),
             cmd("login block-for <seconds> attempts <attempts> within <within>", h_login_block),
@@ -523,11 +522,12 @@ class IosSyntax(ConfigDialect):
             cmd("snmp-server enable traps <rest...>", h_snmp_trap_enable),
             cmd("snmp-server contact <text...>", h_snmp_contact),
             cmd("snmp-server location <text...>", h_snmp_location),
-            cmd("logging host <host>", h_loghost),
-            cmd("logging host ipv6 <host>", h_loghost6),
+            *server_commands("logging host", h_loghost),
+            *server_commands("logging host ipv6", h_loghost6),
+            cmd("logging <host>", h_loghost),  # the IOS 12 form, still accepted
             cmd("logging on", h_info_center),
-            cmd("ntp server <host>", h_ntp_server),
-            cmd("ntp server ipv6 <host>", h_ntp_server6),
+            *server_commands("ntp server", h_ntp_server, vrf="vrf"),
+            *server_commands("ntp server ipv6", h_ntp_server6),
             cmd("clock timezone <rest...>", h_timezone),
             cmd("ip ssh version <n>", flag_handler("ssh_server")),
             cmd("crypto key generate rsa <rest...>", flag_handler("ssh_server")),

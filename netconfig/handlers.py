@@ -9,6 +9,7 @@ functions of ``mutate.py`` where a change has more than one spelling.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from ipaddress import ip_address
 
@@ -624,15 +625,33 @@ def h_snmp_trap_enable(session: ConfigSession, args: Args) -> None:
     session.config.snmp.trap_enabled = not negated(args)
 
 
+# A server named by DNS: dotted labels with a letter somewhere (``LoopBack0``, ``source`` are not).
+_HOSTNAME = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+")
+
+
 def server_address(args: Args, *, ipv6: bool) -> str:
-    """A syslog/NTP server: an IPv4 address, or IPv6 in the ``... ipv6 ADDRESS`` form (canonical text)."""
+    """A syslog/NTP server: an IPv4 address, IPv6 in the ``... ipv6 ADDRESS`` form (canonical text),
+    or a DNS name."""
+    host = args["host"]
     try:
-        address = ip_address(args["host"])
+        address = ip_address(host)
     except ValueError:
+        if not ipv6 and _HOSTNAME.fullmatch(host):
+            return host.lower()
         raise CommandError("wrong-parameter") from None
     if ipv6 and address.version != 6:
         raise CommandError("wrong-parameter")
     return str(address)
+
+
+def server_commands(words: str, handler: Handler, *, vrf: str = "") -> list[Command]:
+    """``WORDS HOST`` with the options devices add after the host (VPN instance, source interface,
+    facility, ``prefer``, key...), which the model does not keep; ``vrf`` is the keyword that may
+    come before the host (``ntp server vrf NAME HOST``)."""
+    forms = [cmd(f"{words} <host>", handler), cmd(f"{words} <host> <rest...>", handler)]
+    if vrf:
+        forms += [cmd(f"{words} {vrf} <vrf> <host>", handler), cmd(f"{words} {vrf} <vrf> <host> <rest...>", handler)]
+    return forms
 
 
 def server_list_handler(attribute: str, *, ipv6: bool) -> Handler:
@@ -672,9 +691,42 @@ def flag_handler(attribute: str) -> Callable[[ConfigSession, Args], None]:
 
 
 def h_header(session: ConfigSession, args: Args) -> None:
-    """VRP ``header login|shell information "TEXT"``."""
-    text = "" if negated(args) else unquote(args.get("text", "").removeprefix("information").strip())
-    set_banner(session, args["kind"], text, ("login", "shell"))
+    """VRP ``header login|shell information TEXT``: TEXT between a quote (or another first character)
+    and its next use, on this line or over the lines that follow; a bare word is the text itself."""
+    kind = args["kind"]
+    set_banner(session, kind, "", ("login", "shell"))  # validates the kind before asking for lines
+    if negated(args):
+        return
+    raw = args.get("text", "")
+    raw = raw[len("information") :].strip() if raw.lower().startswith("information") else raw
+    if raw[:1].isalnum():
+        set_banner(session, kind, raw, ("login", "shell"))
+        return
+    read_delimited(session, raw, raw[:1], lambda s, text: set_banner(s, kind, text, ("login", "shell")))
+
+
+def read_delimited(
+    session: ConfigSession, raw: str, delimiter: str, store: Callable[[ConfigSession, str], None]
+) -> bool:
+    """A banner's text: what follows ``delimiter`` in ``raw`` up to its next use, else the lines that
+    follow up to the one holding it (the session asks for them). Returns whether it asked."""
+    body = raw[len(delimiter) :]
+    if delimiter in body:
+        store(session, body.split(delimiter, 1)[0])
+        return False
+    collected = [body] if body.strip() else []
+
+    def more(s: ConfigSession, line: str) -> str:
+        if delimiter in line:
+            collected.append(line.split(delimiter, 1)[0])
+            store(s, "\n".join(collected).strip("\n"))
+            return ""
+        collected.append(line)
+        s.ask(more)
+        return ""
+
+    session.ask(more)
+    return True
 
 
 def set_banner(session: ConfigSession, kind: str, text: str, kinds: tuple[str, ...]) -> None:

@@ -71,6 +71,7 @@ from govnet.netconfig.handlers import (
     h_vty_acl,
     h_vty_privilege,
     interface_address_commands,
+    server_commands,
 )
 from govnet.netconfig.model import DeviceConfig, InterfaceConfig, SnmpV3User
 from govnet.netconfig.passwords import obscure, retag
@@ -127,11 +128,14 @@ class VrpSyntax(ConfigDialect):
             cmd("aaa", h_aaa),
             *self.snmp_agent_commands(),
             *self.info_center_commands(),
-            cmd("ntp-service unicast-server <host>", h_ntp_server),
-            cmd("ntp-service unicast-server ipv6 <host>", h_ntp_server6),
+            *server_commands("ntp-service unicast-server", h_ntp_server),
+            *server_commands("ntp-service unicast-server ipv6", h_ntp_server6),
+            *server_commands("ntp unicast-server", h_ntp_server),  # VRP V8 (CloudEngine)
+            *server_commands("ntp unicast-server ipv6", h_ntp_server6),
             cmd("clock timezone <rest...>", h_timezone),
             cmd("stelnet server enable", flag_handler("ssh_server")),
             cmd("telnet server enable", flag_handler("telnet_server")),
+            cmd("telnet server disable", lambda s, a: flag_handler("telnet_server")(s, {"__no__": "1"})),
             cmd("http server enable", flag_handler("http_server")),
             cmd("http secure-server enable", flag_handler("https_server")),
             cmd("ftp server enable", flag_handler("ftp_server")),
@@ -172,8 +176,8 @@ class VrpSyntax(ConfigDialect):
     def info_center_commands(self) -> list[Command]:
         return [
             cmd("info-center enable", h_info_center),
-            cmd("info-center loghost <host>", h_loghost),
-            cmd("info-center loghost ipv6 <host>", h_loghost6),
+            *server_commands("info-center loghost", h_loghost, vrf="vpn-instance"),
+            *server_commands("info-center loghost ipv6", h_loghost6, vrf="vpn-instance"),
         ]
 
     def interface_commands(self) -> list[Command]:
@@ -240,6 +244,7 @@ class VrpSyntax(ConfigDialect):
                 lambda s, a: h_local_user_password(s, {**a, "form": "cipher"}),
             ),
             cmd("local-user <user> privilege level <level>", h_local_user_level),
+            cmd("local-user <user> level <level>", h_local_user_level),  # VRP V8
             cmd("local-user <user> service-type <services...>", h_local_user_service),
             cmd("local-user <user>", h_local_user_delete),
             cmd(
