@@ -438,7 +438,7 @@ def h_local_user_password(session: ConfigSession, args: Args) -> None:
         raise CommandError("failed", detail=f"The password length must be at least {policy.min_length}.")
     user = local_user(session, args["user"])
     user.password_hash = as_hash(secret)
-    user.password_reversible = args.get("form") == "cipher"
+    user.password_reversible = args.get("form") in ("cipher", "simple")
 
 
 def h_local_user_delete(session: ConfigSession, args: Args) -> None:
@@ -626,7 +626,8 @@ def h_snmp_trap_enable(session: ConfigSession, args: Args) -> None:
 
 
 # A server named by DNS: dotted labels with a letter somewhere (``LoopBack0``, ``source`` are not).
-_HOSTNAME = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+")
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
+_HOSTNAME = re.compile(rf"(?=.*[A-Za-z]){_LABEL}(\.{_LABEL})+")
 
 
 def server_address(args: Args, *, ipv6: bool) -> str:
@@ -650,7 +651,7 @@ def server_commands(words: str, handler: Handler, *, vrf: str = "") -> list[Comm
     come before the host (``ntp server vrf NAME HOST``)."""
     forms = [cmd(f"{words} <host>", handler), cmd(f"{words} <host> <rest...>", handler)]
     if vrf:
-        forms += [cmd(f"{words} {vrf} <vrf> <host>", handler), cmd(f"{words} {vrf} <vrf> <host> <rest...>", handler)]
+        forms += [cmd(f"{words} {vrf} <vrf> <host>{rest}", handler) for rest in ("", " <rest...>")]
     return forms
 
 

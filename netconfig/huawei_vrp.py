@@ -243,6 +243,10 @@ class VrpSyntax(ConfigDialect):
                 "local-user <user> password cipher <secret>",
                 lambda s, a: h_local_user_password(s, {**a, "form": "cipher"}),
             ),
+            cmd(
+                "local-user <user> password simple <secret>",
+                lambda s, a: h_local_user_password(s, {**a, "form": "simple"}),
+            ),
             cmd("local-user <user> privilege level <level>", h_local_user_level),
             cmd("local-user <user> level <level>", h_local_user_level),  # VRP V8
             cmd("local-user <user> service-type <services...>", h_local_user_service),
