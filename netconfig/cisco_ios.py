@@ -64,6 +64,7 @@ from govnet.netconfig.handlers import (
     set_idle_timeout,
     set_lockout,
     vty_view_handler,
+    worst_vty,
 )
 from govnet.netconfig.model import (
     Acl,
@@ -76,6 +77,7 @@ from govnet.netconfig.model import (
     SnmpTrapHost,
     SnmpV3User,
     StaticRoute,
+    VtyConfig,
 )
 from govnet.netconfig.mutate import put_rule
 from govnet.netconfig.passwords import as_hash, retag
@@ -233,8 +235,26 @@ def h_aaa_new_model(session: ConfigSession, args: Args) -> None:
     """``aaa new-model``: lines without their own ``login`` authenticate through AAA's default list
     (the local user database when no list is configured), so logins name a user."""
     vty = session.config.vty
-    if not negated(args) and vty.auth_mode == "password":
-        vty.auth_mode = "aaa"
+    if not negated(args):
+        session.marks.add("aaa new-model")
+        if vty.auth_mode == "password":
+            vty.auth_mode = "aaa"
+
+
+_enter_line_vty = vty_view_handler(1500, "line")
+
+
+def h_line_vty(session: ConfigSession, args: Args) -> None:
+    """``line vty A B``. In a configuration file each block holds its own settings (``line vty 5 15``
+    does not inherit from ``line vty 0 4``): a new range starts from the defaults, and the blocks are
+    combined into their weakest when the file is read (``IosSyntax.finish``)."""
+    config = session.config
+    block = (number(args["first"], 0, 1500), number(args["last"], 0, 1500))
+    if session.loading and "line vty" in session.marks and block != (config.vty.first, config.vty.last):
+        session.vty_blocks.append(config.vty)
+        config.vty = VtyConfig(auth_mode="aaa" if "aaa new-model" in session.marks else "password")
+    session.marks.add("line vty")
+    _enter_line_vty(session, args)
 
 
 def h_enable_secret(session: ConfigSession, args: Args) -> None:
@@ -502,7 +522,7 @@ class IosSyntax(ConfigDialect):
             cmd("ipv6 access-list <acl>", h_ipv6_access_list),
             cmd("access-list <acl> <action> <rest...>", h_numbered_acl),
             undo_only("access-list <acl>", h_numbered_acl),
-            cmd("line vty <first> <last>", vty_view_handler(1500, "line")),
+            cmd("line vty <first> <last>", h_line_vty),
             cmd("username <user> <rest...>", h_username),
             undo_only("username <user>", h_username),
             cmd("aaa new-model", h_aaa_new_model),
@@ -559,6 +579,13 @@ class IosSyntax(ConfigDialect):
             cmd("negotiation auto", h_noop),
             cmd("media-type <type>", h_noop),
         ]
+
+    def finish(self, session: ConfigSession) -> None:
+        if session.vty_blocks:
+            config = session.config
+            config.vty = worst_vty([*session.vty_blocks, config.vty])
+            config.telnet_server = "telnet" in config.vty.protocols
+            session.vty_blocks.clear()
 
     def render_config(self, config: DeviceConfig) -> str:
         return render_ios(self, config)

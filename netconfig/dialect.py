@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govnet.netconfig.grammar import Command, CommandError, CommandTable, View
-from govnet.netconfig.model import DeviceConfig
+from govnet.netconfig.model import DeviceConfig, VtyConfig
 from govnet.vendors import VendorSpec, vendor_spec
 
 # Waits for the next line (a password, a Y/N answer, a banner's next line); the session is its caller's.
@@ -58,6 +58,11 @@ class ConfigSession:
         self.clock = clock
         self.view = dialect.top_config_view()
         self.question: Question | None = None  # set while the device waits for more input
+        # While a configuration text is read (``ConfigDialect.load``): what its earlier lines set up
+        # for later ones (``marks``), and the VTY line blocks already read (``vty_blocks``).
+        self.loading = False
+        self.marks: set[str] = set()
+        self.vty_blocks: list[VtyConfig] = []
 
     def ask(self, question: Question) -> None:
         self.question = question
@@ -179,8 +184,18 @@ class ConfigDialect:
         A command that asks for more lines (a banner over several lines) gets the lines that follow,
         as they are, until it has what it wants. A banner never closed gives its first line back as
         unknown and the lines after it are read again as configuration."""
+        session.loading = True
+        try:
+            return self._load(session, _lines(text))
+        finally:
+            session.loading = False
+            self.finish(session)
+
+    def finish(self, session: ConfigSession) -> None:
+        """Called when a configuration text has been read: settle what spans several sections."""
+
+    def _load(self, session: ConfigSession, lines: list[str]) -> list[UnknownLine]:
         base = session.view
-        lines = _lines(text)
         unknown: list[UnknownLine] = []
         block: int | None = None  # indentation of an unknown line whose indented block is skipped
         asking: tuple[int, int] | None = None  # (index, indent) of the line whose question is open

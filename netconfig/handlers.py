@@ -43,6 +43,7 @@ from govnet.netconfig.model import (
     SnmpTrapHost,
     SnmpV3User,
     StaticRoute,
+    VtyConfig,
 )
 from govnet.netconfig.passwords import as_hash, reveal
 
@@ -365,6 +366,24 @@ def vty_view_handler(highest: int, view_kind: str) -> Handler:
 
 
 h_vty = vty_view_handler(63, "vty")
+
+
+def worst_vty(blocks: list[VtyConfig]) -> VtyConfig:
+    """One ``VtyConfig`` for several line blocks (``line vty 0 4``, ``line vty 5 15``) that says
+    what the weakest of them allows: a session may land on any line of any block."""
+    weakness = {"none": 0, "password": 1, "aaa": 2}
+    timeouts = [b.idle_timeout_s for b in blocks]
+    privileges = [b.privilege for b in blocks if b.privilege is not None]
+    return VtyConfig(
+        first=min(b.first for b in blocks),
+        last=max(b.last for b in blocks),
+        auth_mode=min((b.auth_mode for b in blocks), key=lambda mode: weakness.get(mode, 0)),
+        protocols=set().union(*(b.protocols for b in blocks)),
+        idle_timeout_s=0 if 0 in timeouts else max(timeouts),
+        acl_in=blocks[0].acl_in if all(b.acl_in for b in blocks) else None,
+        acl6_in=blocks[0].acl6_in if all(b.acl6_in for b in blocks) else None,
+        privilege=max(privileges) if privileges else None,
+    )
 
 
 def h_auth_mode(session: ConfigSession, args: Args) -> None:

@@ -63,6 +63,16 @@ EXPECTED: dict[str, tuple[str, dict[str, Outcome]]] = {
             "dev.password-irreversible": P,
         },
     ),
+    "ios_vty_blocks.cfg": (
+        "cisco_ios",
+        {
+            "dev.vty-acl": F,
+            "dev.vty-ssh-only": F,
+            "dev.telnet-off": F,
+            "dev.idle-timeout": F,
+            "dev.vty-auth-aaa": P,
+        },
+    ),
     "ios_unterminated_banner.cfg": (
         "cisco_ios",
         {"dev.login-banner": F, "dev.syslog-remote": P, "dev.ntp": P, "dev.idle-timeout": P},

@@ -118,3 +118,15 @@ def test_ios_aaa_new_model_makes_vty_logins_per_user_unless_a_line_says_otherwis
     assert parse("cisco_ios", "aaa new-model\nline vty 0 4\n").config.vty.auth_mode == "aaa"
     assert parse("cisco_ios", "aaa new-model\nline vty 0 4\n no login\n").config.vty.auth_mode == "none"
     assert parse("cisco_ios", "line vty 0 4\n login\n").config.vty.auth_mode == "password"
+
+
+def test_ios_line_blocks_are_read_apart_and_the_weakest_decides() -> None:
+    text = (
+        "line vty 0 4\n access-class 10 in\n exec-timeout 5 0\n login local\n transport input ssh\n"
+        "line vty 5 15\n transport input ssh telnet\n"
+    )
+    vty = parse("cisco_ios", text).config.vty
+    assert (vty.first, vty.last, vty.acl_in, vty.protocols) == (0, 15, None, {"ssh", "telnet"})
+    assert (vty.auth_mode, vty.idle_timeout_s) == ("password", 600)
+    same = parse("cisco_ios", "line vty 0 4\n access-class 10 in\nline vty 0 4\n exec-timeout 5 0\n").config
+    assert (same.vty.acl_in, same.vty.idle_timeout_s) == ("10", 300)
