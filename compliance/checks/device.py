@@ -280,13 +280,19 @@ def local_users(asset: DeviceAsset) -> Judgement:
 
 @check("dev.telnet-off", "device", "Telnet server off")
 def telnet_off(asset: DeviceAsset) -> Judgement:
-    """The telnet server is disabled and no VTY line accepts telnet."""
+    """Nobody can log in by telnet: on VRP and Comware the telnet server is disabled (the VTY lines'
+    protocols only matter while it runs); on IOS, which has no server switch, no VTY line accepts it."""
     cfg = _config(asset)
     ev = evidence(asset, "telnet", metric="telnet_server", value=cfg.telnet_server)
-    if "telnet" in cfg.vty.protocols:
-        return failed("VTY lines accept telnet", ev)
-    if cfg.telnet_server and cfg.vendor != "cisco_ios":  # IOS has no separate telnet server switch
-        return failed("the telnet server is enabled", ev)
+    lines_accept = "telnet" in cfg.vty.protocols
+    if cfg.vendor == "cisco_ios":
+        return failed("VTY lines accept telnet", ev) if lines_accept else passed("telnet is off", ev)
+    if cfg.telnet_server:
+        return failed(
+            "the telnet server is enabled" + (" and VTY lines accept telnet" if lines_accept else ""), ev
+        )
+    if lines_accept:
+        return passed("the telnet server is disabled (the VTY lines would accept telnet if it ran)", ev)
     return passed("telnet is off", ev)
 
 
