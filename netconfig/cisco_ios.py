@@ -413,15 +413,20 @@ def h_banner(session: ConfigSession, args: Args) -> str | None:
     """``banner login ^C text ^C``: single or multi-line, delimited by its first character (``^C``
     as two characters, or the control character itself)."""
     kind = args["kind"].lower()
-    if kind not in ("login", "motd", "exec"):
+    if kind not in ("login", "motd", "exec", "incoming", "slip-ppp"):
         raise CommandError("wrong-parameter")
-    target = "login" if kind == "login" else "motd"
+    target = {"login": "login", "motd": "motd", "exec": "motd"}.get(kind)  # the others: not for VTY users
+
+    def store(s: ConfigSession, text: str) -> None:
+        if target is not None:
+            setattr(s.config.banners, target, text)
+
     if negated(args):
-        setattr(session.config.banners, target, "")
+        store(session, "")
         return None
     raw = args["text"]
     delimiter = "^C" if raw.startswith("^C") else raw[:1]
-    if not read_delimited(session, raw, delimiter, lambda s, text: setattr(s.config.banners, target, text)):
+    if not read_delimited(session, raw, delimiter, store):
         return None
     return f"Enter TEXT message.  End with the character '{delimiter[-1]}'."
 

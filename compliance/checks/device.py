@@ -141,8 +141,10 @@ def vty_ssh_only(asset: DeviceAsset) -> Judgement:
         return failed(
             f"VTY lines accept {', '.join(sorted(cfg.vty.protocols)) or 'nothing'}, not SSH only", ev
         )
-    if not cfg.ssh_server:
+    if not cfg.ssh_server and cfg.vendor != "cisco_ios":
         return failed("VTY lines are set to SSH but the SSH server is off", ev)
+    if not cfg.ssh_server:  # IOS runs SSH once RSA keys exist, and keys are not in the configuration
+        return passed("VTY lines accept SSH only (no `ip ssh` line: SSH runs if the device has RSA keys)", ev)
     return passed("VTY lines accept SSH only", ev)
 
 

@@ -73,6 +73,10 @@ EXPECTED: dict[str, tuple[str, dict[str, Outcome]]] = {
             "dev.vty-auth-aaa": P,
         },
     ),
+    "ios_iosv_banners.cfg": (
+        "cisco_ios",
+        {"dev.login-banner": P, "dev.vty-ssh-only": P, "dev.vty-auth-aaa": P, "dev.telnet-off": P},
+    ),
     "ios_unterminated_banner.cfg": (
         "cisco_ios",
         {"dev.login-banner": F, "dev.syslog-remote": P, "dev.ntp": P, "dev.idle-timeout": P},
@@ -105,3 +109,11 @@ def test_unclosed_banner_costs_one_line_and_the_rest_is_still_read() -> None:
     assert parsed is not None
     assert (parsed.unknown[0].number, parsed.unknown[0].reason) == (6, "unterminated")
     assert parsed.config.vty.protocols == {"ssh"} and parsed.config.vty.idle_timeout_s == 300
+
+
+def test_banners_not_for_vty_users_are_read_and_left_out() -> None:
+    parsed = read_file(FIELD / "ios_iosv_banners.cfg").parsed
+    assert parsed is not None
+    assert not [u for u in parsed.unknown if "*" in u.text or "banner" in u.text]
+    assert "Authorised access only." in parsed.config.banners.login
+    assert "Shown after login." in parsed.config.banners.motd
