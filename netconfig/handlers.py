@@ -583,21 +583,27 @@ def h_snmp_usm_user(session: ConfigSession, args: Args) -> None:
     if negated(args):
         snmp.users = [u for u in snmp.users if u.name != name]
         return
+    marks = session.dialect.cipher_marks()
+    low = [w.lower() for w in words]
+    # Both modes are read before the user changes: a line without its key (typed, the device then
+    # asks for it) must not leave a user without authentication behind.
+    auth = (
+        _mode_and_key(words, "authentication-mode", _AUTH_PROTOCOLS, marks)
+        if "authentication-mode" in low
+        else None
+    )
+    priv = _mode_and_key(words, "privacy-mode", _PRIV_PROTOCOLS, marks) if "privacy-mode" in low else None
     if user is None:
         user = SnmpV3User(name, group="", auth_protocol=None, priv_protocol=None)
         snmp.users.append(user)
-    marks = session.dialect.cipher_marks()
-    low = [w.lower() for w in words]
     if (group := word_after(words, "group")) is not None:
         user.group = group
     elif words and low[0] not in ("authentication-mode", "privacy-mode", "acl"):
         user.group = words[0]
-    if "authentication-mode" in low[:-1]:
-        user.auth_protocol, user.auth_key = _mode_and_key(
-            words, "authentication-mode", _AUTH_PROTOCOLS, marks
-        )
-    if "privacy-mode" in low[:-1]:
-        user.priv_protocol, user.priv_key = _mode_and_key(words, "privacy-mode", _PRIV_PROTOCOLS, marks)
+    if auth is not None:
+        user.auth_protocol, user.auth_key = auth
+    if priv is not None:
+        user.priv_protocol, user.priv_key = priv
     if (acl := word_after(words, "acl")) is not None:
         user.acl = acl
     snmp.enabled = True
@@ -612,6 +618,8 @@ def _mode_and_key(
 ) -> tuple[str, str]:
     """``authentication-mode|privacy-mode PROTO [cipher|simple] KEY``: the protocol and the key."""
     i = [w.lower() for w in words].index(keyword)
+    if i + 1 >= len(words):
+        raise CommandError("incomplete")
     protocol = protocols.get(words[i + 1].lower())
     if protocol is None:
         raise CommandError("wrong-parameter")

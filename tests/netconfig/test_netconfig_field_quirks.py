@@ -130,3 +130,18 @@ def test_ios_line_blocks_are_read_apart_and_the_weakest_decides() -> None:
     assert (vty.auth_mode, vty.idle_timeout_s) == ("password", 600)
     same = parse("cisco_ios", "line vty 0 4\n access-class 10 in\nline vty 0 4\n exec-timeout 5 0\n").config
     assert (same.vty.acl_in, same.vty.idle_timeout_s) == ("10", 300)
+
+
+def test_usm_user_line_without_its_key_leaves_no_user_without_authentication() -> None:
+    parsed = parse("huawei_vrp", "snmp-agent usm-user v3 nms authentication-mode sha2-256\n")
+    assert parsed.config.snmp.users == [] and [u.reason for u in parsed.unknown] == ["incomplete"]
+    one_line = (
+        "snmp-agent usm-user v3 nms grp authentication-mode sha %^%#k1%^%# privacy-mode aes128 %^%#k2%^%#\n"
+    )
+    (user,) = parse("huawei_vrp", one_line).config.snmp.users
+    assert (user.group, user.auth_protocol, user.priv_protocol) == ("grp", "sha", "aes")
+
+
+def test_ios_banner_delimited_by_the_control_character_itself() -> None:
+    parsed = parse("cisco_ios", "banner motd \x03\nAuthorised only\n\x03\nhostname R9\n")
+    assert (parsed.config.banners.motd, parsed.config.hostname) == ("Authorised only", "R9")
