@@ -54,6 +54,7 @@ from govnet.netconfig.handlers import (
     h_sysname,
     h_timezone,
     h_vty_acl,
+    h_vty_password,
     h_vty_privilege,
     interface_address_commands,
     itf_of,
@@ -64,7 +65,6 @@ from govnet.netconfig.handlers import (
     set_idle_timeout,
     set_lockout,
     vty_view_handler,
-    worst_vty,
 )
 from govnet.netconfig.model import (
     Acl,
@@ -77,7 +77,6 @@ from govnet.netconfig.model import (
     SnmpTrapHost,
     SnmpV3User,
     StaticRoute,
-    VtyConfig,
 )
 from govnet.netconfig.mutate import put_rule
 from govnet.netconfig.passwords import as_hash, retag
@@ -239,22 +238,6 @@ def h_aaa_new_model(session: ConfigSession, args: Args) -> None:
         session.marks.add("aaa new-model")
         if vty.auth_mode == "password":
             vty.auth_mode = "aaa"
-
-
-_enter_line_vty = vty_view_handler(1500, "line")
-
-
-def h_line_vty(session: ConfigSession, args: Args) -> None:
-    """``line vty A B``. In a configuration file each block holds its own settings (``line vty 5 15``
-    does not inherit from ``line vty 0 4``): a new range starts from the defaults, and the blocks are
-    combined into their weakest when the file is read (``IosSyntax.finish``)."""
-    config = session.config
-    block = (number(args["first"], 0, 1500), number(args["last"], 0, 1500))
-    if session.loading and "line vty" in session.marks and block != (config.vty.first, config.vty.last):
-        session.vty_blocks.append(config.vty)
-        config.vty = VtyConfig(auth_mode="aaa" if "aaa new-model" in session.marks else "password")
-    session.marks.add("line vty")
-    _enter_line_vty(session, args)
 
 
 def h_enable_secret(session: ConfigSession, args: Args) -> None:
@@ -508,6 +491,7 @@ class IosSyntax(ConfigDialect):
                 cmd("access-class <acl> in vrf-also", h_vty_acl),
                 cmd("ipv6 access-class <acl> in", lambda s, a: h_vty_acl(s, {**a, "ipv6": "1"})),
                 cmd("privilege level <level>", h_vty_privilege),
+                cmd("password <secret...>", h_vty_password),
             ],
         }
 
@@ -527,7 +511,7 @@ class IosSyntax(ConfigDialect):
             cmd("ipv6 access-list <acl>", h_ipv6_access_list),
             cmd("access-list <acl> <action> <rest...>", h_numbered_acl),
             undo_only("access-list <acl>", h_numbered_acl),
-            cmd("line vty <first> <last>", h_line_vty),
+            cmd("line vty <first> <last>", vty_view_handler(1500, "line")),
             cmd("username <user> <rest...>", h_username),
             undo_only("username <user>", h_username),
             cmd("aaa new-model", h_aaa_new_model),
@@ -586,11 +570,10 @@ class IosSyntax(ConfigDialect):
         ]
 
     def finish(self, session: ConfigSession) -> None:
-        if session.vty_blocks:
-            config = session.config
-            config.vty = worst_vty([*session.vty_blocks, config.vty])
-            config.telnet_server = "telnet" in config.vty.protocols
-            session.vty_blocks.clear()
+        combined = bool(session.vty_blocks)
+        super().finish(session)
+        if combined:  # IOS has no telnet server switch: its lines decide
+            session.config.telnet_server = "telnet" in session.config.vty.protocols
 
     def render_config(self, config: DeviceConfig) -> str:
         return render_ios(self, config)

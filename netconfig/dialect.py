@@ -62,7 +62,7 @@ class ConfigSession:
         # for later ones (``marks``), and the VTY line blocks already read (``vty_blocks``).
         self.loading = False
         self.marks: set[str] = set()
-        self.vty_blocks: list[VtyConfig] = []
+        self.vty_blocks: list[tuple[VtyConfig, bool]] = []  # (block, whether it admits anyone)
 
     def ask(self, question: Question) -> None:
         self.question = question
@@ -192,7 +192,11 @@ class ConfigDialect:
             self.finish(session)
 
     def finish(self, session: ConfigSession) -> None:
-        """Called when a configuration text has been read: settle what spans several sections."""
+        """Called when a configuration text has been read: settle what spans several sections (the
+        VTY line blocks, read apart, become the one ``VtyConfig`` that says what the weakest allows)."""
+        from govnet.netconfig.handlers import combine_vty_blocks  # handlers import this module
+
+        combine_vty_blocks(session)
 
     def _load(self, session: ConfigSession, lines: list[str]) -> list[UnknownLine]:
         base = session.view

@@ -355,14 +355,54 @@ def h_acl_rule_auto(session: ConfigSession, args: Args) -> None:
 
 def vty_view_handler(highest: int, view_kind: str) -> Handler:
     """The handler for VRP ``user-interface vty A B``, Comware and IOS ``line vty A B``: sets the
-    range (lines numbered up to ``highest``) and enters its view."""
+    range (lines numbered up to ``highest``) and enters its view.
+
+    In a configuration text each block holds its own settings (``line vty 5 15`` does not inherit
+    from ``line vty 0 4``): a new range starts from the defaults, and ``ConfigDialect.finish``
+    combines the blocks. Typed at the lab, a range only renumbers the one set of lines it models."""
 
     def handler(session: ConfigSession, args: Args) -> None:
-        vty = session.config.vty
-        vty.first, vty.last = number(args["first"], 0, highest), number(args["last"], 0, highest)
+        config = session.config
+        block = (number(args["first"], 0, highest), number(args["last"], 0, highest))
+        if session.loading and "vty" in session.marks and block != (config.vty.first, config.vty.last):
+            session.vty_blocks.append((config.vty, vty_usable(config.vty, session.marks)))
+            mode = "aaa" if "aaa new-model" in session.marks else "password"
+            config.vty = VtyConfig(auth_mode=mode)
+            session.marks.discard("vty password")
+        session.marks.add("vty")
+        vty = config.vty
+        vty.first, vty.last = block
         goto(session, view_kind, f"{vty.first} {vty.last}", vty)
 
     return handler
+
+
+def vty_usable(vty: VtyConfig, marks: set[str]) -> bool:
+    """Whether a block of lines admits anyone: password authentication without a password set
+    refuses every login (the devices answer that no password is configured)."""
+    return vty.auth_mode != "password" or "vty password" in marks
+
+
+def h_vty_password(session: ConfigSession, args: Args) -> None:
+    """A line password (IOS ``password 7 X``, VRP/Comware ``set authentication password ...``)."""
+    if negated(args):
+        session.marks.discard("vty password")
+    else:
+        session.marks.add("vty password")
+
+
+def combine_vty_blocks(session: ConfigSession) -> None:
+    """After a text is read: the VTY blocks that admit someone, combined into their weakest."""
+    if not session.vty_blocks:
+        return
+    config = session.config
+    blocks = [*session.vty_blocks, (config.vty, vty_usable(config.vty, session.marks))]
+    session.vty_blocks.clear()
+    usable = [vty for vty, admits in blocks if admits] or [blocks[0][0]]
+    combined = worst_vty(usable)
+    combined.first = min(vty.first for vty, _ in blocks)
+    combined.last = max(vty.last for vty, _ in blocks)
+    config.vty = combined
 
 
 h_vty = vty_view_handler(63, "vty")

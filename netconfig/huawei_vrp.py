@@ -69,6 +69,7 @@ from govnet.netconfig.handlers import (
     h_timezone,
     h_vty,
     h_vty_acl,
+    h_vty_password,
     h_vty_privilege,
     interface_address_commands,
     server_commands,
@@ -234,6 +235,8 @@ class VrpSyntax(ConfigDialect):
             cmd("idle-timeout <minutes> <seconds>", h_idle_timeout),
             cmd("acl <acl> inbound", h_vty_acl),
             cmd("acl ipv6 <acl> inbound", lambda s, a: h_vty_acl(s, {**a, "ipv6": "1"})),
+            cmd("set authentication password <secret...>", h_vty_password),
+            undo_only("set authentication password", h_vty_password),
         ]
 
     def aaa_commands(self) -> list[Command]:

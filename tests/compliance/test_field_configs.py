@@ -30,6 +30,16 @@ EXPECTED: dict[str, tuple[str, dict[str, Outcome]]] = {
             "dev.ntp": P,
         },
     ),
+    "vrp_vty_blocks.cfg": (
+        "huawei_vrp",
+        {
+            "dev.vty-ssh-only": F,
+            "dev.vty-auth-aaa": F,
+            "dev.snmp-v3-only": F,
+            "dev.password-irreversible": P,
+            "dev.local-users": P,
+        },
+    ),
     "comware7_hash_roles.cfg": (
         "h3c_comware",
         {

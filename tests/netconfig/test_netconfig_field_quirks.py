@@ -121,15 +121,29 @@ def test_ios_aaa_new_model_makes_vty_logins_per_user_unless_a_line_says_otherwis
 
 
 def test_ios_line_blocks_are_read_apart_and_the_weakest_decides() -> None:
-    text = (
-        "line vty 0 4\n access-class 10 in\n exec-timeout 5 0\n login local\n transport input ssh\n"
-        "line vty 5 15\n transport input ssh telnet\n"
-    )
-    vty = parse("cisco_ios", text).config.vty
+    first = "line vty 0 4\n access-class 10 in\n exec-timeout 5 0\n login local\n transport input ssh\n"
+    second = "line vty 5 15\n password 7 0822455D0A16\n login\n transport input ssh telnet\n"
+    vty = parse("cisco_ios", first + second).config.vty
     assert (vty.first, vty.last, vty.acl_in, vty.protocols) == (0, 15, None, {"ssh", "telnet"})
     assert (vty.auth_mode, vty.idle_timeout_s) == ("password", 600)
     same = parse("cisco_ios", "line vty 0 4\n access-class 10 in\nline vty 0 4\n exec-timeout 5 0\n").config
     assert (same.vty.acl_in, same.vty.idle_timeout_s) == ("10", 300)
+
+
+def test_a_block_that_admits_nobody_is_left_out() -> None:
+    """Password authentication with no password set refuses every login (VRP's reserved 16-20 too)."""
+    ios = "line vty 0 4\n access-class 10 in\n login local\n transport input ssh\n"
+    ios += "line vty 5 15\n transport input all\n"
+    vty = parse("cisco_ios", ios).config.vty
+    assert (vty.first, vty.last, vty.acl_in, vty.protocols) == (0, 15, "10", {"ssh"})
+    vrp = (
+        "user-interface vty 0 4\n authentication-mode aaa\n protocol inbound ssh\n"
+        "user-interface vty 5 14\n authentication-mode password\n"
+        " set authentication password cipher $1c$cdrdMW&U@5$tINsG\n protocol inbound telnet\n"
+        "user-interface vty 16 20\n"
+    )
+    vty = parse("huawei_vrp", vrp).config.vty
+    assert (vty.auth_mode, vty.protocols, vty.last) == ("password", {"ssh", "telnet"}, 20)
 
 
 def test_usm_user_line_without_its_key_leaves_no_user_without_authentication() -> None:
