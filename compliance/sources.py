@@ -51,7 +51,8 @@ _HINTS: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(r"^\s*display current-configuration", re.M),
         re.compile(r"^\s*local-user \S+ password (irreversible-)?cipher", re.M),
         re.compile(r"^\s*stelnet server enable", re.M),
-        re.compile(r"^\s*info-center loghost", re.M),
+        re.compile(r"^!Software Version V", re.M),
+        re.compile(r"^\s*local-user \S+ (privilege level|service-type) ", re.M),
     ),
     "h3c_comware": (
         re.compile(r"^\s*local-user \S+ class (manage|network)", re.M),
@@ -60,6 +61,8 @@ _HINTS: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(r"^\s*ssh server enable", re.M),
         re.compile(r"^\s*version [57]\.\d", re.M),
         re.compile(r"^\s*password (cipher|hash|simple) ", re.M),  # inside a local-user block
+        re.compile(r"^\s*(authorization-attribute )?user-role ", re.M),
+        re.compile(r"^\s*acl (ipv6 )?(basic|advanced) ", re.M),
     ),
     "cisco_ios": (
         re.compile(r"^\s*(show running-config|Building configuration|Current configuration)", re.M),

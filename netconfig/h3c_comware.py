@@ -25,6 +25,7 @@ from govnet.netconfig.handlers import (
     h_password_complexity,
     h_password_min_length,
     h_snmp_usm_user,
+    h_ssh_acl,
     h_sysname,
     h_timezone,
     h_vty,
@@ -191,6 +192,8 @@ class ComwareSyntax(VrpSyntax):
             *server_commands("ntp-service ipv6 unicast-server", h_ntp_server6, vrf="vpn-instance"),
             cmd("clock timezone <rest...>", h_timezone),
             cmd("ssh server enable", flag_handler("ssh_server")),
+            cmd("ssh server acl <acl>", h_ssh_acl),
+            undo_only("ssh server acl", h_ssh_acl),
             cmd("telnet server enable", flag_handler("telnet_server")),
             cmd("ip http enable", flag_handler("http_server")),
             cmd("ip https enable", flag_handler("https_server")),
@@ -269,6 +272,8 @@ def render_comware(dialect: ComwareSyntax, config: DeviceConfig) -> str:
     out += common.vrp_loghost_lines(config, indent=" ")
     out += _snmp(config, dialect.cipher_marks())
     out.append(" ssh server enable" if config.ssh_server else " undo ssh server enable")
+    if config.ssh_acl:
+        out.append(f" ssh server acl {config.ssh_acl}")
     out.append("#")
     if config.ntp_servers:
         out.append(" ntp-service enable")

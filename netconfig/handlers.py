@@ -810,6 +810,11 @@ def h_noop(session: ConfigSession, args: Args) -> None:
     return None
 
 
+def h_ssh_acl(session: ConfigSession, args: Args) -> None:
+    """``ssh server acl N`` (VRP, Comware): which sources the SSH server answers."""
+    session.config.ssh_acl = None if negated(args) else args["acl"]
+
+
 def h_ssh_user(session: ConfigSession, args: Args) -> None:
     # `ssh user NAME authentication-type password` / `service-type stelnet`: accepted, no state.
     return None

@@ -62,6 +62,7 @@ from govnet.netconfig.handlers import (
     h_snmp_trap_enable,
     h_snmp_usm_user,
     h_snmp_version,
+    h_ssh_acl,
     h_ssh_user,
     h_static_route,
     h_static_route6,
@@ -141,6 +142,8 @@ class VrpSyntax(ConfigDialect):
             cmd("http secure-server enable", flag_handler("https_server")),
             cmd("ftp server enable", flag_handler("ftp_server")),
             cmd("ssh user <user> <rest...>", h_ssh_user),
+            cmd("ssh server acl <acl>", h_ssh_acl),
+            undo_only("ssh server acl", h_ssh_acl),
             cmd("ssh authentication-type default password", h_noop),
             cmd("header <kind> <text...>", h_header),
             undo_only("header <kind>", h_header),
@@ -318,6 +321,8 @@ def render_vrp(dialect: VrpSyntax, config: DeviceConfig) -> str:
         out.append("#")
     out += _snmp(config, dialect.cipher_marks())
     out.append("stelnet server enable" if config.ssh_server else "undo stelnet server enable")
+    if config.ssh_acl:
+        out.append(f"ssh server acl {config.ssh_acl}")
     for user in config.local_users:
         if "ssh" in user.services:
             out.append(f"ssh user {user.name} authentication-type password")

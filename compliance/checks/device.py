@@ -21,7 +21,7 @@ MAX_LOGIN_FAILURES = 10
 DEFAULT_COMMUNITIES = {"public", "private", "community", "cisco", "h3c", "huawei", "admin"}
 
 # Lines that show each setting, per vendor (regex, case-insensitive, matched against each line).
-_VTY_COMMON = r"protocol inbound|authentication-mode|idle-timeout|acl (ipv6 )?\S+ inbound"
+_VTY_COMMON = r"protocol inbound|authentication-mode|idle-timeout|acl (ipv6 )?\S+ inbound|ssh server acl"
 _VTY = {
     "huawei_vrp": rf"^\s*(user-interface vty|{_VTY_COMMON})",
     "h3c_comware": rf"^\s*(line vty|user-interface vty|{_VTY_COMMON})",
@@ -153,9 +153,14 @@ def vty_acl(asset: DeviceAsset) -> Judgement:
     """An inbound ACL on the VTY lines exists, permits some sources and never permits any source."""
     cfg = _config(asset)
     name = cfg.vty.acl_in
+    telnet_usable = "telnet" in cfg.vty.protocols and (cfg.telnet_server or cfg.vendor == "cisco_ios")
+    via = ""
+    if not name and cfg.ssh_acl and not telnet_usable:  # SSH is the only way in, and its server filters
+        name, via = cfg.ssh_acl, " (on the SSH server)"
     ev = evidence(asset, "vty", metric="vty.acl_in", value=name)
     if not name:
-        return failed("no ACL restricts who may reach the VTY lines", ev)
+        extra = f"; ssh server acl {cfg.ssh_acl} leaves telnet open" if cfg.ssh_acl else ""
+        return failed(f"no ACL restricts who may reach the VTY lines{extra}", ev)
     acl = cfg.acl(name)
     if acl is None:
         return failed(f"VTY applies ACL {name}, which is not defined (on most devices: permits everyone)", ev)
@@ -167,7 +172,7 @@ def vty_acl(asset: DeviceAsset) -> Judgement:
     loose = [r for r in permits if permits_any(r, acl)]
     if loose:
         return failed(f"ACL {name} permits any source ({loose[0].action} {loose[0].text or 'all'})", ev)
-    return passed(f"VTY restricted by ACL {name} ({len(permits)} permitted source(s))", ev)
+    return passed(f"VTY restricted by ACL {name}{via} ({len(permits)} permitted source(s))", ev)
 
 
 def _acl_lines(asset: DeviceAsset, name: str) -> list[tuple[int, str]]:

@@ -9,7 +9,7 @@ import pytest
 
 from govnet.compliance.model import Outcome
 from govnet.compliance.scan import run_check
-from govnet.compliance.sources import read_file
+from govnet.compliance.sources import asset_from_text, read_file
 
 FIELD = Path(__file__).resolve().parent / "field"
 P, F = Outcome.PASS, Outcome.FAIL
@@ -49,6 +49,17 @@ EXPECTED: dict[str, tuple[str, dict[str, Outcome]]] = {
             "dev.syslog-remote": P,
             "dev.ntp": P,
             "dev.telnet-off": P,
+        },
+    ),
+    "comware7_ssh_server_acl.cfg": (
+        "h3c_comware",
+        {
+            "dev.vty-acl": P,
+            "dev.telnet-off": P,
+            "dev.syslog-remote": P,
+            "dev.ntp": P,
+            "dev.snmp-v3-only": F,
+            "dev.vty-auth-aaa": P,
         },
     ),
     "comware5_user_interface.cfg": (
@@ -127,3 +138,12 @@ def test_banners_not_for_vty_users_are_read_and_left_out() -> None:
     assert not [u for u in parsed.unknown if "*" in u.text or "banner" in u.text]
     assert "Authorised access only." in parsed.config.banners.login
     assert "Shown after login." in parsed.config.banners.motd
+
+
+def test_ssh_server_acl_stands_for_the_vty_acl_only_while_telnet_is_closed() -> None:
+    text = (FIELD / "comware7_ssh_server_acl.cfg").read_text(encoding="utf-8")
+    opened = asset_from_text(
+        text.replace(" ssh server enable", " telnet server enable\n ssh server enable"), source="x"
+    )
+    j = run_check("dev.vty-acl", opened)
+    assert j.outcome is F and "leaves telnet open" in j.reason
