@@ -27,6 +27,11 @@ VENDORS = ("huawei_vrp", "h3c_comware", "cisco_ios")
 _SKIP = re.compile(r"^\.|~$|\.(swp|bak|orig|md|json|yaml|yml)$", re.IGNORECASE)
 
 
+# A prompt after the configuration (the capture went on to the next command): VRP/Comware user or
+# system view, IOS privileged exec.
+_PROMPT = re.compile(r"<[^<>\s]+>|\[[~*]?[^\[\]\s]+\]|\S+#")
+
+
 @dataclass(frozen=True)
 class DeviceAsset:
     asset_type: ClassVar[str] = "device"
@@ -46,14 +51,18 @@ _HINTS: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(r"^\s*display current-configuration", re.M),
         re.compile(r"^\s*local-user \S+ password (irreversible-)?cipher", re.M),
         re.compile(r"^\s*stelnet server enable", re.M),
-        re.compile(r"^\s*info-center loghost", re.M),
+        re.compile(r"^!Software Version V", re.M),
+        re.compile(r"^\s*local-user \S+ (privilege level|service-type) ", re.M),
     ),
     "h3c_comware": (
         re.compile(r"^\s*local-user \S+ class (manage|network)", re.M),
         re.compile(r"^\s*line (vty|class)", re.M),
         re.compile(r"^\s*password-control", re.M),
         re.compile(r"^\s*ssh server enable", re.M),
-        re.compile(r"^\s*version 7\.\d", re.M),
+        re.compile(r"^\s*version [57]\.\d", re.M),
+        re.compile(r"^\s*password (cipher|hash|simple) ", re.M),  # inside a local-user block
+        re.compile(r"^\s*(authorization-attribute )?user-role ", re.M),
+        re.compile(r"^\s*acl (ipv6 )?(basic|advanced) ", re.M),
     ),
     "cisco_ios": (
         re.compile(r"^\s*(show running-config|Building configuration|Current configuration)", re.M),
@@ -111,7 +120,7 @@ def asset_from_text(
         notes.append(f"{len(parsed.unknown)} line(s) not modelled (kept as evidence)")
     last = next((line.strip() for line in reversed(lines) if line.strip()), "")
     end = vendor_spec(vendor).cli.last_line  # `return` (VRP, Comware), `end` (IOS)
-    truncated = not (last == end or re.fullmatch(r"<[^<>\s]+>|\S+#", last) is not None)
+    truncated = not (last == end or _PROMPT.fullmatch(last) is not None)
     if truncated:
         notes.append(f"no final '{end}': the configuration looks truncated after line {len(lines)}")
     hostname = parsed.config.hostname

@@ -54,10 +54,13 @@ from govnet.netconfig.handlers import (
     h_sysname,
     h_timezone,
     h_vty_acl,
+    h_vty_password,
     h_vty_privilege,
     interface_address_commands,
     itf_of,
     ospf_view_handler,
+    read_delimited,
+    server_commands,
     set_area_network,
     set_idle_timeout,
     set_lockout,
@@ -227,6 +230,16 @@ def h_username(session: ConfigSession, args: Args) -> None:
         user.password_reversible = reversible
 
 
+def h_aaa_new_model(session: ConfigSession, args: Args) -> None:
+    """``aaa new-model``: lines without their own ``login`` authenticate through AAA's default list
+    (the local user database when no list is configured), so logins name a user."""
+    vty = session.config.vty
+    if not negated(args):
+        session.marks.add("aaa new-model")
+        if vty.auth_mode == "password":
+            vty.auth_mode = "aaa"
+
+
 def h_enable_secret(session: ConfigSession, args: Args) -> None:
     if negated(args):
         session.config.enable_secret_hash = None
@@ -380,32 +393,24 @@ def h_snmp_host(session: ConfigSession, args: Args) -> None:
 
 
 def h_banner(session: ConfigSession, args: Args) -> str | None:
-    """``banner login ^C text ^C``: single or multi-line, delimited by its first character(s)."""
+    """``banner login ^C text ^C``: single or multi-line, delimited by its first character (``^C``
+    as two characters, or the control character itself)."""
     kind = args["kind"].lower()
-    if kind not in ("login", "motd", "exec"):
+    if kind not in ("login", "motd", "exec", "incoming", "slip-ppp"):
         raise CommandError("wrong-parameter")
-    target = "login" if kind == "login" else "motd"
+    target = {"login": "login", "motd": "motd", "exec": "motd"}.get(kind)  # the others: not for VTY users
+
+    def store(s: ConfigSession, text: str) -> None:
+        if target is not None:
+            setattr(s.config.banners, target, text)
+
     if negated(args):
-        setattr(session.config.banners, target, "")
+        store(session, "")
         return None
     raw = args["text"]
     delimiter = "^C" if raw.startswith("^C") else raw[:1]
-    body = raw[len(delimiter) :]
-    if delimiter in body:
-        setattr(session.config.banners, target, body.split(delimiter, 1)[0])
+    if not read_delimited(session, raw, delimiter, store):
         return None
-    collected = [body] if body else []
-
-    def more(s: ConfigSession, line: str) -> str:
-        if delimiter in line:
-            collected.append(line.split(delimiter, 1)[0])
-            setattr(s.config.banners, target, "\n".join(collected).strip("\n"))
-            return ""
-        collected.append(line)
-        s.ask(more)
-        return ""
-
-    session.ask(more)
     return f"Enter TEXT message.  End with the character '{delimiter[-1]}'."
 
 
@@ -483,8 +488,10 @@ class IosSyntax(ConfigDialect):
                 cmd("exec-timeout <minutes>", h_exec_timeout),
                 cmd("exec-timeout <minutes> <seconds>", h_exec_timeout),
                 cmd("access-class <acl> in", h_vty_acl),
+                cmd("access-class <acl> in vrf-also", h_vty_acl),
                 cmd("ipv6 access-class <acl> in", lambda s, a: h_vty_acl(s, {**a, "ipv6": "1"})),
                 cmd("privilege level <level>", h_vty_privilege),
+                cmd("password <secret...>", h_vty_password),
             ],
         }
 
@@ -507,6 +514,7 @@ class IosSyntax(ConfigDialect):
             cmd("line vty <first> <last>", vty_view_handler(1500, "line")),
             cmd("username <user> <rest...>", h_username),
             undo_only("username <user>", h_username),
+            cmd("aaa new-model", h_aaa_new_model),
             cmd("enable secret <rest...>", h_enable_secret),
             undo_only("enable secret", h_enable_secret),
             cmd("login block-for <seconds> attempts <attempts> within <within>", h_login_block),
@@ -523,11 +531,12 @@ class IosSyntax(ConfigDialect):
             cmd("snmp-server enable traps <rest...>", h_snmp_trap_enable),
             cmd("snmp-server contact <text...>", h_snmp_contact),
             cmd("snmp-server location <text...>", h_snmp_location),
-            cmd("logging host <host>", h_loghost),
-            cmd("logging host ipv6 <host>", h_loghost6),
+            *server_commands("logging host", h_loghost),
+            *server_commands("logging host ipv6", h_loghost6),
+            cmd("logging <host>", h_loghost),  # the IOS 12 form, still accepted
             cmd("logging on", h_info_center),
-            cmd("ntp server <host>", h_ntp_server),
-            cmd("ntp server ipv6 <host>", h_ntp_server6),
+            *server_commands("ntp server", h_ntp_server, vrf="vrf"),
+            *server_commands("ntp server ipv6", h_ntp_server6),
             cmd("clock timezone <rest...>", h_timezone),
             cmd("ip ssh version <n>", flag_handler("ssh_server")),
             cmd("crypto key generate rsa <rest...>", flag_handler("ssh_server")),
@@ -559,6 +568,12 @@ class IosSyntax(ConfigDialect):
             cmd("negotiation auto", h_noop),
             cmd("media-type <type>", h_noop),
         ]
+
+    def finish(self, session: ConfigSession) -> None:
+        combined = bool(session.vty_blocks)
+        super().finish(session)
+        if combined:  # IOS has no telnet server switch: its lines decide
+            session.config.telnet_server = "telnet" in session.config.vty.protocols
 
     def render_config(self, config: DeviceConfig) -> str:
         return render_ios(self, config)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govnet.netconfig.grammar import Command, CommandError, CommandTable, View
-from govnet.netconfig.model import DeviceConfig
+from govnet.netconfig.model import DeviceConfig, VtyConfig
 from govnet.vendors import VendorSpec, vendor_spec
 
 # Waits for the next line (a password, a Y/N answer, a banner's next line); the session is its caller's.
@@ -58,6 +58,11 @@ class ConfigSession:
         self.clock = clock
         self.view = dialect.top_config_view()
         self.question: Question | None = None  # set while the device waits for more input
+        # While a configuration text is read (``ConfigDialect.load``): what its earlier lines set up
+        # for later ones (``marks``), and the VTY line blocks already read (``vty_blocks``).
+        self.loading = False
+        self.marks: set[str] = set()
+        self.vty_blocks: list[tuple[VtyConfig, bool]] = []  # (block, whether it admits anyone)
 
     def ask(self, question: Question) -> None:
         self.question = question
@@ -155,11 +160,16 @@ class ConfigDialect:
                 if first_error is None or err.column > first_error.column:
                     first_error = err
                 continue
+            before = session.view
             if candidate is not None and candidate is not session.view:
                 session.view = candidate  # a parent's command leaves the sub-view, as on the devices
             if is_negated:
                 args["__no__"] = "1"
-            result = command.handler(session, args)
+            try:
+                result = command.handler(session, args)
+            except CommandError:
+                session.view = before  # a refused command leaves the session where it was
+                raise
             session.changed()
             return result
         raise first_error or CommandError("unrecognized", tokens[0][1])
@@ -169,12 +179,46 @@ class ConfigDialect:
         raise NotImplementedError
 
     def load(self, session: ConfigSession, text: str | bytes) -> list[UnknownLine]:
-        """Apply a configuration text through ``session``; return the lines it could not apply."""
+        """Apply a configuration text through ``session``; return the lines it could not apply.
+
+        A command that asks for more lines (a banner over several lines) gets the lines that follow,
+        as they are, until it has what it wants. A banner never closed gives its first line back as
+        unknown and the lines after it are read again as configuration."""
+        session.loading = True
+        try:
+            return self._load(session, _lines(text))
+        finally:
+            session.loading = False
+            self.finish(session)
+
+    def finish(self, session: ConfigSession) -> None:
+        """Called when a configuration text has been read: settle what spans several sections (the
+        VTY line blocks, read apart, become the one ``VtyConfig`` that says what the weakest allows)."""
+        from govnet.netconfig.handlers import combine_vty_blocks  # handlers import this module
+
+        combine_vty_blocks(session)
+
+    def _load(self, session: ConfigSession, lines: list[str]) -> list[UnknownLine]:
         base = session.view
         unknown: list[UnknownLine] = []
         block: int | None = None  # indentation of an unknown line whose indented block is skipped
-        for number, raw in enumerate(_lines(text), 1):
+        asking: tuple[int, int] | None = None  # (index, indent) of the line whose question is open
+        index = 0
+        while index < len(lines):
+            number, raw = index + 1, lines[index]
+            index += 1
             line = _NOISE.sub("", raw).rstrip()
+            if asking is not None and session.question is not None:
+                question, session.question = session.question, None
+                question(session, line)
+                if session.question is None:
+                    asking = None
+                elif index == len(lines):  # never closed: read what followed it as configuration
+                    start, block = asking
+                    session.question, asking = None, None
+                    unknown.append(UnknownLine(start + 1, lines[start], "unterminated"))
+                    index = start + 1
+                continue
             stripped = line.strip()
             if not stripped:
                 continue
@@ -184,7 +228,8 @@ class ConfigDialect:
                 continue
             block = None
             if stripped in (self.comment, "return", "end"):
-                session.view = base
+                if indent == 0 or stripped != self.comment:  # VRP V8 writes ` #` inside a section
+                    session.view = base
                 continue
             if stripped in ("quit", "exit"):  # leave the current section (scripts write these)
                 if session.view is not base and session.view.parent is not None:
@@ -197,8 +242,12 @@ class ConfigDialect:
             except CommandError as err:
                 unknown.append(UnknownLine(number, line, err.detail or err.kind))
                 block = indent
-            if session.question is not None:  # a config line never waits for an answer
-                session.question = None
+            if session.question is not None:
+                if index == len(lines):
+                    session.question = None
+                    unknown.append(UnknownLine(number, line, "unterminated"))
+                else:
+                    asking = (index - 1, indent)
         return unknown
 
 

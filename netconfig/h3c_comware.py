@@ -25,12 +25,15 @@ from govnet.netconfig.handlers import (
     h_password_complexity,
     h_password_min_length,
     h_snmp_usm_user,
+    h_ssh_acl,
     h_sysname,
     h_timezone,
     h_vty,
     h_vty_privilege,
     interface_address_commands,
     local_user,
+    read_delimited,
+    server_commands,
     set_banner,
     set_lockout,
 )
@@ -51,7 +54,10 @@ def h_local_user_view(session: ConfigSession, args: Args) -> None:
     if negated(args):
         drop_local_user(session, name)
         return
+    fresh = session.config.user(name) is None
     user = local_user(session, name)
+    if fresh:
+        user.privilege = 1  # a new user holds network-operator until given network-admin
     goto(session, "luser", name, user)
 
 
@@ -68,24 +74,47 @@ def h_luser_password(session: ConfigSession, args: Args) -> None:
     secret = args["secret"]
     if args["form"].lower() == "simple" and len(secret) < max(policy.min_length, 1):
         raise CommandError("failed", detail=f"The password is too short (at least {policy.min_length}).")
-    if args["form"].lower() not in ("simple", "hashed", "cipher"):
+    form = args["form"].lower()
+    if form not in ("simple", "hashed", "hash", "cipher"):  # Comware 7 shows `hash`, takes `hashed`
         raise CommandError("wrong-parameter")
     user.password_hash = as_hash(secret)
-    user.password_reversible = args["form"].lower() != "hashed"
+    user.password_reversible = form not in ("hashed", "hash")
+
+
+# Comware's login services as the model names them; the others (lan-access, ppp, portal, ...) are
+# network access, not device management, and are not kept.
+_SERVICES = {"ssh": "ssh", "telnet": "telnet", "terminal": "terminal", "http": "http", "web": "http"}
+_SERVICES |= {"https": "https", "ftp": "ftp"}
+_ADMIN_ROLES = ("network-admin", "level-15")
 
 
 def h_luser_service(session: ConfigSession, args: Args) -> None:
     user = _luser(session)
-    wanted = set(args["services"].lower().split())
-    if not wanted <= {"ssh", "telnet", "terminal", "http", "https", "ftp"}:
-        raise CommandError("wrong-parameter")
+    wanted = {_SERVICES[w] for w in args["services"].lower().split() if w in _SERVICES}
     user.services = user.services - wanted if negated(args) else user.services | wanted
 
 
 def h_luser_role(session: ConfigSession, args: Args) -> None:
+    """A user holds several roles (one line each): the highest counts; removing it leaves level 1."""
     user = _luser(session)
-    role = args["role"].lower()
-    user.privilege = 15 if role in ("network-admin", "level-15") and not negated(args) else 1
+    admin = args["role"].lower() in _ADMIN_ROLES
+    if negated(args):
+        user.privilege = 1 if admin else user.privilege
+    elif admin:
+        user.privilege = 15
+
+
+def h_luser_level(session: ConfigSession, args: Args) -> None:
+    """Comware 5 ``authorization-attribute level N``: level 3 (manage) is the administrator's."""
+    level = number(args["level"], 0, 3)
+    _luser(session).privilege = 1 if negated(args) else (15 if level == 3 else level)
+
+
+def h_version(session: ConfigSession, args: Args) -> None:
+    """``version 7.1.x``: Comware 7 ships its telnet server off (Comware 5 on); a later
+    ``telnet server enable`` in the same file turns it on."""
+    if args["text"].startswith("7."):
+        session.config.telnet_server = False
 
 
 def h_pwctl_aging(session: ConfigSession, args: Args) -> None:
@@ -99,13 +128,14 @@ def h_pwctl_attempt(session: ConfigSession, args: Args) -> None:
 
 
 def h_header_comware(session: ConfigSession, args: Args) -> None:
-    """``header login|shell|motd %TEXT%``: the text between the first character and its next use."""
-    text = ""
-    if not negated(args):
-        raw = args.get("text", "")
-        delimiter = raw[:1]
-        text = raw[1:].split(delimiter, 1)[0] if delimiter and delimiter in raw[1:] else raw[1:]
-    set_banner(session, args["kind"], text, ("login", "shell", "motd"))
+    """``header login|shell|motd %TEXT%``: the text between the first character and its next use,
+    on this line or over the lines that follow."""
+    kind = args["kind"]
+    kinds = ("login", "shell", "motd")
+    set_banner(session, kind, "", kinds)
+    raw = args.get("text", "")
+    if not negated(args) and raw:
+        read_delimited(session, raw, raw[:1], lambda s, text: set_banner(s, kind, text, kinds))
 
 
 def h_snmp_usm_user_comware(session: ConfigSession, args: Args) -> None:
@@ -130,13 +160,14 @@ class ComwareSyntax(VrpSyntax):
                 undo_only("password", h_luser_password),
                 cmd("service-type <services...>", h_luser_service),
                 cmd("authorization-attribute user-role <role>", h_luser_role),
+                cmd("authorization-attribute level <level>", h_luser_level),
             ]
         }
 
     def system_commands(self) -> list[Command]:
         return [
             cmd("sysname <name>", h_sysname),
-            cmd("version <text...>", h_noop, negate=False),
+            cmd("version <text...>", h_version, negate=False),
             cmd("interface <name>", h_interface),
             *self.static_route_commands(),
             cmd("ospf <pid>", h_ospf),
@@ -145,6 +176,7 @@ class ComwareSyntax(VrpSyntax):
             cmd("acl <kind> <acl>", h_acl_comware),
             cmd("acl ipv6 <kind> <acl>", lambda s, a: h_acl_comware(s, {**a, "ipv6": "1"})),
             cmd("line vty <first> <last>", h_vty),
+            cmd("user-interface vty <first> <last>", h_vty),  # Comware 5
             cmd("local-user <user> class manage", h_local_user_view),
             cmd("local-user <user>", h_local_user_view),
             cmd("password-control enable", h_password_complexity),
@@ -156,10 +188,12 @@ class ComwareSyntax(VrpSyntax):
             *self.snmp_agent_commands(),
             *self.info_center_commands(),
             cmd("ntp-service enable", h_noop),
-            cmd("ntp-service unicast-server <host>", h_ntp_server),
-            cmd("ntp-service ipv6 unicast-server <host>", h_ntp_server6),
+            *server_commands("ntp-service unicast-server", h_ntp_server, vrf="vpn-instance"),
+            *server_commands("ntp-service ipv6 unicast-server", h_ntp_server6, vrf="vpn-instance"),
             cmd("clock timezone <rest...>", h_timezone),
             cmd("ssh server enable", flag_handler("ssh_server")),
+            cmd("ssh server acl <acl>", h_ssh_acl),
+            undo_only("ssh server acl", h_ssh_acl),
             cmd("telnet server enable", flag_handler("telnet_server")),
             cmd("ip http enable", flag_handler("http_server")),
             cmd("ip https enable", flag_handler("https_server")),
@@ -238,6 +272,8 @@ def render_comware(dialect: ComwareSyntax, config: DeviceConfig) -> str:
     out += common.vrp_loghost_lines(config, indent=" ")
     out += _snmp(config, dialect.cipher_marks())
     out.append(" ssh server enable" if config.ssh_server else " undo ssh server enable")
+    if config.ssh_acl:
+        out.append(f" ssh server acl {config.ssh_acl}")
     out.append("#")
     if config.ntp_servers:
         out.append(" ntp-service enable")

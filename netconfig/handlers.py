@@ -9,6 +9,7 @@ functions of ``mutate.py`` where a change has more than one spelling.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from ipaddress import ip_address
 
@@ -42,6 +43,7 @@ from govnet.netconfig.model import (
     SnmpTrapHost,
     SnmpV3User,
     StaticRoute,
+    VtyConfig,
 )
 from govnet.netconfig.passwords import as_hash, reveal
 
@@ -353,17 +355,75 @@ def h_acl_rule_auto(session: ConfigSession, args: Args) -> None:
 
 def vty_view_handler(highest: int, view_kind: str) -> Handler:
     """The handler for VRP ``user-interface vty A B``, Comware and IOS ``line vty A B``: sets the
-    range (lines numbered up to ``highest``) and enters its view."""
+    range (lines numbered up to ``highest``) and enters its view.
+
+    In a configuration text each block holds its own settings (``line vty 5 15`` does not inherit
+    from ``line vty 0 4``): a new range starts from the defaults, and ``ConfigDialect.finish``
+    combines the blocks. Typed at the lab, a range only renumbers the one set of lines it models."""
 
     def handler(session: ConfigSession, args: Args) -> None:
-        vty = session.config.vty
-        vty.first, vty.last = number(args["first"], 0, highest), number(args["last"], 0, highest)
+        config = session.config
+        block = (number(args["first"], 0, highest), number(args["last"], 0, highest))
+        if session.loading and "vty" in session.marks and block != (config.vty.first, config.vty.last):
+            session.vty_blocks.append((config.vty, vty_usable(config.vty, session.marks)))
+            mode = "aaa" if "aaa new-model" in session.marks else "password"
+            config.vty = VtyConfig(auth_mode=mode)
+            session.marks.discard("vty password")
+        session.marks.add("vty")
+        vty = config.vty
+        vty.first, vty.last = block
         goto(session, view_kind, f"{vty.first} {vty.last}", vty)
 
     return handler
 
 
+def vty_usable(vty: VtyConfig, marks: set[str]) -> bool:
+    """Whether a block of lines admits anyone: password authentication without a password set
+    refuses every login (the devices answer that no password is configured)."""
+    return vty.auth_mode != "password" or "vty password" in marks
+
+
+def h_vty_password(session: ConfigSession, args: Args) -> None:
+    """A line password (IOS ``password 7 X``, VRP/Comware ``set authentication password ...``)."""
+    if negated(args):
+        session.marks.discard("vty password")
+    else:
+        session.marks.add("vty password")
+
+
+def combine_vty_blocks(session: ConfigSession) -> None:
+    """After a text is read: the VTY blocks that admit someone, combined into their weakest."""
+    if not session.vty_blocks:
+        return
+    config = session.config
+    blocks = [*session.vty_blocks, (config.vty, vty_usable(config.vty, session.marks))]
+    session.vty_blocks.clear()
+    usable = [vty for vty, admits in blocks if admits] or [blocks[0][0]]
+    combined = worst_vty(usable)
+    combined.first = min(vty.first for vty, _ in blocks)
+    combined.last = max(vty.last for vty, _ in blocks)
+    config.vty = combined
+
+
 h_vty = vty_view_handler(63, "vty")
+
+
+def worst_vty(blocks: list[VtyConfig]) -> VtyConfig:
+    """One ``VtyConfig`` for several line blocks (``line vty 0 4``, ``line vty 5 15``) that says
+    what the weakest of them allows: a session may land on any line of any block."""
+    weakness = {"none": 0, "password": 1, "aaa": 2}
+    timeouts = [b.idle_timeout_s for b in blocks]
+    privileges = [b.privilege for b in blocks if b.privilege is not None]
+    return VtyConfig(
+        first=min(b.first for b in blocks),
+        last=max(b.last for b in blocks),
+        auth_mode=min((b.auth_mode for b in blocks), key=lambda mode: weakness.get(mode, 0)),
+        protocols=set().union(*(b.protocols for b in blocks)),
+        idle_timeout_s=0 if 0 in timeouts else max(timeouts),
+        acl_in=blocks[0].acl_in if all(b.acl_in for b in blocks) else None,
+        acl6_in=blocks[0].acl6_in if all(b.acl6_in for b in blocks) else None,
+        privilege=max(privileges) if privileges else None,
+    )
 
 
 def h_auth_mode(session: ConfigSession, args: Args) -> None:
@@ -437,7 +497,7 @@ def h_local_user_password(session: ConfigSession, args: Args) -> None:
         raise CommandError("failed", detail=f"The password length must be at least {policy.min_length}.")
     user = local_user(session, args["user"])
     user.password_hash = as_hash(secret)
-    user.password_reversible = args.get("form") == "cipher"
+    user.password_reversible = args.get("form") in ("cipher", "simple")
 
 
 def h_local_user_delete(session: ConfigSession, args: Args) -> None:
@@ -563,21 +623,27 @@ def h_snmp_usm_user(session: ConfigSession, args: Args) -> None:
     if negated(args):
         snmp.users = [u for u in snmp.users if u.name != name]
         return
+    marks = session.dialect.cipher_marks()
+    low = [w.lower() for w in words]
+    # Both modes are read before the user changes: a line without its key (typed, the device then
+    # asks for it) must not leave a user without authentication behind.
+    auth = (
+        _mode_and_key(words, "authentication-mode", _AUTH_PROTOCOLS, marks)
+        if "authentication-mode" in low
+        else None
+    )
+    priv = _mode_and_key(words, "privacy-mode", _PRIV_PROTOCOLS, marks) if "privacy-mode" in low else None
     if user is None:
         user = SnmpV3User(name, group="", auth_protocol=None, priv_protocol=None)
         snmp.users.append(user)
-    marks = session.dialect.cipher_marks()
-    low = [w.lower() for w in words]
     if (group := word_after(words, "group")) is not None:
         user.group = group
     elif words and low[0] not in ("authentication-mode", "privacy-mode", "acl"):
         user.group = words[0]
-    if "authentication-mode" in low[:-1]:
-        user.auth_protocol, user.auth_key = _mode_and_key(
-            words, "authentication-mode", _AUTH_PROTOCOLS, marks
-        )
-    if "privacy-mode" in low[:-1]:
-        user.priv_protocol, user.priv_key = _mode_and_key(words, "privacy-mode", _PRIV_PROTOCOLS, marks)
+    if auth is not None:
+        user.auth_protocol, user.auth_key = auth
+    if priv is not None:
+        user.priv_protocol, user.priv_key = priv
     if (acl := word_after(words, "acl")) is not None:
         user.acl = acl
     snmp.enabled = True
@@ -592,6 +658,8 @@ def _mode_and_key(
 ) -> tuple[str, str]:
     """``authentication-mode|privacy-mode PROTO [cipher|simple] KEY``: the protocol and the key."""
     i = [w.lower() for w in words].index(keyword)
+    if i + 1 >= len(words):
+        raise CommandError("incomplete")
     protocol = protocols.get(words[i + 1].lower())
     if protocol is None:
         raise CommandError("wrong-parameter")
@@ -624,15 +692,34 @@ def h_snmp_trap_enable(session: ConfigSession, args: Args) -> None:
     session.config.snmp.trap_enabled = not negated(args)
 
 
+# A server named by DNS: dotted labels with a letter somewhere (``LoopBack0``, ``source`` are not).
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
+_HOSTNAME = re.compile(rf"(?=.*[A-Za-z]){_LABEL}(\.{_LABEL})+")
+
+
 def server_address(args: Args, *, ipv6: bool) -> str:
-    """A syslog/NTP server: an IPv4 address, or IPv6 in the ``... ipv6 ADDRESS`` form (canonical text)."""
+    """A syslog/NTP server: an IPv4 address, IPv6 in the ``... ipv6 ADDRESS`` form (canonical text),
+    or a DNS name."""
+    host = args["host"]
     try:
-        address = ip_address(args["host"])
+        address = ip_address(host)
     except ValueError:
+        if not ipv6 and _HOSTNAME.fullmatch(host):
+            return host.lower()
         raise CommandError("wrong-parameter") from None
     if ipv6 and address.version != 6:
         raise CommandError("wrong-parameter")
     return str(address)
+
+
+def server_commands(words: str, handler: Handler, *, vrf: str = "") -> list[Command]:
+    """``WORDS HOST`` with the options devices add after the host (VPN instance, source interface,
+    facility, ``prefer``, key...), which the model does not keep; ``vrf`` is the keyword that may
+    come before the host (``ntp server vrf NAME HOST``)."""
+    forms = [cmd(f"{words} <host>", handler), cmd(f"{words} <host> <rest...>", handler)]
+    if vrf:
+        forms += [cmd(f"{words} {vrf} <vrf> <host>{rest}", handler) for rest in ("", " <rest...>")]
+    return forms
 
 
 def server_list_handler(attribute: str, *, ipv6: bool) -> Handler:
@@ -672,9 +759,42 @@ def flag_handler(attribute: str) -> Callable[[ConfigSession, Args], None]:
 
 
 def h_header(session: ConfigSession, args: Args) -> None:
-    """VRP ``header login|shell information "TEXT"``."""
-    text = "" if negated(args) else unquote(args.get("text", "").removeprefix("information").strip())
-    set_banner(session, args["kind"], text, ("login", "shell"))
+    """VRP ``header login|shell information TEXT``: TEXT between a quote (or another first character)
+    and its next use, on this line or over the lines that follow; a bare word is the text itself."""
+    kind = args["kind"]
+    set_banner(session, kind, "", ("login", "shell"))  # validates the kind before asking for lines
+    if negated(args):
+        return
+    raw = args.get("text", "")
+    raw = raw[len("information") :].strip() if raw.lower().startswith("information") else raw
+    if raw[:1].isalnum():
+        set_banner(session, kind, raw, ("login", "shell"))
+        return
+    read_delimited(session, raw, raw[:1], lambda s, text: set_banner(s, kind, text, ("login", "shell")))
+
+
+def read_delimited(
+    session: ConfigSession, raw: str, delimiter: str, store: Callable[[ConfigSession, str], None]
+) -> bool:
+    """A banner's text: what follows ``delimiter`` in ``raw`` up to its next use, else the lines that
+    follow up to the one holding it (the session asks for them). Returns whether it asked."""
+    body = raw[len(delimiter) :]
+    if delimiter in body:
+        store(session, body.split(delimiter, 1)[0])
+        return False
+    collected = [body] if body.strip() else []
+
+    def more(s: ConfigSession, line: str) -> str:
+        if delimiter in line:
+            collected.append(line.split(delimiter, 1)[0])
+            store(s, "\n".join(collected).strip("\n"))
+            return ""
+        collected.append(line)
+        s.ask(more)
+        return ""
+
+    session.ask(more)
+    return True
 
 
 def set_banner(session: ConfigSession, kind: str, text: str, kinds: tuple[str, ...]) -> None:
@@ -688,6 +808,11 @@ def set_banner(session: ConfigSession, kind: str, text: str, kinds: tuple[str, .
 
 def h_noop(session: ConfigSession, args: Args) -> None:
     return None
+
+
+def h_ssh_acl(session: ConfigSession, args: Args) -> None:
+    """``ssh server acl N`` (VRP, Comware): which sources the SSH server answers."""
+    session.config.ssh_acl = None if negated(args) else args["acl"]
 
 
 def h_ssh_user(session: ConfigSession, args: Args) -> None:

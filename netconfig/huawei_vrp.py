@@ -62,6 +62,7 @@ from govnet.netconfig.handlers import (
     h_snmp_trap_enable,
     h_snmp_usm_user,
     h_snmp_version,
+    h_ssh_acl,
     h_ssh_user,
     h_static_route,
     h_static_route6,
@@ -69,8 +70,10 @@ from govnet.netconfig.handlers import (
     h_timezone,
     h_vty,
     h_vty_acl,
+    h_vty_password,
     h_vty_privilege,
     interface_address_commands,
+    server_commands,
 )
 from govnet.netconfig.model import DeviceConfig, InterfaceConfig, SnmpV3User
 from govnet.netconfig.passwords import obscure, retag
@@ -127,15 +130,20 @@ class VrpSyntax(ConfigDialect):
             cmd("aaa", h_aaa),
             *self.snmp_agent_commands(),
             *self.info_center_commands(),
-            cmd("ntp-service unicast-server <host>", h_ntp_server),
-            cmd("ntp-service unicast-server ipv6 <host>", h_ntp_server6),
+            *server_commands("ntp-service unicast-server", h_ntp_server),
+            *server_commands("ntp-service unicast-server ipv6", h_ntp_server6),
+            *server_commands("ntp unicast-server", h_ntp_server),  # VRP V8 (CloudEngine)
+            *server_commands("ntp unicast-server ipv6", h_ntp_server6),
             cmd("clock timezone <rest...>", h_timezone),
             cmd("stelnet server enable", flag_handler("ssh_server")),
             cmd("telnet server enable", flag_handler("telnet_server")),
+            cmd("telnet server disable", lambda s, a: flag_handler("telnet_server")(s, {"__no__": "1"})),
             cmd("http server enable", flag_handler("http_server")),
             cmd("http secure-server enable", flag_handler("https_server")),
             cmd("ftp server enable", flag_handler("ftp_server")),
             cmd("ssh user <user> <rest...>", h_ssh_user),
+            cmd("ssh server acl <acl>", h_ssh_acl),
+            undo_only("ssh server acl", h_ssh_acl),
             cmd("ssh authentication-type default password", h_noop),
             cmd("header <kind> <text...>", h_header),
             undo_only("header <kind>", h_header),
@@ -172,8 +180,8 @@ class VrpSyntax(ConfigDialect):
     def info_center_commands(self) -> list[Command]:
         return [
             cmd("info-center enable", h_info_center),
-            cmd("info-center loghost <host>", h_loghost),
-            cmd("info-center loghost ipv6 <host>", h_loghost6),
+            *server_commands("info-center loghost", h_loghost, vrf="vpn-instance"),
+            *server_commands("info-center loghost ipv6", h_loghost6, vrf="vpn-instance"),
         ]
 
     def interface_commands(self) -> list[Command]:
@@ -230,6 +238,8 @@ class VrpSyntax(ConfigDialect):
             cmd("idle-timeout <minutes> <seconds>", h_idle_timeout),
             cmd("acl <acl> inbound", h_vty_acl),
             cmd("acl ipv6 <acl> inbound", lambda s, a: h_vty_acl(s, {**a, "ipv6": "1"})),
+            cmd("set authentication password <secret...>", h_vty_password),
+            undo_only("set authentication password", h_vty_password),
         ]
 
     def aaa_commands(self) -> list[Command]:
@@ -239,7 +249,12 @@ class VrpSyntax(ConfigDialect):
                 "local-user <user> password cipher <secret>",
                 lambda s, a: h_local_user_password(s, {**a, "form": "cipher"}),
             ),
+            cmd(
+                "local-user <user> password simple <secret>",
+                lambda s, a: h_local_user_password(s, {**a, "form": "simple"}),
+            ),
             cmd("local-user <user> privilege level <level>", h_local_user_level),
+            cmd("local-user <user> level <level>", h_local_user_level),  # VRP V8
             cmd("local-user <user> service-type <services...>", h_local_user_service),
             cmd("local-user <user>", h_local_user_delete),
             cmd(
@@ -306,6 +321,8 @@ def render_vrp(dialect: VrpSyntax, config: DeviceConfig) -> str:
         out.append("#")
     out += _snmp(config, dialect.cipher_marks())
     out.append("stelnet server enable" if config.ssh_server else "undo stelnet server enable")
+    if config.ssh_acl:
+        out.append(f"ssh server acl {config.ssh_acl}")
     for user in config.local_users:
         if "ssh" in user.services:
             out.append(f"ssh user {user.name} authentication-type password")

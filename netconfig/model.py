@@ -216,6 +216,8 @@ class DeviceConfig:
     ntp_servers: list[str] = field(default_factory=list)
     timezone: str = ""
     ssh_server: bool = True
+    # VRP/Comware `ssh server acl N`: the SSH server itself only answers the sources ACL N permits.
+    ssh_acl: str | None = None
     telnet_server: bool = True
     http_server: bool = False
     ftp_server: bool = False  # ftp server enable / ftp-server enable

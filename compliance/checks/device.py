@@ -21,7 +21,7 @@ MAX_LOGIN_FAILURES = 10
 DEFAULT_COMMUNITIES = {"public", "private", "community", "cisco", "h3c", "huawei", "admin"}
 
 # Lines that show each setting, per vendor (regex, case-insensitive, matched against each line).
-_VTY_COMMON = r"protocol inbound|authentication-mode|idle-timeout|acl (ipv6 )?\S+ inbound"
+_VTY_COMMON = r"protocol inbound|authentication-mode|idle-timeout|acl (ipv6 )?\S+ inbound|ssh server acl"
 _VTY = {
     "huawei_vrp": rf"^\s*(user-interface vty|{_VTY_COMMON})",
     "h3c_comware": rf"^\s*(line vty|user-interface vty|{_VTY_COMMON})",
@@ -141,8 +141,10 @@ def vty_ssh_only(asset: DeviceAsset) -> Judgement:
         return failed(
             f"VTY lines accept {', '.join(sorted(cfg.vty.protocols)) or 'nothing'}, not SSH only", ev
         )
-    if not cfg.ssh_server:
+    if not cfg.ssh_server and cfg.vendor != "cisco_ios":
         return failed("VTY lines are set to SSH but the SSH server is off", ev)
+    if not cfg.ssh_server:  # IOS runs SSH once RSA keys exist, and keys are not in the configuration
+        return passed("VTY lines accept SSH only (no `ip ssh` line: SSH runs if the device has RSA keys)", ev)
     return passed("VTY lines accept SSH only", ev)
 
 
@@ -151,9 +153,14 @@ def vty_acl(asset: DeviceAsset) -> Judgement:
     """An inbound ACL on the VTY lines exists, permits some sources and never permits any source."""
     cfg = _config(asset)
     name = cfg.vty.acl_in
+    telnet_usable = "telnet" in cfg.vty.protocols and (cfg.telnet_server or cfg.vendor == "cisco_ios")
+    via = ""
+    if not name and cfg.ssh_acl and not telnet_usable:  # SSH is the only way in, and its server filters
+        name, via = cfg.ssh_acl, " (on the SSH server)"
     ev = evidence(asset, "vty", metric="vty.acl_in", value=name)
     if not name:
-        return failed("no ACL restricts who may reach the VTY lines", ev)
+        extra = f"; ssh server acl {cfg.ssh_acl} leaves telnet open" if cfg.ssh_acl else ""
+        return failed(f"no ACL restricts who may reach the VTY lines{extra}", ev)
     acl = cfg.acl(name)
     if acl is None:
         return failed(f"VTY applies ACL {name}, which is not defined (on most devices: permits everyone)", ev)
@@ -165,7 +172,7 @@ def vty_acl(asset: DeviceAsset) -> Judgement:
     loose = [r for r in permits if permits_any(r, acl)]
     if loose:
         return failed(f"ACL {name} permits any source ({loose[0].action} {loose[0].text or 'all'})", ev)
-    return passed(f"VTY restricted by ACL {name} ({len(permits)} permitted source(s))", ev)
+    return passed(f"VTY restricted by ACL {name}{via} ({len(permits)} permitted source(s))", ev)
 
 
 def _acl_lines(asset: DeviceAsset, name: str) -> list[tuple[int, str]]:
@@ -280,13 +287,19 @@ def local_users(asset: DeviceAsset) -> Judgement:
 
 @check("dev.telnet-off", "device", "Telnet server off")
 def telnet_off(asset: DeviceAsset) -> Judgement:
-    """The telnet server is disabled and no VTY line accepts telnet."""
+    """Nobody can log in by telnet: on VRP and Comware the telnet server is disabled (the VTY lines'
+    protocols only matter while it runs); on IOS, which has no server switch, no VTY line accepts it."""
     cfg = _config(asset)
     ev = evidence(asset, "telnet", metric="telnet_server", value=cfg.telnet_server)
-    if "telnet" in cfg.vty.protocols:
-        return failed("VTY lines accept telnet", ev)
-    if cfg.telnet_server and cfg.vendor != "cisco_ios":  # IOS has no separate telnet server switch
-        return failed("the telnet server is enabled", ev)
+    lines_accept = "telnet" in cfg.vty.protocols
+    if cfg.vendor == "cisco_ios":
+        return failed("VTY lines accept telnet", ev) if lines_accept else passed("telnet is off", ev)
+    if cfg.telnet_server:
+        return failed(
+            "the telnet server is enabled" + (" and VTY lines accept telnet" if lines_accept else ""), ev
+        )
+    if lines_accept:
+        return passed("the telnet server is disabled (the VTY lines would accept telnet if it ran)", ev)
     return passed("telnet is off", ev)
 
 

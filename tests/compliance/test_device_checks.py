@@ -244,3 +244,13 @@ def test_a_backup_repository_folder_is_scanned_without_its_git_files(tmp_path: P
     for vendor, path in HARDENED.items():
         (tmp_path / f"{vendor}.cfg").write_bytes(path.read_bytes())
     assert sorted(a.vendor or "" for a in read_files([tmp_path])) == sorted(HARDENED)
+
+
+def test_telnet_off_judges_the_server_where_the_vendor_has_one() -> None:
+    open_lines = _asset("h3c_comware", (r"protocol inbound ssh", "protocol inbound all"))
+    assert run_check("dev.telnet-off", open_lines).outcome is Outcome.PASS  # server off: unreachable
+    assert run_check("dev.vty-ssh-only", open_lines).outcome is Outcome.FAIL  # the lines still say telnet
+    text = "\n".join(open_lines.lines).replace("undo telnet server enable", "telnet server enable")
+    both = asset_from_text(text, source="h3c.cfg", vendor="h3c_comware")
+    j = run_check("dev.telnet-off", both)
+    assert j.outcome is Outcome.FAIL and "VTY lines accept telnet" in j.reason
