@@ -95,7 +95,8 @@ class Timing:
         if self.sign_time > end:  # the signer's own claim puts the signature after the expiry
             return CheckResult.failed(
                 name,
-                f"{what} expired on {_stamp(end)}, before the signing time it claims ({_stamp(self.sign_time)})",
+                f"{what} expired on {_stamp(end)}, "
+                f"before the signing time it claims ({_stamp(self.sign_time)})",
                 **evidence,
             )
         if self.proof:

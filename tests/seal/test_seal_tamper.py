@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from pki_chains import NOW
-from seal_kit import DOCUMENT, PICTURE, Kit, forge_v4
+from seal_kit import CODE, DOCUMENT, PICTURE, Kit, forge_v4
 
 from govnet.errors import InputError
 from govnet.pki.seal import reader
@@ -202,7 +202,13 @@ def test_an_expired_certificate_under_an_untrusted_root_is_indeterminate_not_fai
     # Signed while the certificate was good, judged after it expired, under a root not trusted here:
     # nothing is wrong with the signature, it only cannot be shown to predate the expiry.
     old = kit.party(not_before=NOW - dt.timedelta(days=30), days=10)
-    seal = kit.seal(holders=(old,), valid_start=NOW - dt.timedelta(days=30))
+    maker = kit.party(
+        "seal-maker",
+        "CN=旧制章中心,O=旧市场监督管理局",
+        not_before=NOW - dt.timedelta(days=30),
+        credit_code=CODE,
+    )
+    seal = kit.seal(holders=(old,), maker=maker, valid_start=NOW - dt.timedelta(days=30))
     sig = kit.signature(seal, signer=old, sign_time=NOW - dt.timedelta(days=25))
     verdict = _verdict(kit, sig, roots=False)
     status = _status(verdict)
