@@ -13,6 +13,8 @@ Pure logic, in the manner of ETSI EN 319 102-1's past signature validation:
   proof, one dated after the claimed signTime is INDETERMINATE (REVOKED_NO_POE). A revocation for a
   compromise (keyCompromise, cACompromise, aACompromise) fails whatever the dates: its date records
   when the compromise was reported, not when the key was lost, so no time proves a signature sound.
+- A seal or certificate judged on its own (no signature) that has expired is INDETERMINATE too: it is
+  no longer valid, yet nothing about it is forged, and FAILED must keep meaning broken.
 - Tampering, a bad signature, an unlisted signer or a hash mismatch do not depend on time: they stay
   FAILED, and nothing here touches them.
 """
@@ -90,8 +92,10 @@ class Timing:
         return self._expired(name, what, end, evidence)
 
     def _expired(self, name: str, what: str, end: dt.datetime, evidence: dict[str, Any]) -> CheckResult:
-        if self.sign_time is None:  # a seal on its own: expired is simply no longer valid
-            return CheckResult.failed(name, f"{what} expired on {_stamp(end)}", **evidence)
+        if self.sign_time is None:  # a seal on its own: no longer valid, but not broken either
+            return CheckResult.indeterminate(
+                name, f"{what} expired on {_stamp(end)}: nothing signed after that is valid", **evidence
+            )
         if self.sign_time > end:  # the signer's own claim puts the signature after the expiry
             return CheckResult.failed(
                 name,

@@ -161,3 +161,13 @@ def test_a_tsa_whose_certificate_expired_since_gives_no_proof_and_no_failure() -
     stamp = _check(verdict, "time_stamp")
     assert stamp.status is Status.INDETERMINATE and "expired on" in stamp.reason
     assert verdict.status is Status.INDETERMINATE and not verdict.failures
+
+
+def test_an_old_seal_on_its_own_is_indeterminate_not_failed(past: PastKit) -> None:
+    from govnet.pki.seal.verify import verify_seal
+
+    verdict = verify_seal(past.seal(), trust=past.trust())
+    assert verdict.status is Status.INDETERMINATE and not verdict.failures
+    assert "nothing signed after that is valid" in _check(verdict, "seal_validity").reason
+    early = verify_seal(past.seal(), trust=past.trust(), policy=SealPolicy(at=SINCE - dt.timedelta(days=1)))
+    assert "seal_validity" in {c.name for c in early.failures}  # not yet valid: FAILED
