@@ -3,7 +3,7 @@
     structure            the bytes parse as a v4 or v1 structure (quirks accepted are listed as
                          ``quirk[name]`` notes, each PASSED with what was found)
     seal_signature       the seal maker's SM2 signature over what the version says is signed
-    seal_validity        the validation time lies within the seal's validStart..validEnd
+    seal_validity        the judged time lies within the seal's validStart..validEnd
     seal_status          the seal is not revoked in this installation's store (when the store knows it)
     signer_listed        the signer's certificate is one the seal lists (as a certificate or a digest)
     signer_signature     the signer's SM2 signature over the DER of TBS_Sign
@@ -12,14 +12,17 @@
     chain[signer]        (an untrusted issuer is INDETERMINATE: untrusted, never a bad signature)
     revocation[...]      each certificate on those paths against its issuer's newest CRL
     signing_time         the claimed signing time lies within the seal's and both certificates'
-                         validity periods, and not after the validation time
+                         validity periods, not after the validation time, and not after the
+                         signature's own time-stamp
     time_stamp           (only when the signature carries one) the RFC 3161 token over the signature
                          value: its SM2 signature, the TSA's chain and EKU, and its imprint equal to
                          the hash of the signature value (``govnet.pki.tsa.verify_token``); the
                          time-stamp's time is in the reason and the evidence
 
-Without a trusted timestamp the signing time is the signer's claim, so certificates and the seal
-are judged at the validation time (now, or ``SealPolicy.at``), as ``govnet pki verify`` judges them.
+When each time-dependent check is judged is ``govnet.pki.seal.timing``'s decision: at the validation
+time (now, or ``SealPolicy.at``), or -- when the time-stamp PASSED, so is proof of existence -- at its
+genTime. Expired since signing without proof is INDETERMINATE, never FAILED; revocations are judged
+against the proof. Every such check's evidence says which time judged it (``judged_at``, ``basis``).
 The SM2 ID rule is the PKI core's: the default ID verifies; the empty one only when allowed, and named.
 """
 
