@@ -85,10 +85,13 @@ class Timing:
                 name, f"{what} is not valid before {_stamp(start)}; {self.note()}", **evidence
             )
         if when <= end:
-            since = f"; it expired on {_stamp(end)} since" if self.at > end else ""
-            return CheckResult.passed(
-                name, f"{what} is valid until {_stamp(end)}; {self.note()}{since}", **evidence
-            )
+            if self.at > end:  # held at the proven time, expired by now
+                return CheckResult.passed(
+                    name,
+                    f"{what} was valid then (until {_stamp(end)}, expired since); {self.note()}",
+                    **evidence,
+                )
+            return CheckResult.passed(name, f"{what} is valid until {_stamp(end)}; {self.note()}", **evidence)
         return self._expired(name, what, end, evidence)
 
     def _expired(self, name: str, what: str, end: dt.datetime, evidence: dict[str, Any]) -> CheckResult:

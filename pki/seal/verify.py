@@ -249,9 +249,7 @@ def _chain(
     verdict = trust.path(cert, policy.pki(timing.judged_at))
     revocation = [timing.rejudge_revocation(c) for c in verdict.checks if c.name.startswith("revocation[")]
     rest = [
-        timing.rejudge_validity(c, f"the {c.name.removeprefix('validity[').removesuffix(']')} certificate")
-        if c.name.startswith("validity[")
-        else c
+        timing.rejudge_validity(c, "the certificate") if c.name.startswith("validity[") else c
         for c in verdict.checks
         if not c.name.startswith("revocation[")
     ]
