@@ -22,6 +22,7 @@ Pure logic, in the manner of ETSI EN 319 102-1's past signature validation:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,23 @@ COMPROMISE = frozenset(
 NO_PROOF = "no time-stamp proves the signature existed before that"
 
 
+def validation_time(at: dt.datetime | None) -> dt.datetime:
+    """``at``, or now: in UTC and whole seconds, as certificates, CRLs and seals state their times."""
+    return (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+
+
+def rejudge(checks: Sequence[CheckResult], timing: Timing) -> list[CheckResult]:
+    """A path's (or a SignedData's) checks with their validity and revocation judged by ``timing``."""
+    return [
+        timing.rejudge_validity(c, "the certificate")
+        if "validity[" in c.name
+        else timing.rejudge_revocation(c)
+        if "revocation[" in c.name
+        else c
+        for c in checks
+    ]
+
+
 def _stamp(when: dt.datetime) -> str:
     return f"{when:%Y-%m-%d %H:%M:%S}Z"
 
@@ -43,9 +61,10 @@ class Timing:
     """The times one signature is judged by."""
 
     at: dt.datetime  # the validation time: now, or the caller's --at
-    sign_time: dt.datetime | None = None  # the signer's claim (None: a seal on its own)
+    sign_time: dt.datetime | None = None  # the signer's claim (None: the signature claims none)
     proof: dt.datetime | None = None  # genTime of a verified time-stamp from a trusted TSA
     proof_by: str = ""  # who gave the proof (the time-stamp's subject)
+    alone: bool = False  # a seal or certificate judged on its own: there is no signature to date
 
     @property
     def judged_at(self) -> dt.datetime:
@@ -95,11 +114,11 @@ class Timing:
         return self._expired(name, what, end, evidence)
 
     def _expired(self, name: str, what: str, end: dt.datetime, evidence: dict[str, Any]) -> CheckResult:
-        if self.sign_time is None:  # a seal on its own: no longer valid, but not broken either
+        if self.alone:  # a seal on its own: no longer valid, but not broken either
             return CheckResult.indeterminate(
                 name, f"{what} expired on {_stamp(end)}: nothing signed after that is valid", **evidence
             )
-        if self.sign_time > end:  # the signer's own claim puts the signature after the expiry
+        if self.sign_time is not None and self.sign_time > end:  # the signer's own claim: after the expiry
             return CheckResult.failed(
                 name,
                 f"{what} expired on {_stamp(end)}, "

@@ -40,7 +40,7 @@ from govnet.errors import InputError
 from govnet.pki import x509
 from govnet.pki.seal.model import Quirk, Seal, SealSignature
 from govnet.pki.seal.reader import read_seal, read_signature
-from govnet.pki.seal.timing import Timing, from_time_stamp
+from govnet.pki.seal.timing import Timing, from_time_stamp, rejudge, validation_time
 from govnet.pki.seal.writer import listed
 from govnet.pki.verify import Policy, verify_path
 from govnet.pki.verify import _issuer_key as certificate_key  # parsed once per certificate
@@ -117,7 +117,7 @@ def verify_seal(
         seal = read_seal(der, source)
     except InputError as exc:
         return Verdict(source, (CheckResult.failed("structure", str(exc)),))
-    timing = Timing(_validation_time(policy))  # no signature, so no signing time: expired is expired
+    timing = Timing(_validation_time(policy), alone=True)  # no signature to date
     checks = [_structure(seal.version, "seal", seal.vendor_id), *_quirks(seal.quirks)]
     checks += _seal_checks(seal, trust, policy, timing)
     checks += _chain(seal.maker_certificate, "seal maker", trust, policy, timing)
@@ -158,8 +158,7 @@ def check_signature(
 
 
 def _validation_time(policy: SealPolicy) -> dt.datetime:
-    # Whole seconds, as certificates, CRLs and seals state their times.
-    return (policy.at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    return validation_time(policy.at)
 
 
 def _seal_subject(seal: Seal) -> str:
@@ -247,12 +246,9 @@ def _chain(
     """The PKI core's path validation at ``timing.judged_at``, its validity and revocation checks
     judged by ``timing``, folded into one chain check and one revocation check."""
     verdict = trust.path(cert, policy.pki(timing.judged_at))
-    revocation = [timing.rejudge_revocation(c) for c in verdict.checks if c.name.startswith("revocation[")]
-    rest = [
-        timing.rejudge_validity(c, "the certificate") if c.name.startswith("validity[") else c
-        for c in verdict.checks
-        if not c.name.startswith("revocation[")
-    ]
+    judged = rejudge(verdict.checks, timing)
+    revocation = [c for c in judged if c.name.startswith("revocation[")]
+    rest = [c for c in judged if not c.name.startswith("revocation[")]
     rest.append(_signing_usage(cert))
     anchor = next(c for c in rest if c.name == "chain")
     details = [c.to_dict() for c in rest]
@@ -314,11 +310,7 @@ def _time_stamp(sig: SealSignature, trust: Trust, policy: SealPolicy, at: dt.dat
     )
     # The TSA's own certificates are judged at the validation time: one that has expired since gives
     # no proof (that would take an archive time-stamp), but says nothing against the signature.
-    no_proof = Timing(at, sig.sign_time)
-    checks = [
-        no_proof.rejudge_validity(c, "the TSA's certificate") if "validity[" in c.name else c
-        for c in verdict.checks
-    ]
+    checks = rejudge(verdict.checks, Timing(at, sig.sign_time))
     status = combine(c.status for c in checks)
     problems = [f"{c.name}: {c.reason}" for c in checks if c.status is not Status.PASSED]
     stamp = next((c for c in checks if c.name == "tst_info" and c.status is Status.PASSED), None)

@@ -93,3 +93,22 @@ def test_an_old_sealed_ofd_under_an_untrusted_root_is_indeterminate(past, sample
     report = verify_ofd(signed, VerifyOptions(trust=past.trust(roots=False)))
     assert report.status is Status.INDETERMINATE
     assert _ses(report, "chain[signer]").reason.startswith("untrusted:")
+
+
+def test_an_old_plain_signature_is_indeterminate_and_a_changed_page_fails(past, sample_path, tmp_path):
+    from govnet.pki.ofd import PlainSigner
+
+    signed = tmp_path / "plain.ofd"
+    sign_ofd(sample_path, signed, PlainSigner(past.kit.signer.key, past.kit.signer.cert), sign_time=SIGNED)
+    report = verify_ofd(signed, VerifyOptions(trust=past.trust()))
+    assert report.status is Status.INDETERMINATE, report.summary()
+    [signature] = report.signatures
+    validity = next(c for c in signature.verdict.checks if c.name == "cms:chain:validity[leaf: 王小明]")
+    assert validity.status is Status.INDETERMINATE and "no time-stamp proves" in validity.reason
+    passed_then = verify_ofd(signed, VerifyOptions(trust=past.trust(), at=SIGNED + dt.timedelta(days=1)))
+    assert passed_then.status is Status.PASSED, passed_then.summary()
+    parts = parts_of(signed)
+    parts[PAGE0] = parts[PAGE0] + b" "
+    tampered = tmp_path / "tampered.ofd"
+    tampered.write_bytes(zip_of(parts))
+    assert verify_ofd(tampered, VerifyOptions(trust=past.trust())).status is Status.FAILED

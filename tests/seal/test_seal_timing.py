@@ -46,7 +46,8 @@ def test_no_proof_from_a_missing_untrusted_failed_or_future_time_stamp(stamp: Ch
         (Timing(NOW, T, STAMP), Status.PASSED, "judged at the time-stamp's time"),
         (Timing(NOW, T, END + dt.timedelta(days=1)), Status.INDETERMINATE, "is later"),
         (Timing(NOW, END + dt.timedelta(days=1)), Status.FAILED, "before the signing time it claims"),
-        (Timing(NOW), Status.INDETERMINATE, "nothing signed after that"),
+        (Timing(NOW, alone=True), Status.INDETERMINATE, "nothing signed after that"),
+        (Timing(NOW), Status.INDETERMINATE, "no time-stamp proves"),  # a signature that claims no time
         (Timing(START - dt.timedelta(days=1), T), Status.FAILED, "not valid before"),
         (Timing(T + dt.timedelta(days=1), T), Status.PASSED, "valid until"),
     ],
