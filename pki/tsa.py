@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -171,6 +172,7 @@ class TimeStampAuthority:
     chain: tuple[asn1_x509.Certificate, ...] = ()  # the issuers, nearest first (sent on certReq)
     policy: str = ""
     sm2_id: bytes | None = field(default=None, repr=False)  # None: the default ID (tests pass b"")
+    clock: Callable[[], dt.datetime] | None = field(default=None, repr=False)  # None: the system clock
 
     def __post_init__(self) -> None:
         if x509.certificate_public_key(self.certificate, "TSA certificate") != self.key.public_key():
@@ -239,7 +241,11 @@ class TimeStampAuthority:
         return self._token(Request(hash_algorithm, bytes(data_digest), nonce, cert_req=True))
 
     def _token(self, request: Request) -> bytes:
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        now = (
+            (self.clock() if self.clock else dt.datetime.now(dt.UTC))
+            .astimezone(dt.UTC)
+            .replace(microsecond=0)
+        )
         info = tsp.TSTInfo(
             {
                 "version": "v1",

@@ -19,6 +19,7 @@ signature fails that signature's verdict and the others are still checked.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -371,6 +372,7 @@ def _verify_plain_signature(
     signed_value: bytes, signature_bytes: bytes, options: VerifyOptions
 ) -> list[CheckResult]:
     from govnet.pki.cms import CmsTrust, parse_signed_data, verify_signed_data
+    from govnet.pki.seal.timing import Timing, rejudge, validation_time
 
     try:
         carried = parse_signed_data(signed_value).content
@@ -385,7 +387,14 @@ def _verify_plain_signature(
         allow_empty_sm2_id=options.allow_empty_sm2_id,
         at=options.at,
     )
-    checks = [CheckResult(f"cms:{c.name}", c.status, c.reason, c.evidence) for c in verdict.checks]
+    # Judged by the seal verifier's time model: expired since signing is INDETERMINATE, not FAILED.
+    claimed = next(
+        (c.evidence.get("signing_time") for c in verdict.checks if c.name.startswith("signing_time")), None
+    )
+    timing = Timing(validation_time(options.at), dt.datetime.fromisoformat(claimed) if claimed else None)
+    checks = [
+        CheckResult(f"cms:{c.name}", c.status, c.reason, c.evidence) for c in rejudge(verdict.checks, timing)
+    ]
     if carried is not None:
         checks.append(_document_hash(carried, signature_bytes))
     return checks

@@ -3,7 +3,7 @@
     structure            the bytes parse as a v4 or v1 structure (quirks accepted are listed as
                          ``quirk[name]`` notes, each PASSED with what was found)
     seal_signature       the seal maker's SM2 signature over what the version says is signed
-    seal_validity        the validation time lies within the seal's validStart..validEnd
+    seal_validity        the judged time lies within the seal's validStart..validEnd
     seal_status          the seal is not revoked in this installation's store (when the store knows it)
     signer_listed        the signer's certificate is one the seal lists (as a certificate or a digest)
     signer_signature     the signer's SM2 signature over the DER of TBS_Sign
@@ -12,14 +12,17 @@
     chain[signer]        (an untrusted issuer is INDETERMINATE: untrusted, never a bad signature)
     revocation[...]      each certificate on those paths against its issuer's newest CRL
     signing_time         the claimed signing time lies within the seal's and both certificates'
-                         validity periods, and not after the validation time
+                         validity periods, not after the validation time, and not after the
+                         signature's own time-stamp
     time_stamp           (only when the signature carries one) the RFC 3161 token over the signature
                          value: its SM2 signature, the TSA's chain and EKU, and its imprint equal to
                          the hash of the signature value (``govnet.pki.tsa.verify_token``); the
                          time-stamp's time is in the reason and the evidence
 
-Without a trusted timestamp the signing time is the signer's claim, so certificates and the seal
-are judged at the validation time (now, or ``SealPolicy.at``), as ``govnet pki verify`` judges them.
+When each time-dependent check is judged is ``govnet.pki.seal.timing``'s decision: at the validation
+time (now, or ``SealPolicy.at``), or -- when the time-stamp PASSED, so is proof of existence -- at its
+genTime. Expired since signing without proof is INDETERMINATE, never FAILED; revocations are judged
+against the proof. Every such check's evidence says which time judged it (``judged_at``, ``basis``).
 The SM2 ID rule is the PKI core's: the default ID verifies; the empty one only when allowed, and named.
 """
 
@@ -37,6 +40,7 @@ from govnet.errors import InputError
 from govnet.pki import x509
 from govnet.pki.seal.model import Quirk, Seal, SealSignature
 from govnet.pki.seal.reader import read_seal, read_signature
+from govnet.pki.seal.timing import Timing, from_time_stamp, rejudge, validation_time
 from govnet.pki.seal.writer import listed
 from govnet.pki.verify import Policy, verify_path
 from govnet.pki.verify import _issuer_key as certificate_key  # parsed once per certificate
@@ -113,10 +117,10 @@ def verify_seal(
         seal = read_seal(der, source)
     except InputError as exc:
         return Verdict(source, (CheckResult.failed("structure", str(exc)),))
-    at = _validation_time(policy)
+    timing = Timing(_validation_time(policy), alone=True)  # no signature to date
     checks = [_structure(seal.version, "seal", seal.vendor_id), *_quirks(seal.quirks)]
-    checks += _seal_checks(seal, trust, policy, at)
-    checks += _chain(seal.maker_certificate, "seal maker", trust, policy, at)
+    checks += _seal_checks(seal, trust, policy, timing)
+    checks += _chain(seal.maker_certificate, "seal maker", trust, policy, timing)
     return Verdict(_seal_subject(seal), tuple(checks))
 
 
@@ -125,8 +129,12 @@ def check_signature(
 ) -> Verdict:
     at = _validation_time(policy)
     seal = sig.seal
+    # The time-stamp first: when it is proof of existence, everything time-dependent is judged at
+    # its genTime (``timing``); the checks that do not depend on time are the same either way.
+    stamp = _time_stamp(sig, trust, policy, at) if sig.time_stamp is not None else None
+    timing = from_time_stamp(at, sig.sign_time, stamp)
     checks = [_structure(sig.version, "signature", seal.vendor_id), *_quirks(sig.quirks)]
-    checks += _seal_checks(seal, trust, policy, at)
+    checks += _seal_checks(seal, trust, policy, timing)
     checks.append(_signer_listed(sig))
     checks.append(
         _sm2(
@@ -140,18 +148,17 @@ def check_signature(
         )
     )
     checks.append(_document_hash(sig, data_hash))
-    checks += _chain(seal.maker_certificate, "seal maker", trust, policy, at)
-    checks += _chain(sig.signer_certificate, "signer", trust, policy, at)
-    checks.append(_signing_time(sig, at, policy))
-    if sig.time_stamp is not None:
-        checks.append(_time_stamp(sig, trust, policy, at))
+    checks += _chain(seal.maker_certificate, "seal maker", trust, policy, timing)
+    checks += _chain(sig.signer_certificate, "signer", trust, policy, timing)
+    checks.append(_signing_time(sig, timing, policy))
+    if stamp is not None:
+        checks.append(stamp)
     subject = f"{_seal_subject(seal)}, signed by {x509.common_name(sig.signer_certificate.subject)}"
     return Verdict(subject, tuple(checks))
 
 
 def _validation_time(policy: SealPolicy) -> dt.datetime:
-    # Whole seconds, as certificates, CRLs and seals state their times.
-    return (policy.at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    return validation_time(policy.at)
 
 
 def _seal_subject(seal: Seal) -> str:
@@ -169,7 +176,7 @@ def _quirks(quirks: Sequence[Quirk]) -> list[CheckResult]:
     return [CheckResult.passed(f"quirk[{q.name}]", f"accepted: {q.detail}") for q in quirks]
 
 
-def _seal_checks(seal: Seal, trust: Trust, policy: SealPolicy, at: dt.datetime) -> list[CheckResult]:
+def _seal_checks(seal: Seal, trust: Trust, policy: SealPolicy, timing: Timing) -> list[CheckResult]:
     checks = [
         _sm2(
             "seal_signature",
@@ -181,7 +188,7 @@ def _seal_checks(seal: Seal, trust: Trust, policy: SealPolicy, at: dt.datetime) 
             "the seal maker's signature over "
             + ("SES_SealInfo" if seal.version == 4 else "SEQUENCE(sealInfo, cert, algorithm)"),
         ),
-        _seal_validity(seal, at),
+        timing.validity("seal_validity", "the seal", seal.valid_start, seal.valid_end),
     ]
     status = trust.seal_status.get(seal.es_id)
     if status == "revoked":
@@ -206,21 +213,6 @@ def _sm2(
         return CheckResult.failed(name, f"{what}: the certificate's key cannot verify it ({exc})")
     check = x509.verify_signature(key, algorithm, signature, data)
     return signature_result(check, name, policy.pki(dt.datetime.now(dt.UTC)), what)
-
-
-def _seal_validity(seal: Seal, at: dt.datetime) -> CheckResult:
-    evidence = {"valid_start": seal.valid_start.isoformat(), "valid_end": seal.valid_end.isoformat()}
-    if seal.valid_end < seal.valid_start:
-        return CheckResult.failed("seal_validity", "the seal's validity ends before it starts", **evidence)
-    if at < seal.valid_start:
-        return CheckResult.failed(
-            "seal_validity", f"the seal is not valid before {seal.valid_start:%Y-%m-%d %H:%M:%S}Z", **evidence
-        )
-    if at > seal.valid_end:
-        return CheckResult.failed(
-            "seal_validity", f"the seal expired on {seal.valid_end:%Y-%m-%d %H:%M:%S}Z", **evidence
-        )
-    return CheckResult.passed("seal_validity", f"valid until {seal.valid_end:%Y-%m-%d}", **evidence)
 
 
 def _signer_listed(sig: SealSignature) -> CheckResult:
@@ -249,34 +241,39 @@ def _document_hash(sig: SealSignature, data_hash: bytes | None) -> CheckResult:
 
 
 def _chain(
-    cert: asn1_x509.Certificate, role: str, trust: Trust, policy: SealPolicy, at: dt.datetime
+    cert: asn1_x509.Certificate, role: str, trust: Trust, policy: SealPolicy, timing: Timing
 ) -> list[CheckResult]:
-    """The PKI core's path validation, folded into one chain check and one revocation check."""
-    verdict = trust.path(cert, policy.pki(at))
-    revocation = [c for c in verdict.checks if c.name.startswith("revocation[")]
-    rest = [c for c in verdict.checks if not c.name.startswith("revocation[")]
+    """The PKI core's path validation at ``timing.judged_at``, its validity and revocation checks
+    judged by ``timing``, folded into one chain check and one revocation check."""
+    verdict = trust.path(cert, policy.pki(timing.judged_at))
+    judged = rejudge(verdict.checks, timing)
+    revocation = [c for c in judged if c.name.startswith("revocation[")]
+    rest = [c for c in judged if not c.name.startswith("revocation[")]
     rest.append(_signing_usage(cert))
     anchor = next(c for c in rest if c.name == "chain")
     details = [c.to_dict() for c in rest]
     name = f"chain[{role}]"
+    evidence = {"checks": details, **timing.evidence()}
     if anchor.status is not Status.PASSED:
-        # Untrusted is INDETERMINATE -- unless something is wrong whoever the issuer is (expired,
-        # a broken signature on the way up, a key not for signing): that stays FAILED.
+        # Untrusted is INDETERMINATE -- unless something is wrong whoever the issuer is (a broken
+        # signature on the way up, a key not for signing, not yet valid): that stays FAILED.
         broken = [f"{c.name}: {c.reason}" for c in rest if c.status is Status.FAILED and c is not anchor]
         status = Status.FAILED if broken else Status.INDETERMINATE
-        chain = CheckResult(
-            name, status, "; ".join([f"untrusted: {anchor.reason}", *broken]), {"checks": details}
-        )
+        expired = [f"{c.name}: {c.reason}" for c in rest if c.status is Status.INDETERMINATE]
+        reason = "; ".join([f"untrusted: {anchor.reason}", *broken, *expired])
+        chain = CheckResult(name, status, reason, evidence)
     else:
         status = combine(c.status for c in rest)
         problems = [f"{c.name}: {c.reason}" for c in rest if c.status is not Status.PASSED]
-        chain = CheckResult(name, status, "; ".join(problems) or anchor.reason, {"checks": details})
+        chain = CheckResult(
+            name, status, "; ".join(problems) or f"{anchor.reason}, {timing.note()}", evidence
+        )
     revoked = CheckResult(
         f"revocation[{role}]",
         combine(c.status for c in revocation),
         "; ".join(f"{c.name.removeprefix('revocation')}: {c.reason}" for c in revocation)
         or "a trusted root: nothing to revoke",
-        {"checks": [c.to_dict() for c in revocation]},
+        {"checks": [c.to_dict() for c in revocation], **timing.evidence()},
     )
     return [chain, revoked]
 
@@ -311,28 +308,32 @@ def _time_stamp(sig: SealSignature, trust: Trust, policy: SealPolicy, at: dt.dat
         at=at,
         source="the time-stamp token",
     )
-    details = [c.to_dict() for c in verdict.checks]
-    problems = [f"{c.name}: {c.reason}" for c in verdict.checks if c.status is not Status.PASSED]
-    stamp = next((c for c in verdict.checks if c.name == "tst_info" and c.status is Status.PASSED), None)
+    # The TSA's own certificates are judged at the validation time: one that has expired since gives
+    # no proof (that would take an archive time-stamp), but says nothing against the signature.
+    checks = rejudge(verdict.checks, Timing(at, sig.sign_time))
+    status = combine(c.status for c in checks)
+    problems = [f"{c.name}: {c.reason}" for c in checks if c.status is not Status.PASSED]
+    stamp = next((c for c in checks if c.name == "tst_info" and c.status is Status.PASSED), None)
     when = stamp.evidence.get("gen_time") if stamp else None
     reason = f"time-stamped at {when} ({verdict.subject})" if when else "the time-stamp token is invalid"
+    if status is Status.PASSED:
+        reason += ": proof that the signature existed then"
     return CheckResult(
         "time_stamp",
-        verdict.status,
+        status,
         "; ".join([reason, *problems]) if problems else reason,
-        {"time_stamp": when, "checks": details},
+        {"time_stamp": when, "tsa": verdict.subject, "checks": [c.to_dict() for c in checks]},
     )
 
 
-def _signing_time(sig: SealSignature, at: dt.datetime, policy: SealPolicy) -> CheckResult:
+def _signing_time(sig: SealSignature, timing: Timing, policy: SealPolicy) -> CheckResult:
+    """The signer's claimed signTime: inside every validity period, not in the future, and not after
+    the time-stamp that proves the signature existed (a claim the proof contradicts is false)."""
     when = sig.sign_time
     periods = [("the seal", sig.seal.valid_start, sig.seal.valid_end)]
     for role, cert in (
         ("the seal maker's certificate", sig.seal.maker_certificate),
-        (
-            "the signer's certificate",
-            sig.signer_certificate,
-        ),
+        ("the signer's certificate", sig.signer_certificate),
     ):
         not_before, not_after = x509.validity(cert)
         periods.append((role, not_before, not_after))
@@ -341,10 +342,17 @@ def _signing_time(sig: SealSignature, at: dt.datetime, policy: SealPolicy) -> Ch
         for what, start, end in periods
         if not start <= when <= end
     ]
-    evidence = {"sign_time": when.isoformat()}
-    if when > at + policy.clock_skew:
+    evidence = {"sign_time": when.isoformat(), **timing.evidence()}
+    if when > timing.at + policy.clock_skew:
         return CheckResult.failed(
             "signing_time", f"signed at {when:%Y-%m-%d %H:%M:%S}Z, in the future", **evidence
+        )
+    if timing.proof and when > timing.proof + policy.clock_skew:
+        return CheckResult.failed(
+            "signing_time",
+            f"claims to be signed at {when:%Y-%m-%d %H:%M:%S}Z, after its own time-stamp "
+            f"({timing.proof:%Y-%m-%d %H:%M:%S}Z)",
+            **evidence,
         )
     if outside:
         return CheckResult.failed(
@@ -352,8 +360,13 @@ def _signing_time(sig: SealSignature, at: dt.datetime, policy: SealPolicy) -> Ch
             f"signed at {when:%Y-%m-%d %H:%M:%S}Z, outside the validity of " + "; ".join(outside),
             **evidence,
         )
+    proven = (
+        f"; the time-stamp proves it existed at {timing.proof:%Y-%m-%d %H:%M:%S}Z"
+        if timing.proof
+        else "; a claim only (no time-stamp proves it)"
+    )
     return CheckResult.passed(
         "signing_time",
-        f"signed at {when:%Y-%m-%d %H:%M:%S}Z, within the seal's and both certificates' validity",
+        f"signed at {when:%Y-%m-%d %H:%M:%S}Z, within the seal's and both certificates' validity{proven}",
         **evidence,
     )

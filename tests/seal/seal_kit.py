@@ -36,12 +36,26 @@ class Kit:
     signer: Party
 
     @classmethod
-    def create(cls) -> Kit:
+    def create(cls, *, since: dt.datetime | None = None, days: int = 365) -> Kit:
+        """Parties valid from now; with ``since``, a chain of that age whose root and issuing CA are
+        still valid and whose seal maker and signer were valid for ``days`` from ``since``."""
         chain = ChainFactory()
+        if since is not None:
+            chain.root = chain.make(
+                "root", "CN=Old Root CA,O=某市政务服务数据管理局", None, not_before=since, days=7300
+            )
+            chain.inter = chain.make(
+                "intermediate", "CN=Old Issuing CA", chain.root, not_before=since, days=7300
+            )
+        dates: dict[str, object] = {"not_before": since, "days": days}
         maker = chain.make(
-            "seal-maker", "CN=示例市制章中心,O=示例市市场监督管理局", chain.inter, credit_code=CODE
+            "seal-maker",
+            "CN=示例市制章中心,O=示例市市场监督管理局",
+            chain.inter,
+            credit_code=CODE,
+            **dates,  # type: ignore[arg-type]
         )
-        signer = chain.make("signer", "CN=王小明", chain.inter)
+        signer = chain.make("signer", "CN=王小明", chain.inter, **dates)  # type: ignore[arg-type]
         return cls(chain, maker, signer)
 
     def party(self, profile: str = "signer", subject: str = "CN=李四", **kwargs: object) -> Party:
@@ -131,9 +145,11 @@ def forge_v4(
     sign_time: dt.datetime | None = None,
     document: bytes = DOCUMENT,
     signer: Party | None = None,
+    valid: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> tuple[bytes, bytes]:
     """(seal DER, signature DER) as another vendor's v4 system might write them."""
     signer = signer or kit.signer
+    start, end = valid or (NOW - dt.timedelta(minutes=2), NOW + dt.timedelta(days=300))
     info = asn1.SealInfoV4(
         {
             "header": {"id": "ES", "version": 4, "vid": vendor},
@@ -143,9 +159,9 @@ def forge_v4(
                 "name": "外部厂商印章",
                 "cert_list_type": 1,
                 "cert_list": asn1.AnySequence.load(asn1.CertInfoList([_cert(signer.cert, cert)]).dump()),
-                "create_date": _time(NOW - dt.timedelta(minutes=2), time),
-                "valid_start": _time(NOW - dt.timedelta(minutes=2), time),
-                "valid_end": _time(NOW + dt.timedelta(days=300), time),
+                "create_date": _time(start, time),
+                "valid_start": _time(start, time),
+                "valid_end": _time(end, time),
             },
             "picture": {"type": "PNG", "data": PICTURE, "width": 40, "height": 40},
         }

@@ -243,3 +243,43 @@ def test_files_too_large_or_missing_are_input_errors(govnet, tmp_path: Path) -> 
     assert code == 2 and "too large" in err
     code, _, err = govnet("seal", "inspect", str(tmp_path / "missing.ses"))
     assert code == 2 and "cannot read" in err
+
+
+def test_an_old_signature_is_indeterminate_without_a_time_stamp_and_passes_with_one(  # type: ignore[no-untyped-def]
+    govnet, tmp_path: Path
+) -> None:
+    from past_kit import STAMPED, PastKit
+    from seal_kit import DOCUMENT
+
+    from govnet.pki import x509
+
+    past = PastKit.create()
+    chain = past.kit.chain
+    files = {
+        "old.ses": past.signature(),
+        "stamped.ses": past.signature(stamped=True),
+        "doc.txt": DOCUMENT,
+        "root.pem": x509.to_pem(x509.PEM_CERTIFICATE, chain.root.cert.dump()),
+        "inter.pem": x509.to_pem(x509.PEM_CERTIFICATE, chain.inter.cert.dump()),
+        "inter.crl": past.crl().dump(),
+        "root.crl": chain.crl(chain.root).dump(),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    trust = ["--document", str(tmp_path / "doc.txt"), "--trust", str(tmp_path / "root.pem")]
+    trust += ["--chain", str(tmp_path / "inter.pem")]
+    trust += ["--crl", str(tmp_path / "inter.crl"), "--crl", str(tmp_path / "root.crl"), "--json"]
+    code, out, _ = govnet("seal", "verify", str(tmp_path / "old.ses"), *trust)
+    checks = {c["name"]: c for c in json.loads(out)["checks"]}
+    assert code == 1 and json.loads(out)["status"] == "INDETERMINATE"
+    assert checks["chain[signer]"]["evidence"]["basis"] == "validation time"
+    assert "no time-stamp proves" in checks["chain[signer]"]["reason"]
+    code, out, _ = govnet("seal", "verify", str(tmp_path / "stamped.ses"), *trust)
+    verdict = json.loads(out)
+    assert code == 0 and verdict["status"] == "PASSED", verdict
+    evidence = {c["name"]: c["evidence"] for c in verdict["checks"]}
+    assert evidence["chain[signer]"]["judged_at"] == STAMPED.isoformat()
+    assert evidence["chain[signer]"]["proof_of_existence"] == STAMPED.isoformat()
+    assert evidence["time_stamp"]["time_stamp"] == STAMPED.isoformat()
+    code, text, _ = govnet("seal", "verify", str(tmp_path / "old.ses"), *trust[:-1])
+    assert code == 1 and "no time-stamp proves" in text

@@ -159,8 +159,16 @@ def test_seals_and_signatures_are_told_apart(kit: Kit) -> None:
 
 
 def test_verify_policy_time_judges_the_seal_validity(kit: Kit) -> None:
+    # Judged 400 days on, the seal has expired since the signature was made: without a time-stamp
+    # that is not proven to be before the expiry (INDETERMINATE), and no reason to call it forged.
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)
     verdict = verify_signature(
         kit.signature(), data_hash=sm3(DOCUMENT), trust=kit.trust(), policy=SealPolicy(at=later)
+    )
+    assert _names(verdict)["seal_validity"] is Status.INDETERMINATE
+    assert verdict.status is Status.INDETERMINATE
+    before = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)  # before the seal's validity: FAILED
+    verdict = verify_signature(
+        kit.signature(), data_hash=sm3(DOCUMENT), trust=kit.trust(), policy=SealPolicy(at=before)
     )
     assert _names(verdict)["seal_validity"] is Status.FAILED

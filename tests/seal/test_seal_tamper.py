@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from pki_chains import NOW
-from seal_kit import DOCUMENT, PICTURE, Kit, forge_v4
+from seal_kit import CODE, DOCUMENT, PICTURE, Kit, forge_v4
 
 from govnet.errors import InputError
 from govnet.pki.seal import reader
@@ -198,10 +198,34 @@ def test_a_certificate_whose_key_may_not_sign_fails_its_chain(kit: Kit) -> None:
     assert "does not allow signing" in _status_reason(verdict, "chain[signer]")
 
 
-def test_an_expired_certificate_under_an_untrusted_root_still_fails(kit: Kit) -> None:
+def test_an_expired_certificate_under_an_untrusted_root_is_indeterminate_not_failed(kit: Kit) -> None:
+    # Signed while the certificate was good, judged after it expired, under a root not trusted here:
+    # nothing is wrong with the signature, it only cannot be shown to predate the expiry.
     old = kit.party(not_before=NOW - dt.timedelta(days=30), days=10)
-    sig = kit.signature(kit.seal(holders=(old,)), signer=old, sign_time=NOW - dt.timedelta(days=25))
+    maker = kit.party(
+        "seal-maker",
+        "CN=旧制章中心,O=旧市场监督管理局",
+        not_before=NOW - dt.timedelta(days=30),
+        credit_code=CODE,
+    )
+    seal = kit.seal(holders=(old,), maker=maker, valid_start=NOW - dt.timedelta(days=30))
+    sig = kit.signature(seal, signer=old, sign_time=NOW - dt.timedelta(days=25))
     verdict = _verdict(kit, sig, roots=False)
     status = _status(verdict)
-    assert status["chain[signer]"] is Status.FAILED and status["chain[seal maker]"] is Status.INDETERMINATE
-    assert _status_reason(verdict, "chain[signer]").startswith("untrusted:")
+    assert verdict.status is Status.INDETERMINATE, verdict.failures
+    assert (
+        status["chain[signer]"] is Status.INDETERMINATE
+        and status["chain[seal maker]"] is Status.INDETERMINATE
+    )
+    reason = _status_reason(verdict, "chain[signer]")
+    assert reason.startswith("untrusted:")
+    assert "expired on" in reason and "no time-stamp proves the signature existed before that" in reason
+
+
+def test_a_signature_claimed_after_its_certificate_expired_fails_under_an_untrusted_root(kit: Kit) -> None:
+    old = kit.party(not_before=NOW - dt.timedelta(days=30), days=10)
+    seal = kit.seal(holders=(old,), valid_start=NOW - dt.timedelta(days=30))
+    sig = kit.signature(seal, signer=old, sign_time=NOW - dt.timedelta(days=5))
+    verdict = _verdict(kit, sig, roots=False)
+    assert _failed(verdict) == {"chain[signer]", "signing_time"}
+    assert "before the signing time it claims" in _status_reason(verdict, "chain[signer]")
