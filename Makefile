@@ -19,7 +19,8 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	VENV=$(VENV) scripts/typecheck
-	$(VENV)/bin/pytest
+	# two workers, each test file on one of them (its module fixtures built once)
+	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
