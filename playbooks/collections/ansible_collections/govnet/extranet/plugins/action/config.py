@@ -12,10 +12,12 @@ from __future__ import annotations
 import netmiko  # noqa: F401  (imported here, in the controller, so that every fork has it)
 from ansible.plugins.action import ActionBase
 
-from govnet.compliance.baseline import load_baseline
-from govnet.playbooks.task import run
+from govnet.playbooks.profiling import profiled
+from govnet.playbooks.task import preload, run
 
-load_baseline()  # the compliance gate's baseline, read once here rather than once per fork
+# What every host's task needs built (baseline, syntaxes, templates, hier_config drivers): built here
+# in the controller, once, rather than once per fork.
+preload()
 
 _ARGS = {
     "host": {"type": "dict"},
@@ -36,15 +38,16 @@ class ActionModule(ActionBase):
         _, args = self.validate_argument_spec(argument_spec=_ARGS)
         host = args["host"] or self._host_facts(task_vars or {})
         peers = args["peers"] if args["peers"] is not None else self._peers(task_vars or {}, host)
-        out = run(
-            host,
-            peers,
-            args["policy"],
-            check=bool(self._task.check_mode),
-            save=args["save"],
-            timeout=args["timeout"],
-            force=args["force"],
-        )
+        with profiled(str(host.get("inventory_hostname", "device"))):
+            out = run(
+                host,
+                peers,
+                args["policy"],
+                check=bool(self._task.check_mode),
+                save=args["save"],
+                timeout=args["timeout"],
+                force=args["force"],
+            )
         if not self._task.diff:
             out.pop("diff", None)
         result.update(out)

@@ -1,0 +1,70 @@
+"""Where a device's CPU goes inside Ansible's worker, on request (``GOVNET_PROVISION_PROFILE=DIR``).
+
+Each ``govnet.extranet.config`` task then writes ``DIR/<host>.prof`` (cProfile, in CPU time, of
+the task's main thread: render, gate, diff, the session's client side) and ``DIR/<host>.json``: the worker
+process's CPU (all its threads: paramiko's transport thread too) and minor page faults, from its
+fork to the task's start and during the task. ``summarize`` adds them up over a run, so
+bench/bench_provision.py can say what a device costs in the worker and where. Unset, it costs
+nothing.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import os
+import pstats
+import resource
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ENV = "GOVNET_PROVISION_PROFILE"
+
+
+def _usage() -> dict[str, float]:
+    ru = resource.getrusage(resource.RUSAGE_SELF)  # this worker since its fork
+    return {"user": ru.ru_utime, "sys": ru.ru_stime, "minflt": float(ru.ru_minflt)}
+
+
+@contextmanager
+def profiled(host: str, folder: str | None = None) -> Iterator[None]:
+    folder = folder if folder is not None else os.environ.get(ENV)
+    if not folder:
+        yield
+        return
+    start = _usage()
+    prof = cProfile.Profile(time.thread_time)  # CPU of the task's thread, not waits
+    prof.enable()
+    try:
+        yield
+    finally:
+        prof.disable()
+        end = _usage()
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        prof.dump_stats(str(out / f"{host}.prof"))
+        task = {k: end[k] - start[k] for k in end}
+        (out / f"{host}.json").write_text(json.dumps({"before_task": start, "task": task}), encoding="utf-8")
+
+
+def summarize(folder: Path, top: int = 45) -> dict[str, Any]:
+    """Per-device means of the workers' CPU (before the task, in it; user and system) and page
+    faults, and the task's functions by cumulative time summed over every device."""
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+    if not records:
+        return {"devices": 0}
+    n = len(records)
+    mean = {
+        part: {k: sum(r[part][k] for r in records) / n for k in ("user", "sys", "minflt")}
+        for part in ("before_task", "task")
+    }
+    stats = pstats.Stats(*[str(p) for p in sorted(folder.glob("*.prof"))])
+    rows = sorted(stats.stats.items(), key=lambda kv: kv[1][3], reverse=True)[:top]  # type: ignore[attr-defined]
+    functions = [
+        {"function": f"{Path(file).name}:{line}({name})", "cumulative_s": ct / n, "own_s": tt / n}
+        for (file, line, name), (_, _, tt, ct, _) in rows
+    ]
+    return {"devices": n, "mean": mean, "functions": functions}
