@@ -11,6 +11,7 @@ nothing.
 from __future__ import annotations
 
 import cProfile
+import gc
 import json
 import os
 import pstats
@@ -26,7 +27,13 @@ ENV = "GOVNET_PROVISION_PROFILE"
 
 def _usage() -> dict[str, float]:
     ru = resource.getrusage(resource.RUSAGE_SELF)  # this worker since its fork
-    return {"user": ru.ru_utime, "sys": ru.ru_stime, "minflt": float(ru.ru_minflt)}
+    full = gc.get_stats()[2]  # full collections walk every object, the inherited ones too
+    return {
+        "user": ru.ru_utime,
+        "sys": ru.ru_stime,
+        "minflt": float(ru.ru_minflt),
+        "full_gc": float(full["collections"]),
+    }
 
 
 @contextmanager
@@ -58,7 +65,7 @@ def summarize(folder: Path, top: int = 45) -> dict[str, Any]:
         return {"devices": 0}
     n = len(records)
     mean = {
-        part: {k: sum(r[part][k] for r in records) / n for k in ("user", "sys", "minflt")}
+        part: {k: sum(r[part].get(k, 0.0) for r in records) / n for k in ("user", "sys", "minflt", "full_gc")}
         for part in ("before_task", "task")
     }
     stats = pstats.Stats(*[str(p) for p in sorted(folder.glob("*.prof"))])
