@@ -15,11 +15,12 @@ profile of where the time goes, per device:
 
     .venv/bin/python bench/bench_provision.py            # 20, 100, 200 devices at forks 1, 5, 20
     .venv/bin/python bench/bench_provision.py --quick    # 20 devices
-    .venv/bin/python bench/bench_provision.py --sizes 40 --forks 1 --profile   # + the workers' profile
+    .venv/bin/python bench/bench_provision.py --sizes 40 --forks 1 --profile cpu   # + the workers' CPU
 
-``--profile`` has every task profile itself (``govnet.playbooks.profiling``) and prints, per row,
-the worker's CPU before and during the task and the task's costliest functions (profiling adds
-its own overhead: compare the CPU columns only between runs without it).
+``--profile cpu`` has every task record its worker's CPU before and during the task
+(``govnet.playbooks.profiling``) and prints the means per row; ``--profile functions`` adds the
+task's costliest functions (cProfile's own cost is then in the CPU figures: compare those only
+between runs without it).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from govnet.secrets import resolve_secret
 
 
 def one_run(
-    inventory: Path, hosts: list[str], forks: int, work: Path, profile: Path | None
+    inventory: Path, hosts: list[str], forks: int, work: Path, profile: Path | None, functions: bool = False
 ) -> dict[str, float]:
     inv = plan_at(inventory, dry_run=True).inventory
     specs = [s for s in specs_from_inventory(inv, resolve_secret) if s.hostname in set(hosts)]
@@ -61,6 +62,7 @@ def one_run(
 
     if profile is not None:
         os.environ[profiling.ENV] = str(profile)  # ansible-runner passes it on to every worker
+        os.environ[profiling.FUNCTIONS_ENV] = "1" if functions else "0"
     with LabThread(work / f"lab-{len(hosts)}-{forks}") as lab:
         ends = lab.start(specs)
         write_overlay(work / "overlay.yaml", ends, "127.0.0.1")
@@ -100,7 +102,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="20 devices only")
     parser.add_argument("--sizes", default="20,100,200")
     parser.add_argument("--forks", default="1,5,20")
-    parser.add_argument("--profile", action="store_true", help="profile every task in its worker")
+    parser.add_argument(
+        "--profile",
+        choices=("cpu", "functions"),
+        help="every task records its worker's CPU (cpu), and its functions' (functions)",
+    )
     args = parser.parse_args()
     sizes = [20] if args.quick else [int(s) for s in args.sizes.split(",")]
     forks_list = [int(f) for f in args.forks.split(",")]
@@ -120,7 +126,7 @@ def main() -> None:
         base = None
         for forks in forks_list:
             profile = work / f"profile-{size}-{forks}" if args.profile else None
-            r = one_run(inventory, hosts, forks, work, profile)
+            r = one_run(inventory, hosts, forks, work, profile, args.profile == "functions")
             base = base or r["per_min"]
             # What these cores could do if every device cost only the CPU it used here (an idle
             # machine, enough forks), over forks 1's measured rate.

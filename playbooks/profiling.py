@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 ENV = "GOVNET_PROVISION_PROFILE"
+# "0": the CPU and page-fault records only, without cProfile (whose own cost, a clock read per
+# call, would be counted in them).
+FUNCTIONS_ENV = "GOVNET_PROVISION_PROFILE_FUNCTIONS"
 
 
 def _usage() -> dict[str, float]:
@@ -42,17 +45,20 @@ def profiled(host: str, folder: str | None = None) -> Iterator[None]:
     if not folder:
         yield
         return
+    prof = cProfile.Profile(time.thread_time) if os.environ.get(FUNCTIONS_ENV) != "0" else None
     start = _usage()
-    prof = cProfile.Profile(time.thread_time)  # CPU of the task's thread, not waits
-    prof.enable()
+    if prof is not None:
+        prof.enable()  # CPU of the task's thread, not its waits
     try:
         yield
     finally:
-        prof.disable()
+        if prof is not None:
+            prof.disable()
         end = _usage()
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
-        prof.dump_stats(str(out / f"{host}.prof"))
+        if prof is not None:
+            prof.dump_stats(str(out / f"{host}.prof"))
         task = {k: end[k] - start[k] for k in end}
         (out / f"{host}.json").write_text(json.dumps({"before_task": start, "task": task}), encoding="utf-8")
 
@@ -68,7 +74,10 @@ def summarize(folder: Path, top: int = 45) -> dict[str, Any]:
         part: {k: sum(r[part].get(k, 0.0) for r in records) / n for k in ("user", "sys", "minflt", "full_gc")}
         for part in ("before_task", "task")
     }
-    stats = pstats.Stats(*[str(p) for p in sorted(folder.glob("*.prof"))])
+    profiles = [str(p) for p in sorted(folder.glob("*.prof"))]
+    if not profiles:
+        return {"devices": n, "mean": mean, "functions": []}
+    stats = pstats.Stats(*profiles)
     rows = sorted(stats.stats.items(), key=lambda kv: kv[1][3], reverse=True)[:top]  # type: ignore[attr-defined]
     functions = [
         {"function": f"{Path(file).name}:{line}({name})", "cumulative_s": ct / n, "own_s": tt / n}
