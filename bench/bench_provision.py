@@ -147,7 +147,8 @@ def _print_profile(summary: dict) -> None:
         cpu = f"user {m['user']:.3f} s, sys {m['sys']:.3f} s"
         faults = f"minor faults {m['minflt']:.0f}, full collections {m['full_gc']:.2f}"
         print(f"    worker {part}: {cpu}, {faults}")
-    print("    task's functions, cumulative s/device (own s/device):")
+    if summary["functions"]:
+        print("    task's functions, cumulative s/device (own s/device):")
     for f in summary["functions"]:
         print(f"      {f['cumulative_s']:7.4f} ({f['own_s']:.4f})  {f['function']}")
 
