@@ -17,7 +17,7 @@ from ansible.plugins.action import ActionBase
 from govnet.playbooks.profiling import profiled
 from govnet.playbooks.task import preload, run
 
-# What every host's task needs built (baseline, syntaxes, templates, hier_config drivers): built here
+# What every host's task needs built (baseline, syntaxes, templates, hier_config drivers, regexes): here
 # in the controller, once, rather than once per fork.
 preload()
 
