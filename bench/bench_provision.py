@@ -15,6 +15,12 @@ profile of where the time goes, per device:
 
     .venv/bin/python bench/bench_provision.py            # 20, 100, 200 devices at forks 1, 5, 20
     .venv/bin/python bench/bench_provision.py --quick    # 20 devices
+    .venv/bin/python bench/bench_provision.py --sizes 40 --forks 1 --profile cpu   # + the workers' CPU
+
+``--profile cpu`` has every task record its worker's CPU before and during the task
+(``govnet.playbooks.profiling``) and prints the means per row; ``--profile functions`` adds the
+task's costliest functions (cProfile's own cost is then in the CPU figures: compare those only
+between runs without it).
 """
 
 from __future__ import annotations
@@ -37,12 +43,15 @@ from govnet.inventory.service import plan_at
 from govnet.lab.bootstrap import specs_from_inventory
 from govnet.lab.runtime import LabThread
 from govnet.lab.service import write_overlay
+from govnet.playbooks import profiling
 from govnet.playbooks.render import Selection
 from govnet.playbooks.service import provision
 from govnet.secrets import resolve_secret
 
 
-def one_run(inventory: Path, hosts: list[str], forks: int, work: Path) -> dict[str, float]:
+def one_run(
+    inventory: Path, hosts: list[str], forks: int, work: Path, profile: Path | None, functions: bool = False
+) -> dict[str, float]:
     inv = plan_at(inventory, dry_run=True).inventory
     specs = [s for s in specs_from_inventory(inv, resolve_secret) if s.hostname in set(hosts)]
     device_seconds = 0.0
@@ -51,6 +60,9 @@ def one_run(inventory: Path, hosts: list[str], forks: int, work: Path) -> dict[s
         nonlocal device_seconds
         device_seconds += float(res.get("elapsed") or 0.0)
 
+    if profile is not None:
+        os.environ[profiling.ENV] = str(profile)  # ansible-runner passes it on to every worker
+        os.environ[profiling.FUNCTIONS_ENV] = "1" if functions else "0"
     with LabThread(work / f"lab-{len(hosts)}-{forks}") as lab:
         ends = lab.start(specs)
         write_overlay(work / "overlay.yaml", ends, "127.0.0.1")
@@ -90,6 +102,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="20 devices only")
     parser.add_argument("--sizes", default="20,100,200")
     parser.add_argument("--forks", default="1,5,20")
+    parser.add_argument(
+        "--profile",
+        choices=("cpu", "functions"),
+        help="every task records its worker's CPU (cpu), and its functions' (functions)",
+    )
     args = parser.parse_args()
     sizes = [20] if args.quick else [int(s) for s in args.sizes.split(",")]
     forks_list = [int(f) for f in args.forks.split(",")]
@@ -108,7 +125,8 @@ def main() -> None:
         hosts = names[:size]
         base = None
         for forks in forks_list:
-            r = one_run(inventory, hosts, forks, work)
+            profile = work / f"profile-{size}-{forks}" if args.profile else None
+            r = one_run(inventory, hosts, forks, work, profile, args.profile == "functions")
             base = base or r["per_min"]
             # What these cores could do if every device cost only the CPU it used here (an idle
             # machine, enough forks), over forks 1's measured rate.
@@ -118,6 +136,21 @@ def main() -> None:
                 f" {r['device_s']:>13.2f} {r['ansible_cpu']:>17.2f} {r['lab_cpu']:>20.2f} {ceiling:>16.1f}x",
                 flush=True,
             )
+            if profile is not None:
+                _print_profile(profiling.summarize(profile))
+
+
+def _print_profile(summary: dict) -> None:
+    mean = summary["mean"]
+    for part in ("before_task", "task"):
+        m = mean[part]
+        cpu = f"user {m['user']:.3f} s, sys {m['sys']:.3f} s"
+        faults = f"minor faults {m['minflt']:.0f}, full collections {m['full_gc']:.2f}"
+        print(f"    worker {part}: {cpu}, {faults}")
+    if summary["functions"]:
+        print("    task's functions, cumulative s/device (own s/device):")
+    for f in summary["functions"]:
+        print(f"      {f['cumulative_s']:7.4f} ({f['own_s']:.4f})  {f['function']}")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,13 @@ def _environment() -> jinja2.Environment:
 _ENV = _environment()
 
 
+def compile_templates() -> None:
+    """Compile every vendor's template now (Jinja2 compiles on first use and caches the result):
+    see ``task.preload``."""
+    for name in _ENV.list_templates(extensions=["j2"]):
+        _ENV.get_template(name)
+
+
 def render_intent(intent: Intent, hostvars: dict[str, Any]) -> str:
     vendor = intent.vendor
     spec = vendor_spec(vendor)

@@ -7,16 +7,73 @@ from __future__ import annotations
 
 from typing import Any
 
+import netmiko
+
+from govnet.compliance.baseline import load_baseline
 from govnet.devices import netmiko_params
 from govnet.errors import GovnetError
 from govnet.inventory.models import Credentials, Device, Endpoint
+from govnet.netconfig import syntax_for
 from govnet.secrets import resolve_secret
+from govnet.vendors import vendor_spec
 
 from . import watch
+from .diff import PLATFORMS, compute, driver
 from .gate import judge, level_of, refusal
 from .policy import parse_policy
 from .push import converge
-from .render import render_host
+from .render import compile_templates, render_host
+
+
+def preload() -> None:
+    """Build, once, everything ``run`` would otherwise build on its first call in each process.
+
+    Ansible's controller calls this before it forks a worker per host (the action plugin's import),
+    so every worker inherits what it built; left lazy, every worker built it again, per device:
+    the compliance baseline, each vendor's configuration syntax (an import), its Jinja2 template
+    (compiled), its hier_config driver, and the regular expressions of the gate's checks,
+    hier_config's rules and netmiko's answer cleaning (Python's ``re`` compiles a pattern on its
+    first use in a process and caches it there: about 70 a device, see docs/provisioning.md)."""
+    load_baseline()
+    compile_templates()
+    for vendor in PLATFORMS:
+        syntax_for(vendor)
+        driver(vendor)
+    _rehearse()
+
+
+def _rehearse() -> None:
+    """One device of each vendor of the sample extranet through the task's work that needs no
+    device: render, gate, diff from the factory configuration and back; and netmiko's cleaning
+    of an answer, on a connection never opened."""
+    from govnet.devices.sources import sample_inventory
+    from govnet.inventory import ansible
+    from govnet.inventory.service import plan_at
+    from govnet.netconfig import render
+    from govnet.netconfig.model import defaults
+
+    from .intent import peer_info
+    from .policy import load_policy
+
+    inventory = plan_at(sample_inventory(), dry_run=True).inventory
+    hostvars: dict[str, dict[str, Any]] = ansible.build(inventory)["_meta"]["hostvars"]
+    policy = load_policy().with_networks_of(inventory)
+    first = {hv["govnet_vendor"]: name for name, hv in sorted(hostvars.items(), reverse=True)}
+    for vendor, name in first.items():
+        host = {**hostvars[name], "inventory_hostname": name}
+        intended = render_host(host, peer_info(hostvars, name), policy)
+        judge(intended, vendor, level_of(host), name)
+        factory = render(vendor, defaults(vendor))
+        compute(vendor, factory, intended, name)
+        compute(vendor, intended, factory, name)
+        conn = netmiko.ConnectHandler(
+            device_type=vendor_spec(vendor).netmiko_device_type,
+            host="127.0.0.1",
+            username="-",
+            password="-",
+            auto_connect=False,
+        )
+        conn.normalize_linefeeds(conn.strip_ansi_escape_codes(" \x1b[1D\r\n"))
 
 
 def secrets_of(hostvars: dict[str, Any], resolve: Any = resolve_secret) -> dict[str, str]:
@@ -64,8 +121,6 @@ def run(
 
     The intended configuration passes the compliance gate first (its site's level): one that fails
     is refused before any connection, unless ``force`` (the result's ``compliance`` says which)."""
-    import netmiko
-
     hostname = str(host.get("inventory_hostname", host.get("govnet_hostname", "device")))
     try:
         pol = parse_policy(policy, "govnet_provision")

@@ -10,12 +10,16 @@ the arguments and remains the fallback for `ansible-doc` and for running outside
 from __future__ import annotations
 
 import netmiko  # noqa: F401  (imported here, in the controller, so that every fork has it)
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
-from govnet.compliance.baseline import load_baseline
-from govnet.playbooks.task import run
+from govnet.playbooks.profiling import profiled
+from govnet.playbooks.task import preload, run
 
-load_baseline()  # the compliance gate's baseline, read once here rather than once per fork
+# What every host's task needs built (baseline, syntaxes, templates, hier_config drivers, regexes): here
+# in the controller, once, rather than once per fork.
+preload()
 
 _ARGS = {
     "host": {"type": "dict"},
@@ -25,6 +29,15 @@ _ARGS = {
     "timeout": {"type": "float", "default": 15.0},
     "force": {"type": "bool", "default": False},
 }
+# Arguments the task leaves out are read from these variables (site.yml passes none): every
+# templated argument ("{{ govnet_provision }}") is a Jinja2 compile in every forked worker, since
+# Ansible keeps no compiled templates, and its filters (default, int) load plugins there; together
+# about a fifth of a device's CPU.
+_FROM_VARS = {
+    "policy": "govnet_provision",
+    "timeout": "govnet_connect_timeout",
+    "force": "govnet_compliance_force",
+}
 
 
 class ActionModule(ActionBase):
@@ -33,22 +46,35 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(argument_spec=_ARGS)
-        host = args["host"] or self._host_facts(task_vars or {})
-        peers = args["peers"] if args["peers"] is not None else self._peers(task_vars or {}, host)
-        out = run(
-            host,
-            peers,
-            args["policy"],
-            check=bool(self._task.check_mode),
-            save=args["save"],
-            timeout=args["timeout"],
-            force=args["force"],
-        )
+        task_vars = task_vars or {}
+        args = self._args(task_vars)
+        host = args["host"] or self._host_facts(task_vars)
+        peers = args["peers"] if args["peers"] is not None else self._peers(task_vars, host)
+        with profiled(str(host.get("inventory_hostname", "device"))):
+            out = run(
+                host,
+                peers,
+                args["policy"],
+                check=bool(self._task.check_mode),
+                save=args["save"],
+                timeout=args["timeout"],
+                force=args["force"],
+            )
         if not self._task.diff:
             out.pop("diff", None)
         result.update(out)
         return result
+
+    def _args(self, task_vars):
+        """The task's arguments, those left out taken from their variables, checked and typed."""
+        given = dict(self._task.args)
+        for arg, var in _FROM_VARS.items():
+            if arg not in given and var in task_vars:
+                given[arg] = self._templar.template(task_vars[var])
+        checked = ArgumentSpecValidator(_ARGS).validate(given)
+        if checked.error_messages:
+            raise AnsibleActionFail(f"govnet.extranet.config: {'; '.join(checked.error_messages)}")
+        return checked.validated_parameters
 
     def _host_facts(self, task_vars):
         """The host's exported variables the push needs, straight from Ansible's: secret

@@ -20,15 +20,23 @@ options:
         variables when left out (site.yml does); needed only when this module runs on its own.
     type: dict
   peers: {description: "Each link peer's [site, level]; read from hostvars when left out", type: dict}
-  policy: {description: The provisioning policy (group_vars govnet_provision), type: dict, default: {}}
+  policy:
+    description:
+      - The provisioning policy. The action plugin takes the variable C(govnet_provision)
+        (group_vars/all.yml) when left out (site.yml does).
+    type: dict
+    default: {}
   save: {description: Save the configuration after a successful push, type: bool, default: true}
-  timeout: {description: SSH connect timeout in seconds, type: float, default: 15}
+  timeout:
+    description: SSH connect timeout in seconds; when left out, the variable C(govnet_connect_timeout).
+    type: float
+    default: 15
   force:
     description:
       - Push even when the intended configuration fails the compliance gate (govnet's device checks
         at the site's graded-protection level, C(govnet_protection_level)); the result's
         C(compliance) records the override and the failing checks. Without it such a device is
-        refused before any connection.
+        refused before any connection. When left out, the variable C(govnet_compliance_force).
     type: bool
     default: false
 attributes:
