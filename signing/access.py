@@ -148,7 +148,7 @@ def token_id_of(token: str) -> str:
     return match.group(1)
 
 
-def check_token(token: str, row: Mapping[str, Any] | None) -> None:
+def check_token(token: str, row: Mapping[Any, Any] | None) -> None:
     """Unauthenticated unless ``row`` (the token's ``sha256`` and ``status``, None when no row has
     its id) is an active token whose hash is the token's."""
     # compare even when there is no row, so that timing does not tell ids apart

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Label, and_, bindparam, select
+from sqlalchemy import BindParameter, Label, and_, bindparam, select
 
 from govnet.pki.ca import CertificateRecord
 from govnet.pki.ca import _record as _certificate_record
@@ -56,7 +56,7 @@ class _Row:
     """One table's columns of the joined row, shaped as the areas' row-to-record functions read
     them (``row._mapping[name]``)."""
 
-    def __init__(self, row: Mapping[str, Any], prefix: str, names: list[str]) -> None:
+    def __init__(self, row: Mapping[Any, Any], prefix: str, names: list[str]) -> None:
         self._mapping = {name: row[prefix + name] for name in names}
 
     def __getattr__(self, name: str) -> Any:
@@ -66,7 +66,7 @@ class _Row:
             raise AttributeError(name) from None
 
 
-_es_id = bindparam("es_id")
+_es_id: BindParameter[str] = bindparam("es_id")
 _CERTIFICATE = [
     *pki_certificates.c,
     pki_revocations.c.revoked_at,
