@@ -3,22 +3,31 @@ workers, beside the in-process rate of the same code path measured in the same r
 
 The service (`govnet serve --workers N`, uvicorn, on a store of its own) runs in its own processes;
 this process drives it over loopback HTTP with ``CONCURRENCY`` requests in flight on keep-alive
-connections (httpx, asyncio), as an e-seal portal would. Each phase runs for a fixed time:
+connections, as an e-seal portal would. The load generator is a few lines of HTTP/1.1 over asyncio
+protocols on uvloop (``_Connection``), one request at a time per connection, every answer's status
+and JSON checked (a signature in each sign answer, PASSED in each verify answer): httpx, used before,
+spent about 5 ms of CPU per request -- as much as the worker it measured -- on the same two cores,
+so it measured mostly itself; this one spends about 0.2 ms. The requests, the service's checks and
+its audit commits are the same. Each phase runs for a fixed time:
 
 - **sign**: ``POST /v1/seals/{id}/sign?hash=…`` -- bearer token checked, grant and certificate
   checked, a GB/T 38540 SES_Signature made with the escrowed key, an audit record appended and
   committed -- per second, with p50 and p99 latency;
 - **verify**: ``POST /v1/verify/seal-signature`` of one of those signatures with its document hash
   (both signatures, both chains with CRLs, an audit record) per second, p50 and p99;
-- **in-process**: the same calls without HTTP (``SigningService.authenticate`` then ``sign_hash`` /
-  ``verify_seal_signature`` on the same store), pinned to one CPU, from ``CONCURRENCY`` threads as a
-  worker runs them (so that the audit commit's fsync of one call overlaps the work of others), and
+- **in-process**: the same calls without HTTP (``sign_hash`` with the bearer token, as the API
+  calls it; ``authenticate`` then ``verify_seal_signature``) on the same store, pinned to one CPU,
+  from ``CONCURRENCY`` threads as a worker runs them (so that the audit commit's fsync of one call overlaps the work of others), and
   from one thread (shown for reference: a single caller waits for every commit).
 - **ratio** = HTTP rate per worker / threaded in-process rate (the aim is >= 0.6): what HTTP, the
   event loop and the thread hand-off cost. Workers are not pinned: at 1 worker, the store's and
   libcrypto's work outside the GIL runs on the second core, so the ratio can pass 1. The load
   generator shares the machine's cores with the workers, so at 2 workers on 2 cores the ratio also
   shows that competition (and on a shared, loaded machine, the other processes).
+- **CPU ms per request** of the service's processes (every thread, from /proc), of the generator, and
+  of the in-process calls; their **CPU ratio** (in-process / service) is what HTTP costs in CPU, which
+  other processes' load distorts far less than the rates (a pinned in-process run on a loaded core
+  loses throughput the unpinned workers do not).
 
 Run: ``.venv/bin/python bench/bench_service.py [--quick] [--json] [--pin] [--profile]
 [--store-url URL]`` (default: SQLite in a temporary home; give a PostgreSQL URL to bench on it).
