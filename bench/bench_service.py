@@ -17,8 +17,9 @@ its audit commits are the same. Each phase runs for a fixed time:
   (both signatures, both chains with CRLs, an audit record) per second, p50 and p99;
 - **in-process**: the same calls without HTTP (``sign_hash`` with the bearer token, as the API
   calls it; ``authenticate`` then ``verify_seal_signature``) on the same store, pinned to one CPU,
-  from ``CONCURRENCY`` threads as a worker runs them (so that the audit commit's fsync of one call overlaps the work of others), and
-  from one thread (shown for reference: a single caller waits for every commit).
+  from ``CONCURRENCY`` threads as a worker runs them (so that the audit commit's fsync of one call
+  overlaps the work of others), and from one thread (shown for reference: a single caller waits for
+  every commit).
 - **ratio** = HTTP rate per worker / threaded in-process rate (the aim is >= 0.6): what HTTP, the
   event loop and the thread hand-off cost. Workers are not pinned: at 1 worker, the store's and
   libcrypto's work outside the GIL runs on the second core, so the ratio can pass 1. The load
