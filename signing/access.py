@@ -15,8 +15,9 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -111,6 +112,17 @@ class IssuedToken:
         return f"IssuedToken(id={self.id!r}, client_id={self.client_id!r})"
 
 
+@dataclass(frozen=True)
+class BearerToken:
+    """An API token not checked yet: the signing path authenticates it in the same read as the
+    grant, certificate and seal it needs (``govnet.signing.context``)."""
+
+    token: str
+
+    def __repr__(self) -> str:  # never print the secret by accident
+        return "BearerToken(…)"
+
+
 def token_sha256(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -126,6 +138,31 @@ def _grant(row: object) -> Grant:
     m = row._mapping  # type: ignore[attr-defined]
     ops = tuple(op for op in m["operations"].split(",") if op)
     return Grant(m["id"], m["client_id"], m["es_id"], m["signer_serial"], ops, m["pin_hash"], m["status"])
+
+
+def token_id_of(token: str) -> str:
+    """The public part of ``gvt_<id>_<secret>`` that finds the token's row."""
+    match = _TOKEN.fullmatch(token.strip())
+    if match is None:
+        raise Unauthenticated("the API token is malformed")
+    return match.group(1)
+
+
+def check_token(token: str, row: Mapping[Any, Any] | None) -> None:
+    """Unauthenticated unless ``row`` (the token's ``sha256`` and ``status``, None when no row has
+    its id) is an active token whose hash is the token's."""
+    # compare even when there is no row, so that timing does not tell ids apart
+    expected = row["sha256"] if row is not None else "0" * 64
+    if not hmac.compare_digest(expected, token_sha256(token.strip())) or row is None:
+        raise Unauthenticated("the API token is not valid")
+    if row["status"] != "active":
+        raise Unauthenticated("the API token is revoked")
+
+
+def principal_of(client: Client) -> Principal:
+    if client.status != "active":
+        raise Unauthenticated("this client is revoked")
+    return Principal(client.id, client.role)
 
 
 class Access:
@@ -153,26 +190,18 @@ class Access:
             raise Unauthenticated("the token and the client certificate belong to different clients")
         client = by_token or by_cert
         assert client is not None
-        if client.status != "active":
-            raise Unauthenticated("this client is revoked")
-        return Principal(client.id, client.role)
+        return principal_of(client)
 
     def _by_token(self, token: str) -> Client | None:
-        match = _TOKEN.fullmatch(token.strip())
-        if match is None:
-            raise Unauthenticated("the API token is malformed")
+        token_id = token_id_of(token)
         with self.store.connect() as conn:
             row = conn.execute(
                 select(signing_tokens.c.sha256, signing_tokens.c.status, signing_tokens.c.client_id).where(
-                    signing_tokens.c.id == match.group(1)
+                    signing_tokens.c.id == token_id
                 )
             ).first()
-        # compare even when there is no row, so that timing does not tell ids apart
-        expected = row._mapping["sha256"] if row is not None else "0" * 64
-        if not hmac.compare_digest(expected, token_sha256(token.strip())) or row is None:
-            raise Unauthenticated("the API token is not valid")
-        if row._mapping["status"] != "active":
-            raise Unauthenticated("the API token is revoked")
+        check_token(token, row._mapping if row is not None else None)
+        assert row is not None
         return self._get_client(row._mapping["client_id"])
 
     def _by_certificate(self, cert_sha256: str) -> Client | None:

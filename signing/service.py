@@ -36,8 +36,9 @@ from govnet.pki.sm2 import SM2PrivateKey
 from govnet.pki.sm3 import sm3
 from govnet.pki.tsa import TimeStampAuthority
 from govnet.settings import Settings
-from govnet.signing.access import OPERATIONS, Access, Client, Grant, IssuedToken, Principal
+from govnet.signing.access import OPERATIONS, Access, BearerToken, Client, Grant, IssuedToken, Principal
 from govnet.signing.audit import AuditEvent, AuditLog, verify_chain
+from govnet.signing.context import SigningContext, read_context
 from govnet.signing.errors import Forbidden, ServiceError, Unavailable
 from govnet.signing.keys import KeyBackend, ServiceHeadSigner, StoreKeyBackend
 from govnet.store import Store, StoreError
@@ -148,13 +149,21 @@ class SigningService:
     # --- signing -----------------------------------------------------------------------------------
 
     def _authorise(
-        self, who: Principal, es_id: str, operation: str, pin: str | None, facts: dict[str, str]
+        self,
+        who: Principal,
+        es_id: str,
+        operation: str,
+        pin: str | None,
+        facts: dict[str, str],
+        context: SigningContext | None = None,
     ) -> _Authorised:
-        grant = self.access.grant(who.client_id, es_id)
+        grant = context.grant if context is not None else self.access.grant(who.client_id, es_id)
         if grant is not None:
             facts["serial"] = grant.signer_serial  # audited even when the PIN is refused
         grant = self.access.authorise(who, es_id, operation, pin, grant=grant)
-        signer = self.pki.certificate(grant.signer_serial)
+        signer = context.signer if context is not None else None
+        if signer is None:  # not read yet, or the grant names its certificate by a serial prefix
+            signer = self.pki.certificate(grant.signer_serial)
         now = dt.datetime.now(dt.UTC)
         if signer.status != "valid" or not signer.not_before <= now <= signer.not_after:
             state = signer.status if signer.status != "valid" else "not valid now"
@@ -163,8 +172,9 @@ class SigningService:
             )
         return _Authorised(grant, signer, self.keys.key_for(signer))
 
-    def _active_seal(self, es_id: str) -> SealRecord:
-        record = self.seals.get(es_id)
+    def _active_seal(self, es_id: str, context: SigningContext | None = None) -> SealRecord:
+        found = context.seal if context is not None else None
+        record = found if found is not None else self.seals.get(es_id)
         status = record.status()
         if status != "active":
             raise Forbidden(f"seal {es_id!r} is {status}: it cannot sign", code="seal_inactive")
@@ -173,8 +183,8 @@ class SigningService:
     def _prepared_signer(self, seal: SealRecord, allowed: _Authorised) -> PreparedSigner:
         """The seal parsed and the signer checked against it, once per worker for each seal DER,
         certificate DER and key."""
-        cert_der = allowed.signer.certificate.dump()
-        cache_key = (seal.es_id, hashlib.sha256(seal.der).digest(), hashlib.sha256(cert_der).digest())
+        signer_der = allowed.signer.der  # as stored: the certificate is not parsed on this path
+        cache_key = (seal.es_id, hashlib.sha256(seal.der).digest(), hashlib.sha256(signer_der).digest())
         with self._prepared_lock:
             found = self._prepared.get(cache_key)
         if found is not None and found.key is allowed.key:
@@ -188,7 +198,7 @@ class SigningService:
 
     def sign_hash(
         self,
-        who: Principal,
+        who: Principal | BearerToken,
         es_id: str,
         digest: bytes,
         *,
@@ -197,14 +207,20 @@ class SigningService:
         time_stamp: bool = False,
     ) -> SignOutcome:
         """A GB/T 38540 SES_Signature (v4) over an SM3 digest with a granted seal; with
-        ``time_stamp`` its signature value carries an RFC 3161 token from the PKI's TSA."""
+        ``time_stamp`` its signature value carries an RFC 3161 token from the PKI's TSA. ``who``: an
+        authenticated caller, or a bearer token to authenticate in the same read as the grant,
+        certificate and seal (one statement instead of several: see ``signing.context``)."""
+        context = read_context(self.store, who.token, es_id) if isinstance(who, BearerToken) else None
+        if context is not None:
+            who = context.principal
+        assert isinstance(who, Principal)
         event = AuditEvent(who.client_id, "sign", "ok", es_id=es_id, document_hash=digest.hex())
 
         def work(facts: dict[str, str]) -> tuple[bytes, str]:
             if len(digest) != 32:
                 raise InputError(f"the document hash must be 32 bytes (SM3), got {len(digest)}")
-            allowed = self._authorise(who, es_id, "sign", pin, facts)
-            seal = self._active_seal(es_id)
+            allowed = self._authorise(who, es_id, "sign", pin, facts, context)
+            seal = self._active_seal(es_id, context)
             stamper = None
             if time_stamp:
                 tsa = self.time_stamp_authority()

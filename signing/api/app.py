@@ -41,17 +41,25 @@ certificates and CRLs. Each client signs only with the seals granted to it; ever
 in an SM3-chained audit log. Errors: `{"error": {"code", "message"}}`."""
 
 
-def principal(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal:
-    """The caller, from ``Authorization: Bearer <token>`` and/or a verified TLS client certificate."""
-    service: SigningService = request.app.state.service
-    header = request.headers.get("authorization")
-    if header is not None and credentials is None:
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def credentials(
+    request: Request, bearer: HTTPAuthorizationCredentials | None
+) -> tuple[str | None, str | None]:
+    """The bearer token and the verified TLS client certificate's SHA-256 (either may be None),
+    not checked yet."""
+    if request.headers.get("authorization") is not None and bearer is None:
         raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
     tls = request.scope.get("extensions", {}).get("tls", {})
     cert_sha256 = tls.get("client_cert_sha256") if isinstance(tls, dict) else None
-    return service.authenticate(credentials.credentials if credentials else None, cert_sha256)
+    return (bearer.credentials if bearer else None), cert_sha256
+
+
+def principal(request: Request, bearer: Bearer) -> Principal:
+    """The caller, from ``Authorization: Bearer <token>`` and/or a verified TLS client certificate."""
+    service: SigningService = request.app.state.service
+    return service.authenticate(*credentials(request, bearer))
 
 
 Caller = Annotated[Principal, Depends(principal)]

@@ -75,6 +75,17 @@ def test_no_token_or_a_bad_one_is_401(api) -> None:  # type: ignore[no-untyped-d
     _error(client.get("/v1/seals"), 401, "unauthenticated")
 
 
+def test_sign_authenticates_before_it_judges_the_hash_or_reads_a_body(api) -> None:  # type: ignore[no-untyped-def]
+    client, world, tokens = api
+    url = f"/v1/seals/{world.seal_a}/sign"
+    bad = _auth("gvt_0123456789abcdef_" + "A" * 43)
+    _error(client.post(f"{url}?hash=xyz", headers=bad), 401, "unauthenticated")
+    _error(client.post(url, content=DOC, headers=bad), 401, "unauthenticated")
+    _error(client.post(f"{url}?hash=xyz", headers=_auth(tokens["tax"])), 400, "bad_request")
+    metrics = client.get("/metrics").text
+    assert 'govnet_signing_requests_total{operation="sign",result="refused"} 2.0' in metrics
+
+
 def test_another_clients_seal_is_403(api) -> None:  # type: ignore[no-untyped-def]
     client, world, tokens = api
     _error(client.post(f"/v1/seals/{world.seal_b}/sign?hash={'00' * 32}", headers=_auth(tokens["tax"])),
