@@ -329,6 +329,9 @@ def verify(
     data = _read(file)
     when = _parse_time(at, "--at") if at else None
     digest = sm3_file(document) if document else None
+    trusted = [(_read(p), str(p)) for p in trust or ()]
+    intermediates = [(_read(p), str(p)) for p in chain or ()]
+    crls = [(_read(p), str(p)) for p in crl or ()]
     with _service() as service:
         try:
             kind, _version = detect(data, str(file))
@@ -337,16 +340,18 @@ def verify(
         if kind == "seal":
             if document is not None:
                 raise InputError(f"{file} is a seal, not a signature: it signs no document")
-            verdict = service.verify_seal(data, source=str(file), at=when)
+            verdict = service.verify_seal(
+                data, source=str(file), at=when, trusted=trusted, intermediates=intermediates, crls=crls
+            )
         else:
             verdict = service.verify(
                 VerifyRequest(
                     signature=data,
                     source=str(file),
                     data_hash=digest,
-                    trusted=[(_read(p), str(p)) for p in trust or ()],
-                    intermediates=[(_read(p), str(p)) for p in chain or ()],
-                    crls=[(_read(p), str(p)) for p in crl or ()],
+                    trusted=trusted,
+                    intermediates=intermediates,
+                    crls=crls,
                     at=when,
                 )
             )

@@ -369,5 +369,17 @@ class SealService:
             source=request.source,
         )
 
-    def verify_seal(self, der: bytes, *, source: str = "seal", at: dt.datetime | None = None) -> Verdict:
-        return verify_seal(der, trust=self.trust(), policy=self.policy(at), source=source)
+    def verify_seal(
+        self,
+        der: bytes,
+        *,
+        source: str = "seal",
+        at: dt.datetime | None = None,
+        trusted: Sequence[tuple[bytes, str]] = (),
+        intermediates: Sequence[tuple[bytes, str]] = (),
+        crls: Sequence[tuple[bytes, str]] = (),
+    ) -> Verdict:
+        """A seal on its own, against the store's trust plus the (data, source) roots,
+        intermediates and CRLs given -- as a signature is verified."""
+        trust = self.trust(trusted=trusted, intermediates=intermediates, crls=crls)
+        return verify_seal(der, trust=trust, policy=self.policy(at), source=source)

@@ -283,3 +283,33 @@ def test_an_old_signature_is_indeterminate_without_a_time_stamp_and_passes_with_
     assert evidence["time_stamp"]["time_stamp"] == STAMPED.isoformat()
     code, text, _ = govnet("seal", "verify", str(tmp_path / "old.ses"), *trust[:-1])
     assert code == 1 and "no time-stamp proves" in text
+
+
+def test_a_seal_alone_is_judged_with_the_roots_chain_and_crls_given(  # type: ignore[no-untyped-def]
+    govnet, tmp_path: Path
+) -> None:
+    # another CA's seal: untrusted here until its root, issuing CA and CRLs are given
+    from seal_kit import Kit
+
+    from govnet.pki import x509
+
+    kit = Kit.create()
+    chain = kit.chain
+    files = {
+        "seal.esl": kit.seal(),
+        "root.pem": x509.to_pem(x509.PEM_CERTIFICATE, chain.root.cert.dump()),
+        "inter.pem": x509.to_pem(x509.PEM_CERTIFICATE, chain.inter.cert.dump()),
+        "inter.crl": chain.crl(chain.inter).dump(),
+        "root.crl": chain.crl(chain.root).dump(),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    seal = str(tmp_path / "seal.esl")
+    code, out, _ = govnet("seal", "verify", seal, "--json")
+    alone = {c["name"]: c["status"] for c in json.loads(out)["checks"]}
+    assert code == 1 and alone["chain[seal maker]"] == "INDETERMINATE"
+    given = ["--trust", str(tmp_path / "root.pem"), "--chain", str(tmp_path / "inter.pem")]
+    given += ["--crl", str(tmp_path / "inter.crl"), "--crl", str(tmp_path / "root.crl")]
+    code, out, _ = govnet("seal", "verify", seal, *given, "--json")
+    verdict = json.loads(out)
+    assert code == 0 and verdict["status"] == "PASSED", verdict
