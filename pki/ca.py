@@ -151,7 +151,8 @@ _SELECT = (
 )
 
 
-def _record(row: object) -> CertificateRecord:
+def certificate_record(row: object) -> CertificateRecord:
+    """A certificate row (pki_certificates' columns, by name) as the record every caller gets."""
     m = row._mapping  # type: ignore[attr-defined]
     return CertificateRecord(
         serial=m["serial"],
@@ -201,14 +202,14 @@ def get_certificate(store: Store, serial: str) -> CertificateRecord:
         row = conn.execute(_SELECT.where(pki_certificates.c.serial == key)).first()
     if row is None:  # pragma: no cover - deleted between the two reads; govnet never deletes
         raise NotFoundError(f"no certificate with serial {serial} in the store")
-    return _record(row)
+    return certificate_record(row)
 
 
 def find_by_serial(store: Store, serial: int) -> CertificateRecord | None:
     """The store's certificate with this exact serial, if any (no prefix matching)."""
     with store.connect() as conn:
         row = conn.execute(_SELECT.where(pki_certificates.c.serial == x509.serial_hex(serial))).first()
-    return _record(row) if row is not None else None
+    return certificate_record(row) if row is not None else None
 
 
 def list_certificates(
@@ -223,7 +224,7 @@ def list_certificates(
         query = query.where(pki_certificates.c.status == status)
     with store.connect() as conn:
         for row in conn.execution_options(yield_per=batch).execute(query):
-            yield _record(row)
+            yield certificate_record(row)
 
 
 def chain_of(store: Store, serial: str) -> list[CertificateRecord]:
@@ -257,7 +258,7 @@ def authorities(store: Store) -> list[Authority]:
     with store.connect() as conn:
         rows = conn.execute(query).all()
     return [
-        Authority(_record(r), r.role, r.authority_name, r.crl_url, bool(r.issuing))
+        Authority(certificate_record(r), r.role, r.authority_name, r.crl_url, bool(r.issuing))
         for r in sorted(rows, key=lambda r: r.role != "root")
     ]
 

@@ -17,12 +17,10 @@ from typing import Any
 
 from sqlalchemy import BindParameter, Label, and_, bindparam, select
 
-from govnet.pki.ca import CertificateRecord
-from govnet.pki.ca import _record as _certificate_record
+from govnet.pki.ca import CertificateRecord, certificate_record
 from govnet.pki.schema import pki_certificates, pki_keys, pki_revocations
 from govnet.pki.seal.schema import seal_seals
-from govnet.pki.seal.service import SealRecord
-from govnet.pki.seal.service import _record as _seal_record
+from govnet.pki.seal.service import SealRecord, seal_record
 from govnet.signing.access import (
     Grant,
     Principal,
@@ -112,6 +110,6 @@ def read_context(store: Store, token: str, es_id: str) -> SigningContext:
     assert row is not None
     principal = principal_of(_client(_Row(row, "c_", _CLIENT)))
     grant = _grant(_Row(row, "g_", _GRANT)) if row["g_id"] is not None else None
-    signer = _certificate_record(_Row(row, "x_", _CERT)) if row["x_serial"] is not None else None
-    seal = _seal_record(_Row(row, "s_", _SEAL)) if row["s_es_id"] is not None else None
+    signer = certificate_record(_Row(row, "x_", _CERT)) if row["x_serial"] is not None else None
+    seal = seal_record(_Row(row, "s_", _SEAL)) if row["s_es_id"] is not None else None
     return SigningContext(principal, grant, signer, seal)

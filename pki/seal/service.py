@@ -87,7 +87,8 @@ class SealRecord:
         }
 
 
-def _record(row: object) -> SealRecord:
+def seal_record(row: object) -> SealRecord:
+    """A seal row (seal_seals' columns, by name) as the record every caller gets."""
     m = row._mapping  # type: ignore[attr-defined]
     return SealRecord(
         es_id=m["es_id"],
@@ -144,7 +145,7 @@ class _StoreSealStatus(Mapping[str, str]):
             row = conn.execute(select(seal_seals).where(seal_seals.c.es_id == es_id)).first()
         if row is None:
             raise KeyError(es_id)
-        return _record(row).status()
+        return seal_record(row).status()
 
     def __iter__(self) -> Iterator[str]:
         with self._store.connect() as conn:
@@ -289,14 +290,14 @@ class SealService:
             row = conn.execute(select(seal_seals).where(seal_seals.c.es_id == es_id)).first()
         if row is None:
             raise NotFoundError(f"no seal {es_id!r} in the store")
-        return _record(row)
+        return seal_record(row)
 
     def seals(self, *, status: str | None = None) -> list[SealRecord]:
         if status not in (None, "active", "revoked", "expired"):
             raise InputError(f"status must be active, revoked or expired, got {status!r}")
         with self.store.connect() as conn:
             rows = conn.execute(select(seal_seals).order_by(seal_seals.c.created_at)).all()
-        records = [_record(r) for r in rows]
+        records = [seal_record(r) for r in rows]
         return [r for r in records if status is None or r.status() == status]
 
     def revoke(
