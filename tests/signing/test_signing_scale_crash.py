@@ -31,11 +31,14 @@ IN_FLIGHT = 600
 KILL_AFTER = 40  # signatures received by the client, or records committed by the server
 
 
-def _kill_when_the_server_has_committed(server: Server, d: Deployment, done: threading.Event) -> None:
+def _kill_when_the_server_has_committed(
+    server: Server, d: Deployment, first_received: threading.Event, done: threading.Event
+) -> None:
     """Kill from the server's side too: on a fast machine the server may answer every request
-    before the client has read its 40th response, and then nothing would be in flight."""
+    before the client has read its 40th response, and then nothing would be in flight. It waits
+    for the client's first signature as well, so that the kill never comes before any was received."""
     while not done.is_set() and server.process.poll() is None:
-        if record_count(d.store) >= d.setup_records + KILL_AFTER:
+        if first_received.is_set() and record_count(d.store) >= d.setup_records + KILL_AFTER:
             server.kill()
             return
         time.sleep(0.005)
@@ -43,16 +46,19 @@ def _kill_when_the_server_has_committed(server: Server, d: Deployment, done: thr
 
 async def _sign_until_killed(server: Server, d: Deployment) -> list[Outcome]:
     received_so_far = 0
+    first_received, done = threading.Event(), threading.Event()
 
     async def kill_once_enough(response: httpx.Response) -> None:
         nonlocal received_so_far
         if response.status_code == 200:
             received_so_far += 1
+            first_received.set()
             if received_so_far == KILL_AFTER:
                 server.kill()
 
-    done = threading.Event()
-    watcher = threading.Thread(target=_kill_when_the_server_has_committed, args=(server, d, done))
+    watcher = threading.Thread(
+        target=_kill_when_the_server_has_committed, args=(server, d, first_received, done)
+    )
     watcher.start()
     try:
         return await sign_concurrently(
