@@ -27,43 +27,43 @@ from signing_kit import World
 
 from govnet.signing.audit import verify_chain
 
-IN_FLIGHT = 600
-KILL_AFTER = 40  # signatures received by the client, or records committed by the server
+FIRST_WAVE = 100  # signed before the kill: the client reads at least one of them first
+SECOND_WAVE = 500  # sent once a signature is back; the kill comes while these are in the server
+KILL_INTO_SECOND_WAVE = 20  # records of the second wave committed when the kill comes
 
 
-def _kill_when_the_server_has_committed(
-    server: Server, d: Deployment, first_received: threading.Event, done: threading.Event
-) -> None:
-    """Kill from the server's side too: on a fast machine the server may answer every request
-    before the client has read its 40th response, and then nothing would be in flight. It waits
-    for the client's first signature as well, so that the kill never comes before any was received."""
+def _kill_once_the_second_wave_commits(server: Server, d: Deployment, done: threading.Event) -> None:
+    """SIGKILL once the store holds records of the second wave. Judged on the server's side, since
+    a fast server may answer everything before the client has read its answers: only the second
+    wave's own records can reach this count, and hundreds of its requests are still in flight."""
+    threshold = d.setup_records + FIRST_WAVE + KILL_INTO_SECOND_WAVE
     while not done.is_set() and server.process.poll() is None:
-        if first_received.is_set() and record_count(d.store) >= d.setup_records + KILL_AFTER:
+        if record_count(d.store) >= threshold:
             server.kill()
             return
         time.sleep(0.005)
 
 
 async def _sign_until_killed(server: Server, d: Deployment) -> list[Outcome]:
-    received_so_far = 0
-    first_received, done = threading.Event(), threading.Event()
+    first_received = asyncio.Event()
 
-    async def kill_once_enough(response: httpx.Response) -> None:
-        nonlocal received_so_far
+    async def note_signature(response: httpx.Response) -> None:
         if response.status_code == 200:
-            received_so_far += 1
             first_received.set()
-            if received_so_far == KILL_AFTER:
-                server.kill()
 
-    watcher = threading.Thread(
-        target=_kill_when_the_server_has_committed, args=(server, d, first_received, done)
-    )
+    done = threading.Event()
+    watcher = threading.Thread(target=_kill_once_the_second_wave_commits, args=(server, d, done))
     watcher.start()
     try:
-        return await sign_concurrently(
-            [server.base], d.token, d.seal, digests(IN_FLIGHT, "crash"), on_response=kill_once_enough
+        first = asyncio.create_task(
+            sign_concurrently(
+                [server.base], d.token, d.seal, digests(FIRST_WAVE, "crash 1"), on_response=note_signature
+            )
         )
+        while not (first_received.is_set() or first.done()):  # done: none came back, the test says so
+            await asyncio.sleep(0.001)
+        second = await sign_concurrently([server.base], d.token, d.seal, digests(SECOND_WAVE, "crash 2"))
+        return [*await first, *second]
     finally:
         done.set()
         watcher.join()
